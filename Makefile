@@ -1,0 +1,128 @@
+# tingle - build, check, install, bench, demo.
+#
+#   make                 build every tool into bin/
+#   make check           unit, golden and shell tests, in this build and in
+#                        one with -fsanitize=address,undefined; lint man pages
+#   make deps            install the Debian build and test packages
+#   make demo            run the two example incidents
+#   make bench           throughput ratios against jq, Miller, perl, awk
+#   make install         PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+BINDIR_INSTALL = $(DESTDIR)$(PREFIX)/bin
+MANDIR_INSTALL = $(DESTDIR)$(PREFIX)/share/man
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Werror -std=c11
+PKGS = jansson libpcre2-8
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lpcre2-8)
+CPPFLAGS += -Ilib -D_GNU_SOURCE
+LDLIBS += $(PKG_LIBS) -lm
+
+# BUILD is where objects go, BIN where tools go.  The sanitizer build of
+# `make check` uses BUILD=build/asan BIN=build/asan/bin SANITIZE=1.
+BUILD ?= build/opt
+BIN ?= bin
+ifeq ($(SANITIZE),1)
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+CFLAGS = -O1 -g
+endif
+ALL_CFLAGS = $(CFLAGS) $(WARN) $(SANFLAGS) $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TOOL_SRC := $(sort $(wildcard tools/*.c))
+TOOL_NAMES := $(patsubst tools/%.c,%,$(TOOL_SRC))
+TOOLS := $(foreach t,$(TOOL_NAMES),$(BIN)/$(if $(filter tingle,$(t)),tingle,tingle-$(t)))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
+MANPAGES := $(sort $(wildcard man/*.[1-9]))
+
+.PHONY: all units check check-opt check-asan lint-man deps demo bench \
+	install uninstall clean format fuzz check-valgrind
+
+all: $(TOOLS)
+
+units: $(UNITS)
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libtingle.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN)/tingle: $(BUILD)/tools/tingle.o $(BUILD)/libtingle.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/tingle-%: $(BUILD)/tools/%.o $(BUILD)/libtingle.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libtingle.a $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$(BUILD)/libtingle.a $(LDLIBS) -lcmocka
+
+# ---- tests ------------------------------------------------------------
+
+RESULTS = build/results
+
+check:
+	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
+	$(MAKE) all units
+	tests/run --bin $(CURDIR)/bin --units $(CURDIR)/build/opt/unit \
+		--label opt --results $(RESULTS)/opt || true
+	$(MAKE) BUILD=build/asan BIN=build/asan/bin SANITIZE=1 all units
+	tests/run --bin $(CURDIR)/build/asan/bin --units $(CURDIR)/build/asan/unit \
+		--label asan --results $(RESULTS)/asan || true
+	tests/lint-man $(MANPAGES) > $(RESULTS)/man
+	@tests/total $(RESULTS)
+
+check-opt: all units
+	tests/run --bin $(CURDIR)/bin --units $(CURDIR)/build/opt/unit --label opt
+
+# ---- setup and examples -----------------------------------------------
+
+DEPS = build-essential pkg-config libjansson-dev libpcre2-dev libcmocka-dev \
+	mandoc tzdata jq miller gawk mawk perl parallel python3 clang \
+	libclang-rt-14-dev valgrind procps
+
+deps:
+	@missing=$$(for p in $(DEPS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "build and test dependencies are installed"; fi
+
+demo: all
+	examples/demo
+
+bench: all
+	bench/run
+
+install: all
+	install -d $(BINDIR_INSTALL) $(MANDIR_INSTALL)/man1 $(MANDIR_INSTALL)/man7
+	install -m 755 $(TOOLS) $(BINDIR_INSTALL)
+	for m in $(MANPAGES); do \
+		s=$${m##*.}; install -m 644 $$m $(MANDIR_INSTALL)/man$$s; done
+
+uninstall:
+	for t in $(notdir $(TOOLS)); do rm -f $(BINDIR_INSTALL)/$$t; done
+	for m in $(notdir $(MANPAGES)); do \
+		rm -f $(MANDIR_INSTALL)/man$${m##*.}/$$m; done
+
+format:
+	clang-format -i lib/*.c lib/*.h tools/*.c tests/unit/*.c
+
+clean:
+	rm -rf build bin

@@ -1,0 +1,78 @@
+/*
+ * expr.h - the expression language shared by --where, --by, segment rules
+ * and alert conditions (tingle(7), "EXPRESSIONS").
+ *
+ * An expression is compiled once, before any input is read, and then
+ * evaluated against records.  Evaluation never fails on missing fields
+ * (they are null); a type error (len(3)) yields null and an error message
+ * the stage reports for that record.
+ */
+#ifndef TINGLE_EXPR_H
+#define TINGLE_EXPR_H
+
+#include <stddef.h>
+
+#include "json.h"
+#include "util.h"
+
+typedef enum {
+	V_NULL = 0,
+	V_BOOL,
+	V_NUM,
+	V_STR,
+	V_LIST,
+	V_JSON /* an object (or other value) kept as raw JSON text */
+} vtype_t;
+
+typedef struct val {
+	vtype_t t;
+	int b;		   /* V_BOOL */
+	double n;	   /* V_NUM */
+	const char *s;	   /* V_STR: bytes (not NUL-terminated); V_JSON: raw */
+	size_t len;	   /* length of s */
+	struct val *items; /* V_LIST */
+	size_t nitems;
+} val_t;
+
+typedef struct expr expr_t;
+
+/*
+ * Compile src.  On a syntax error returns NULL and writes into err (a
+ * buffer the caller frees) a message of the form
+ *
+ *	syntax error in expression at column 7: expected ')'
+ *	  weekday(ts
+ *	        ^
+ *
+ * The stage prints it after "prog: " and exits 64.
+ */
+expr_t *expr_compile(const char *src, buf_t *err);
+
+/*
+ * Evaluate e against record r.  The result is valid until the next
+ * expr_eval of the same expression.  Returns 0, or -1 on a run-time type
+ * error, with a message in err (result then null).
+ */
+int expr_eval(expr_t *e, const rec_t *r, val_t *out, buf_t *err);
+
+/* Truth of a value: false, null, 0, "" and [] are false. */
+int val_truthy(const val_t *v);
+
+/* Append v as JSON text. */
+void val_to_json(const val_t *v, buf_t *out);
+
+/* Append v as display text (strings without quotes). */
+void val_to_text(const val_t *v, buf_t *out);
+
+/*
+ * The top-level field names the expression reads, in first-use order, as
+ * a NULL-terminated array owned by e (an alert shows their values).
+ */
+const char *const *expr_fields(const expr_t *e);
+
+/* The source text of e. */
+const char *expr_source(const expr_t *e);
+
+void expr_free(expr_t *e);
+
+#endif

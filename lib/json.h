@@ -1,0 +1,165 @@
+/*
+ * json.h - the record layer: a validating JSON scanner, JSON writing
+ * helpers, and records that are written back as their original bytes.
+ *
+ * A record is one line holding a JSON object.  jscan_object() checks the
+ * whole line (RFC 8259, UTF-8 included) and notes where each top-level
+ * member's key and value lie, without building a tree.  Values are then
+ * decoded only when a stage asks for them.  A record that a stage does not
+ * change is written back byte for byte; fields a stage adds or replaces are
+ * spliced in by rec_write().
+ */
+#ifndef TINGLE_JSON_H
+#define TINGLE_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+/* Value types, as the first byte of the value tells them. */
+enum {
+	JT_NONE = 0,
+	JT_STR = 's',
+	JT_NUM = 'n',
+	JT_OBJ = 'o',
+	JT_ARR = 'a',
+	JT_TRUE = 't',
+	JT_FALSE = 'f',
+	JT_NULL = 'z',
+};
+
+/*
+ * One member of an object: the key as it appears between its quotes
+ * (still escaped if kesc is set) and the value's raw JSON text.
+ */
+typedef struct jfield {
+	const char *k;
+	size_t klen;
+	const char *v;
+	size_t vlen;
+	char type;
+	char kesc; /* key holds backslash escapes */
+} jfield_t;
+
+/* The top-level members of one object, in order. */
+typedef struct jobj {
+	jfield_t *f;
+	size_t n;
+	size_t cap;
+} jobj_t;
+
+/*
+ * Scan p[0..n) as one JSON object surrounded by optional whitespace.
+ * Returns 0 and fills o (reset first) on success.  On failure returns -1,
+ * sets *errcol to the 1-based byte column of the problem and *errmsg to a
+ * short static description ("invalid JSON", "not an object", ...).
+ * The scanner accepts exactly what RFC 8259 accepts (nesting limited to
+ * JSON_MAX_DEPTH), so invalid UTF-8 inside strings is rejected.
+ */
+#define JSON_MAX_DEPTH 512
+int jscan_object(const char *p, size_t n, jobj_t *o, size_t *errcol,
+		 const char **errmsg);
+
+/*
+ * Scan p[0..n) as any single JSON value with optional surrounding
+ * whitespace.  Same return convention.  *type gets the value's JT_ type.
+ */
+int jscan_value(const char *p, size_t n, char *type, size_t *errcol,
+		const char **errmsg);
+
+/*
+ * Iterate the elements of an already validated array value v[0..vlen):
+ * start with *pos = 0; each call sets *ev/*evlen to the next element's raw
+ * text and returns 1, or returns 0 at the end.
+ */
+int jarr_next(const char *v, size_t vlen, size_t *pos, const char **ev,
+	      size_t *evlen);
+
+/* Same for the members of an already validated object value. */
+int jobj_next(const char *v, size_t vlen, size_t *pos, jfield_t *out);
+
+/* Fill o with the members of an already validated object value. */
+void jobj_from_value(const char *v, size_t vlen, jobj_t *o);
+
+void jobj_free(jobj_t *o);
+
+/* Last member named key (decoded comparison), or NULL. */
+const jfield_t *jobj_get(const jobj_t *o, const char *key, size_t klen);
+
+/*
+ * Look up a dotted path ("user.plan") starting at the top-level members,
+ * descending into nested object values.  A path component may itself be
+ * the whole remaining path when the object has a key containing dots.
+ * Returns 1 and sets *out, or 0 when absent.
+ */
+int jobj_path(const jobj_t *o, const char *path, size_t plen, jfield_t *out);
+
+/*
+ * Decode a JSON string literal (with its quotes) into UTF-8, appending to
+ * out.  The literal must be valid.
+ */
+void jstr_decode(const char *v, size_t vlen, buf_t *out);
+
+/*
+ * Append s[0..n) as a quoted JSON string.  Invalid UTF-8 sequences are
+ * written as U+FFFD; control characters are escaped.
+ */
+void jw_str(buf_t *out, const char *s, size_t n);
+
+/* Append "key": (the key quoted as by jw_str) preceded by a comma if the
+ * buffer does not end with '{'. */
+void jw_key(buf_t *out, const char *key);
+void jw_keyn(buf_t *out, const char *key, size_t n);
+
+/* Helpers for building objects: each writes ,"key":value. */
+void jw_kstr(buf_t *out, const char *key, const char *s, size_t n);
+void jw_kstrz(buf_t *out, const char *key, const char *s);
+void jw_kint(buf_t *out, const char *key, long long v);
+void jw_knum(buf_t *out, const char *key, double v);
+void jw_kraw(buf_t *out, const char *key, const char *json, size_t n);
+
+/* Append a double the way JSON wants it: integers without a fraction,
+ * others with up to 17 significant digits, non-finite as null. */
+void jw_num(buf_t *out, double v);
+
+/*
+ * A record: the line's bytes, its top-level members, and the members a
+ * stage sets (values are raw JSON text).  Setting a member that the line
+ * already has replaces its value in place; new members go after the
+ * line's own, in the order they were set.
+ */
+typedef struct rec {
+	const char *line;
+	size_t len;
+	jobj_t obj;  /* the line's top-level members */
+	jobj_t set;  /* members set by the stage */
+	buf_t store; /* storage for set keys and values */
+} rec_t;
+
+/* Scan a line into r (reusing r's memory).  Same return as jscan_object. */
+int rec_scan(rec_t *r, const char *line, size_t len, size_t *errcol,
+	     const char **errmsg);
+
+/* Member by top-level name: the stage's own setting first, then the line. */
+const jfield_t *rec_get(const rec_t *r, const char *key, size_t klen);
+
+/* Member by dotted path (see jobj_path), set members first. */
+int rec_path(const rec_t *r, const char *path, size_t plen, jfield_t *out);
+
+/* Set member key to the raw JSON text json[0..n) (copied). */
+void rec_set(rec_t *r, const char *key, const char *json, size_t n);
+void rec_set_str(rec_t *r, const char *key, const char *s, size_t n);
+
+/* Drop all set members. */
+void rec_clear_set(rec_t *r);
+
+/* Append the record (original bytes plus settings) and a newline. */
+void rec_write(const rec_t *r, buf_t *out);
+
+void rec_free(rec_t *r);
+
+/* Length of the valid UTF-8 prefix of p[0..n). */
+size_t utf8_valid_prefix(const char *p, size_t n);
+
+#endif

@@ -1,0 +1,191 @@
+/*
+ * rio.h - what every stage shares around its loop: options common to all
+ * tools, reading lines from files or stdin, buffered output that is
+ * flushed when the input goes quiet, and the bad-input policy.
+ *
+ * A stage's main() is, in outline:
+ *
+ *	rio_init("tingle-count", argc, argv);
+ *	while ((c = getopt_long(argc, argv, OPTS RIO_SHORTOPTS, longopts,
+ *				NULL)) != -1) {
+ *		switch (c) {
+ *		...the stage's own options...
+ *		default:
+ *			rio_option(c, optarg, usage);
+ *		}
+ *	}
+ *	reader_t *rd = rd_open(argc - optind, argv + optind);
+ *	line_t l;
+ *	while (rd_next(rd, &l, -1) == RD_LINE) {
+ *		if (rec_scan(&r, l.p, l.n, &col, &msg) < 0) {
+ *			bad_input(&l, "%s at column %zu", msg, col);
+ *			continue;
+ *		}
+ *		...
+ *		out_record();
+ *	}
+ *	rd_close(rd);
+ *	return rio_finish(0);
+ */
+#ifndef TINGLE_RIO_H
+#define TINGLE_RIO_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "util.h"
+
+/* ---- common options ------------------------------------------------ */
+
+/* Values of the long-only common options. */
+enum {
+	RIO_OPT_MAX_LINE = 0x1000,
+	RIO_OPT_REJECTS,
+	RIO_OPT_STRICT,
+	RIO_OPT_LINE_BUFFERED,
+	RIO_OPT_TZ,
+	RIO_OPT_TIME_FIELD,
+	RIO_OPT_VERSION,
+	RIO_OPT_FIRST_FREE /* stages number their own long options from here */
+};
+
+#define RIO_SHORTOPTS "h"
+
+/* Put RIO_LONGOPTS at the end of a stage's struct option table, before
+ * the terminating {0}. */
+#define RIO_LONGOPTS                                                           \
+	{"help", no_argument, NULL, 'h'},                                      \
+	    {"max-line", required_argument, NULL, RIO_OPT_MAX_LINE},           \
+	    {"rejects", required_argument, NULL, RIO_OPT_REJECTS},             \
+	    {"strict", no_argument, NULL, RIO_OPT_STRICT},                     \
+	    {"line-buffered", no_argument, NULL, RIO_OPT_LINE_BUFFERED},       \
+	    {"tz", required_argument, NULL, RIO_OPT_TZ},                       \
+	    {"time-field", required_argument, NULL, RIO_OPT_TIME_FIELD},       \
+	{                                                                      \
+		"version", no_argument, NULL, RIO_OPT_VERSION                  \
+	}
+
+/* The usage lines of the common options, for a stage's --help. */
+extern const char rio_common_usage[];
+
+/* Settings from the common options. */
+extern size_t rio_max_line;	   /* --max-line, default 16 MiB */
+extern int rio_strict;		   /* --strict */
+extern int rio_line_buffered;	   /* --line-buffered */
+extern const char *rio_time_field; /* --time-field, default "ts" */
+extern const char *rio_tz;	   /* --tz, NULL when not given */
+
+/* Set the program name, install signal handling (SIGPIPE ends quietly,
+ * SIGINT/SIGTERM set rio_stop), set TZ to UTC unless --tz is given. */
+void rio_init(const char *prog, int argc, char **argv);
+
+/*
+ * Handle a common option, or a getopt error ('?', ':'), or anything not
+ * recognised.  usage(fp) prints the stage's usage.  -h prints usage to
+ * stdout and exits 0; --version prints "prog VERSION" and exits 0; an
+ * unknown option prints a short hint on stderr and exits 64.
+ */
+void rio_option(int c, const char *arg, void (*usage)(FILE *fp));
+
+/* Print "prog: message" plus "Try 'prog --help'." and exit 64. */
+void usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+/* Set to 1 by SIGINT or SIGTERM.  A stage checks it between records,
+ * flushes what is complete, and exits. rd_next returns RD_EOF once set. */
+extern volatile int rio_stop;
+
+/* ---- reading lines ------------------------------------------------- */
+
+typedef struct line {
+	char *p;	   /* the line, NUL-terminated, without its newline */
+	size_t n;	   /* its length */
+	const char *file;  /* file name for diagnostics ("-" is "(stdin)") */
+	unsigned long num; /* 1-based line number in that file */
+} line_t;
+
+typedef struct reader reader_t;
+
+enum { RD_EOF = 0, RD_LINE = 1, RD_TIMEOUT = 2 };
+
+/*
+ * Open the named files for reading in turn; none, or "-", means stdin.
+ * Files that do not exist or cannot be read are reported and the tool
+ * exits 66 before anything is read.
+ */
+reader_t *rd_open(int nfiles, char **files);
+
+/* A reader of one already open descriptor (e.g. a second input). */
+reader_t *rd_open_fd(int fd, const char *name);
+
+/*
+ * Next line.  Blocks up to timeout_ms (-1: forever) for data; returns
+ * RD_LINE, RD_EOF at the end of the last file, or RD_TIMEOUT.  Before it
+ * blocks, pending output is flushed, so a live pipeline sees records at
+ * once.  A line longer than --max-line is reported as bad input (and
+ * copied to --rejects in full) and skipped.  A final line without a
+ * newline is returned as a line.  The line stays valid until the next
+ * call.
+ */
+int rd_next(reader_t *rd, line_t *l, int timeout_ms);
+
+/* File descriptor currently read (for poll over several readers), or -1. */
+int rd_fd(reader_t *rd);
+
+/* 1 if a complete line is already buffered. */
+int rd_has_line(reader_t *rd);
+
+void rd_close(reader_t *rd);
+
+/* ---- output -------------------------------------------------------- */
+
+/* The output buffer.  Append a record to it, then call out_record(). */
+extern buf_t out;
+
+/* End of a record: flush if --line-buffered or the buffer is large. */
+void out_record(void);
+
+/* Write everything buffered.  EPIPE ends the tool quietly; other write
+ * errors exit 74. */
+void out_flush(void);
+
+/* ---- bad input ----------------------------------------------------- */
+
+/*
+ * Report a bad input line: "prog: file:line: message" on stderr (the first
+ * 10; later ones are counted and summarised by rio_finish), the line
+ * verbatim to --rejects, and under --strict exit 65 at once.
+ */
+void bad_input(const line_t *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Same, for a record spanning several lines (e.g. a quoted CSV field):
+ * reports first_line, rejects the given text. */
+void bad_input_text(const char *file, unsigned long num, const char *text,
+		    size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* A diagnostic about the input that is not a rejected line (a late event,
+ * a runtime type error): printed like bad_input, counted with them for
+ * the 10-line limit, not written to --rejects, not fatal. */
+void note_input(const char *file, unsigned long num, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Number of bad lines so far. */
+extern unsigned long rio_bad_count;
+
+/* Flush output, print the summary of bad lines, close --rejects, and
+ * return status (for "return rio_finish(0);"). */
+int rio_finish(int status);
+
+/* ---- misc ---------------------------------------------------------- */
+
+/* Wall-clock time in milliseconds since the epoch.  TINGLE_NOW (an
+ * RFC 3339 time) fixes it, for tests. */
+long long now_ms(void);
+
+/* Parse a non-negative size with optional K/M/G suffix (binary). */
+int parse_size(const char *s, size_t *out);
+
+#endif

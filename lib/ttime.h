@@ -1,0 +1,114 @@
+/*
+ * ttime.h - event times: parsing the forms SPEC.md accepts, formatting as
+ * RFC 3339, time zones through the C library's tz database, durations.
+ *
+ * The process works in one zone: rio_init() sets TZ to UTC, and --tz NAME
+ * (tz_set) switches it to an IANA zone, so localtime_r() and mktime() give
+ * that zone's civil time.  Nothing depends on the machine's own zone.
+ */
+#ifndef TINGLE_TTIME_H
+#define TINGLE_TTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* An instant: seconds since the epoch, nanoseconds, and how many
+ * fraction digits the input had (kept on output, 0..9). */
+typedef struct tstamp {
+	int64_t sec;
+	int32_t nsec;
+	int8_t digits;
+} tstamp_t;
+
+/*
+ * Make NAME (an IANA zone such as "Europe/Berlin", or "UTC") the process's
+ * zone.  Returns 0, or -1 if no such zone exists in the tz database (a
+ * name that would silently mean UTC is refused).  tz_utc is 1 while the
+ * zone is UTC.
+ */
+int tz_set(const char *name);
+extern int tz_utc;
+
+/*
+ * Parse RFC 3339 / ISO 8601: "2026-11-29T13:58:36Z", with a space instead
+ * of T, with or without seconds' fraction (any number of digits), with
+ * zone "Z", "+01:00", "+0100", "+01" or none (then the current zone).
+ * A bare date "2026-11-29" is midnight in the current zone.  Returns 0 or
+ * -1.  The whole of s[0..n) must be consumed.
+ */
+int ts_parse_iso(const char *s, size_t n, tstamp_t *t);
+
+/*
+ * Parse a JSON value's raw text as a time: a string holding an ISO/RFC 3339
+ * time or an epoch number, or a number.  Numbers are epoch seconds, or
+ * milliseconds when their magnitude is at least 1e11 (after 1973 in ms,
+ * before 5138 in s); fractions are kept.  Returns 0 or -1.
+ */
+int ts_parse_json(const char *v, size_t vlen, tstamp_t *t);
+
+/* Parse a decimal epoch number (text), seconds or milliseconds as above. */
+int ts_parse_epoch(const char *s, size_t n, tstamp_t *t);
+
+/*
+ * Parse a syslog (RFC 3164) stamp "Oct 10 15:59:28" or "Oct  3 05:01:02",
+ * optionally with ".123456" fraction, at the start of s.  The year is the
+ * one that puts the stamp closest to, and not after, now_sec (allowing a
+ * day of clock skew), unless year > 0 is given.  The stamp is in the
+ * current zone.  Returns the number of bytes consumed, or 0.
+ */
+size_t ts_parse_syslog(const char *s, size_t n, int year, int64_t now_sec,
+		       tstamp_t *t);
+
+/*
+ * Parse s with a strptime(3) format in the current zone (%z honoured).
+ * Returns 0 or -1.
+ */
+int ts_parse_fmt(const char *s, size_t n, const char *fmt, tstamp_t *t);
+
+/*
+ * Format t as RFC 3339: in UTC with "Z" when the zone is UTC, else with
+ * the zone's offset.  Writes at most TS_MAXLEN bytes plus NUL into out and
+ * returns the length.
+ */
+#define TS_MAXLEN 40
+size_t ts_format(const tstamp_t *t, char *out);
+
+/* Civil time of sec in the current zone (localtime_r). */
+void tz_civil(int64_t sec, struct tm *tm);
+
+/* UTC offset of the current zone at sec, in seconds. */
+long tz_offset(int64_t sec);
+
+/*
+ * Instant of civil time tm in the current zone.  For a time that does not
+ * exist (spring forward) the later side is used; for one that exists twice
+ * (fall back) the earlier.
+ */
+int64_t tz_mktime(const struct tm *tm);
+
+/* Start of the calendar day holding sec, in the current zone. */
+int64_t tz_day_start(int64_t sec);
+
+/* Start of the day n days after the day starting at day_start. */
+int64_t tz_add_days(int64_t day_start, int n);
+
+/* Weekday of sec in the current zone, 0 = Monday ... 6 = Sunday. */
+int tz_weekday(int64_t sec);
+
+/* ---- durations ------------------------------------------------------ */
+
+/*
+ * Parse a duration: one or more NUMBER UNIT terms with units ms, s, m, h,
+ * d, w ("500ms", "1h30m", "1.5h"); a bare 0 is allowed.  Stores
+ * milliseconds.  Returns 0 or -1.
+ */
+int dur_parse(const char *s, int64_t *ms);
+
+/* Format ms compactly ("1h30m", "500ms", "0s").  Returns out. */
+char *dur_format(int64_t ms, char *out, size_t outlen);
+
+#define MS_PER_DAY 86400000LL
+#define MS_PER_WEEK (7 * MS_PER_DAY)
+
+#endif

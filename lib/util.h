@@ -1,0 +1,58 @@
+/*
+ * util.h - memory helpers, growable byte buffers, fatal errors.
+ *
+ * Every tingle tool links this.  Allocation failures are fatal (exit 70):
+ * a filter that cannot allocate cannot keep its promise not to lose
+ * records, so it stops loudly instead.
+ */
+#ifndef TINGLE_UTIL_H
+#define TINGLE_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sysexits.h>
+
+#define TINGLE_VERSION "0.1.0"
+
+/* The name used in diagnostics, e.g. "tingle-count". Set by diag_init(). */
+extern const char *progname;
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Print "prog: message" on stderr and exit with status code. */
+void die(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+/* Print "prog: message" on stderr and return. */
+void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * buf_t: a growable byte buffer.  p is always NUL-terminated after any
+ * buf_* call, so it can be handed to C string functions when the content
+ * holds no NUL.
+ */
+typedef struct buf {
+	char *p;
+	size_t len;
+	size_t cap;
+} buf_t;
+
+#define BUF_INIT {NULL, 0, 0}
+
+void buf_grow(buf_t *b, size_t extra);
+void buf_add(buf_t *b, const void *p, size_t n);
+void buf_addc(buf_t *b, int c);
+void buf_adds(buf_t *b, const char *s);
+void buf_printf(buf_t *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void buf_reset(buf_t *b);
+void buf_free(buf_t *b);
+
+/* Hash of a byte string (FNV-1a, 64 bit). */
+uint64_t hash_bytes(const void *p, size_t n);
+
+#endif
