@@ -52,7 +52,7 @@ static void
 skip_ws(scan_t *sc)
 {
 	while (sc->s < sc->e && (*sc->s == ' ' || *sc->s == '\t' ||
-				 *sc->s == '\n' || *sc->s == '\r'))
+	                         *sc->s == '\n' || *sc->s == '\r'))
 		sc->s++;
 }
 
@@ -77,8 +77,8 @@ utf8_seq(const unsigned char *s, const unsigned char *e)
 		return 3;
 	}
 	if (c >= 0xF0 && c <= 0xF4) {
-		if (n < 4 || (s[1] & 0xC0) != 0x80 ||
-		    (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+		if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+		    (s[3] & 0xC0) != 0x80)
 			return 0;
 		if (c == 0xF0 && s[1] < 0x90)
 			return 0;
@@ -160,17 +160,20 @@ scan_string(scan_t *sc, int *esc)
 			case 'u': {
 				unsigned u, u2;
 				if (e - s < 6 || hex4(s + 2, &u) < 0)
-					return fail(sc, s, "invalid \\u escape");
+					return fail(sc, s,
+					            "invalid \\u escape");
 				s += 6;
 				if (u >= 0xDC00 && u <= 0xDFFF)
 					return fail(sc, s - 6,
-						    "invalid \\u escape");
+					            "invalid \\u escape");
 				if (u >= 0xD800 && u <= 0xDBFF) {
 					if (e - s < 6 || s[0] != '\\' ||
-					    s[1] != 'u' || hex4(s + 2, &u2) < 0 ||
+					    s[1] != 'u' ||
+					    hex4(s + 2, &u2) < 0 ||
 					    u2 < 0xDC00 || u2 > 0xDFFF)
-						return fail(sc, s - 6,
-							    "invalid \\u escape");
+						return fail(
+						    sc, s - 6,
+						    "invalid \\u escape");
 					s += 6;
 				}
 				break;
@@ -367,7 +370,7 @@ scan_error(scan_t *sc, size_t *errcol, const char **errmsg)
 
 int
 jscan_object(const char *p, size_t n, jobj_t *o, size_t *errcol,
-	     const char **errmsg)
+             const char **errmsg)
 {
 	scan_t sc;
 
@@ -404,7 +407,7 @@ jscan_object(const char *p, size_t n, jobj_t *o, size_t *errcol,
 
 int
 jscan_value(const char *p, size_t n, char *type, size_t *errcol,
-	    const char **errmsg)
+            const char **errmsg)
 {
 	scan_t sc;
 	char t;
@@ -439,14 +442,14 @@ static size_t
 skip_ws_at(const char *v, size_t vlen, size_t pos)
 {
 	while (pos < vlen && (v[pos] == ' ' || v[pos] == '\t' ||
-			      v[pos] == '\n' || v[pos] == '\r'))
+	                      v[pos] == '\n' || v[pos] == '\r'))
 		pos++;
 	return pos;
 }
 
 int
 jarr_next(const char *v, size_t vlen, size_t *pos, const char **ev,
-	  size_t *evlen)
+          size_t *evlen)
 {
 	size_t i = *pos;
 	char t;
@@ -707,8 +710,9 @@ jw_str(buf_t *out, const char *p, size_t n)
 				buf_add(out, "\\f", 2);
 				break;
 			default: {
-				char u[6] = {'\\', 'u', '0', '0',
-					     hexdig[c >> 4], hexdig[c & 15]};
+				char u[6] = {
+				    '\\',           'u',           '0', '0',
+				    hexdig[c >> 4], hexdig[c & 15]};
 				buf_add(out, u, 6);
 			}
 			}
@@ -803,7 +807,7 @@ jw_kraw(buf_t *out, const char *key, const char *json, size_t n)
 
 int
 rec_scan(rec_t *r, const char *line, size_t len, size_t *errcol,
-	 const char **errmsg)
+         const char **errmsg)
 {
 	r->line = line;
 	r->len = len;

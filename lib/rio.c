@@ -86,8 +86,7 @@ usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n",
-		progname);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", progname);
 	exit(EX_USAGE);
 }
 
@@ -132,7 +131,7 @@ rio_option(int c, const char *arg, void (*usage)(FILE *fp))
 	case '?':
 		/* getopt printed the problem. */
 		fprintf(stderr, "Try '%s --help' for more information.\n",
-			progname);
+		        progname);
 		exit(EX_USAGE);
 	default:
 		usage_error("unhandled option");
@@ -154,8 +153,8 @@ write_all(int fd, const char *p, size_t n, const char *what)
 				raise(SIGPIPE);
 				_exit(141);
 			}
-			fprintf(stderr, "%s: write error on %s: %s\n",
-				progname, what, strerror(errno));
+			fprintf(stderr, "%s: write error on %s: %s\n", progname,
+			        what, strerror(errno));
 			_exit(EX_IOERR);
 		}
 		p += w;
@@ -220,8 +219,8 @@ strict_stop(void)
 }
 
 void
-bad_input_text(const char *file, unsigned long num, const char *text,
-	       size_t n, const char *fmt, ...)
+bad_input_text(const char *file, unsigned long num, const char *text, size_t n,
+               const char *fmt, ...)
 {
 	va_list ap;
 
@@ -262,13 +261,13 @@ rio_finish(int status)
 	out_flush();
 	if (diag_total > diag_shown)
 		fprintf(stderr,
-			"%s: %lu more diagnostics not shown "
-			"(%lu bad input lines in all)\n",
-			progname, diag_total - diag_shown, rio_bad_count);
+		        "%s: %lu more diagnostics not shown "
+		        "(%lu bad input lines in all)\n",
+		        progname, diag_total - diag_shown, rio_bad_count);
 	if (rejects_fp != NULL) {
 		if (fclose(rejects_fp) != 0)
-			die(EX_IOERR, "write error on '%s': %s",
-			    rejects_name, strerror(errno));
+			die(EX_IOERR, "write error on '%s': %s", rejects_name,
+			    strerror(errno));
 		rejects_fp = NULL;
 	}
 	if (rio_stop && stop_signal)
@@ -281,19 +280,19 @@ rio_finish(int status)
 struct reader {
 	char **files;
 	int nfiles;
-	int next;	  /* index of the next file to open */
-	int fd;		  /* current descriptor, -1 between files */
-	int own_fd;	  /* close fd at its end */
-	int regular;	  /* fd is a regular file: never blocks */
+	int next;         /* index of the next file to open */
+	int fd;           /* current descriptor, -1 between files */
+	int own_fd;       /* close fd at its end */
+	int regular;      /* fd is a regular file: never blocks */
 	const char *name; /* current name for diagnostics */
 	char *buf;
 	size_t cap, start, end;
-	size_t scanned;	   /* bytes from start known to hold no newline */
+	size_t scanned;    /* bytes from start known to hold no newline */
 	unsigned long num; /* line number of the last line returned */
-	int eof;	   /* current fd reached end of file */
-	int done;	   /* all input consumed */
-	int skipping;	   /* inside an overlong line */
-	size_t skipped;	   /* its length so far */
+	int eof;           /* current fd reached end of file */
+	int done;          /* all input consumed */
+	int skipping;      /* inside an overlong line */
+	size_t skipped;    /* its length so far */
 };
 
 static const char *
@@ -434,8 +433,8 @@ overlong_done(reader_t *rd, size_t lastpart)
 	rio_bad_count++;
 	rd->num++;
 	note_input(rd->name, rd->num,
-		   "line longer than --max-line (%zu bytes), skipped",
-		   rio_max_line);
+	           "line longer than --max-line (%zu bytes), skipped",
+	           rio_max_line);
 	strict_stop();
 	rd->skipping = 0;
 	rd->skipped = 0;
@@ -457,10 +456,10 @@ rd_next(reader_t *rd, line_t *l, int timeout_ms)
 		/* A complete line in the buffer? */
 		char *base = rd->buf + rd->start;
 		size_t avail = rd->end - rd->start;
-		char *nl = avail > rd->scanned
-			       ? memchr(base + rd->scanned, '\n',
-					avail - rd->scanned)
-			       : NULL;
+		char *nl =
+		    avail > rd->scanned
+		        ? memchr(base + rd->scanned, '\n', avail - rd->scanned)
+		        : NULL;
 		if (nl != NULL) {
 			size_t n = (size_t)(nl - base);
 			rd->scanned = 0;
