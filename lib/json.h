@@ -70,7 +70,7 @@ int jscan_value(const char *p, size_t n, char *type, size_t *errcol,
 
 /*
  * Iterate the elements of an already validated array value v[0..vlen):
- * start with *pos = 0; each call sets *ev/*evlen to the next element's raw
+ * start with *pos = 0; each call sets *ev and *evlen to the next element's raw
  * text and returns 1, or returns 0 at the end.
  */
 int jarr_next(const char *v, size_t vlen, size_t *pos, const char **ev,

@@ -13,7 +13,7 @@ static void
 oom(size_t n)
 {
 	fprintf(stderr, "%s: out of memory allocating %zu bytes\n", progname,
-		n);
+	        n);
 	exit(EX_SOFTWARE);
 }
 

@@ -14,23 +14,24 @@ static const struct {
 	const char *name;
 	const char *what;
 } stages[] = {
-	{"parse", "turn raw log lines, CSV and JSON into records"},
-	{"segment", "filter records, join a lookup table, assign segments"},
-	{"count", "count records per event-time window and group"},
-	{"compare", "put an expected value next to every count"},
-	{"alert", "fire, repeat and resolve alerts from rules"},
+    {"parse", "turn raw log lines, CSV and JSON into records"},
+    {"segment", "filter records, join a lookup table, assign segments"},
+    {"count", "count records per event-time window and group"},
+    {"compare", "put an expected value next to every count"},
+    {"alert", "fire, repeat and resolve alerts from rules"},
 };
 
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: tingle STAGE [ARGS...]\n"
-		    "       tingle help | --help | --version\n\n"
-		    "Stages (each is also a command of its own, tingle-STAGE):\n");
+	fprintf(fp,
+	        "usage: tingle STAGE [ARGS...]\n"
+	        "       tingle help | --help | --version\n\n"
+	        "Stages (each is also a command of its own, tingle-STAGE):\n");
 	for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++)
 		fprintf(fp, "  %-8s  %s\n", stages[i].name, stages[i].what);
 	fprintf(fp, "\nSee tingle(7) for the conventions all stages share and "
-		    "tingle-STAGE(1) for each.\n");
+	            "tingle-STAGE(1) for each.\n");
 }
 
 int
@@ -69,7 +70,7 @@ main(int argc, char **argv)
 			char full[PATH_MAX + 16];
 			*slash = '\0';
 			snprintf(full, sizeof full, "%s/tingle-%s", self,
-				 stage);
+			         stage);
 			if (access(full, X_OK) == 0)
 				execv(full, argv + 1);
 		}

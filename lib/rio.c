@@ -1,0 +1,603 @@
+/*
+ * rio.c - common options, line input, buffered output, bad input.
+ */
+#include "rio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ttime.h"
+
+size_t rio_max_line = 16u << 20;
+int rio_strict;
+int rio_line_buffered;
+const char *rio_time_field = "ts";
+const char *rio_tz;
+volatile int rio_stop;
+unsigned long rio_bad_count;
+buf_t out = BUF_INIT;
+
+static const char *rejects_name;
+static FILE *rejects_fp;
+static unsigned long diag_shown; /* diagnostics printed */
+static unsigned long diag_total; /* diagnostics in all */
+static int stop_signal;
+
+#define DIAG_MAX 10
+#define OUT_FLUSH_AT (64u << 10)
+#define READ_CHUNK (128u << 10)
+
+const char rio_common_usage[] =
+    "Common options:\n"
+    "  --time-field NAME  event time field (default ts)\n"
+    "  --tz ZONE          IANA time zone for reading and writing times "
+    "(default UTC)\n"
+    "  --rejects FILE     write each bad input line verbatim to FILE\n"
+    "  --strict           stop at the first bad input line (exit 65)\n"
+    "  --max-line SIZE    longest accepted line (default 16M)\n"
+    "  --line-buffered    flush output after every record\n"
+    "  -h, --help         show this help and exit\n"
+    "  --version          show the version and exit\n";
+
+/* ==== options and signals ============================================== */
+
+static void
+on_stop(int sig)
+{
+	rio_stop = 1;
+	stop_signal = sig;
+}
+
+void
+rio_init(const char *prog, int argc, char **argv)
+{
+	struct sigaction sa;
+
+	(void)argc;
+	(void)argv;
+	progname = prog;
+	signal(SIGPIPE, SIG_DFL);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (tz_set("UTC") < 0) {
+		setenv("TZ", "UTC0", 1);
+		tzset();
+	}
+}
+
+void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", progname);
+	exit(EX_USAGE);
+}
+
+void
+rio_option(int c, const char *arg, void (*usage)(FILE *fp))
+{
+	switch (c) {
+	case 'h':
+		usage(stdout);
+		exit(0);
+	case RIO_OPT_VERSION:
+		printf("%s %s\n", progname, TINGLE_VERSION);
+		exit(0);
+	case RIO_OPT_MAX_LINE:
+		if (parse_size(arg, &rio_max_line) < 0 || rio_max_line == 0)
+			usage_error("invalid --max-line '%s'", arg);
+		break;
+	case RIO_OPT_REJECTS:
+		rejects_name = arg;
+		rejects_fp = fopen(arg, "w");
+		if (rejects_fp == NULL)
+			die(EX_CANTCREAT, "cannot open '%s': %s", arg,
+			    strerror(errno));
+		break;
+	case RIO_OPT_STRICT:
+		rio_strict = 1;
+		break;
+	case RIO_OPT_LINE_BUFFERED:
+		rio_line_buffered = 1;
+		break;
+	case RIO_OPT_TZ:
+		if (tz_set(arg) < 0)
+			usage_error("unknown time zone '%s'", arg);
+		rio_tz = arg;
+		break;
+	case RIO_OPT_TIME_FIELD:
+		if (arg[0] == '\0')
+			usage_error("empty --time-field");
+		rio_time_field = arg;
+		break;
+	case ':':
+	case '?':
+		/* getopt printed the problem. */
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+		        progname);
+		exit(EX_USAGE);
+	default:
+		usage_error("unhandled option");
+	}
+}
+
+/* ==== output =========================================================== */
+
+static void
+write_all(int fd, const char *p, size_t n, const char *what)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE) {
+				signal(SIGPIPE, SIG_DFL);
+				raise(SIGPIPE);
+				_exit(141);
+			}
+			fprintf(stderr, "%s: write error on %s: %s\n", progname,
+			        what, strerror(errno));
+			_exit(EX_IOERR);
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+void
+out_flush(void)
+{
+	if (out.len == 0)
+		return;
+	write_all(STDOUT_FILENO, out.p, out.len, "standard output");
+	buf_reset(&out);
+}
+
+void
+out_record(void)
+{
+	if (rio_line_buffered || out.len >= OUT_FLUSH_AT)
+		out_flush();
+}
+
+/* ==== diagnostics ====================================================== */
+
+static void
+vdiag(const char *file, unsigned long num, const char *fmt, va_list ap)
+{
+	diag_total++;
+	if (diag_shown >= DIAG_MAX && !rio_strict)
+		return;
+	diag_shown++;
+	if (file != NULL)
+		fprintf(stderr, "%s: %s:%lu: ", progname, file, num);
+	else
+		fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+static void
+reject_write(const char *p, size_t n, int end)
+{
+	if (rejects_fp == NULL)
+		return;
+	if ((n && fwrite(p, 1, n, rejects_fp) != n) ||
+	    (end && putc('\n', rejects_fp) == EOF))
+		die(EX_IOERR, "write error on '%s': %s", rejects_name,
+		    strerror(errno));
+}
+
+static void
+strict_stop(void)
+{
+	if (!rio_strict)
+		return;
+	out_flush();
+	if (rejects_fp != NULL && fclose(rejects_fp) != 0)
+		die(EX_IOERR, "write error on '%s': %s", rejects_name,
+		    strerror(errno));
+	exit(EX_DATAERR);
+}
+
+void
+bad_input_text(const char *file, unsigned long num, const char *text, size_t n,
+               const char *fmt, ...)
+{
+	va_list ap;
+
+	rio_bad_count++;
+	va_start(ap, fmt);
+	vdiag(file, num, fmt, ap);
+	va_end(ap);
+	reject_write(text, n, 1);
+	strict_stop();
+}
+
+void
+bad_input(const line_t *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	rio_bad_count++;
+	va_start(ap, fmt);
+	vdiag(l->file, l->num, fmt, ap);
+	va_end(ap);
+	reject_write(l->p, l->n, 1);
+	strict_stop();
+}
+
+void
+note_input(const char *file, unsigned long num, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag(file, num, fmt, ap);
+	va_end(ap);
+}
+
+int
+rio_finish(int status)
+{
+	out_flush();
+	if (diag_total > diag_shown)
+		fprintf(stderr,
+		        "%s: %lu more diagnostics not shown "
+		        "(%lu bad input lines in all)\n",
+		        progname, diag_total - diag_shown, rio_bad_count);
+	if (rejects_fp != NULL) {
+		if (fclose(rejects_fp) != 0)
+			die(EX_IOERR, "write error on '%s': %s", rejects_name,
+			    strerror(errno));
+		rejects_fp = NULL;
+	}
+	if (rio_stop && stop_signal)
+		return 128 + stop_signal;
+	return status;
+}
+
+/* ==== reading ========================================================== */
+
+struct reader {
+	char **files;
+	int nfiles;
+	int next;         /* index of the next file to open */
+	int fd;           /* current descriptor, -1 between files */
+	int own_fd;       /* close fd at its end */
+	int regular;      /* fd is a regular file: never blocks */
+	const char *name; /* current name for diagnostics */
+	char *buf;
+	size_t cap, start, end;
+	size_t scanned;    /* bytes from start known to hold no newline */
+	unsigned long num; /* line number of the last line returned */
+	int eof;           /* current fd reached end of file */
+	int done;          /* all input consumed */
+	int skipping;      /* inside an overlong line */
+	size_t skipped;    /* its length so far */
+};
+
+static const char *
+display_name(const char *f)
+{
+	return strcmp(f, "-") == 0 ? "(stdin)" : f;
+}
+
+reader_t *
+rd_open(int nfiles, char **files)
+{
+	static char *stdin_only[] = {"-"};
+	reader_t *rd = xcalloc(1, sizeof *rd);
+
+	if (nfiles == 0) {
+		files = stdin_only;
+		nfiles = 1;
+	}
+	for (int i = 0; i < nfiles; i++) {
+		if (strcmp(files[i], "-") == 0)
+			continue;
+		if (access(files[i], R_OK) != 0)
+			die(EX_NOINPUT, "%s: %s", files[i], strerror(errno));
+	}
+	rd->files = files;
+	rd->nfiles = nfiles;
+	rd->fd = -1;
+	return rd;
+}
+
+reader_t *
+rd_open_fd(int fd, const char *name)
+{
+	reader_t *rd = xcalloc(1, sizeof *rd);
+	struct stat st;
+
+	rd->nfiles = 0;
+	rd->fd = fd;
+	rd->name = name;
+	rd->regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	return rd;
+}
+
+int
+rd_fd(reader_t *rd)
+{
+	return rd->fd;
+}
+
+int
+rd_has_line(reader_t *rd)
+{
+	return memchr(rd->buf + rd->start, '\n', rd->end - rd->start) != NULL;
+}
+
+/* Open the next file; 0 if there is none. */
+static int
+next_file(reader_t *rd)
+{
+	struct stat st;
+
+	if (rd->next >= rd->nfiles)
+		return 0;
+	const char *f = rd->files[rd->next++];
+	if (strcmp(f, "-") == 0) {
+		rd->fd = STDIN_FILENO;
+		rd->own_fd = 0;
+	} else {
+		rd->fd = open(f, O_RDONLY);
+		if (rd->fd < 0)
+			die(EX_NOINPUT, "%s: %s", f, strerror(errno));
+		rd->own_fd = 1;
+	}
+	rd->name = display_name(f);
+	rd->regular = fstat(rd->fd, &st) == 0 && S_ISREG(st.st_mode);
+	rd->num = 0;
+	rd->eof = 0;
+	return 1;
+}
+
+static void
+end_file(reader_t *rd)
+{
+	if (rd->own_fd)
+		close(rd->fd);
+	rd->fd = -1;
+}
+
+/* Make room to read: compact, then grow up to the line limit. */
+static void
+make_room(reader_t *rd)
+{
+	if (rd->start > 0) {
+		memmove(rd->buf, rd->buf + rd->start, rd->end - rd->start);
+		rd->end -= rd->start;
+		rd->start = 0;
+	}
+	if (rd->cap - rd->end < READ_CHUNK / 2) {
+		size_t cap = rd->cap ? rd->cap * 2 : READ_CHUNK;
+		while (cap - rd->end < READ_CHUNK / 2)
+			cap *= 2;
+		rd->buf = xrealloc(rd->buf, cap + 1);
+		rd->cap = cap;
+	}
+}
+
+/*
+ * Wait until fd is readable: 1 ready, 0 timeout, -1 stopped by a signal.
+ * Output is flushed first when no data is waiting.
+ */
+static int
+wait_input(reader_t *rd, int timeout_ms)
+{
+	struct pollfd pfd = {rd->fd, POLLIN, 0};
+
+	if (rd->regular)
+		return 1;
+	if (poll(&pfd, 1, 0) == 1)
+		return 1;
+	out_flush();
+	for (;;) {
+		if (rio_stop)
+			return -1;
+		int r = poll(&pfd, 1, timeout_ms);
+		if (r > 0)
+			return 1;
+		if (r == 0)
+			return 0;
+		if (errno != EINTR)
+			return 1; /* let read() report it */
+	}
+}
+
+static void
+overlong_done(reader_t *rd, size_t lastpart)
+{
+	reject_write(rd->buf + rd->start, lastpart, 1);
+	rio_bad_count++;
+	rd->num++;
+	note_input(rd->name, rd->num,
+	           "line longer than --max-line (%zu bytes), skipped",
+	           rio_max_line);
+	strict_stop();
+	rd->skipping = 0;
+	rd->skipped = 0;
+}
+
+int
+rd_next(reader_t *rd, line_t *l, int timeout_ms)
+{
+	for (;;) {
+		if (rio_stop)
+			return RD_EOF;
+		if (rd->fd < 0) {
+			if (rd->done || !next_file(rd)) {
+				rd->done = 1;
+				return RD_EOF;
+			}
+		}
+
+		/* A complete line in the buffer? */
+		char *base = rd->buf + rd->start;
+		size_t avail = rd->end - rd->start;
+		char *nl =
+		    avail > rd->scanned
+		        ? memchr(base + rd->scanned, '\n', avail - rd->scanned)
+		        : NULL;
+		if (nl != NULL) {
+			size_t n = (size_t)(nl - base);
+			rd->scanned = 0;
+			if (rd->skipping) {
+				overlong_done(rd, n);
+				rd->start += n + 1;
+				continue;
+			}
+			if (n > rio_max_line) {
+				rd->skipping = 1;
+				overlong_done(rd, n);
+				rd->start += n + 1;
+				continue;
+			}
+			*nl = '\0';
+			l->p = base;
+			l->n = n;
+			l->file = rd->name;
+			l->num = ++rd->num;
+			rd->start += n + 1;
+			return RD_LINE;
+		}
+		rd->scanned = avail;
+
+		/* An overlong line: pass its bytes to --rejects as we go. */
+		if (avail > rio_max_line) {
+			if (!rd->skipping)
+				rd->skipping = 1;
+			reject_write(base, avail, 0);
+			rd->skipped += avail;
+			rd->start = rd->end = 0;
+			rd->scanned = 0;
+			continue;
+		}
+
+		if (rd->eof) {
+			if (avail > 0 && !rd->skipping) {
+				/* The last line has no newline. */
+				make_room(rd);
+				rd->buf[rd->end] = '\0';
+				l->p = rd->buf;
+				l->n = rd->end;
+				l->file = rd->name;
+				l->num = ++rd->num;
+				rd->start = rd->end = 0;
+				rd->scanned = 0;
+				return RD_LINE;
+			}
+			if (rd->skipping)
+				overlong_done(rd, avail);
+			rd->start = rd->end = rd->scanned = 0;
+			end_file(rd);
+			continue;
+		}
+
+		int w = wait_input(rd, timeout_ms);
+		if (w == 0)
+			return RD_TIMEOUT;
+		if (w < 0)
+			return RD_EOF;
+		make_room(rd);
+		ssize_t r = read(rd->fd, rd->buf + rd->end, rd->cap - rd->end);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			die(EX_IOERR, "read error on %s: %s", rd->name,
+			    strerror(errno));
+		}
+		if (r == 0)
+			rd->eof = 1;
+		rd->end += (size_t)r;
+	}
+}
+
+void
+rd_close(reader_t *rd)
+{
+	if (rd == NULL)
+		return;
+	if (rd->fd >= 0 && rd->own_fd)
+		close(rd->fd);
+	free(rd->buf);
+	free(rd);
+}
+
+/* ==== misc ============================================================= */
+
+long long
+now_ms(void)
+{
+	const char *fixed = getenv("TINGLE_NOW");
+	struct timespec ts;
+
+	if (fixed != NULL && *fixed != '\0') {
+		tstamp_t t;
+		if (ts_parse_iso(fixed, strlen(fixed), &t) == 0)
+			return (long long)t.sec * 1000 + t.nsec / 1000000;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	}
+	if (*end == 'i')
+		end++;
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end != '\0' || v > (~0ULL >> shift))
+		return -1;
+	*out = (size_t)(v << shift);
+	return 0;
+}
