@@ -24,12 +24,15 @@ data=${1:-$examples/data}
 out=${2:-$examples/out/email-blast}
 mkdir -p "$out"
 
+# Times are shown in the company's zone.
+tz=America/Chicago
+
 # 1. The helpdesk export: one record per case, its time from created_at.
 # 2. Cases in 24-hour windows, one window every hour.
 # 3. Expected: the same window one, two and three weeks earlier.
 # 4. Alert on a spike; say so again after a day if it goes on.
 tingle-parse -f csv --time-field created_at "$data/cases.csv" |
-	tingle-count -w 24h --every 1h |
+	tingle-count -w 24h --every 1h --tz "$tz" |
 	tee "$out/cases-24h.ndjson" |
 	tingle-compare --baseline season:1w:3 |
 	tee "$out/compared.ndjson" |
