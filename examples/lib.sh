@@ -22,8 +22,8 @@ need() {
 }
 
 # format_alerts: alert records on stdin, shown for people: a line with
-# the state, the rule, the group and the window, then the message (of a
-# firing alert) wrapped and indented.  Without jq, the records as they are.
+# the state, the rule, the group and the window, then for a firing alert
+# the message, wrapped.  Without jq, the records as they are.
 format_alerts() {
 	if ! command -v jq >/dev/null 2>&1; then
 		cat
@@ -32,18 +32,22 @@ format_alerts() {
 	jq -r --unbuffered '
 		def group: [to_entries[]
 			| select(.key as $k | ["alert", "state", "severity",
-				"window_start", "window_end", "message", "count",
-				"expected", "ratio", "delta", "z", "baseline_n"]
+				"window_start", "window_end", "message", "since",
+				"until", "duration", "repeat", "baseline"]
 				| index($k) | not)
 			| select(.value | type == "string")
-			| "\(.key)=\(.value)"] | join(" ");
-		"\(.state | ascii_upcase)  \(.alert)  \(group)  window \(.window_start) .. \(.window_end)",
-		(select(.state == "firing") | "    " + .message)' |
+			| "\(.key)=\(.value)  "] | add // "";
+		if .state == "firing" then
+			"   FIRING  \(.alert)  \(group)\(.window_start[0:16]) .. \(.window_end[0:16])",
+			"    " + .message, ""
+		else
+			"   \(.state | ascii_upcase)  \(.alert)  \(group)back to normal in the window to \(.window_end)", ""
+		end' |
 		awk '/^    / {
-			n = split(substr($0, 5), w, " "); line = "   "
+			n = split(substr($0, 5), w, " "); line = "     "
 			for (i = 1; i <= n; i++) {
 				if (length(line) + length(w[i]) + 1 > 78) {
-					print line; line = "   "
+					print line; line = "     "
 				}
 				line = line " " w[i]
 			}

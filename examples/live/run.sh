@@ -76,7 +76,10 @@ show() {
 }
 
 # "device linked" confirmations per cohort and day, from the email
-# service's log, compared with the attempts as both arrive.
+# service's log, compared with the attempts as both arrive.  tingle-count
+# writes a day's records once event time has passed its end (the first
+# events of the next day), and tingle-compare compares a day once both of
+# its inputs have gone past it.
 follow "$logs/esp.log" esp |
 	tee "$out/esp-seen.ndjson" |
 	tingle-parse -f json --time-field timestamp |
@@ -85,16 +88,16 @@ follow "$logs/esp.log" esp |
 		--by 'weekday(program_start)' |
 	tingle-count -w 1d -k segment --tz "$tz" --keys "$cohorts" --lateness 5m |
 	tingle-compare --against <(attempts) --rate 0.9 |
-	tingle-alert -k segment \
+	tingle-alert -k segment --cooldown 1d \
 		-r 'link_confirmations_low: ratio < 0.2 && expected >= 8' \
-		-m 'Device linking is failing for members whose program started on a {segment}: on {window_start:%.10s} their link attempts should have sent about {expected:%.0f} "device linked" emails, but only {count} went out. Other start days are checked the same way; look at what changed in device linking for this cohort.' |
+		-m 'Device linking is failing for members with program start day {segment}: on {window_start:%.10s} their link attempts should have sent about {expected:%.0f} "device linked" emails, but only {count} went out. Start days are checked separately, so this is specific to {segment} starters: look at what changed in device linking for them.' |
 	show &
 pipeline=$!
 
 stop() {
 	local n
 	for n in esp app; do
-		[ -f "$out/$n.pid" ] && kill "$(cat "$out/$n.pid")" 2>/dev/null
+		[ -f "$out/$n.pid" ] && kill -INT "$(cat "$out/$n.pid")" 2>/dev/null
 	done
 	return 0
 }

@@ -56,6 +56,6 @@ tingle-parse -f json --time-field timestamp "$data/esp-events.ndjson" |
 	tee "$out/confirmations.ndjson" |
 	tingle-compare --against "$out/attempts.ndjson" --rate 0.9 |
 	tee "$out/compared.ndjson" |
-	tingle-alert -k segment \
+	tingle-alert -k segment --cooldown 1d \
 		-r 'link_confirmations_low: ratio < 0.2 && expected >= 8' \
-		-m 'Device linking is failing for members whose program started on a {segment}: on {window_start:%.10s} their link attempts should have sent about {expected:%.0f} "device linked" emails, but only {count} went out. Other start days are checked the same way; look at what changed in device linking for this cohort.'
+		-m 'Device linking is failing for members with program start day {segment}: on {window_start:%.10s} their link attempts should have sent about {expected:%.0f} "device linked" emails, but only {count} went out. Start days are checked separately, so this is specific to {segment} starters: look at what changed in device linking for them.'
