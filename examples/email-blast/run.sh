@@ -34,7 +34,7 @@ tz=America/Chicago
 tingle-parse -f csv --time-field created_at "$data/cases.csv" |
 	tingle-count -w 24h --every 1h --tz "$tz" |
 	tee "$out/cases-24h.ndjson" |
-	tingle-compare --baseline season:1w:3 |
+	tingle-compare --baseline season:1w:3 --tz "$tz" |
 	tee "$out/compared.ndjson" |
 	tingle-alert --cooldown 24h \
 		-r 'case_spike: count >= 100 && ratio >= 3' \
