@@ -70,7 +70,7 @@ show() {
 		clock=$(cat "$out/clock" 2>/dev/null || echo "?")
 		printf '%s %s\n' "$clock" "$line" >>"$out/arrivals.txt"
 		printf '%s\n' "$line" >>"$out/alerts.ndjson"
-		printf '\n[replay clock %s]\n' "$clock"
+		printf '[replay at %s]\n' "$clock"
 		printf '%s\n' "$line" | format_alerts
 	done
 }

@@ -45,8 +45,8 @@ tingle-parse -f json "$data/app-events.ndjson" |
 #    line; "timestamp" is epoch seconds).  Events within a post are not in
 #    time order, hence a little --lateness.
 # 3. Compare each cohort-day with 0.9 x its link attempts, and alert when
-#    the confirmations fall below a fifth of that.  Small cohort-days
-#    (fewer than 8 expected) are too noisy to judge.
+#    the confirmations fall below a fifth of that, again each day it goes
+#    on.  Small cohort-days (fewer than 8 expected) are too noisy to judge.
 tingle-parse -f json --time-field timestamp "$data/esp-events.ndjson" |
 	tingle-segment --where 'event == "delivered" && template == "device_linked"' \
 		--join "$data/users.csv" --on email \
