@@ -999,6 +999,18 @@ test_exim_failures(void **state)
 	FIELD("relay_port", "10002");
 	FIELD("error", "\"SMTP error from remote mail server after MAIL "
 	               "FROM:<>: 450 not right now, sorry\"");
+	/* ... but an ACL's verdict on a message being received names the
+	 * client */
+	OK(fmt_exim, "2022-06-29 16:04:19 1o6Vx3-0004aB-Qz H=(helo) "
+	             "[192.0.2.1]:1234 F=<a@b.example> rejected after DATA: "
+	             "spam score too high");
+	FIELD("helo", "\"helo\"");
+	FIELD("client_ip", "\"192.0.2.1\"");
+	NOFIELD("relay_ip");
+	FIELD("from", "\"a@b.example\"");
+	FIELD("action", "\"reject\"");
+	FIELD("stage", "\"DATA\"");
+	FIELD("reason", "\"spam score too high\"");
 	OK(fmt_exim, "1999-03-02 09:44:33 10HmaZ-000000005vi-0000 "
 	             "userz@domain.com: error ignored");
 	NOFIELD("error");
