@@ -261,6 +261,14 @@ test_syslog_pri(void **state)
 	FIELD("ts", "\"2003-10-11T22:14:15.003Z\"");
 	FIELD("facility", "\"user\"");
 	FIELD("severity", "\"notice\"");
+	/* as sent to the local socket: no host */
+	OK(fmt_syslog, "<13>Oct 11 22:14:15 prog[42]: hello");
+	NOFIELD("host");
+	FIELD("program", "\"prog\"");
+	FIELD("pid", "42");
+	OK(fmt_syslog, "<13>Oct 11 22:14:15 su: hello");
+	NOFIELD("host");
+	FIELD("program", "\"su\"");
 	OK(fmt_syslog, "<191>Oct 11 22:14:15 h p: x");
 	FIELD("facility", "\"local7\"");
 	FIELD("severity", "\"debug\"");
