@@ -316,6 +316,7 @@ test_syslog_bad(void **state)
 	NOMATCH(fmt_syslog, "2023-13-14T00:00:31+01:00 h p: x");
 	/* an Exim main log line is not syslog */
 	NOMATCH(fmt_syslog, "2022-06-29 16:04:19 login authenticator failed");
+	assert_non_null(strstr(ctx.why.p, "-f exim"));
 	NOMATCH(fmt_syslog, "<34>1 2003-10-11 h a p m - x");
 }
 
