@@ -98,7 +98,7 @@ check-opt: all units
 
 DEPS = build-essential pkg-config libjansson-dev libpcre2-dev libcmocka-dev \
 	mandoc tzdata jq miller gawk mawk perl parallel python3 clang \
-	libclang-rt-14-dev valgrind procps
+	libclang-rt-14-dev valgrind procps time
 
 deps:
 	@missing=$$(for p in $(DEPS); do \
