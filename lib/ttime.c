@@ -19,9 +19,10 @@
 
 int tz_utc = 1;
 
-/* The first and last second that print as a four-digit year. */
-#define SEC_MIN (-62167219200LL) /* 0000-01-01T00:00:00Z */
-#define SEC_MAX 253402300799LL   /* 9999-12-31T23:59:59Z */
+/* The instants a parser accepts: those that print with a four-digit
+ * year in every zone (offsets stay within a day). */
+#define SEC_MIN (-62167046400LL) /* 0000-01-03T00:00:00Z */
+#define SEC_MAX 253402127999LL   /* 9999-12-29T23:59:59Z */
 
 /* Cache of the last day tz_day_start() computed, reset by tz_set(). */
 static int64_t day_lo = 1, day_hi = 0;
@@ -424,6 +425,8 @@ ts_parse_iso(const char *s, size_t n, tstamp_t *t)
 	tm.tm_min = mi;
 	tm.tm_sec = se;
 	t->sec = zone ? naive_seconds(&tm) - off : tz_mktime(&tm);
+	if (t->sec < SEC_MIN || t->sec > SEC_MAX)
+		return -1;
 	t->nsec = nsec;
 	t->digits = nd;
 	return 0;
@@ -620,6 +623,8 @@ ts_parse_syslog(const char *s, size_t n, int year, int64_t now_sec, tstamp_t *t)
 				break;
 		}
 	}
+	if (best < SEC_MIN || best > SEC_MAX)
+		return 0;
 	t->sec = best;
 	t->nsec = nsec;
 	t->digits = nd;

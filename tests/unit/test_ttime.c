@@ -124,6 +124,8 @@ iso_accepts_every_form(void **state)
 	assert_int_equal(at("1970-01-01T00:00:00Z"), 0);
 	assert_int_equal(at("1969-12-31T23:59:59Z"), -1);
 	assert_int_equal(at("2024-02-29T00:00:00Z"), 1709164800);
+	assert_int_equal(at("0001-01-01T00:00:00Z"), -62135596800LL);
+	assert_int_equal(at("9999-01-01T00:00:00+14:00"), 253370714400LL);
 	/* The whole of s[0..n) only. */
 	assert_int_equal(ts_parse_iso("2026-11-29T13:58:36Zjunk", 20, &t), 0);
 	assert_int_equal(t.sec, base);
@@ -198,6 +200,10 @@ iso_refuses_bad_input(void **state)
 	    "2026-11-29T13:58:36UTC",
 	    "2026-11-29T13:58:36ZZ",
 	    "abcd-ef-ghT13:58:36Z",
+	    /* Instants that would not print with four digits everywhere. */
+	    "0000-01-01T00:00:00Z",
+	    "9999-12-31T23:59:59Z",
+	    "9999-12-31",
 	};
 	size_t i;
 
@@ -876,6 +882,9 @@ syslog_refuses_bad_stamps(void **state)
 		if (ts_parse_syslog(bad[i], strlen(bad[i]), 0,
 		                    at("2026-06-15T12:00:00Z"), &t) != 0)
 			fail_msg("accepted '%s'", bad[i]);
+	assert_int_equal(ts_parse_syslog("Jun  1 10:00:00", 15, 10000,
+	                                 at("2026-06-15T12:00:00Z"), &t),
+	                 0);
 	/* A given year must make the date exist. */
 	assert_int_equal(ts_parse_syslog("Feb 29 10:00:00", 15, 2026,
 	                                 at("2026-06-15T12:00:00Z"), &t),
