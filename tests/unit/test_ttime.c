@@ -475,6 +475,25 @@ format_local_mean_time_names_the_instant(void **state)
 	use_zone("UTC");
 }
 
+static void
+format_extreme_instants_stay_within_bounds(void **state)
+{
+	(void)state;
+	static const int64_t secs[] = {INT64_MAX, INT64_MIN, -62167219201LL,
+	                               253402300800LL, 1LL << 50};
+	static const char *const zones[] = {"UTC", "America/St_Johns"};
+	size_t i, z;
+
+	for (z = 0; z < 2; z++) {
+		use_zone(zones[z]);
+		for (i = 0; i < sizeof secs / sizeof secs[0]; i++)
+			assert_true(strlen(fmt(secs[i], 999999999, 9)) <=
+			            TS_MAXLEN);
+	}
+	use_zone("UTC");
+	assert_string_equal(fmt(253402300800LL, 0, 0), "10000-01-01T00:00:00Z");
+}
+
 /* ---- zones -------------------------------------------------------------- */
 
 static void
@@ -1087,6 +1106,7 @@ main(void)
 	    cmocka_unit_test(format_utc),
 	    cmocka_unit_test(format_in_zones),
 	    cmocka_unit_test(format_local_mean_time_names_the_instant),
+	    cmocka_unit_test(format_extreme_instants_stay_within_bounds),
 	    cmocka_unit_test(tz_set_refuses_unknown_zones),
 	    cmocka_unit_test(civil_and_weekday),
 	    cmocka_unit_test(mktime_round_trips_civil_times),
