@@ -13,7 +13,9 @@
  *   - numbers that overflow a double ("1e400"; integers are read as
  *     doubles with JSON_DECODE_INT_AS_REAL so that only these remain);
  *   - a "\u0000" inside an object key;
- *   - nesting deeper than jansson's 2048 levels.
+ *   - nesting deeper than jansson's 2048 levels;
+ *   - a raw NUL byte, which jansson sometimes skips ("[1\0]" loads): no
+ *     JSON text holds one, so the scanner must refuse it.
  * The scanner itself stops at JSON_MAX_DEPTH (512) levels, so input that
  * nests that deep is only checked for being refused, not compared.
  *
@@ -299,7 +301,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	depth = max_depth(p, size);
 	j = json_loadb(p, size, JFLAGS, &err);
-	if (depth >= JSON_MAX_DEPTH) {
+	if (memchr(p, '\0', size) != NULL) {
+		if (sv)
+			fail("scanner accepts a NUL byte", p, size);
+	} else if (depth >= JSON_MAX_DEPTH) {
 		/* Beyond the scanner's limit; only a refusal is sure. */
 		if (depth > JSON_MAX_DEPTH && sv)
 			fail("scanner accepts nesting beyond its limit", p,
