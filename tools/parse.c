@@ -304,10 +304,8 @@ compile_pattern(struct pattern *pt)
 	uint32_t count, size;
 	int err;
 
-	pt->re =
-	    pcre2_compile((PCRE2_SPTR)pt->src, PCRE2_ZERO_TERMINATED,
-	                  PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DUPNAMES,
-	                  &err, &off, NULL);
+	pt->re = pcre2_compile((PCRE2_SPTR)pt->src, PCRE2_ZERO_TERMINATED,
+	                       PCRE2_UTF | PCRE2_DUPNAMES, &err, &off, NULL);
 	if (pt->re == NULL) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(err, msg, sizeof msg);
@@ -376,10 +374,32 @@ free_patterns(void)
 static int
 match_patterns(const char *p, size_t n, fields_t *fs)
 {
+	static buf_t clean;
+	size_t ok = utf8_valid_prefix(p, n);
+
+	/*
+	 * The subject must be valid UTF-8: each invalid byte becomes U+FFFD,
+	 * as it would in the output anyway.  (PCRE2_MATCH_INVALID_UTF is not
+	 * used: with JIT, PCRE2 up to 10.42 then fails to match multibyte
+	 * characters with \S, \D and \W.)
+	 */
+	if (ok < n) {
+		buf_reset(&clean);
+		while (ok < n) {
+			buf_add(&clean, p, ok);
+			buf_adds(&clean, "\xEF\xBF\xBD");
+			p += ok + 1;
+			n -= ok + 1;
+			ok = utf8_valid_prefix(p, n);
+		}
+		buf_add(&clean, p, n);
+		p = clean.p;
+		n = clean.len;
+	}
 	for (size_t i = 0; i < npats; i++) {
 		struct pattern *pt = &pats[i];
-		int rc =
-		    pcre2_match(pt->re, (PCRE2_SPTR)p, n, 0, 0, pt->md, mctx);
+		int rc = pcre2_match(pt->re, (PCRE2_SPTR)p, n, 0,
+		                     PCRE2_NO_UTF_CHECK, pt->md, mctx);
 		PCRE2_SIZE *ov;
 
 		if (rc == PCRE2_ERROR_NOMATCH)
@@ -955,19 +975,31 @@ free_header(void)
 	nhdr = 0;
 }
 
+/*
+ * Is name used by a header field before column i, or by the raw name of
+ * a field after it (which keeps that name)?
+ */
 static int
-hdr_taken(const char *name, size_t upto)
+hdr_taken(const char *name, size_t i, size_t nf)
 {
-	for (size_t i = 0; i < upto; i++)
-		if (strcmp(hdr[i], name) == 0)
+	size_t len = strlen(name), n;
+
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(hdr[j], name) == 0)
 			return 1;
+	for (size_t j = i + 1; j < nf; j++) {
+		const char *v = csv_field(&csv, j, &n);
+		if (n == len && memcmp(v, name, n) == 0)
+			return 1;
+	}
 	return 0;
 }
 
 /*
  * The header row names the fields.  An empty name becomes "_N" (N the
- * 1-based column); a name already used becomes NAME_2, NAME_3, ... (the
- * first free one), so every field keeps its own key.
+ * 1-based column); a name used by an earlier column becomes NAME_2,
+ * NAME_3, ... (the first one that no column uses), so every field keeps
+ * its own key and a later column's own name is never taken from it.
  */
 static void
 set_header(void)
@@ -979,17 +1011,21 @@ set_header(void)
 	for (size_t i = 0; i < nf; i++) {
 		size_t len;
 		const char *v = csv_field(&csv, i, &len);
+		int dup = 0;
+
 		buf_reset(&tmp);
 		if (len == 0)
 			buf_printf(&tmp, "_%zu", i + 1);
 		else
 			buf_add(&tmp, v, len);
-		if (hdr_taken(tmp.p, i)) {
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = strcmp(hdr[j], tmp.p) == 0;
+		if (dup) {
 			size_t base = tmp.len;
 			for (unsigned long k = 2;; k++) {
 				tmp.len = base;
 				buf_printf(&tmp, "_%lu", k);
-				if (!hdr_taken(tmp.p, i))
+				if (!hdr_taken(tmp.p, i, nf))
 					break;
 			}
 		}
