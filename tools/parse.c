@@ -884,6 +884,21 @@ json_fix(rec_t *r)
 	return ntypes > 0 ? json_types(r) : 0;
 }
 
+/*
+ * Why the JSON scanner refused a line, in the wording of every stage;
+ * col counts from p, the line's text after any byte order mark.
+ */
+static void
+json_why(const line_t *l, const char *p, size_t col, const char *msg)
+{
+	col += (size_t)(p - l->p);
+	buf_reset(&why);
+	if (strcmp(msg, "not a JSON object") == 0)
+		buf_adds(&why, msg);
+	else
+		buf_printf(&why, "invalid JSON at column %zu: %s", col, msg);
+}
+
 /* A line holding an array: one record per element, all or nothing. */
 static void
 step_json_array(const line_t *l, const char *p, size_t n)
@@ -893,8 +908,8 @@ step_json_array(const line_t *l, const char *p, size_t n)
 	char type;
 
 	if (jscan_value(p, n, &type, &col, &msg) < 0) {
-		reject(l->file, l->num, l->p, l->n, "%s at column %zu", msg,
-		       col);
+		json_why(l, p, col, msg);
+		reject(l->file, l->num, l->p, l->n, "%s", why.p);
 		return;
 	}
 	while (jarr_next(p, n, &pos, &e, &elen)) {
@@ -902,8 +917,8 @@ step_json_array(const line_t *l, const char *p, size_t n)
 		if (rec_scan(&rec, e, elen, &col, &msg) < 0) {
 			/* A valid value that is not an object. */
 			buf_reset(&why);
-			buf_printf(&why, "array element %zu is not an object",
-			           k);
+			buf_printf(&why,
+			           "array element %zu is not a JSON object", k);
 			goto bad;
 		}
 		if (json_fix(&rec) < 0) {
@@ -934,25 +949,23 @@ step_json(const line_t *l, const char *p, size_t n)
 		return;
 	}
 	if (rec_scan(&rec, p, n, &col, &msg) < 0) {
+		int rc = FMT_NOMATCH;
+
+		/* Not a JSON object: the -e patterns get their chance. */
 		if (npats > 0) {
-			/* Not JSON: the -e patterns get their chance. */
-			int rc;
 			fields_reset(cur);
 			rc = match_patterns(p, n, cur);
-			if (rc == FMT_OK && finish_fields(cur) == 0)
+			if (rc == FMT_OK && finish_fields(cur) == 0) {
 				write_fields(cur);
-			else if (rc == FMT_OK || rc < 0)
-				reject(l->file, l->num, l->p, l->n, "%s",
-				       why.p);
-			else
-				reject(l->file, l->num, l->p, l->n,
-				       "%s at column %zu, and no -e pattern "
-				       "matches",
-				       msg, col);
-			return;
+				return;
+			}
 		}
-		reject(l->file, l->num, l->p, l->n, "%s at column %zu", msg,
-		       col);
+		if (rc == FMT_NOMATCH) {
+			json_why(l, p, col, msg);
+			if (npats > 0)
+				buf_adds(&why, ", and no -e pattern matches");
+		}
+		reject(l->file, l->num, l->p, l->n, "%s", why.p);
 		return;
 	}
 	if (json_fix(&rec) < 0) {
@@ -1140,18 +1153,21 @@ step(const line_t *l)
 	/* A BOM opening a file and a CR ending a line are not content. */
 	if (l->num == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3, n -= 3;
-	if (n > 0 && p[n - 1] == '\r') {
-		buf_reset(&linebuf);
-		buf_add(&linebuf, p, n - 1);
-		p = linebuf.p;
+	if (n > 0 && p[n - 1] == '\r')
 		n--;
-	}
 	if (n == 0)
 		return;
-	if (fmt != NULL && fmt->kind == IN_JSON)
+	if (fmt != NULL && fmt->kind == IN_JSON) {
 		step_json(l, p, n);
-	else
-		step_line(l, p, n);
+		return;
+	}
+	/* Line formats want the text NUL-terminated. */
+	if (p[n] != '\0') {
+		buf_reset(&linebuf);
+		buf_add(&linebuf, p, n);
+		p = linebuf.p;
+	}
+	step_line(l, p, n);
 }
 
 /*
