@@ -203,6 +203,20 @@ emit_held(void)
 }
 
 /*
+ * An exit from inside the reader (--strict meeting a line longer than
+ * --max-line, a read error) must not lose the held record: it came
+ * before the line that stopped the run.
+ */
+static void
+emit_held_at_exit(void)
+{
+	if (have_held) {
+		emit_held();
+		out_flush();
+	}
+}
+
+/*
  * A line (or multi-line CSV row) that cannot become a record: reported
  * as bad input, or written as {"_raw": TEXT} under --keep-unmatched.
  */
@@ -1276,6 +1290,7 @@ main(int argc, char **argv)
 	if (fmt != NULL && fmt->kind == IN_CSV)
 		csv_init(&csv, fmt->sep);
 
+	atexit(emit_held_at_exit);
 	rd = rd_open(argc - optind, argv + optind);
 	run(rd);
 	rd_close(rd);
