@@ -65,15 +65,18 @@ struct typespec {
 	int type;
 };
 
+/* A named group of a pattern. */
+struct pgroup {
+	uint32_t num;
+	char *name;
+};
+
 /* A compiled -e pattern and its named groups in group-number order. */
 struct pattern {
 	const char *src;
 	pcre2_code *re;
 	pcre2_match_data *md;
-	struct pgroup {
-		uint32_t num;
-		char *name;
-	} * g;
+	struct pgroup *g;
 	size_t ng;
 };
 
@@ -109,6 +112,9 @@ static buf_t cont;    /* continuation lines for held's "msg" */
 static buf_t why;     /* reason a line is rejected */
 static buf_t tmp;     /* conversions */
 static buf_t linebuf; /* a line with its CR removed */
+static buf_t clean;   /* a line made valid UTF-8 for the patterns */
+static buf_t text;    /* a JSON value's text, for --types */
+static buf_t lit;     /* a converted JSON value */
 static rec_t rec;
 
 /* CSV state: the current file's header. */
@@ -221,12 +227,12 @@ emit_held_at_exit(void)
  * as bad input, or written as {"_raw": TEXT} under --keep-unmatched.
  */
 static void reject(const char *file, unsigned long num, const char *text,
-                   size_t n, const char *fmt, ...)
+                   size_t n, const char *msgfmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 static void
 reject(const char *file, unsigned long num, const char *text, size_t n,
-       const char *fmt, ...)
+       const char *msgfmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -239,8 +245,8 @@ reject(const char *file, unsigned long num, const char *text, size_t n,
 		out_record();
 		return;
 	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_start(ap, msgfmt);
+	vsnprintf(msg, sizeof msg, msgfmt, ap);
 	va_end(ap);
 	bad_input_text(file, num, text, n, "%s", msg);
 }
@@ -388,7 +394,6 @@ free_patterns(void)
 static int
 match_patterns(const char *p, size_t n, fields_t *fs)
 {
-	static buf_t clean;
 	size_t ok = utf8_valid_prefix(p, n);
 
 	/*
@@ -768,8 +773,6 @@ fields_types(fields_t *fs)
 static int
 json_types(rec_t *r)
 {
-	static buf_t text, lit;
-
 	for (size_t k = 0; k < ntypes; k++) {
 		const char *name = types[k].field, *err;
 		const jfield_t *f = rec_get(r, name, strlen(name));
@@ -1224,6 +1227,9 @@ cleanup(void)
 	buf_free(&why);
 	buf_free(&tmp);
 	buf_free(&linebuf);
+	buf_free(&clean);
+	buf_free(&text);
+	buf_free(&lit);
 	buf_free(&csv_file);
 }
 
