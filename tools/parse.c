@@ -88,6 +88,7 @@ struct pattern {
 #define MATCH_LIMIT 10000000
 #define DEPTH_LIMIT 1000000
 #define JIT_STACK_MAX (4 * 1024 * 1024)
+#define SUBJECT_PAD 64
 
 /* Settings. */
 static const struct format *fmt;
@@ -397,24 +398,25 @@ match_patterns(const char *p, size_t n, fields_t *fs)
 	size_t ok = utf8_valid_prefix(p, n);
 
 	/*
-	 * The subject must be valid UTF-8: each invalid byte becomes U+FFFD,
-	 * as it would in the output anyway.  (PCRE2_MATCH_INVALID_UTF is not
-	 * used: with JIT, PCRE2 up to 10.42 then fails to match multibyte
-	 * characters with \S, \D and \W.)
+	 * The subject is copied: it must be valid UTF-8, so each invalid byte
+	 * becomes U+FFFD, as it would in the output anyway
+	 * (PCRE2_MATCH_INVALID_UTF is not used: with JIT, PCRE2 up to 10.42
+	 * then fails to match multibyte characters with \S, \D and \W); and
+	 * JIT code may read a few bytes past its end, which are zeroed here.
 	 */
-	if (ok < n) {
-		buf_reset(&clean);
-		while (ok < n) {
-			buf_add(&clean, p, ok);
-			buf_adds(&clean, "\xEF\xBF\xBD");
-			p += ok + 1;
-			n -= ok + 1;
-			ok = utf8_valid_prefix(p, n);
-		}
-		buf_add(&clean, p, n);
-		p = clean.p;
-		n = clean.len;
+	buf_reset(&clean);
+	while (ok < n) {
+		buf_add(&clean, p, ok);
+		buf_adds(&clean, "\xEF\xBF\xBD");
+		p += ok + 1;
+		n -= ok + 1;
+		ok = utf8_valid_prefix(p, n);
 	}
+	buf_add(&clean, p, n);
+	buf_grow(&clean, SUBJECT_PAD);
+	memset(clean.p + clean.len, 0, SUBJECT_PAD);
+	p = clean.p;
+	n = clean.len;
 	for (size_t i = 0; i < npats; i++) {
 		struct pattern *pt = &pats[i];
 		int rc = pcre2_match(pt->re, (PCRE2_SPTR)p, n, 0,
