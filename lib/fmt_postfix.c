@@ -129,8 +129,16 @@ is_queue_id(const char *s, size_t n)
 		return 0;
 	for (i = 0; i < n; i++) {
 		char c = s[i];
-		if (!IS_ALNUM(c) || strchr("AEIOUaeiou", c))
+		if (!IS_ALNUM(c))
 			return 0;
+		switch (c | 0x20) {
+		case 'a':
+		case 'e':
+		case 'i':
+		case 'o':
+		case 'u':
+			return 0;
+		}
 		if (c == 'z' && i >= 6)
 			z = 1;
 	}
@@ -161,7 +169,22 @@ next_queue_id(fields_t *fs, const char *s, const char *e)
 	}
 }
 
-/* Add a client or relay peer: the text as logged, then its parts. */
+/* Text that can be an IPv4 or IPv6 address. */
+static int
+is_ip(fspan_t ip)
+{
+	size_t i;
+
+	for (i = 0; i < ip.n; i++)
+		if (!IS_DIGIT(ip.p[i]) && !(ip.p[i] >= 'a' && ip.p[i] <= 'f') &&
+		    !(ip.p[i] >= 'A' && ip.p[i] <= 'F') && ip.p[i] != '.' &&
+		    ip.p[i] != ':')
+			return 0;
+	return ip.n >= 2;
+}
+
+/* Add a client or relay peer: the text as logged, then, when it holds
+ * an IP address, its parts. */
 static void
 add_peer(fields_t *fs, const char *prefix, const char *v, size_t n)
 {
@@ -169,7 +192,8 @@ add_peer(fields_t *fs, const char *prefix, const char *v, size_t n)
 	const char *end = fmt_hostaddr(v, v + n, &a);
 
 	fields_add(fs, prefix, v, n, FK_STR);
-	if (end == v + n)
+	/* "dovecot.example[private/dovecot-lmtp]" names a socket */
+	if (end == v + n && is_ip(a.ip))
 		fmt_add_hostaddr(fs, prefix, &a, 0);
 }
 
@@ -373,20 +397,6 @@ check_action(fields_t *fs, const char *action, size_t alen, const char *s,
 		           (size_t)(e - rest - 2), FK_STR);
 	}
 	return 1;
-}
-
-/* Text that can be an IPv4 or IPv6 address. */
-static int
-is_ip(fspan_t ip)
-{
-	size_t i;
-
-	for (i = 0; i < ip.n; i++)
-		if (!IS_DIGIT(ip.p[i]) && !(ip.p[i] >= 'a' && ip.p[i] <= 'f') &&
-		    !(ip.p[i] >= 'A' && ip.p[i] <= 'F') && ip.p[i] != '.' &&
-		    ip.p[i] != ':')
-			return 0;
-	return ip.n >= 2;
 }
 
 /* The first "host[ip]" after " from ", or a "[ip]:port" anywhere. */

@@ -198,6 +198,16 @@ bsd_stamp(fmt_ctx_t *ctx, const char *s, size_t n, tstamp_t *t)
 	return k > 3 ? k - 3 + tl : 0;
 }
 
+/* An RFC 3339 stamp: a date and a time ("2023-03-14T00:00:31..."), not
+ * the bare date ts_parse_iso also reads. */
+static int
+rfc3339(const char *s, size_t n, tstamp_t *t)
+{
+	if (n < 19 || s[10] != 'T')
+		return -1;
+	return ts_parse_iso(s, n, t);
+}
+
 static void
 set_pri(syslog_head_t *h, int v)
 {
@@ -505,7 +515,7 @@ rfc5424(fmt_ctx_t *ctx, const char *s, const char *e, syslog_head_t *h)
 	    !header_tok(&s, e, &h->msgid))
 		return fmt_nomatch(ctx, "truncated RFC 5424 header");
 	if (stamp.p != NULL) {
-		if (ts_parse_iso(stamp.p, stamp.n, &h->ts) != 0)
+		if (rfc3339(stamp.p, stamp.n, &h->ts) != 0)
 			return fmt_nomatch(ctx, "unreadable timestamp");
 		h->has_ts = 1;
 	}
@@ -573,7 +583,7 @@ fmt_syslog_head(fmt_ctx_t *ctx, const char *p, size_t n, syslog_head_t *h)
 		q = memchr(s, ' ', (size_t)(e - s));
 		if (q == NULL)
 			q = e;
-		if (ts_parse_iso(s, (size_t)(q - s), &h->ts) != 0)
+		if (rfc3339(s, (size_t)(q - s), &h->ts) != 0)
 			return fmt_nomatch(ctx, "unreadable timestamp");
 		s = q;
 	} else {

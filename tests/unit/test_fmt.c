@@ -306,6 +306,9 @@ test_syslog_bad(void **state)
 	NOMATCH(fmt_syslog, "Oct 10 25:59:28 h p: x");
 	NOMATCH(fmt_syslog, "Oct 10 15:59:28x h p: x");
 	NOMATCH(fmt_syslog, "2023-13-14T00:00:31+01:00 h p: x");
+	/* an Exim main log line is not syslog */
+	NOMATCH(fmt_syslog, "2022-06-29 16:04:19 login authenticator failed");
+	NOMATCH(fmt_syslog, "<34>1 2003-10-11 h a p m - x");
 }
 
 static void
@@ -503,6 +506,14 @@ test_postfix_qmgr_smtp(void **state)
 	FIELD("reason", "\"host x[1.2.3.4] said: 550 no (in reply to RCPT TO "
 	                "command)\"");
 	NOFIELD("client_ip");
+
+	/* LMTP over a socket: no address to split out */
+	OK(fmt_postfix, "Oct 10 15:59:28 mail postfix/lmtp[1]: C6E0DDB74006: "
+	                "to=<a@b>, relay=mail.b[private/dovecot-lmtp], "
+	                "delay=0.1, status=sent (250 ok)");
+	FIELD("relay", "\"mail.b[private/dovecot-lmtp]\"");
+	NOFIELD("relay_host");
+	NOFIELD("relay_ip");
 
 	/* the null sender; local delivery that forwards */
 	OK(fmt_postfix,
