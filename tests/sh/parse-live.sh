@@ -33,6 +33,27 @@ exec 3>&-
 [ "$rc" = 143 ] || fail "status after SIGTERM: $rc"
 [ "$(jq -c .n out | tr '\n' ' ')" = "1 2 3 4 " ] || fail "records: $(cat out)"
 
+# Syslog continuation lines: written together with their record they
+# join its msg; once the input has paused, the record has been written,
+# and a late continuation line is bad input.
+rm -f in out
+mkfifo in
+tingle-parse -f syslog <in >out 2>err &
+pid=$!
+exec 3>in
+printf 'Jun 15 11:00:00 h app[1]: first\n\tmore of first\n' >&3
+wait_lines out 1
+[ "$(jq -r .msg out)" = "$(printf 'first\n\tmore of first')" ] ||
+	fail "continuation not joined: $(cat out)"
+printf '\tlate continuation\n' >&3
+printf 'Jun 15 11:00:01 h app[1]: second\n' >&3
+wait_lines out 2
+exec 3>&-
+wait "$pid" || fail "syslog: status $?"
+grep -q '^tingle-parse: (stdin):3: continuation line with no record before it$' err ||
+	fail "late continuation: $(cat err)"
+[ "$(jq -r .msg out | tail -1)" = second ] || fail "second record: $(cat out)"
+
 # The same for -f json and -e (no held record).
 for args in "-f json" "-e ^(?<word>\\w+)\$"; do
 	rm -f in out
