@@ -31,7 +31,8 @@
  *                  message id (the sending client)
  *   relay_host, helo, relay_ip, relay_port
  *                  H= on delivery lines and other lines with a message id
- *                  (the server delivered to)
+ *                  (the server delivered to), except ACL rejections and
+ *                  warnings about a message being received
  *   interface      I=[ip]:port
  *   router         R= on delivery lines; bounce_of: R= on <= lines (the
  *                  id of the message that bounced)
@@ -504,6 +505,11 @@ exim_body(fmt_ctx_t *ctx, fields_t *fs, const char *s, const char *e)
 		fields_add(fs, "event", "frozen", 6, FK_STR);
 	} else if (fmt_starts(s, e, "removed by ")) {
 		fields_add(fs, "event", "removed", 7, FK_STR);
+	} else if (fmt_find(s, e, "F=<", 3) || fmt_find(s, e, "rejected ", 9) ||
+	           fmt_find(s, e, "Warning: ", 9)) {
+		/* an ACL's verdict on a message being received */
+		s = ex_words(ctx, fs, s, e, EX_INBOUND, 1);
+		rejected(fs, s, e);
 	} else {
 		ex_words(ctx, fs, s, e, EX_OUTBOUND, 1);
 	}

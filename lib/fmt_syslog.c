@@ -12,6 +12,11 @@
  *   Apr 28 04:02:03 host syslogd 1.4.1: restart.     "NAME VERSION:" tag
  *   Nov  3 09:23:38 host message without a tag       msg only
  *   Oct 10 15:59:28 host prog[123] message           no colon after the pid
+ *   <13>Oct 10 15:59:28 prog[123]: message           no host (as sent to
+ *                                                    the local socket): the
+ *                                                    first word is a tag
+ *                                                    when it holds '[' or
+ *                                                    ends in ':'
  *   août 19 11:08:37 host prog[1]: m                 month abbreviations of
  *                                                    French, German, Spanish,
  *                                                    Italian, Portuguese and
@@ -46,7 +51,8 @@
  *                    the escapes \" \\ \] are decoded, a parameter given
  *                    more than once becomes an array of its values, and
  *                    elements with the same SD-ID are merged.  Past 64
- *                    parameters in one line, sd is the raw text instead.
+ *                    elements and parameters in one line, sd is the raw
+ *                    text (a string) instead.
  *   msg              the message (for RFC 3164 everything after the tag,
  *                    possibly empty; for RFC 5424 the MSG when present)
  *
@@ -583,6 +589,9 @@ fmt_syslog_head(fmt_ctx_t *ctx, const char *p, size_t n, syslog_head_t *h)
 		q = memchr(s, ' ', (size_t)(e - s));
 		if (q == NULL)
 			q = e;
+		if (q - s == 10 && e - s >= 19 && s[13] == ':')
+			return fmt_nomatch(ctx, "no syslog timestamp (an Exim "
+			                        "main log? try -f exim)");
 		if (rfc3339(s, (size_t)(q - s), &h->ts) != 0)
 			return fmt_nomatch(ctx, "unreadable timestamp");
 		s = q;

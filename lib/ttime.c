@@ -714,6 +714,16 @@ ts_parse_fmt(const char *s, size_t n, const char *fmt, tstamp_t *t)
 
 /* ---- formatting --------------------------------------------------------- */
 
+/* Write v as exactly n decimal digits, zero-padded. */
+static void
+put_digits(char *p, long v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 size_t
 ts_format(const tstamp_t *t, char *out)
 {
@@ -728,20 +738,43 @@ ts_format(const tstamp_t *t, char *out)
 	 * the text still names the same instant. */
 	off = floordiv(off, 60) * 60;
 	utc_civil(t->sec, off, &tm);
-	len = (size_t)snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d",
-	                       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-	                       tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (nd > 0)
-		len += (size_t)snprintf(tmp + len, sizeof tmp - len, ".%0*lld",
-		                        nd, (long long)(t->nsec / p10[9 - nd]));
+	int year = tm.tm_year + 1900;
+	if (year >= 0 && year <= 9999) {
+		/* The common case, without snprintf: this is on the hot
+		 * path of every stage that writes times. */
+		put_digits(tmp, year, 4);
+		tmp[4] = '-';
+		put_digits(tmp + 5, tm.tm_mon + 1, 2);
+		tmp[7] = '-';
+		put_digits(tmp + 8, tm.tm_mday, 2);
+		tmp[10] = 'T';
+		put_digits(tmp + 11, tm.tm_hour, 2);
+		tmp[13] = ':';
+		put_digits(tmp + 14, tm.tm_min, 2);
+		tmp[16] = ':';
+		put_digits(tmp + 17, tm.tm_sec, 2);
+		len = 19;
+	} else {
+		len = (size_t)snprintf(tmp, sizeof tmp,
+				       "%04d-%02d-%02dT%02d:%02d:%02d", year,
+				       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+				       tm.tm_min, tm.tm_sec);
+	}
+	if (nd > 0) {
+		tmp[len++] = '.';
+		put_digits(tmp + len, (long)(t->nsec / p10[9 - nd]), nd);
+		len += (size_t)nd;
+	}
 	if (tz_utc) {
 		tmp[len++] = 'Z';
 	} else {
 		long a = off < 0 ? -off : off;
 
-		len += (size_t)snprintf(tmp + len, sizeof tmp - len,
-		                        "%c%02ld:%02ld", off < 0 ? '-' : '+',
-		                        a / 3600, a / 60 % 60);
+		tmp[len++] = off < 0 ? '-' : '+';
+		put_digits(tmp + len, a / 3600 % 100, 2);
+		tmp[len + 2] = ':';
+		put_digits(tmp + len + 3, a / 60 % 60, 2);
+		len += 5;
 	}
 	/* Only a year beyond 99999 can be longer. */
 	if (len > TS_MAXLEN)

@@ -261,6 +261,14 @@ test_syslog_pri(void **state)
 	FIELD("ts", "\"2003-10-11T22:14:15.003Z\"");
 	FIELD("facility", "\"user\"");
 	FIELD("severity", "\"notice\"");
+	/* as sent to the local socket: no host */
+	OK(fmt_syslog, "<13>Oct 11 22:14:15 prog[42]: hello");
+	NOFIELD("host");
+	FIELD("program", "\"prog\"");
+	FIELD("pid", "42");
+	OK(fmt_syslog, "<13>Oct 11 22:14:15 su: hello");
+	NOFIELD("host");
+	FIELD("program", "\"su\"");
 	OK(fmt_syslog, "<191>Oct 11 22:14:15 h p: x");
 	FIELD("facility", "\"local7\"");
 	FIELD("severity", "\"debug\"");
@@ -308,6 +316,7 @@ test_syslog_bad(void **state)
 	NOMATCH(fmt_syslog, "2023-13-14T00:00:31+01:00 h p: x");
 	/* an Exim main log line is not syslog */
 	NOMATCH(fmt_syslog, "2022-06-29 16:04:19 login authenticator failed");
+	assert_non_null(strstr(ctx.why.p, "-f exim"));
 	NOMATCH(fmt_syslog, "<34>1 2003-10-11 h a p m - x");
 }
 
@@ -999,6 +1008,18 @@ test_exim_failures(void **state)
 	FIELD("relay_port", "10002");
 	FIELD("error", "\"SMTP error from remote mail server after MAIL "
 	               "FROM:<>: 450 not right now, sorry\"");
+	/* ... but an ACL's verdict on a message being received names the
+	 * client */
+	OK(fmt_exim, "2022-06-29 16:04:19 1o6Vx3-0004aB-Qz H=(helo) "
+	             "[192.0.2.1]:1234 F=<a@b.example> rejected after DATA: "
+	             "spam score too high");
+	FIELD("helo", "\"helo\"");
+	FIELD("client_ip", "\"192.0.2.1\"");
+	NOFIELD("relay_ip");
+	FIELD("from", "\"a@b.example\"");
+	FIELD("action", "\"reject\"");
+	FIELD("stage", "\"DATA\"");
+	FIELD("reason", "\"spam score too high\"");
 	OK(fmt_exim, "1999-03-02 09:44:33 10HmaZ-000000005vi-0000 "
 	             "userz@domain.com: error ignored");
 	NOFIELD("error");
