@@ -1,4 +1,5 @@
 # examples/lib.sh - sourced by the example scripts: find the tools.
+# shellcheck shell=bash
 #
 # The tools come from $TINGLE_BIN when it is set (the test runner sets it),
 # else from the bin/ of this checkout when it has been built, else from
