@@ -85,6 +85,12 @@ check:
 	tests/lint-man $(MANPAGES) > $(RESULTS)/man
 	@tests/total $(RESULTS)
 
+# The whole suite with every tool under valgrind memcheck (slow).
+check-valgrind: all units
+	tests/valgrind-wrap $(CURDIR)/bin $(CURDIR)/build/valgrind/bin
+	VALGRIND=1 tests/run --bin $(CURDIR)/build/valgrind/bin \
+		--units $(CURDIR)/build/opt/unit --label valgrind
+
 check-opt: all units
 	tests/run --bin $(CURDIR)/bin --units $(CURDIR)/build/opt/unit --label opt
 
