@@ -53,9 +53,8 @@ struct group {
 	int64_t announced; /* event time of the last announcement (ms) */
 	int has_since, has_until;
 	int64_t since_ms, until_ms;
-	buf_t since;   /* start of the first window of the episode (JSON) */
-	buf_t until;   /* end of the last window the condition held (JSON) */
-	buf_t message; /* the message last announced */
+	buf_t since; /* start of the first window of the episode (JSON) */
+	buf_t until; /* end of the last window the condition held (JSON) */
 };
 
 struct label {
@@ -599,7 +598,6 @@ group_free(struct group *g)
 	free(g->keyjson);
 	buf_free(&g->since);
 	buf_free(&g->until);
-	buf_free(&g->message);
 	free(g);
 }
 
@@ -733,20 +731,32 @@ show_fields(ruleset_t *rs, const char *json, buf_t *out)
 	jobj_free(&o);
 }
 
-/* The default message: "NAME for k=v: field=value, ...". */
+/*
+ * The default message: "NAME for k=v: field=value, ..." while firing,
+ * "NAME resolved for k=v after 2h: field=value, ..." at the end.
+ */
 static void
 default_message(ruleset_t *rs, const struct rule *ru, const struct group *g,
-                const rec_t *r, buf_t *out)
+                const rec_t *r, int firing, buf_t *out)
 {
 	jobj_t keys = {NULL, 0, 0};
 	const char *sep = ": ";
+	char d[64];
 
 	buf_adds(out, ru->name);
+	if (!firing)
+		buf_adds(out, " resolved");
 	jobj_from_value(g->keyjson, strlen(g->keyjson), &keys);
 	if (keys.n > 0) {
 		buf_adds(out, " for ");
 		show_fields(rs, g->keyjson, out);
 	}
+	if (!firing && g->has_since && g->has_until)
+		buf_printf(out, " after %s",
+		           dur_format(g->until_ms > g->since_ms
+		                          ? g->until_ms - g->since_ms
+		                          : 0,
+		                      d, sizeof d));
 	for (size_t i = 0; ru->fields[i] != NULL; i++) {
 		const char *name = ru->fields[i];
 		size_t n = strlen(name);
@@ -783,10 +793,10 @@ lookup_field(void *ctx, const char *name, size_t n, jfield_t *out)
 
 static void
 render_message(ruleset_t *rs, const struct rule *ru, const struct group *g,
-               const rec_t *r, buf_t *out)
+               const rec_t *r, int firing, buf_t *out)
 {
 	if (ru->message == NULL) {
-		default_message(rs, ru, g, r, out);
+		default_message(rs, ru, g, r, firing, out);
 		return;
 	}
 	/* What the record holds so far, closed, to look fields up in. */
@@ -856,15 +866,11 @@ emit(ruleset_t *rs, struct rule *ru, struct group *g, const rec_t *r,
 	}
 	if (firing && g->repeat > 0)
 		jw_kint(a, "repeat", g->repeat);
-	if (firing) {
-		buf_reset(&rs->msg);
-		render_message(rs, ru, g, r, &rs->msg);
-		buf_reset(&g->message);
-		buf_add(&g->message, rs->msg.p, rs->msg.len);
+	if (firing)
 		rs->fired++;
-	}
-	jw_kstr(a, "message", g->message.p != NULL ? g->message.p : "",
-	        g->message.len);
+	buf_reset(&rs->msg);
+	render_message(rs, ru, g, r, firing, &rs->msg);
+	jw_kstr(a, "message", rs->msg.p, rs->msg.len);
 	buf_addc(a, '}');
 
 	buf_reset(&rs->label);
@@ -1018,6 +1024,29 @@ put_ms(buf_t *b, const char *key, int64_t ms)
 	jw_kstr(b, key, s, n);
 }
 
+/* One group; an inactive one is kept only for the last window it saw. */
+static void
+save_group(const struct group *g, buf_t *b)
+{
+	buf_addc(b, '{');
+	jw_kraw(b, "key", g->keyjson, strlen(g->keyjson));
+	jw_kstrz(b, "state", state_names[g->state]);
+	if (g->has_last)
+		put_ms(b, "last", g->last);
+	if (g->state != GS_INACTIVE) {
+		jw_kint(b, "hold", g->hold);
+		jw_kint(b, "miss", g->miss);
+		jw_kint(b, "repeat", g->repeat);
+		if (g->has_announced)
+			put_ms(b, "announced", g->announced);
+		if (g->has_since)
+			jw_kraw(b, "since", g->since.p, g->since.len);
+		if (g->has_until)
+			jw_kraw(b, "until", g->until.p, g->until.len);
+	}
+	buf_addc(b, '}');
+}
+
 static void
 save_rule(const ruleset_t *rs, const struct rule *ru, buf_t *b)
 {
@@ -1046,24 +1075,8 @@ save_rule(const ruleset_t *rs, const struct rule *ru, buf_t *b)
 			if (!first)
 				buf_addc(b, ',');
 			first = 0;
-			buf_adds(b, "\n{");
-			jw_kraw(b, "key", g->keyjson, strlen(g->keyjson));
-			jw_kstrz(b, "state", state_names[g->state]);
-			jw_kint(b, "hold", g->hold);
-			jw_kint(b, "miss", g->miss);
-			jw_kint(b, "repeat", g->repeat);
-			if (g->has_last)
-				put_ms(b, "last", g->last);
-			if (g->has_announced)
-				put_ms(b, "announced", g->announced);
-			if (g->has_since)
-				jw_kraw(b, "since", g->since.p, g->since.len);
-			if (g->has_until)
-				jw_kraw(b, "until", g->until.p, g->until.len);
-			if (g->message.len > 0)
-				jw_kstr(b, "message", g->message.p,
-				        g->message.len);
-			buf_addc(b, '}');
+			buf_addc(b, '\n');
+			save_group(g, b);
 		}
 	}
 	buf_adds(b, "]}");
@@ -1260,12 +1273,6 @@ load_group(ruleset_t *rs, struct rule *ru, const char *path, json_t *jg)
 	g->has_announced = state_time(path, jg, "announced", &g->announced);
 	g->has_since = state_edge(path, jg, "since", &g->since, &g->since_ms);
 	g->has_until = state_edge(path, jg, "until", &g->until, &g->until_ms);
-	json_t *m = json_object_get(jg, "message");
-	if (m != NULL && !json_is_string(m))
-		bad_state(path, "'message' is not a string");
-	if (m != NULL)
-		buf_add(&g->message, json_string_value(m),
-		        json_string_length(m));
 }
 
 /* 1 if the saved key setting jk is the rule's. */
