@@ -381,9 +381,13 @@ stop_all(hookset_t *h)
 {
 	int64_t now = mono_ms();
 
-	for (int i = 0; i < h->max_jobs; i++)
-		if (h->jobs[i].stage == JOB_RUNNING)
-			stop_job(&h->jobs[i], now);
+	for (int i = 0; i < h->max_jobs; i++) {
+		struct job *j = &h->jobs[i];
+		if (j->stage != JOB_RUNNING)
+			continue;
+		fail(h, j, "'%s' interrupted before it finished", h->argv[0]);
+		stop_job(j, now);
+	}
 }
 
 void
