@@ -1788,7 +1788,7 @@ lookup(expr_t *e, const struct node *n, jfield_t *f)
 			return -1;
 		if (!is_object(&base))
 			return 0;
-		return member(e, &base, n->name, n->nlen, f);
+		return path_in_value(e, base.s, base.len, n->name, n->nlen, f);
 	default:
 		return 0;
 	}
