@@ -321,8 +321,7 @@ main(int argc, char **argv)
 
 		size_t col;
 		const char *msg;
-		if (rec_scan(&r, l.p, l.n, &col, &msg) < 0) {
-			bad_input(&l, "%s at column %zu", msg, col);
+		if (rec_scan(&r, l.p, l.n, &col, &msg) < 0) {			bad_json(&l, col, msg);
 			continue;
 		}
 		if (pflag)
