@@ -30,6 +30,12 @@ static const char *const own_fields[] = {"alert",  "state",   "severity",
                                          "since",  "until",   "duration",
                                          "repeat", "message", NULL};
 
+/* Active groups are counted in ACTIVE_SLOTS slots by hash, so a record of
+ * a group that cannot be pending or firing is passed over without a
+ * lookup. */
+#define ACTIVE_SLOTS 64
+#define ACTIVE_SLOT(h) ((h) >> 58)
+
 /* A way of picking a group: named fields, or the record's strings. */
 struct keyspec {
 	char **names;
@@ -75,7 +81,8 @@ struct rule {
 	size_t spec; /* index into the ruleset's key specs */
 	struct group **tab;
 	size_t tabsize, ngroups;
-	size_t nactive; /* groups pending or firing */
+	size_t nactive;                /* groups pending or firing */
+	uint32_t active[ACTIVE_SLOTS]; /* the same, counted by hash slot */
 };
 
 /* Event time of the record at hand, looked up once and only if needed. */
@@ -89,6 +96,7 @@ struct rtime {
 
 struct keycache {
 	buf_t id;
+	uint64_t hash;     /* hash_bytes of id */
 	unsigned long gen; /* record the id was built for */
 };
 
@@ -446,9 +454,10 @@ static void
 id_value(buf_t *id, const char *v, size_t vlen, char type)
 {
 	char num[64];
-
 	buf_addc(id, type);
-	if (type == JT_STR) {
+	if (type == JT_STR && memchr(v + 1, '\\', vlen - 2) == NULL) {
+		buf_add(id, v + 1, vlen - 2);
+	} else if (type == JT_STR) {
 		jstr_decode(v, vlen, id);
 	} else if (type == JT_NUM && vlen < sizeof num) {
 		/* 1.0, 1 and 1e0 are one group. */
@@ -464,9 +473,13 @@ id_value(buf_t *id, const char *v, size_t vlen, char type)
 static int
 default_key_skips(const char *name, size_t n)
 {
-	static const char *const skip[] = {"window_start", "window_end", NULL};
-	return in_list(skip, name, n) || (strlen(rio_time_field) == n &&
-	                                  memcmp(rio_time_field, name, n) == 0);
+	static size_t tlen;
+
+	if (tlen == 0)
+		tlen = strlen(rio_time_field);
+	return (n == 12 && memcmp(name, "window_start", 12) == 0) ||
+	       (n == 10 && memcmp(name, "window_end", 10) == 0) ||
+	       (n == tlen && memcmp(name, rio_time_field, n) == 0);
 }
 
 /*
@@ -487,16 +500,22 @@ key_build(ruleset_t *rs, const struct keyspec *ks, const rec_t *r, buf_t *id,
 	if (ks->dflt) {
 		for (size_t i = 0; i < r->obj.n; i++) {
 			const jfield_t *f = &r->obj.f[i];
+			const char *name = f->k;
+			size_t n = f->klen;
 			if (f->type != JT_STR)
 				continue;
-			member_name(f, &rs->tmp);
-			if (default_key_skips(rs->tmp.p, rs->tmp.len))
+			if (f->kesc) {
+				member_name(f, &rs->tmp);
+				name = rs->tmp.p;
+				n = rs->tmp.len;
+			}
+			if (default_key_skips(name, n))
 				continue;
-			buf_add(id, rs->tmp.p, rs->tmp.len);
+			buf_add(id, name, n);
 			buf_addc(id, '\0');
 			id_value(id, f->v, f->vlen, f->type);
 			if (json != NULL) {
-				jw_keyn(json, rs->tmp.p, rs->tmp.len);
+				jw_keyn(json, name, n);
 				buf_add(json, f->v, f->vlen);
 			}
 		}
@@ -523,16 +542,16 @@ key_build(ruleset_t *rs, const struct keyspec *ks, const rec_t *r, buf_t *id,
 }
 
 /* The identity of r's group under spec, built once per record. */
-static const buf_t *
+static const struct keycache *
 key_id(ruleset_t *rs, size_t spec, const rec_t *r)
 {
 	struct keycache *kc = &rs->cache[spec];
-
 	if (kc->gen != rs->gen) {
 		key_build(rs, &rs->specs[spec], r, &kc->id, NULL);
+		kc->hash = hash_bytes(kc->id.p, kc->id.len);
 		kc->gen = rs->gen;
 	}
-	return &kc->id;
+	return kc;
 }
 
 /* The link that holds the group with this identity, or the chain's end. */
@@ -617,11 +636,13 @@ static void
 set_state(struct rule *ru, struct group *g, int state)
 {
 	int was = g->state != GS_INACTIVE, is = state != GS_INACTIVE;
-
-	if (was && !is)
+	if (was && !is) {
 		ru->nactive--;
-	else if (!was && is)
+		ru->active[ACTIVE_SLOT(g->hash)]--;
+	} else if (!was && is) {
 		ru->nactive++;
+		ru->active[ACTIVE_SLOT(g->hash)]++;
+	}
 	g->state = state;
 }
 
@@ -900,11 +921,14 @@ set_time(buf_t *b, int *has, int64_t *ms, const jfield_t *f, int64_t v)
 static void
 step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 {
-	const buf_t *id = key_id(rs, ru->spec, r);
-	uint64_t h = hash_bytes(id->p, id->len);
+	const struct keycache *kc = key_id(rs, ru->spec, r);
+	const buf_t *id = &kc->id;
+	uint64_t h = kc->hash;
+
+	if (!holds && ru->active[ACTIVE_SLOT(h)] == 0)
+		return;
 	struct group **gp = group_find(ru, id->p, id->len, h);
 	struct group *g = *gp;
-
 	if (g == NULL) {
 		if (!holds)
 			return;
