@@ -296,7 +296,8 @@ main(int argc, char **argv)
 		rules_load_state(rs, state_path);
 	if (exec_cmd != NULL) {
 		buf_t err = BUF_INIT;
-		hooks = hook_open(exec_cmd, exec_timeout, (int)exec_jobs, &err);
+		hooks = hook_open(exec_cmd, exec_timeout, (int)exec_jobs,
+		                  "TINGLE_", &err);
 		if (hooks == NULL)
 			usage_error("--exec: %s", err.p);
 	}
@@ -321,7 +322,8 @@ main(int argc, char **argv)
 
 		size_t col;
 		const char *msg;
-		if (rec_scan(&r, l.p, l.n, &col, &msg) < 0) {			bad_json(&l, col, msg);
+		if (rec_scan(&r, l.p, l.n, &col, &msg) < 0) {
+			bad_json(&l, col, msg);
 			continue;
 		}
 		if (pflag)
