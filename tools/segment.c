@@ -238,7 +238,9 @@ add_rule(const char *arg)
 	r->jlen = j.len;
 	buf_printf(&what, "rule '%s'", r->name);
 	r->what = what.p;
-	r->e = compile(r->what, colon + 1);
+	for (s = colon + 1; *s == ' ' || *s == '\t'; s++)
+		;
+	r->e = compile(r->what, s);
 }
 
 /* Check the options and build what the loop needs. */
