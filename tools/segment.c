@@ -289,7 +289,8 @@ do_joins(rec_t *r, const line_t *l)
 			if (rec_path(r, j->on, strlen(j->on), &f))
 				bad_input(l, "no row in %s for %s %.*s",
 				          j->file, j->on,
-				          (int)(f.vlen > 80 ? 80 : f.vlen),
+				          (int)utf8_valid_prefix(
+				              f.v, f.vlen > 80 ? 80 : f.vlen),
 				          f.v);
 			else
 				bad_input(l, "no '%s' field to join %s on",
