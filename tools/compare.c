@@ -803,11 +803,12 @@ check_config(const rec_t *r, const line_t *l, const struct win *w)
 		if (cfg_keys != NULL) {
 			json_t *x = json_loads(cfg_keys, 0, NULL);
 			json_t *y = json_loads(names, 0, NULL);
+			int same = json_equal(x, y);
 
-			if (!json_equal(x, y))
-				state_refuse("key fields", cfg_keys, names);
 			json_decref(x);
 			json_decref(y);
+			if (!same)
+				state_refuse("key fields", cfg_keys, names);
 		}
 		free(cfg_keys);
 		cfg_keys = names;
@@ -849,7 +850,7 @@ compare_history(const line_t *l)
 	int vt, added;
 
 	if (rec_scan(&rec, l->p, l->n, &col, &msg) < 0) {
-		bad_input(l, "%s at column %zu", msg, col);
+		bad_json(l, col, msg);
 		return;
 	}
 	if (get_window(&rec, l, main_cache, &w) < 0)
@@ -1075,7 +1076,7 @@ take_observed(const line_t *l)
 	int vt;
 
 	if (rec_scan(&rec, l->p, l->n, &col, &msg) < 0) {
-		bad_input(l, "%s at column %zu", msg, col);
+		bad_json(l, col, msg);
 		return;
 	}
 	if (get_window(&rec, l, sides[OBS].cache, &w) < 0)
@@ -1127,7 +1128,7 @@ take_other(const line_t *l)
 	int vt;
 
 	if (rec_scan(&orec, l->p, l->n, &col, &msg) < 0) {
-		bad_input(l, "%s at column %zu", msg, col);
+		bad_json(l, col, msg);
 		return;
 	}
 	if (get_window(&orec, l, sides[OTH].cache, &w) < 0)
