@@ -308,34 +308,38 @@ describe(int stat, double *x, size_t n, const double *v, struct bl_result *r)
 
 static void
 step_prev(struct bl_hist *h, struct bl_group *gr, int64_t start,
-          const double *v, struct bl_result *r)
+	  const double *v, struct bl_result *r)
 {
-	size_t n = 0, use;
-	uint32_t cap = (uint32_t)h->sp.n;
+	uint32_t cap = (uint32_t)h->sp.n, use = gr->len;
+	size_t n = 0;
 
-	if (gr->any && start < gr->last) {
-		r->order = BL_OLD;
-		return;
-	}
 	if (gr->t == NULL) {
 		gr->t = xmalloc(cap * sizeof *gr->t);
 		gr->v = xmalloc(cap * sizeof *gr->v);
 		gr->cap = cap;
 	}
-	use = gr->len;
-	if (gr->any && start == gr->last) {
-		/* A revision: compare with what came before the newest. */
+	if (gr->any && start <= gr->last) {
+		/*
+		 * A revised count of a window the ring still holds: compare
+		 * it with the windows before it, then replace its value.
+		 */
+		for (use = 0; use < gr->len; use++)
+			if (gr->t[(gr->head + use) % cap] == start)
+				break;
+		if (use == gr->len) {
+			r->order = BL_OLD;
+			return;
+		}
 		r->order = BL_REVISION;
-		use--;
 	}
-	for (size_t i = 0; i < use; i++)
+	for (uint32_t i = 0; i < use; i++)
 		h->scratch[n++] = gr->v[(gr->head + i) % cap];
 	if (n > 0)
 		describe(h->sp.stat, h->scratch, n, v, r);
 	if (v == NULL)
 		return;
 	if (r->order == BL_REVISION) {
-		gr->v[(gr->head + gr->len - 1) % cap] = *v;
+		gr->v[(gr->head + use) % cap] = *v;
 		return;
 	}
 	if (gr->len == cap) {

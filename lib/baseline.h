@@ -69,12 +69,12 @@ struct bl_result {
 };
 
 /*
- * How a window stood to the group's history: a newer window than any
- * before (the normal case), a repeat of the newest one (a revised count:
- * it replaces the earlier value and is compared with the history before
- * it), or an older one that cannot be placed (prev and ewma: compared
- * with nothing and not recorded; season: only when it is older than
- * everything the history keeps).
+ * How a window stood to the group's history: newer than any before (the
+ * normal case); a revision, a window the history already holds (a
+ * corrected count, as tingle-count --late emit writes: it is compared
+ * with the history before that window and replaces its value; ewma can
+ * revise only the newest window); or too old to place (compared with
+ * nothing and not recorded).
  */
 enum { BL_NEW = 0, BL_REVISION, BL_OLD };
 

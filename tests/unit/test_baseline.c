@@ -164,12 +164,29 @@ test_revision_and_old(void **state)
 	r = step(h, 0, T0 + 2 * H, 0);
 	assert_int_equal(r.order, BL_NEW);
 	assert_float_equal(r.exp, 20, 1e-12); /* 10 and 30 */
-	/* An older window is compared with nothing and not kept. */
+	/* So does one of an older window the ring holds; nothing in the
+	 * ring is older than it here. */
+	r = step(h, 0, T0 + H, 40);
+	assert_int_equal(r.order, BL_REVISION);
+	assert_int_equal(r.n, 0);
+	assert_false(r.has_exp);
+	/* A window the ring no longer holds is compared with nothing and
+	 * not kept. */
 	r = step(h, 0, T0, 99);
 	assert_int_equal(r.order, BL_OLD);
 	assert_false(r.has_exp);
 	r = step(h, 0, T0 + 3 * H, 0);
-	assert_float_equal(r.exp, 15, 1e-12); /* 30 and 0 */
+	assert_float_equal(r.exp, 20, 1e-12); /* 40 and 0 */
+	bl_free(h);
+
+	/* ewma revises the newest window only. */
+	h = hist("ewma:0.5", BL_MEAN);
+	step(h, 0, T0, 10);
+	step(h, 0, T0 + H, 20);
+	r = step(h, 0, T0, 30);
+	assert_int_equal(r.order, BL_OLD);
+	r = step(h, 0, T0 + 2 * H, 0);
+	assert_float_equal(r.exp, 15, 1e-12);
 	bl_free(h);
 }
 
