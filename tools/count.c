@@ -158,6 +158,8 @@ typedef struct agg {
 	size_t flen;
 	char *name;  /* output field, e.g. "sum_bytes" */
 	size_t off;  /* offset of its state in a cell */
+	int speaks;  /* the first numeric aggregate of its field: it reports
+	                values that are not numbers */
 	size_t nbad; /* values that were not numbers */
 } agg_t;
 
@@ -235,6 +237,11 @@ layout_cells(void)
 
 	for (size_t i = 0; i < naggs; i++) {
 		size_t sz, al;
+		aggs[i].speaks = aggs[i].kind != AG_DISTINCT;
+		for (size_t j = 0; j < i && aggs[i].speaks; j++)
+			if (aggs[j].kind != AG_DISTINCT &&
+			    strcmp(aggs[j].field, aggs[i].field) == 0)
+				aggs[i].speaks = 0;
 		switch (aggs[i].kind) {
 		case AG_DISTINCT:
 			sz = al = sizeof(dset_t *);
@@ -751,12 +758,13 @@ agg_value(const line_t *l, agg_t *a, unsigned char *c, const char *v, size_t n,
 	if (r == 0)
 		return;
 	if (r < 0) {
-		a->nbad++;
-		if (l != NULL)
-			note_input(l->file, l->num,
-			           "--%s %s: not a number: %.*s",
-			           agg_names[a->kind], a->field,
-			           (int)(n > 40 ? 40 : n), v);
+		if (a->speaks) {
+			a->nbad++;
+			if (l != NULL)
+				note_input(l->file, l->num,
+				           "'%s' is not a number: %.*s", a->field,
+				           (int)(n > 40 ? 40 : n), v);
+		}
 		return;
 	}
 	switch (a->kind) {
@@ -1768,7 +1776,7 @@ seed_ndjson(const char *name, char *p, size_t n)
 			len--;
 		if (len > 0 && strspn(p, " \t\r") < len) {
 			if (rec_scan(&r, p, len, &col, &msg) < 0)
-				die(EX_DATAERR,
+				die(EX_USAGE,
 				    "%s:%lu: invalid JSON at column %zu: %s",
 				    name, num, col, msg);
 			record_key(&r);
@@ -1861,7 +1869,7 @@ seed_csv(const char *name, char *p, size_t n)
 	} while (r == 1);
 	for (size_t k = 0; k < nkeys; k++)
 		if (col[k] == (size_t)-1)
-			die(EX_DATAERR, "%s: no column '%s' in the header",
+			die(EX_USAGE, "%s: no column '%s' in the header",
 			    name, keys[k].path);
 	row = xcalloc(ncols, sizeof *row);
 	while (p < e) {
@@ -1878,10 +1886,10 @@ seed_csv(const char *name, char *p, size_t n)
 			i++;
 		} while (r == 1);
 		if (bad)
-			die(EX_DATAERR, "%s:%lu: unterminated or stray quote",
+			die(EX_USAGE, "%s:%lu: unterminated or stray quote",
 			    name, num);
 		if (i != ncols)
-			die(EX_DATAERR,
+			die(EX_USAGE,
 			    "%s:%lu: %zu fields where the header has %zu", name,
 			    num, i, ncols);
 		for (char *q = start; q < p; q++)
@@ -2164,9 +2172,9 @@ main(int argc, char **argv)
 		emit_rest();
 	for (size_t i = 0; i < naggs; i++)
 		if (aggs[i].nbad > 0)
-			warnmsg("--%s %s: %zu value%s not a number, left out",
-			        agg_names[aggs[i].kind], aggs[i].field,
-			        aggs[i].nbad,
+			warnmsg("'%s': %zu value%s not a number, left out of "
+			        "its aggregates",
+			        aggs[i].field, aggs[i].nbad,
 			        aggs[i].nbad == 1 ? " was" : "s were");
 	if (late_dropped > 0)
 		warnmsg("%lu late event%s not counted (%s window%s had been "
