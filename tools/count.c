@@ -467,7 +467,8 @@ group_add(const char *key, size_t klen, uint64_t h)
 	memset(g, 0, sizeof *g);
 	g->hash = h;
 	g->key = xmalloc(klen + 1);
-	memcpy(g->key, key, klen);
+	if (klen > 0)
+		memcpy(g->key, key, klen);
 	g->key[klen] = '\0';
 	g->klen = (uint32_t)klen;
 	g->active_end = NONE;
@@ -2143,6 +2144,7 @@ main(int argc, char **argv)
 	tflen = strlen(rio_time_field);
 	layout_cells();
 	scratch = xcalloc(1, cellsize);
+	buf_grow(&keybuf, 256); /* never NULL, even for an empty key */
 	make_signature(rio_tz ? rio_tz : "UTC", week_start);
 	if (keys_file != NULL)
 		load_keys(keys_file);
