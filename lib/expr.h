@@ -28,7 +28,9 @@ typedef struct val {
 	vtype_t t;
 	int b;		   /* V_BOOL */
 	double n;	   /* V_NUM */
-	const char *s;	   /* V_STR: bytes (not NUL-terminated); V_JSON: raw */
+	const char *s;	   /* V_STR: bytes (not NUL-terminated); V_JSON: raw;
+			      V_NUM: the number's JSON text when it came
+			      from a record, else NULL */
 	size_t len;	   /* length of s */
 	struct val *items; /* V_LIST */
 	size_t nitems;

@@ -246,6 +246,16 @@ bad_input(const line_t *l, const char *fmt, ...)
 }
 
 void
+bad_json(const line_t *l, size_t col, const char *msg)
+{
+	if (strcmp(msg, "not a JSON object") == 0 ||
+	    strncmp(msg, "empty line", 10) == 0)
+		bad_input(l, "%s", msg);
+	else
+		bad_input(l, "invalid JSON at column %zu: %s", col, msg);
+}
+
+void
 note_input(const char *file, unsigned long num, const char *fmt, ...)
 {
 	va_list ap;

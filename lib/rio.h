@@ -160,6 +160,11 @@ void out_flush(void);
 void bad_input(const line_t *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Report a line that rec_scan/jscan_object refused, in the one wording
+ * all stages share: "invalid JSON at column 17: expected ':'" or
+ * "not a JSON object". */
+void bad_json(const line_t *l, size_t col, const char *msg);
+
 /* Same, for a record spanning several lines (e.g. a quoted CSV field):
  * reports first_line, rejects the given text. */
 void bad_input_text(const char *file, unsigned long num, const char *text,

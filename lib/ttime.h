@@ -62,7 +62,8 @@ size_t ts_parse_syslog(const char *s, size_t n, int year, int64_t now_sec,
 
 /*
  * Parse s with a strptime(3) format in the current zone (%z honoured).
- * Returns 0 or -1.
+ * "%f" (tingle's own) reads the digits of a fraction of a second.  The
+ * whole of s[0..n) must match.  Returns 0 or -1.
  */
 int ts_parse_fmt(const char *s, size_t n, const char *fmt, tstamp_t *t);
 

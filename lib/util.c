@@ -89,7 +89,7 @@ warnmsg(const char *fmt, ...)
 }
 
 void
-buf_grow(buf_t *b, size_t extra)
+buf_grow_slow(buf_t *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
 
@@ -100,24 +100,6 @@ buf_grow(buf_t *b, size_t extra)
 		cap *= 2;
 	b->p = xrealloc(b->p, cap);
 	b->cap = cap;
-}
-
-void
-buf_add(buf_t *b, const void *p, size_t n)
-{
-	buf_grow(b, n);
-	if (n)
-		memcpy(b->p + b->len, p, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void
-buf_addc(buf_t *b, int c)
-{
-	buf_grow(b, 1);
-	b->p[b->len++] = (char)c;
-	b->p[b->len] = '\0';
 }
 
 void

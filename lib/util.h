@@ -43,10 +43,37 @@ typedef struct buf {
 
 #define BUF_INIT {NULL, 0, 0}
 
-void buf_grow(buf_t *b, size_t extra);
-void buf_add(buf_t *b, const void *p, size_t n);
-void buf_addc(buf_t *b, int c);
+void buf_grow_slow(buf_t *b, size_t extra);
 void buf_adds(buf_t *b, const char *s);
+
+/* Make room for extra more bytes (and the NUL). */
+static inline void
+buf_grow(buf_t *b, size_t extra)
+{
+	if (b->len + extra + 1 > b->cap)
+		buf_grow_slow(b, extra);
+}
+
+/* Append n bytes. */
+static inline void
+buf_add(buf_t *b, const void *p, size_t n)
+{
+	buf_grow(b, n);
+	if (n)
+		__builtin_memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+/* Append one byte. */
+static inline void
+buf_addc(buf_t *b, int c)
+{
+	buf_grow(b, 1);
+	b->p[b->len++] = (char)c;
+	b->p[b->len] = '\0';
+}
+
 void buf_printf(buf_t *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_reset(buf_t *b);
