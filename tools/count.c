@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "csv.h"
 #include "dec.h"
 #include "json.h"
 #include "rio.h"
@@ -763,8 +764,8 @@ agg_value(const line_t *l, agg_t *a, unsigned char *c, const char *v, size_t n,
 			a->nbad++;
 			if (l != NULL)
 				note_input(l->file, l->num,
-				           "'%s' is not a number: %.*s", a->field,
-				           (int)(n > 40 ? 40 : n), v);
+				           "'%s' is not a number: %.*s",
+				           a->field, (int)(n > 40 ? 40 : n), v);
 		}
 		return;
 	}
@@ -1395,15 +1396,6 @@ static rec_t rec;
 static buf_t keybuf = BUF_INIT;
 static size_t tflen;
 
-static void
-scan_failed(const line_t *l, size_t col, const char *msg)
-{
-	if (strcmp(msg, "not a JSON object") == 0)
-		bad_input(l, "not a JSON object");
-	else
-		bad_input(l, "invalid JSON at column %zu: %s", col, msg);
-}
-
 /* Build the key of the record r in keybuf. */
 static void
 record_key(const rec_t *r)
@@ -1536,7 +1528,7 @@ count_line(const line_t *l)
 	tstamp_t ts;
 
 	if (rec_scan(&rec, l->p, l->n, &col, &msg) < 0) {
-		scan_failed(l, col, msg);
+		bad_json(l, col, msg);
 		return;
 	}
 	if (!rec_path(&rec, rio_time_field, tflen, &tf)) {
@@ -1686,7 +1678,7 @@ merge_line(const line_t *l)
 	if (mc == NULL)
 		mc = xcalloc(1, cellsize);
 	if (rec_scan(&rec, l->p, l->n, &col, &msg) < 0) {
-		scan_failed(l, col, msg);
+		bad_json(l, col, msg);
 		return;
 	}
 	f = rec_get(&rec, "tingle_partial", 14);
@@ -1791,127 +1783,85 @@ seed_ndjson(const char *name, char *p, size_t n)
 	rec_free(&r);
 }
 
-/*
- * Next CSV field (RFC 4180: quotes, doubled quotes, quoted newlines) from
- * *pp, decoded into f.  Returns 1 if a row goes on after it, 0 at the end
- * of a row, -1 at the end of the text before any field.
- */
-static int
-csv_field(char **pp, char *e, char sep, buf_t *f, int *bad)
-{
-	char *p = *pp;
-
-	buf_reset(f);
-	if (p >= e)
-		return -1;
-	if (*p == '"') {
-		for (p++;; p++) {
-			if (p >= e) {
-				*bad = 1;
-				break;
-			}
-			if (*p == '"') {
-				if (p + 1 < e && p[1] == '"') {
-					buf_addc(f, '"');
-					p++;
-					continue;
-				}
-				p++;
-				break;
-			}
-			buf_addc(f, *p);
-		}
-		if (p < e && *p != sep && *p != '\n' && *p != '\r')
-			*bad = 1;
-		while (p < e && *p != sep && *p != '\n')
-			p++;
-	} else {
-		char *s = p;
-		while (p < e && *p != sep && *p != '\n')
-			p++;
-		size_t len = (size_t)(p - s);
-		if (len > 0 && s[len - 1] == '\r')
-			len--;
-		buf_add(f, s, len);
-	}
-	if (p < e && *p == sep) {
-		*pp = p + 1;
-		return 1;
-	}
-	*pp = p < e ? p + 1 : p;
-	return 0;
-}
-
+/* Seed from a CSV (or, with sep '\t', TSV) file whose header row names
+ * the -k fields; every value is a string. */
 static void
-seed_csv(const char *name, char *p, size_t n)
+seed_csv(const char *name, char *p, size_t n, char sep)
 {
-	char *e = p + n, *nl = memchr(p, '\n', n);
-	char sep = ',';
-	size_t ncols = 0, *col = xcalloc(nkeys ? nkeys : 1, sizeof *col);
-	buf_t f = BUF_INIT, *row = NULL;
-	int r, bad = 0;
-	unsigned long num = 1;
+	csv_t c;
+	size_t *col = xcalloc(nkeys ? nkeys : 1, sizeof *col);
+	int header = 1;
+	unsigned long num = 0;
 
-	/* Tab-separated when the header has tabs and no commas. */
-	size_t hl = nl ? (size_t)(nl - p) : n;
-	if (memchr(p, '\t', hl) && !memchr(p, ',', hl))
-		sep = '\t';
-	for (size_t k = 0; k < nkeys; k++)
-		col[k] = (size_t)-1;
-	do {
-		r = csv_field(&p, e, sep, &f, &bad);
-		if (r < 0)
-			break;
-		for (size_t k = 0; k < nkeys; k++)
-			if (col[k] == (size_t)-1 && f.len == keys[k].len &&
-			    memcmp(f.p, keys[k].path, f.len) == 0)
-				col[k] = ncols;
-		ncols++;
-	} while (r == 1);
-	for (size_t k = 0; k < nkeys; k++)
-		if (col[k] == (size_t)-1)
-			die(EX_USAGE, "%s: no column '%s' in the header",
-			    name, keys[k].path);
-	row = xcalloc(ncols, sizeof *row);
-	while (p < e) {
-		size_t i = 0;
-		char *start = p;
-		num++;
-		if (*p == '\n' || (*p == '\r' && p + 1 < e && p[1] == '\n')) {
-			p += *p == '\r' ? 2 : 1;
-			continue; /* an empty line */
+	csv_init(&c, sep);
+	while (n > 0 || c.pending) {
+		char *nl = n > 0 ? memchr(p, '\n', n) : NULL;
+		size_t len = nl ? (size_t)(nl - p) : n;
+		int r;
+		if (n == 0) {
+			csv_abandon(&c);
+			die(EX_USAGE, "%s:%lu: a quoted field is not closed",
+			    name, c.first);
 		}
-		do {
-			r = csv_field(&p, e, sep, i < ncols ? &row[i] : &f,
-			              &bad);
-			i++;
-		} while (r == 1);
-		if (bad)
-			die(EX_USAGE, "%s:%lu: unterminated or stray quote",
-			    name, num);
-		if (i != ncols)
-			die(EX_USAGE,
-			    "%s:%lu: %zu fields where the header has %zu", name,
-			    num, i, ncols);
-		for (char *q = start; q < p; q++)
-			if (*q == '\n' && q + 1 < p)
-				num++;
+		r = csv_feed(&c, p, len, ++num);
+		n -= nl ? len + 1 : len;
+		p += nl ? len + 1 : len;
+		if (r == CSV_ERR)
+			die(EX_USAGE, "%s:%lu: %s at column %zu", name, num,
+			    c.err, c.errcol);
+		if (r != CSV_ROW)
+			continue;
+		if (header) {
+			for (size_t k = 0; k < nkeys; k++) {
+				col[k] = (size_t)-1;
+				for (size_t i = 0; i < csv_nfields(&c); i++) {
+					size_t fl;
+					const char *f = csv_field(&c, i, &fl);
+					if (fl == keys[k].len &&
+					    memcmp(f, keys[k].path, fl) == 0) {
+						col[k] = i;
+						break;
+					}
+				}
+				if (col[k] == (size_t)-1)
+					die(EX_USAGE,
+					    "%s: no column '%s' in the header",
+					    name, keys[k].path);
+			}
+			header = 0;
+			continue;
+		}
 		buf_reset(&keybuf);
 		for (size_t k = 0; k < nkeys; k++) {
+			size_t fl = 0;
+			const char *f = col[k] < csv_nfields(&c)
+			                    ? csv_field(&c, col[k], &fl)
+			                    : NULL;
+			if (f == NULL)
+				die(EX_USAGE,
+				    "%s:%lu: no field for column '%s'", name,
+				    c.first, keys[k].path);
 			if (k > 0)
 				buf_addc(&keybuf, '\0');
-			jw_str(&keybuf, row[col[k]].p ? row[col[k]].p : "",
-			       row[col[k]].len);
+			jw_str(&keybuf, f, fl);
 		}
 		seed_group();
 	}
-	for (size_t i = 0; i < ncols; i++)
-		buf_free(&row[i]);
-	free(row);
-	buf_free(&f);
+	csv_free(&c);
 	free(col);
 }
 
+/* Does name end in suffix? */
+static int
+ends_with(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n >= k && strcmp(name + n - k, suffix) == 0;
+}
+
+/* Seed the groups from --keys: NDJSON, CSV or TSV, told by the file's
+ * name (.csv, .tsv, .ndjson, .jsonl, .json) or else by its first byte. */
 static void
 load_keys(const char *name)
 {
@@ -1927,19 +1877,18 @@ load_keys(const char *name)
 	if (ferror(fp))
 		die(EX_IOERR, "read error on %s: %s", name, strerror(errno));
 	fclose(fp);
-	char *p = b.p ? b.p : "";
-	size_t len = b.len;
-	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
-		p += 3;
-		len -= 3;
-	}
-	size_t ws = 0;
-	while (ws < len && strchr(" \t\r\n", p[ws]))
-		ws++;
-	if (ws < len && p[ws] == '{')
-		seed_ndjson(name, p, len);
-	else if (ws < len)
-		seed_csv(name, p, len);
+	buf_addc(&b, '\0');
+	b.len--;
+	size_t ws = strspn(b.p, " \t\r\n");
+	if (ends_with(name, ".csv"))
+		seed_csv(name, b.p, b.len, ',');
+	else if (ends_with(name, ".tsv"))
+		seed_csv(name, b.p, b.len, '\t');
+	else if (ends_with(name, ".ndjson") || ends_with(name, ".jsonl") ||
+	         ends_with(name, ".json") || (ws < b.len && b.p[ws] == '{'))
+		seed_ndjson(name, b.p, b.len);
+	else if (ws < b.len)
+		seed_csv(name, b.p, b.len, ',');
 	buf_free(&b);
 }
 
@@ -2042,7 +1991,7 @@ option_name(int c)
 int
 main(int argc, char **argv)
 {
-	int c, week_start = 0;
+	int c, week_start = 0, have_width = 0;
 	int64_t width = 0, every = 0;
 	const char *keys_file = NULL;
 
@@ -2053,6 +2002,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'w':
 			dur = &width;
+			have_width = 1;
 			break;
 		case OPT_EVERY:
 			dur = &every;
@@ -2130,7 +2080,9 @@ main(int argc, char **argv)
 			            c == 'w' ? "-" : "--", option_name(c));
 	}
 	if (width == 0)
-		usage_error("a window width is needed: -w DURATION");
+		usage_error(have_width
+		                ? "the window width must be more than 0"
+		                : "a window width is needed: -w DURATION");
 	if (partial_mode && merge_mode)
 		usage_error("--partial and --merge do not go together");
 	if (merge_mode && idle_ms > 0)
