@@ -1141,7 +1141,7 @@ static int64_t max_t = NONE; /* latest event time */
 static int have_next;
 static int64_t next_ws, next_we; /* the next window to write */
 static unsigned char *scratch;   /* a cell for combining slots */
-static unsigned long late_dropped, late_revised;
+static unsigned long late_dropped; /* late events not counted */
 static int have_first;
 static int64_t first_ws; /* start of the first window written */
 
@@ -1466,7 +1466,6 @@ revise(const line_t *l, int64_t s)
 		    g, window_cell(id, slot_search(ws), slot_search(we)), n);
 		set_active(g, we);
 	}
-	late_revised++;
 }
 
 /* A late event with --partial --late emit: a partial record of its own,
@@ -1487,7 +1486,6 @@ partial_delta(const line_t *l, int64_t s, int64_t se)
 	write_partial(&tmp, s, se, delta);
 	cell_free(delta);
 	memset(delta, 0, cellsize);
-	late_revised++;
 }
 
 static void
