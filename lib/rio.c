@@ -361,6 +361,8 @@ rd_fd(reader_t *rd)
 int
 rd_has_line(reader_t *rd)
 {
+	if (rd->buf == NULL)
+		return 0; /* nothing read yet */
 	return memchr(rd->buf + rd->start, '\n', rd->end - rd->start) != NULL;
 }
 
