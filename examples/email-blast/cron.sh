@@ -17,7 +17,8 @@
 # STATE_DIR/alerts.json, so that run after run the alert fires once,
 # repeats after a day if the spike goes on, and resolves, as in one long
 # run.  Alert records go to standard output (cron mails them); add
-# --exec to tingle-alert to post them somewhere instead.
+# --exec 'examples/hooks/mail-alert.sh ADDRESS' to tingle-alert, or
+# another hook, to send them somewhere else.
 #
 # --backfill seeds the history once, from an export of the last few
 # weeks: every complete window up to now goes into STATE_DIR/cases.json
