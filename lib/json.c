@@ -660,6 +660,19 @@ jstr_decode(const char *v, size_t vlen, buf_t *out)
 	}
 }
 
+int
+json_plain_integer(const char *s, size_t n)
+{
+	size_t i = n && s[0] == '-' ? 1 : 0;
+
+	if (i == n)
+		return 0;
+	for (; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
 /* ==== writing =========================================================== */
 
 static const char hexdig[] = "0123456789abcdef";
