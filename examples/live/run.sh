@@ -26,7 +26,9 @@ while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || { echo "${0##*/}: $1 needs a value" >&2; exit 64; }
 		replay_args+=("$1" "$2"); shift 2 ;;
 	-h | --help)
-		sed -n '3,4p' "$0" | sed 's/^# *//'; exit 0 ;;
+		echo "usage: ${0##*/} [--speed N] [--from TIME] [--to TIME]"
+		echo "              [--rotate-at TIME|none] [DATA_DIR [OUT_DIR]]"
+		exit 0 ;;
 	-*) echo "${0##*/}: unknown option '$1'" >&2; exit 64 ;;
 	*) break ;;
 	esac
