@@ -89,7 +89,8 @@ follow "$logs/esp.log" esp |
 		--join "$data/users.csv" --on email \
 		--by 'weekday(program_start)' |
 	tingle-count -w 1d -k segment --tz "$tz" --keys "$cohorts" --lateness 5m |
-	tingle-compare --against <(attempts) --rate 0.9 |
+	tingle-compare --against <(attempts) --rate 0.9 \
+		--name "0.9 x link attempts" |
 	tingle-alert -k segment --cooldown 1d \
 		-r 'link_confirmations_low: ratio < 0.2 && expected >= 8' \
 		-m 'Device linking is failing for members with program start day {segment}: on {window_start:%.10s} their link attempts should have sent about {expected:%.0f} "device linked" emails, but only {count} went out. Start days are checked separately, so this is specific to {segment} starters: look at what changed in device linking for them.' |

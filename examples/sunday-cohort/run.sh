@@ -54,7 +54,8 @@ tingle-parse -f json --time-field timestamp "$data/esp-events.ndjson" |
 	tingle-count -w 1d -k segment --tz "$tz" --keys "$here/cohorts.ndjson" \
 		--lateness 5m |
 	tee "$out/confirmations.ndjson" |
-	tingle-compare --against "$out/attempts.ndjson" --rate 0.9 |
+	tingle-compare --against "$out/attempts.ndjson" --rate 0.9 \
+		--name "0.9 x link attempts" |
 	tee "$out/compared.ndjson" |
 	tingle-alert -k segment --cooldown 1d \
 		-r 'link_confirmations_low: ratio < 0.2 && expected >= 8' \
