@@ -195,6 +195,22 @@ vdiag(const char *file, unsigned long num, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+/*
+ * --rejects cannot be written (a full disk): the promise that no bad line
+ * is lost cannot be kept, so stop, but first write out the records that
+ * are complete, so the output ends cleanly at the last good one.
+ */
+static void rejects_failed(void) __attribute__((noreturn));
+
+static void
+rejects_failed(void)
+{
+	int e = errno;
+
+	out_flush();
+	die(EX_IOERR, "write error on '%s': %s", rejects_name, strerror(e));
+}
+
 static void
 reject_write(const char *p, size_t n, int end)
 {
@@ -202,8 +218,20 @@ reject_write(const char *p, size_t n, int end)
 		return;
 	if ((n && fwrite(p, 1, n, rejects_fp) != n) ||
 	    (end && putc('\n', rejects_fp) == EOF))
-		die(EX_IOERR, "write error on '%s': %s", rejects_name,
-		    strerror(errno));
+		rejects_failed();
+}
+
+/* Close --rejects; a write error that was only buffered shows up here. */
+static void
+close_rejects(void)
+{
+	FILE *fp = rejects_fp;
+
+	if (fp == NULL)
+		return;
+	rejects_fp = NULL;
+	if (fclose(fp) != 0)
+		rejects_failed();
 }
 
 static void
@@ -212,9 +240,7 @@ strict_stop(void)
 	if (!rio_strict)
 		return;
 	out_flush();
-	if (rejects_fp != NULL && fclose(rejects_fp) != 0)
-		die(EX_IOERR, "write error on '%s': %s", rejects_name,
-		    strerror(errno));
+	close_rejects();
 	exit(EX_DATAERR);
 }
 
@@ -269,17 +295,16 @@ int
 rio_finish(int status)
 {
 	out_flush();
-	if (diag_total > diag_shown)
+	if (diag_total > diag_shown && rio_bad_count > 0)
 		fprintf(stderr,
 		        "%s: %lu more diagnostics not shown "
 		        "(%lu bad input lines in all)\n",
 		        progname, diag_total - diag_shown, rio_bad_count);
-	if (rejects_fp != NULL) {
-		if (fclose(rejects_fp) != 0)
-			die(EX_IOERR, "write error on '%s': %s", rejects_name,
-			    strerror(errno));
-		rejects_fp = NULL;
-	}
+	else if (diag_total > diag_shown)
+		fprintf(stderr,
+		        "%s: %lu more diagnostics not shown (%lu in all)\n",
+		        progname, diag_total - diag_shown, diag_total);
+	close_rejects();
 	if (rio_stop && stop_signal)
 		return 128 + stop_signal;
 	return status;
