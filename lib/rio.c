@@ -29,6 +29,9 @@ static FILE *rejects_fp;
 static unsigned long diag_shown; /* diagnostics printed */
 static unsigned long diag_total; /* diagnostics in all */
 static int stop_signal;
+/* A signal that stops the run also writes a byte here, so a poll that
+ * started just after the last look at rio_stop still wakes up. */
+static int stop_pipe[2] = {-1, -1};
 
 #define DIAG_MAX 10
 #define OUT_FLUSH_AT (64u << 10)
@@ -51,8 +54,15 @@ const char rio_common_usage[] =
 static void
 on_stop(int sig)
 {
+	int e = errno;
+
 	rio_stop = 1;
 	stop_signal = sig;
+	if (stop_pipe[1] >= 0) {
+		ssize_t w = write(stop_pipe[1], "", 1);
+		(void)w; /* full already: the poll wakes up anyway */
+	}
+	errno = e;
 }
 
 void
@@ -64,6 +74,8 @@ rio_init(const char *prog, int argc, char **argv)
 	(void)argv;
 	progname = prog;
 	signal(SIGPIPE, SIG_DFL);
+	if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		stop_pipe[0] = stop_pipe[1] = -1;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
@@ -441,22 +453,22 @@ make_room(reader_t *rd)
 static int
 wait_input(reader_t *rd, int timeout_ms)
 {
-	struct pollfd pfd = {rd->fd, POLLIN, 0};
+	struct pollfd pfd[2] = {{rd->fd, POLLIN, 0}, {stop_pipe[0], POLLIN, 0}};
 
 	if (rd->regular)
 		return 1;
-	if (poll(&pfd, 1, 0) == 1)
+	if (poll(pfd, 1, 0) == 1)
 		return 1;
 	out_flush();
 	for (;;) {
 		if (rio_stop)
 			return -1;
-		int r = poll(&pfd, 1, timeout_ms);
-		if (r > 0)
+		int r = poll(pfd, 2, timeout_ms);
+		if (r > 0 && pfd[0].revents)
 			return 1;
 		if (r == 0)
 			return 0;
-		if (errno != EINTR)
+		if (r < 0 && errno != EINTR)
 			return 1; /* let read() report it */
 	}
 }
