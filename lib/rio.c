@@ -392,8 +392,8 @@ rd_fd(reader_t *rd)
 int
 rd_has_line(reader_t *rd)
 {
-	if (rd->end == rd->start)
-		return 0; /* nothing read yet: buf may still be NULL */
+	if (rd->buf == NULL)
+		return 0; /* nothing read yet */
 	return memchr(rd->buf + rd->start, '\n', rd->end - rd->start) != NULL;
 }
 
