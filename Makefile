@@ -42,7 +42,7 @@ UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 MANPAGES := $(sort $(wildcard man/*.[1-9]))
 
 .PHONY: all units check check-opt check-asan lint-man deps demo bench \
-	install uninstall clean format fuzz check-valgrind
+	install uninstall clean format fuzz fuzz-build check-valgrind
 
 all: $(TOOLS)
 
@@ -94,11 +94,44 @@ check-valgrind: all units
 check-opt: all units
 	tests/run --bin $(CURDIR)/bin --units $(CURDIR)/build/opt/unit --label opt
 
+# ---- fuzzing ----------------------------------------------------------
+#
+# tests/fuzz/fuzz_NAME.c are libFuzzer targets, built with clang and
+# AddressSanitizer/UBSan into build/fuzz/.  `make fuzz` runs each for
+# FUZZ_SECONDS, keeping what it finds in build/fuzz/corpus/;
+# tests/sh/fuzz-smoke.sh runs them for a few seconds in `make check`.
+
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_BUILD = build/fuzz
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -Wall -Wextra -std=c11 \
+	$(FUZZ_SAN) $(PKG_CFLAGS)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+
+$(FUZZ_BUILD)/%.o: %.c $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/libtingle.a: $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libtingle.a $(wildcard lib/*.h)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_BUILD)/libtingle.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	tests/fuzz/run -t $(FUZZ_SECONDS) $(FUZZ_BUILD)
+
 # ---- setup and examples -----------------------------------------------
 
 DEPS = build-essential pkg-config libjansson-dev libpcre2-dev libcmocka-dev \
 	mandoc tzdata jq miller gawk mawk perl parallel python3 clang \
-	libclang-rt-14-dev valgrind procps
+	libclang-rt-14-dev valgrind procps time
 
 deps:
 	@missing=$$(for p in $(DEPS); do \
@@ -128,7 +161,7 @@ uninstall:
 		rm -f $(MANDIR_INSTALL)/man$${m##*.}/$$m; done
 
 format:
-	clang-format -i lib/*.c lib/*.h tools/*.c tests/unit/*.c
+	clang-format -i lib/*.c lib/*.h tools/*.c tests/unit/*.c tests/fuzz/*.c
 
 clean:
 	rm -rf build bin

@@ -19,9 +19,10 @@
 
 int tz_utc = 1;
 
-/* The first and last second that print as a four-digit year. */
-#define SEC_MIN (-62167219200LL) /* 0000-01-01T00:00:00Z */
-#define SEC_MAX 253402300799LL   /* 9999-12-31T23:59:59Z */
+/* The instants a parser accepts: those that print with a four-digit
+ * year in every zone (offsets stay within a day). */
+#define SEC_MIN (-62167046400LL) /* 0000-01-03T00:00:00Z */
+#define SEC_MAX 253402127999LL   /* 9999-12-29T23:59:59Z */
 
 /* Cache of the last day tz_day_start() computed, reset by tz_set(). */
 static int64_t day_lo = 1, day_hi = 0;
@@ -107,11 +108,12 @@ utc_civil(int64_t sec, long off, struct tm *tm)
 	int64_t s, days, rem, y;
 	int m, d;
 
-	/* Keep the year within an int; such instants are nonsense anyway. */
-	if (sec > (1LL << 55))
-		sec = 1LL << 55;
-	if (sec < -(1LL << 55))
-		sec = -(1LL << 55);
+	/* Keep the year to seven digits, so that ts_format() stays within
+	 * TS_MAXLEN; such instants are nonsense anyway. */
+	if (sec > (1LL << 48))
+		sec = 1LL << 48;
+	if (sec < -(1LL << 48))
+		sec = -(1LL << 48);
 	s = sec + off;
 	days = floordiv(s, 86400);
 	rem = s - days * 86400;
@@ -424,6 +426,8 @@ ts_parse_iso(const char *s, size_t n, tstamp_t *t)
 	tm.tm_min = mi;
 	tm.tm_sec = se;
 	t->sec = zone ? naive_seconds(&tm) - off : tz_mktime(&tm);
+	if (t->sec < SEC_MIN || t->sec > SEC_MAX)
+		return -1;
 	t->nsec = nsec;
 	t->digits = nd;
 	return 0;
@@ -620,6 +624,8 @@ ts_parse_syslog(const char *s, size_t n, int year, int64_t now_sec, tstamp_t *t)
 				break;
 		}
 	}
+	if (best < SEC_MIN || best > SEC_MAX)
+		return 0;
 	t->sec = best;
 	t->nsec = nsec;
 	t->digits = nd;
@@ -714,14 +720,15 @@ ts_parse_fmt(const char *s, size_t n, const char *fmt, tstamp_t *t)
 
 /* ---- formatting --------------------------------------------------------- */
 
-/* Write v as exactly n decimal digits, zero-padded. */
-static void
-put_digits(char *p, long v, int n)
+/* Write v as exactly w decimal digits at p (v >= 0); returns p + w. */
+static char *
+put_digits(char *p, int64_t v, int w)
 {
-	while (n-- > 0) {
-		p[n] = (char)('0' + v % 10);
+	for (int i = w - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
 		v /= 10;
 	}
+	return p + w;
 }
 
 size_t
@@ -730,58 +737,49 @@ ts_format(const tstamp_t *t, char *out)
 	long off = tz_offset(t->sec);
 	struct tm tm;
 	int nd = t->digits < 0 ? 0 : t->digits > 9 ? 9 : t->digits;
-	char tmp[128];
-	size_t len;
+	int64_t year;
+	char *p = out;
 
 	/* RFC 3339 offsets have whole minutes; an old local mean time with
 	 * seconds is written rounded down, with the civil time to match, so
 	 * the text still names the same instant. */
 	off = floordiv(off, 60) * 60;
 	utc_civil(t->sec, off, &tm);
-	int year = tm.tm_year + 1900;
-	if (year >= 0 && year <= 9999) {
-		/* The common case, without snprintf: this is on the hot
-		 * path of every stage that writes times. */
-		put_digits(tmp, year, 4);
-		tmp[4] = '-';
-		put_digits(tmp + 5, tm.tm_mon + 1, 2);
-		tmp[7] = '-';
-		put_digits(tmp + 8, tm.tm_mday, 2);
-		tmp[10] = 'T';
-		put_digits(tmp + 11, tm.tm_hour, 2);
-		tmp[13] = ':';
-		put_digits(tmp + 14, tm.tm_min, 2);
-		tmp[16] = ':';
-		put_digits(tmp + 17, tm.tm_sec, 2);
-		len = 19;
+	year = (int64_t)tm.tm_year + 1900;
+	if (year < 0 || year > 9999) {
+		/* Outside RFC 3339; written so that it is at least visible. */
+		p += snprintf(out, TS_MAXLEN + 1, "%lld", (long long)year);
 	} else {
-		len = (size_t)snprintf(tmp, sizeof tmp,
-				       "%04d-%02d-%02dT%02d:%02d:%02d", year,
-				       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-				       tm.tm_min, tm.tm_sec);
+		p = put_digits(p, year, 4);
 	}
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mday, 2);
+	*p++ = 'T';
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_sec, 2);
 	if (nd > 0) {
-		tmp[len++] = '.';
-		put_digits(tmp + len, (long)(t->nsec / p10[9 - nd]), nd);
-		len += (size_t)nd;
+		int64_t ns = t->nsec < 0 ? 0 : t->nsec % 1000000000;
+
+		*p++ = '.';
+		p = put_digits(p, ns / p10[9 - nd], nd);
 	}
 	if (tz_utc) {
-		tmp[len++] = 'Z';
+		*p++ = 'Z';
 	} else {
 		long a = off < 0 ? -off : off;
 
-		tmp[len++] = off < 0 ? '-' : '+';
-		put_digits(tmp + len, a / 3600 % 100, 2);
-		tmp[len + 2] = ':';
-		put_digits(tmp + len + 3, a / 60 % 60, 2);
-		len += 5;
+		*p++ = off < 0 ? '-' : '+';
+		p = put_digits(p, a / 3600 % 100, 2);
+		*p++ = ':';
+		p = put_digits(p, a / 60 % 60, 2);
 	}
-	/* Only a year beyond 99999 can be longer. */
-	if (len > TS_MAXLEN)
-		len = TS_MAXLEN;
-	memcpy(out, tmp, len);
-	out[len] = '\0';
-	return len;
+	*p = '\0';
+	return (size_t)(p - out);
 }
 
 /* ---- durations ---------------------------------------------------------- */

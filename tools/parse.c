@@ -1067,7 +1067,8 @@ set_header(void)
 	hdr_state = 1;
 }
 
-/* The open row can never complete: report it. */
+/* The open row can never complete (end of file, or a signal stopped the
+ * run): report it, so that --rejects still has its lines. */
 static void
 csv_truncated(void)
 {
@@ -1075,7 +1076,8 @@ csv_truncated(void)
 		return;
 	csv_abandon(&csv);
 	reject(csv_file.p, csv.first, csv.text.p, csv.text.len,
-	       "quoted field not closed at end of file");
+	       rio_stop ? "quoted field still open when stopped"
+	                : "quoted field not closed at end of file");
 }
 
 static void

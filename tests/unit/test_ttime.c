@@ -124,6 +124,8 @@ iso_accepts_every_form(void **state)
 	assert_int_equal(at("1970-01-01T00:00:00Z"), 0);
 	assert_int_equal(at("1969-12-31T23:59:59Z"), -1);
 	assert_int_equal(at("2024-02-29T00:00:00Z"), 1709164800);
+	assert_int_equal(at("0001-01-01T00:00:00Z"), -62135596800LL);
+	assert_int_equal(at("9999-01-01T00:00:00+14:00"), 253370714400LL);
 	/* The whole of s[0..n) only. */
 	assert_int_equal(ts_parse_iso("2026-11-29T13:58:36Zjunk", 20, &t), 0);
 	assert_int_equal(t.sec, base);
@@ -198,6 +200,10 @@ iso_refuses_bad_input(void **state)
 	    "2026-11-29T13:58:36UTC",
 	    "2026-11-29T13:58:36ZZ",
 	    "abcd-ef-ghT13:58:36Z",
+	    /* Instants that would not print with four digits everywhere. */
+	    "0000-01-01T00:00:00Z",
+	    "9999-12-31T23:59:59Z",
+	    "9999-12-31",
 	};
 	size_t i;
 
@@ -467,6 +473,25 @@ format_local_mean_time_names_the_instant(void **state)
 	assert_string_equal(out, "1880-06-01T06:09:00-05:51");
 	assert_int_equal(at(out), t.sec);
 	use_zone("UTC");
+}
+
+static void
+format_extreme_instants_stay_within_bounds(void **state)
+{
+	(void)state;
+	static const int64_t secs[] = {INT64_MAX, INT64_MIN, -62167219201LL,
+	                               253402300800LL, 1LL << 50};
+	static const char *const zones[] = {"UTC", "America/St_Johns"};
+	size_t i, z;
+
+	for (z = 0; z < 2; z++) {
+		use_zone(zones[z]);
+		for (i = 0; i < sizeof secs / sizeof secs[0]; i++)
+			assert_true(strlen(fmt(secs[i], 999999999, 9)) <=
+			            TS_MAXLEN);
+	}
+	use_zone("UTC");
+	assert_string_equal(fmt(253402300800LL, 0, 0), "10000-01-01T00:00:00Z");
 }
 
 /* ---- zones -------------------------------------------------------------- */
@@ -876,6 +901,9 @@ syslog_refuses_bad_stamps(void **state)
 		if (ts_parse_syslog(bad[i], strlen(bad[i]), 0,
 		                    at("2026-06-15T12:00:00Z"), &t) != 0)
 			fail_msg("accepted '%s'", bad[i]);
+	assert_int_equal(ts_parse_syslog("Jun  1 10:00:00", 15, 10000,
+	                                 at("2026-06-15T12:00:00Z"), &t),
+	                 0);
 	/* A given year must make the date exist. */
 	assert_int_equal(ts_parse_syslog("Feb 29 10:00:00", 15, 2026,
 	                                 at("2026-06-15T12:00:00Z"), &t),
@@ -1078,6 +1106,7 @@ main(void)
 	    cmocka_unit_test(format_utc),
 	    cmocka_unit_test(format_in_zones),
 	    cmocka_unit_test(format_local_mean_time_names_the_instant),
+	    cmocka_unit_test(format_extreme_instants_stay_within_bounds),
 	    cmocka_unit_test(tz_set_refuses_unknown_zones),
 	    cmocka_unit_test(civil_and_weekday),
 	    cmocka_unit_test(mktime_round_trips_civil_times),

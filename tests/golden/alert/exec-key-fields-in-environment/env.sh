@@ -1,0 +1,1 @@
+env | grep '^TINGLE_' | sort
