@@ -446,18 +446,6 @@ ident_char(const char *s, int first)
 }
 
 static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 read_hex4(const char *s)
 {
 	int v = 0;
@@ -1380,20 +1368,6 @@ num_text(double d, char *buf)
 	return (size_t)n;
 }
 
-/* 1 if v's text is a plain JSON integer (no fraction or exponent). */
-static int
-plain_integer(const char *s, size_t n)
-{
-	size_t i = n && s[0] == '-' ? 1 : 0;
-
-	if (i == n)
-		return 0;
-	for (; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 /*
  * The text of a number: a record's own digits when it wrote an integer (so
  * long identifiers keep every digit), else the shortest form.
@@ -1401,7 +1375,7 @@ plain_integer(const char *s, size_t n)
 static size_t
 number_text(const val_t *v, char *buf, size_t cap)
 {
-	if (v->s != NULL && v->len < cap && plain_integer(v->s, v->len)) {
+	if (v->s != NULL && v->len < cap && json_plain_integer(v->s, v->len)) {
 		memcpy(buf, v->s, v->len);
 		buf[v->len] = '\0';
 		return v->len;

@@ -36,18 +36,6 @@
 
 #define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode the escapes of a quoted field s[0..e) into b (reset first). */
 static void
 unescape(buf_t *b, const char *s, const char *e)

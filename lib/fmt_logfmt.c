@@ -44,18 +44,6 @@ nomatch(fmt_ctx_t *ctx, const char *what, size_t col)
 	return FMT_NOMATCH;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Read 4 hex digits at p (n bytes available); -1 if they are not there. */
 static long
 hex4(const char *p, size_t n)

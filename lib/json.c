@@ -109,16 +109,10 @@ hex4(const unsigned char *s, unsigned *out)
 	unsigned v = 0;
 
 	for (int i = 0; i < 4; i++) {
-		unsigned c = s[i], d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
+		int d = hexval(s[i]);
+		if (d < 0)
 			return -1;
-		v = v << 4 | d;
+		v = v << 4 | (unsigned)d;
 	}
 	*out = v;
 	return 0;
@@ -664,6 +658,19 @@ jstr_decode(const char *v, size_t vlen, buf_t *out)
 		}
 		s += 2;
 	}
+}
+
+int
+json_plain_integer(const char *s, size_t n)
+{
+	size_t i = n && s[0] == '-' ? 1 : 0;
+
+	if (i == n)
+		return 0;
+	for (; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
 }
 
 /* ==== writing =========================================================== */

@@ -159,6 +159,10 @@ void rec_write(const rec_t *r, buf_t *out);
 
 void rec_free(rec_t *r);
 
+/* 1 if s[0..n) is a JSON integer: digits with an optional minus sign,
+ * no fraction or exponent. */
+int json_plain_integer(const char *s, size_t n);
+
 /* Length of the valid UTF-8 prefix of p[0..n). */
 size_t utf8_valid_prefix(const char *p, size_t n);
 

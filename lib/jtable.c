@@ -276,19 +276,6 @@ add_row(jtable_t *t, const char *k, size_t n, unsigned long line)
 /* ---- keys -----------------------------------------------------------------
  */
 
-static int
-plain_integer(const char *s, size_t n)
-{
-	size_t i = n && s[0] == '-' ? 1 : 0;
-
-	if (i == n)
-		return 0;
-	for (; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 int
 jtable_key(const char *v, size_t vlen, char type, buf_t *scratch,
            const char **k, size_t *n)
@@ -306,7 +293,7 @@ jtable_key(const char *v, size_t vlen, char type, buf_t *scratch,
 		jstr_decode(v, vlen, scratch);
 		break;
 	case JT_NUM:
-		if (plain_integer(v, vlen)) {
+		if (json_plain_integer(v, vlen)) {
 			*k = v;
 			*n = vlen;
 			return 0;

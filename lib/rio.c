@@ -303,6 +303,12 @@ note_input(const char *file, unsigned long num, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+reject_line(const line_t *l)
+{
+	reject_write(l->p, l->n, 1);
+}
+
 int
 rio_finish(int status)
 {

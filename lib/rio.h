@@ -177,6 +177,11 @@ void bad_input_text(const char *file, unsigned long num, const char *text,
 void note_input(const char *file, unsigned long num, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Write a line verbatim to --rejects, when given, without reporting or
+ * counting it: for input a stage sets aside with its own diagnostic
+ * (tingle-count's late events), so that nothing is lost. */
+void reject_line(const line_t *l);
+
 /* Number of bad lines so far. */
 extern unsigned long rio_bad_count;
 

@@ -79,6 +79,19 @@ void buf_printf(buf_t *b, const char *fmt, ...)
 void buf_reset(buf_t *b);
 void buf_free(buf_t *b);
 
+/* Value of hexadecimal digit c, or -1. */
+static inline int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* Hash of a byte string (FNV-1a, 64 bit). */
 uint64_t hash_bytes(const void *p, size_t n);
 

@@ -1,0 +1,2138 @@
+/*
+ * tingle-count - windowed group-by counts over event time.
+ *
+ * Every event goes into the slot of the window grid that holds its time
+ * (window.h: a slot is one hop of --every, or the whole window when
+ * windows tumble) and, in that slot, into the cell of its group: a count
+ * and the state of each aggregate.  A window is the sum of its slots.  It
+ * is written once the watermark (the latest event time less --lateness)
+ * passes its end, with one record per group that had events in it, and a
+ * count of 0 for every group that is known but silent: seen in an earlier
+ * window and not yet forgotten, or seeded by --keys.
+ *
+ * Records are read with the record layer (json.h): no tree per record.
+ * Groups live in one hash table keyed by the raw JSON text of their key
+ * values; each slot holds a dense array of cells indexed by group number.
+ * So memory is the groups plus open slots x groups x cell size, and one
+ * event costs a scan, a hash lookup and a few additions.
+ *
+ * --partial writes the state of each slot and group instead of windows
+ * (no zeros), and --merge reads such records from any number of shards,
+ * adds them up and then writes windows exactly as a single run would.
+ */
+#include <errno.h>
+#include <math.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "csv.h"
+#include "dec.h"
+#include "json.h"
+#include "rio.h"
+#include "ttime.h"
+#include "util.h"
+#include "window.h"
+
+#define NONE INT64_MIN /* an unset time */
+
+/* ==== options ============================================================ */
+
+enum {
+	OPT_EVERY = RIO_OPT_FIRST_FREE,
+	OPT_DISTINCT,
+	OPT_SUM,
+	OPT_MIN,
+	OPT_MAX,
+	OPT_AVG,
+	OPT_LATENESS,
+	OPT_LATE,
+	OPT_LATE_KEEP,
+	OPT_FORGET,
+	OPT_KEYS,
+	OPT_IDLE,
+	OPT_WEEK_START,
+	OPT_PARTIAL,
+	OPT_MERGE,
+	OPT_MAX_GROUPS,
+};
+
+static const struct option longopts[] = {
+    {"window", required_argument, NULL, 'w'},
+    {"every", required_argument, NULL, OPT_EVERY},
+    {"key", required_argument, NULL, 'k'},
+    {"distinct", required_argument, NULL, OPT_DISTINCT},
+    {"sum", required_argument, NULL, OPT_SUM},
+    {"min", required_argument, NULL, OPT_MIN},
+    {"max", required_argument, NULL, OPT_MAX},
+    {"avg", required_argument, NULL, OPT_AVG},
+    {"lateness", required_argument, NULL, OPT_LATENESS},
+    {"late", required_argument, NULL, OPT_LATE},
+    {"late-keep", required_argument, NULL, OPT_LATE_KEEP},
+    {"forget", required_argument, NULL, OPT_FORGET},
+    {"keys", required_argument, NULL, OPT_KEYS},
+    {"idle", required_argument, NULL, OPT_IDLE},
+    {"week-start", required_argument, NULL, OPT_WEEK_START},
+    {"partial", no_argument, NULL, OPT_PARTIAL},
+    {"merge", no_argument, NULL, OPT_MERGE},
+    {"max-groups", required_argument, NULL, OPT_MAX_GROUPS},
+    RIO_LONGOPTS,
+    {NULL, 0, NULL, 0},
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	        "usage: tingle-count -w DURATION [-k FIELD]... [options] "
+	        "[FILE...]\n"
+	        "\n"
+	        "Count records per event-time window and group; groups that "
+	        "fall silent get\n"
+	        "a count of 0.\n"
+	        "\n"
+	        "Windows and groups:\n"
+	        "  -w, --window DURATION  window width (5m, 1h, 1d, 1w, ...)\n"
+	        "  --every DURATION       start a window every DURATION "
+	        "(hopping windows)\n"
+	        "  -k, --key FIELD        group by FIELD (dotted path); "
+	        "repeatable\n"
+	        "  --week-start mon|sun   first day of week windows "
+	        "(default mon)\n"
+	        "Aggregates (each repeatable; count is always written):\n"
+	        "  --distinct FIELD       number of distinct values\n"
+	        "  --sum FIELD, --min FIELD, --max FIELD, --avg FIELD\n"
+	        "Time:\n"
+	        "  --lateness DURATION    watermark = latest event time less "
+	        "DURATION (default 0)\n"
+	        "  --late report|emit     late events are reported (default) "
+	        "or emitted as\n"
+	        "                         corrected records with \"revision\"\n"
+	        "  --late-keep DURATION   with --late emit: how long a written "
+	        "window can be\n"
+	        "                         revised (default: the window width)\n"
+	        "  --idle DURATION        after DURATION without input, move "
+	        "the watermark\n"
+	        "                         on with the wall clock\n"
+	        "Silence:\n"
+	        "  --forget DURATION      stop writing zeros for a group "
+	        "silent that long\n"
+	        "                         (default: never)\n"
+	        "  --keys FILE            seed the groups from an NDJSON or "
+	        "CSV file\n"
+	        "Scale-out and limits:\n"
+	        "  --partial              write mergeable partial aggregates\n"
+	        "  --merge                combine partial aggregates into "
+	        "windows\n"
+	        "  --max-groups N         stop (exit 70) beyond N groups "
+	        "(default 10000000)\n"
+	        "\n%s",
+	        rio_common_usage);
+}
+
+static wgrid_t grid;
+static int64_t lateness;
+static int64_t forget_ms = -1; /* -1: never */
+static int64_t idle_ms;
+static int64_t late_keep = -1; /* -1: the window width */
+static int late_emit, partial_mode, merge_mode;
+static size_t max_groups = 10000000;
+
+/* ==== keys and aggregates ================================================= */
+
+typedef struct keydef {
+	const char *path;
+	size_t len;
+} keydef_t;
+
+static keydef_t *keys;
+static size_t nkeys;
+
+enum { AG_DISTINCT, AG_SUM, AG_MIN, AG_MAX, AG_AVG };
+static const char *const agg_names[] = {"distinct", "sum", "min", "max", "avg"};
+
+typedef struct agg {
+	int kind;
+	const char *field;
+	size_t flen;
+	char *name;  /* output field, e.g. "sum_bytes" */
+	size_t off;  /* offset of its state in a cell */
+	int speaks;  /* the first numeric aggregate of its field: it reports
+	                values that are not numbers */
+	size_t nbad; /* values that were not numbers */
+} agg_t;
+
+static agg_t *aggs;
+static size_t naggs;
+
+/*
+ * A cell: the count, then each aggregate's state at its offset.  A cell
+ * whose count is 0 has never been touched, so all of it is zero bytes.
+ */
+static size_t cellsize = sizeof(uint64_t);
+
+/* An exact set of distinct values (canonical JSON text). */
+typedef struct dent {
+	uint64_t h;
+	const char *v; /* owned, unless the set borrows */
+	size_t len;
+} dent_t;
+
+typedef struct dset {
+	dent_t *tab; /* open addressing, cap a power of two */
+	size_t n, cap;
+} dset_t;
+
+typedef struct mm {
+	double v;
+	int64_t has;
+} mm_t;
+
+typedef struct avg {
+	dec_t sum;
+	uint64_t n;
+} avg_t;
+
+static void
+add_key(const char *path)
+{
+	for (size_t i = 0; i < nkeys; i++)
+		if (strcmp(keys[i].path, path) == 0)
+			usage_error("-k %s given twice", path);
+	if (*path == '\0')
+		usage_error("empty -k field");
+	keys = xrealloc(keys, (nkeys + 1) * sizeof *keys);
+	keys[nkeys].path = path;
+	keys[nkeys].len = strlen(path);
+	nkeys++;
+}
+
+static void
+add_agg(int kind, const char *field)
+{
+	buf_t name = BUF_INIT;
+
+	if (*field == '\0')
+		usage_error("empty --%s field", agg_names[kind]);
+	buf_printf(&name, "%s_%s", agg_names[kind], field);
+	for (size_t i = 0; i < naggs; i++)
+		if (strcmp(aggs[i].name, name.p) == 0)
+			usage_error("--%s %s given twice", agg_names[kind],
+			            field);
+	aggs = xrealloc(aggs, (naggs + 1) * sizeof *aggs);
+	memset(&aggs[naggs], 0, sizeof aggs[naggs]);
+	aggs[naggs].kind = kind;
+	aggs[naggs].field = field;
+	aggs[naggs].flen = strlen(field);
+	aggs[naggs].name = name.p;
+	naggs++;
+}
+
+/* Lay out the cell: count first, then the states, each aligned. */
+static void
+layout_cells(void)
+{
+	size_t off = sizeof(uint64_t), align = sizeof(uint64_t);
+
+	for (size_t i = 0; i < naggs; i++) {
+		size_t sz, al;
+		aggs[i].speaks = aggs[i].kind != AG_DISTINCT;
+		for (size_t j = 0; j < i && aggs[i].speaks; j++)
+			if (aggs[j].kind != AG_DISTINCT &&
+			    strcmp(aggs[j].field, aggs[i].field) == 0)
+				aggs[i].speaks = 0;
+		switch (aggs[i].kind) {
+		case AG_DISTINCT:
+			sz = al = sizeof(dset_t *);
+			break;
+		case AG_SUM:
+			sz = sizeof(dec_t);
+			al = _Alignof(dec_t);
+			break;
+		case AG_AVG:
+			sz = sizeof(avg_t);
+			al = _Alignof(avg_t);
+			break;
+		default:
+			sz = sizeof(mm_t);
+			al = _Alignof(mm_t);
+		}
+		off = (off + al - 1) / al * al;
+		aggs[i].off = off;
+		off += sz;
+		if (al > align)
+			align = al;
+	}
+	cellsize = (off + align - 1) / align * align;
+}
+
+/* ==== canonical JSON text ================================================= */
+
+/*
+ * Append the canonical text of a JSON value: a string with escapes is
+ * decoded and written again with only the escapes JSON needs, so that
+ * "\u0061" and "a" are one key; everything else is its raw text.
+ */
+static buf_t canon_tmp = BUF_INIT;
+static buf_t valbuf = BUF_INIT; /* a canonical value being handled */
+
+static void
+canon_value(buf_t *dst, const char *v, size_t n)
+{
+	if (n >= 2 && v[0] == '"' && memchr(v + 1, '\\', n - 2) != NULL) {
+		buf_reset(&canon_tmp);
+		jstr_decode(v, n, &canon_tmp);
+		jw_str(dst, canon_tmp.p, canon_tmp.len);
+		return;
+	}
+	buf_add(dst, v, n);
+}
+
+/* ==== distinct sets ======================================================= */
+
+static dset_t *
+dset_new(void)
+{
+	dset_t *s = xcalloc(1, sizeof *s);
+
+	s->cap = 8;
+	s->tab = xcalloc(s->cap, sizeof *s->tab);
+	return s;
+}
+
+static void
+dset_free(dset_t *s, int owned)
+{
+	if (s == NULL)
+		return;
+	if (owned)
+		for (size_t i = 0; i < s->cap; i++)
+			free((char *)s->tab[i].v);
+	free(s->tab);
+	free(s);
+}
+
+/* Empty a set that borrows its values (for combining windows). */
+static void
+dset_clear(dset_t *s)
+{
+	memset(s->tab, 0, s->cap * sizeof *s->tab);
+	s->n = 0;
+}
+
+static void
+dset_grow(dset_t *s)
+{
+	dent_t *old = s->tab;
+	size_t ocap = s->cap;
+
+	s->cap *= 2;
+	s->tab = xcalloc(s->cap, sizeof *s->tab);
+	for (size_t i = 0; i < ocap; i++) {
+		if (old[i].v == NULL)
+			continue;
+		size_t j = old[i].h & (s->cap - 1);
+		while (s->tab[j].v != NULL)
+			j = (j + 1) & (s->cap - 1);
+		s->tab[j] = old[i];
+	}
+	free(old);
+}
+
+/* Add v (canonical text) unless present; copy it if copy is set. */
+static void
+dset_add(dset_t *s, const char *v, size_t len, uint64_t h, int copy)
+{
+	size_t j = h & (s->cap - 1);
+
+	while (s->tab[j].v != NULL) {
+		if (s->tab[j].h == h && s->tab[j].len == len &&
+		    memcmp(s->tab[j].v, v, len) == 0)
+			return;
+		j = (j + 1) & (s->cap - 1);
+	}
+	if (copy) {
+		char *p = xmalloc(len + 1);
+		memcpy(p, v, len);
+		p[len] = '\0';
+		v = p;
+	}
+	s->tab[j].h = h;
+	s->tab[j].v = v;
+	s->tab[j].len = len;
+	if (++s->n * 2 > s->cap)
+		dset_grow(s);
+}
+
+static int
+dent_cmp(const void *a, const void *b)
+{
+	const dent_t *x = *(dent_t *const *)a, *y = *(dent_t *const *)b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->v, y->v, n);
+
+	return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* ==== groups ============================================================== */
+
+/*
+ * A group: its key (the canonical JSON text of each key value, joined by
+ * NUL bytes, which JSON text never holds) and what emission needs to know
+ * about its past.
+ */
+typedef struct group {
+	uint64_t hash;
+	char *key;
+	int64_t active_end; /* end of the latest written window in which it
+	                       had events, or NONE */
+	int64_t last_end;   /* end of the latest slot with its events */
+	uint32_t klen;
+	uint8_t seeded; /* from --keys: never forgotten */
+	uint8_t dead;   /* forgotten; its number is free */
+} group_t;
+
+static group_t *groups;
+static size_t ngroups, groups_cap; /* numbers in use (some dead) */
+static size_t nlive;               /* groups not dead */
+static size_t nfill;               /* live groups that get zeros */
+static uint32_t *free_ids, *limbo; /* free numbers, and numbers of
+                                      forgotten groups still in order */
+static size_t nfree, nlimbo;
+
+static uint32_t *htab; /* group number + 1, or 0 */
+static size_t hcap;
+
+/* Groups in the order of their keys, and those not yet sorted in. */
+static uint32_t *order, *pending;
+static size_t norder, npending;
+
+static void
+htab_grow(void)
+{
+	uint32_t *old = htab;
+	size_t ocap = hcap;
+
+	hcap = hcap ? hcap * 2 : 1024;
+	htab = xcalloc(hcap, sizeof *htab);
+	for (size_t i = 0; i < ocap; i++) {
+		if (old[i] == 0)
+			continue;
+		size_t j = groups[old[i] - 1].hash & (hcap - 1);
+		while (htab[j] != 0)
+			j = (j + 1) & (hcap - 1);
+		htab[j] = old[i];
+	}
+	free(old);
+}
+
+static long
+group_find(const char *key, size_t klen, uint64_t h)
+{
+	if (hcap == 0)
+		return -1;
+	for (size_t j = h & (hcap - 1); htab[j] != 0;
+	     j = (j + 1) & (hcap - 1)) {
+		const group_t *g = &groups[htab[j] - 1];
+		if (g->hash == h && g->klen == klen &&
+		    memcmp(g->key, key, klen) == 0)
+			return (long)(htab[j] - 1);
+	}
+	return -1;
+}
+
+static uint32_t
+group_add(const char *key, size_t klen, uint64_t h)
+{
+	uint32_t id;
+
+	if (nlive >= max_groups) {
+		out_flush();
+		die(EX_SOFTWARE,
+		    "more than %zu groups: stopping before memory runs out "
+		    "(raise --max-groups, or group by fewer or coarser keys)",
+		    max_groups);
+	}
+	if (nfree > 0) {
+		id = free_ids[--nfree];
+	} else {
+		if (ngroups == groups_cap) {
+			groups_cap = groups_cap ? groups_cap * 2 : 1024;
+			groups = xrealloc(groups, groups_cap * sizeof *groups);
+		}
+		id = (uint32_t)ngroups++;
+	}
+	group_t *g = &groups[id];
+	memset(g, 0, sizeof *g);
+	g->hash = h;
+	g->key = xmalloc(klen + 1);
+	if (klen > 0)
+		memcpy(g->key, key, klen);
+	g->key[klen] = '\0';
+	g->klen = (uint32_t)klen;
+	g->active_end = NONE;
+	g->last_end = NONE;
+	nlive++;
+	if ((nlive + 1) * 2 > hcap)
+		htab_grow();
+	size_t j = h & (hcap - 1);
+	while (htab[j] != 0)
+		j = (j + 1) & (hcap - 1);
+	htab[j] = id + 1;
+	if (!partial_mode) {
+		pending = xrealloc(pending, (npending + 1) * sizeof *pending);
+		pending[npending++] = id;
+	}
+	return id;
+}
+
+/* Remove group id from the table (linear probing: shift back the run
+ * that follows it) and free its number. */
+static void
+group_forget(uint32_t id)
+{
+	group_t *g = &groups[id];
+	size_t j = g->hash & (hcap - 1);
+
+	while (htab[j] != id + 1)
+		j = (j + 1) & (hcap - 1);
+	htab[j] = 0;
+	for (size_t k = (j + 1) & (hcap - 1); htab[k] != 0;
+	     k = (k + 1) & (hcap - 1)) {
+		size_t home = groups[htab[k] - 1].hash & (hcap - 1);
+		/* Move k to the hole j if its home is not in (j, k]. */
+		if ((k > j && (home <= j || home > k)) ||
+		    (k < j && home <= j && home > k)) {
+			htab[j] = htab[k];
+			htab[k] = 0;
+			j = k;
+		}
+	}
+	if (g->active_end != NONE || g->seeded)
+		nfill--;
+	free(g->key);
+	g->key = NULL;
+	g->dead = 1;
+	nlive--;
+	if (partial_mode) {
+		free_ids = xrealloc(free_ids, (nfree + 1) * sizeof *free_ids);
+		free_ids[nfree++] = id;
+	} else {
+		/* Its number may still be in order: it is free only once
+		 * order_update has dropped it. */
+		limbo = xrealloc(limbo, (nlimbo + 1) * sizeof *limbo);
+		limbo[nlimbo++] = id;
+	}
+}
+
+static int
+key_cmp(uint32_t a, uint32_t b)
+{
+	const group_t *x = &groups[a], *y = &groups[b];
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int c = memcmp(x->key, y->key, n);
+
+	return c != 0 ? c : (x->klen > y->klen) - (x->klen < y->klen);
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return key_cmp(*(const uint32_t *)a, *(const uint32_t *)b);
+}
+
+/* Bring order up to date: drop forgotten groups, sort in new ones. */
+static void
+order_update(void)
+{
+	if (npending == 0 && nlimbo == 0)
+		return;
+	size_t n = 0;
+	if (nlimbo > 0) {
+		for (size_t i = 0; i < norder; i++)
+			if (!groups[order[i]].dead)
+				order[n++] = order[i];
+		norder = n;
+		n = 0;
+		for (size_t i = 0; i < npending; i++)
+			if (!groups[pending[i]].dead)
+				pending[n++] = pending[i];
+		npending = n;
+		free_ids =
+		    xrealloc(free_ids, (nfree + nlimbo) * sizeof *free_ids);
+		memcpy(free_ids + nfree, limbo, nlimbo * sizeof *limbo);
+		nfree += nlimbo;
+		nlimbo = 0;
+	}
+	if (npending == 0)
+		return;
+	qsort(pending, npending, sizeof *pending, id_cmp);
+	uint32_t *m = xmalloc((norder + npending) * sizeof *m);
+	size_t i = 0, j = 0;
+	n = 0;
+	while (i < norder || j < npending) {
+		if (j == npending ||
+		    (i < norder && key_cmp(order[i], pending[j]) < 0))
+			m[n++] = order[i++];
+		else
+			m[n++] = pending[j++];
+	}
+	free(order);
+	order = m;
+	norder = n;
+	npending = 0;
+}
+
+/* ==== slots =============================================================== */
+
+/* One slot of the grid: its span and the cells of the groups. */
+typedef struct slot {
+	int64_t start, end;
+	int64_t wend; /* end of the window that starts here */
+	unsigned char *cells;
+	size_t ncells;
+	int written; /* --partial: its records are out */
+} slot_t;
+
+static slot_t **slots; /* sorted by start */
+static size_t nslots, slots_cap;
+static slot_t *cur_slot;        /* the last one used */
+static int64_t max_slot = NONE; /* latest slot start with events */
+
+static void
+cell_free(unsigned char *c)
+{
+	for (size_t i = 0; i < naggs; i++)
+		if (aggs[i].kind == AG_DISTINCT)
+			dset_free(*(dset_t **)(c + aggs[i].off), 1);
+}
+
+static void
+slot_free(slot_t *s)
+{
+	if (naggs > 0)
+		for (size_t g = 0; g < s->ncells; g++)
+			if (*(uint64_t *)(s->cells + g * cellsize) > 0)
+				cell_free(s->cells + g * cellsize);
+	free(s->cells);
+	if (cur_slot == s)
+		cur_slot = NULL;
+	free(s);
+}
+
+/* Index of the first slot starting at or after t. */
+static size_t
+slot_search(int64_t t)
+{
+	size_t lo = 0, hi = nslots;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (slots[mid]->start < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The slot starting at s, created if need be. */
+static slot_t *
+slot_at(int64_t s)
+{
+	size_t i = slot_search(s);
+
+	if (i < nslots && slots[i]->start == s)
+		return slots[i];
+	slot_t *p = xcalloc(1, sizeof *p);
+	p->start = s;
+	p->end = wgrid_next(&grid, s);
+	p->wend = wgrid_window_end(&grid, s);
+	if (nslots == slots_cap) {
+		slots_cap = slots_cap ? slots_cap * 2 : 16;
+		slots = xrealloc(slots, slots_cap * sizeof *slots);
+	}
+	memmove(slots + i + 1, slots + i, (nslots - i) * sizeof *slots);
+	slots[i] = p;
+	nslots++;
+	if (max_slot == NONE || s > max_slot)
+		max_slot = s;
+	return p;
+}
+
+/* The slot holding time t. */
+static slot_t *
+slot_for(int64_t t)
+{
+	if (cur_slot != NULL && t >= cur_slot->start && t < cur_slot->end)
+		return cur_slot;
+	cur_slot = slot_at(wgrid_floor(&grid, t));
+	return cur_slot;
+}
+
+/* The cell of group id in slot s, growing the cells as needed. */
+static unsigned char *
+cell_at(slot_t *s, uint32_t id)
+{
+	if (id >= s->ncells) {
+		size_t n = s->ncells ? s->ncells * 2 : 64;
+		if (n < groups_cap)
+			n = groups_cap;
+		if (n <= id)
+			n = (size_t)id + 1;
+		s->cells = xrealloc(s->cells, n * cellsize);
+		memset(s->cells + s->ncells * cellsize, 0,
+		       (n - s->ncells) * cellsize);
+		s->ncells = n;
+	}
+	return s->cells + (size_t)id * cellsize;
+}
+
+static uint64_t
+cell_count(const slot_t *s, uint32_t id)
+{
+	return id < s->ncells ? *(uint64_t *)(s->cells + (size_t)id * cellsize)
+	                      : 0;
+}
+
+/* ==== aggregate states ==================================================== */
+
+/*
+ * The number in a raw JSON value: a number, or a string holding one.
+ * Returns 1 with *d (and *x, as a double) set, 0 for null, -1 for
+ * anything else.
+ */
+static int
+num_value(const char *v, size_t n, dec_t *d, double *x)
+{
+	char tmp[64];
+
+	if (n == 4 && memcmp(v, "null", 4) == 0)
+		return 0;
+	if (n >= 2 && v[0] == '"') {
+		v++;
+		n -= 2;
+	}
+	if (dec_parse(v, n, d) < 0 || (d->inexact && !isfinite(d->d)))
+		return -1;
+	if (x != NULL) {
+		if (n < sizeof tmp) {
+			memcpy(tmp, v, n);
+			tmp[n] = '\0';
+			*x = strtod(tmp, NULL);
+		} else {
+			*x = dec_double(d);
+		}
+	}
+	return 1;
+}
+
+/* Put one value of aggregate a into cell c (whose count is already
+ * raised). */
+static void
+agg_value(const line_t *l, agg_t *a, unsigned char *c, const char *v, size_t n,
+          char type)
+{
+	unsigned char *st = c + a->off;
+	dec_t d;
+	double x;
+	int r;
+
+	if (a->kind == AG_DISTINCT) {
+		if (type == JT_NULL)
+			return;
+		dset_t **s = (dset_t **)st;
+		if (*s == NULL)
+			*s = dset_new();
+		if (type == JT_STR && memchr(v, '\\', n) != NULL) {
+			buf_reset(&valbuf);
+			canon_value(&valbuf, v, n);
+			v = valbuf.p;
+			n = valbuf.len;
+		}
+		dset_add(*s, v, n, hash_bytes(v, n), 1);
+		return;
+	}
+	r = num_value(v, n, &d,
+	              a->kind == AG_MIN || a->kind == AG_MAX ? &x : NULL);
+	if (r == 0)
+		return;
+	if (r < 0) {
+		if (a->speaks) {
+			a->nbad++;
+			if (l != NULL)
+				note_input(l->file, l->num,
+				           "'%s' is not a number: %.*s",
+				           a->field, (int)(n > 40 ? 40 : n), v);
+		}
+		return;
+	}
+	switch (a->kind) {
+	case AG_SUM:
+		dec_add((dec_t *)st, &d);
+		break;
+	case AG_AVG:
+		dec_add(&((avg_t *)st)->sum, &d);
+		((avg_t *)st)->n++;
+		break;
+	case AG_MIN:
+	case AG_MAX: {
+		mm_t *m = (mm_t *)st;
+		if (!m->has || (a->kind == AG_MIN ? x < m->v : x > m->v)) {
+			m->v = x;
+			m->has = 1;
+		}
+		break;
+	}
+	}
+}
+
+/* Add cell src into dst.  A distinct set in dst borrows the values of
+ * src when borrow is set (dst is a scratch cell), else copies them. */
+static void
+cell_combine(unsigned char *dst, const unsigned char *src, int borrow)
+{
+	*(uint64_t *)dst += *(const uint64_t *)src;
+	for (size_t i = 0; i < naggs; i++) {
+		const agg_t *a = &aggs[i];
+		unsigned char *d = dst + a->off;
+		const unsigned char *s = src + a->off;
+		switch (a->kind) {
+		case AG_DISTINCT: {
+			const dset_t *ss = *(dset_t *const *)s;
+			dset_t **ds = (dset_t **)d;
+			if (ss == NULL)
+				break;
+			if (*ds == NULL)
+				*ds = dset_new();
+			for (size_t j = 0; j < ss->cap; j++)
+				if (ss->tab[j].v != NULL)
+					dset_add(*ds, ss->tab[j].v,
+					         ss->tab[j].len, ss->tab[j].h,
+					         !borrow);
+			break;
+		}
+		case AG_SUM:
+			dec_add((dec_t *)d, (const dec_t *)s);
+			break;
+		case AG_AVG:
+			dec_add(&((avg_t *)d)->sum, &((const avg_t *)s)->sum);
+			((avg_t *)d)->n += ((const avg_t *)s)->n;
+			break;
+		default: {
+			const mm_t *sm = (const mm_t *)s;
+			mm_t *dm = (mm_t *)d;
+			if (sm->has &&
+			    (!dm->has || (a->kind == AG_MIN ? sm->v < dm->v
+			                                    : sm->v > dm->v))) {
+				dm->v = sm->v;
+				dm->has = 1;
+			}
+		}
+		}
+	}
+}
+
+/* Reset a scratch cell; its distinct sets are kept for reuse. */
+static void
+scratch_clear(unsigned char *c)
+{
+	for (size_t i = 0; i < naggs; i++) {
+		unsigned char *st = c + aggs[i].off;
+		if (aggs[i].kind == AG_DISTINCT) {
+			if (*(dset_t **)st != NULL)
+				dset_clear(*(dset_t **)st);
+		} else if (aggs[i].kind == AG_SUM) {
+			memset(st, 0, sizeof(dec_t));
+		} else if (aggs[i].kind == AG_AVG) {
+			memset(st, 0, sizeof(avg_t));
+		} else {
+			memset(st, 0, sizeof(mm_t));
+		}
+	}
+	*(uint64_t *)c = 0;
+}
+
+/* ==== writing records ===================================================== */
+
+/* Append the key fields of group g as "path":value members. */
+static void
+write_keys(buf_t *b, const group_t *g)
+{
+	const char *p = g->key, *e = g->key + g->klen;
+
+	for (size_t i = 0; i < nkeys; i++) {
+		const char *q = memchr(p, '\0', (size_t)(e - p));
+		if (q == NULL)
+			q = e;
+		jw_kraw(b, keys[i].path, p, (size_t)(q - p));
+		p = q + 1;
+	}
+}
+
+static void
+write_time(buf_t *b, const char *name, int64_t ms)
+{
+	tstamp_t t;
+	char s[TS_MAXLEN + 1];
+	int64_t sec = ms / 1000, frac = ms % 1000;
+
+	if (frac < 0) {
+		frac += 1000;
+		sec--;
+	}
+	t.sec = sec;
+	t.nsec = (int32_t)(frac * 1000000);
+	t.digits = frac ? 3 : 0;
+	jw_kstr(b, name, s, ts_format(&t, s));
+}
+
+/* The formatted window_start and window_end of the window being
+ * written, made once per window. */
+static buf_t win_head = BUF_INIT;
+
+static void
+set_window(int64_t ws, int64_t we)
+{
+	buf_reset(&win_head);
+	buf_addc(&win_head, '{');
+	write_time(&win_head, "window_start", ws);
+	write_time(&win_head, "window_end", we);
+}
+
+/* Append a final record: keys, window, count, aggregates (from cell c,
+ * or zeros when c is NULL), and "revision" when rev > 0. */
+static void
+write_record(const group_t *g, const unsigned char *c, unsigned rev)
+{
+	buf_addc(&out, '{');
+	write_keys(&out, g);
+	if (nkeys > 0)
+		buf_addc(&out, ',');
+	buf_add(&out, win_head.p + 1, win_head.len - 1);
+	jw_kint(&out, "count", c ? (long long)*(const uint64_t *)c : 0);
+	for (size_t i = 0; i < naggs; i++) {
+		const agg_t *a = &aggs[i];
+		const unsigned char *st = c ? c + a->off : NULL;
+		jw_key(&out, a->name);
+		switch (a->kind) {
+		case AG_DISTINCT: {
+			const dset_t *s = st ? *(dset_t *const *)st : NULL;
+			buf_printf(&out, "%zu", s ? s->n : 0);
+			break;
+		}
+		case AG_SUM:
+			if (st)
+				dec_format((const dec_t *)st, &out);
+			else
+				buf_addc(&out, '0');
+			break;
+		case AG_AVG: {
+			const avg_t *v = (const avg_t *)st;
+			if (v && v->n > 0)
+				jw_num(&out,
+				       dec_double(&v->sum) / (double)v->n);
+			else
+				buf_adds(&out, "null");
+			break;
+		}
+		default: {
+			const mm_t *m = (const mm_t *)st;
+			if (m && m->has)
+				jw_num(&out, m->v);
+			else
+				buf_adds(&out, "null");
+		}
+		}
+	}
+	if (rev > 0)
+		jw_kint(&out, "revision", rev);
+	buf_add(&out, "}\n", 2);
+	out_record();
+}
+
+/* ---- partial records ---- */
+
+static char partial_sig[20]; /* what the shards and the merge agree on */
+
+static void
+make_signature(const char *tzname, int week_start)
+{
+	buf_t b = BUF_INIT;
+
+	buf_printf(&b, "tingle-count partial 1|w=%lld|every=%lld|tz=%s|ws=%d",
+	           (long long)grid.width, (long long)grid.slot, tzname,
+	           grid.days && grid.days % 7 == 0 ? week_start : 0);
+	for (size_t i = 0; i < nkeys; i++) {
+		buf_adds(&b, "|k=");
+		buf_add(&b, keys[i].path, keys[i].len + 1);
+	}
+	for (size_t i = 0; i < naggs; i++) {
+		buf_adds(&b, "|a=");
+		buf_add(&b, aggs[i].name, strlen(aggs[i].name) + 1);
+	}
+	snprintf(partial_sig, sizeof partial_sig, "%016llx",
+	         (unsigned long long)hash_bytes(b.p, b.len));
+	buf_free(&b);
+}
+
+static void
+write_partial_sum(const dec_t *d)
+{
+	if (d->inexact) {
+		/* A string marks a sum that left the exact range. */
+		char tmp[40];
+		snprintf(tmp, sizeof tmp, "%.17g", d->d);
+		jw_str(&out, tmp, strlen(tmp));
+	} else {
+		dec_format(d, &out);
+	}
+}
+
+/* The slot's window_start and window_end, made once per slot. */
+static buf_t slot_head = BUF_INIT;
+static int64_t slot_head_s;
+
+/* Append the partial record of group g in the slot [ss, se). */
+static void
+write_partial(const group_t *g, int64_t ss, int64_t se, const unsigned char *c)
+{
+	buf_addc(&out, '{');
+	jw_kstr(&out, "tingle_partial", partial_sig, strlen(partial_sig));
+	jw_key(&out, "key");
+	buf_addc(&out, '[');
+	buf_add(&out, g->key, g->klen);
+	/* The key's parts are joined by NULs: make them commas. */
+	for (char *p = out.p + out.len - g->klen; p < out.p + out.len; p++)
+		if (*p == '\0')
+			*p = ',';
+	buf_addc(&out, ']');
+	if (ss != slot_head_s || slot_head.len == 0) {
+		buf_reset(&slot_head);
+		buf_addc(&slot_head, '{');
+		write_time(&slot_head, "window_start", ss);
+		write_time(&slot_head, "window_end", se);
+		slot_head_s = ss;
+	}
+	buf_addc(&out, ',');
+	buf_add(&out, slot_head.p + 1, slot_head.len - 1);
+	jw_kint(&out, "count", (long long)*(const uint64_t *)c);
+	for (size_t i = 0; i < naggs; i++) {
+		const agg_t *a = &aggs[i];
+		const unsigned char *st = c + a->off;
+		jw_key(&out, a->name);
+		switch (a->kind) {
+		case AG_DISTINCT: {
+			const dset_t *s = *(dset_t *const *)st;
+			buf_addc(&out, '[');
+			if (s != NULL) {
+				const dent_t **v = xmalloc(s->n * sizeof *v);
+				size_t n = 0;
+				for (size_t j = 0; j < s->cap; j++)
+					if (s->tab[j].v != NULL)
+						v[n++] = &s->tab[j];
+				qsort(v, n, sizeof *v, dent_cmp);
+				for (size_t j = 0; j < n; j++) {
+					if (j > 0)
+						buf_addc(&out, ',');
+					buf_add(&out, v[j]->v, v[j]->len);
+				}
+				free(v);
+			}
+			buf_addc(&out, ']');
+			break;
+		}
+		case AG_SUM:
+			write_partial_sum((const dec_t *)st);
+			break;
+		case AG_AVG: {
+			const avg_t *v = (const avg_t *)st;
+			buf_addc(&out, '[');
+			write_partial_sum(&v->sum);
+			buf_printf(&out, ",%llu]", (unsigned long long)v->n);
+			break;
+		}
+		default: {
+			const mm_t *m = (const mm_t *)st;
+			if (m->has) {
+				char tmp[40];
+				snprintf(tmp, sizeof tmp, "%.17g", m->v);
+				buf_adds(&out, tmp);
+			} else {
+				buf_adds(&out, "null");
+			}
+		}
+		}
+	}
+	buf_add(&out, "}\n", 2);
+	out_record();
+}
+
+/* ==== revisions ========================================================== */
+
+/* How often each written window and group was revised (--late emit). */
+
+typedef struct rev {
+	int64_t ws;
+	uint32_t id;
+	uint32_t n; /* 0: empty */
+} rev_t;
+
+static rev_t *revs;
+static size_t nrevs, revcap;
+
+static size_t
+rev_home(int64_t ws, uint32_t id)
+{
+	uint64_t h = (uint64_t)ws * 0x9E3779B97F4A7C15ULL ^ id;
+
+	return (size_t)(h ^ h >> 29) & (revcap - 1);
+}
+
+static void
+rev_insert(rev_t r)
+{
+	size_t j = rev_home(r.ws, r.id);
+
+	while (revs[j].n != 0)
+		j = (j + 1) & (revcap - 1);
+	revs[j] = r;
+	nrevs++;
+}
+
+/* Rebuild the table keeping entries of windows starting at or after
+ * from, in a table of cap entries. */
+static void
+rev_rebuild(int64_t from, size_t cap)
+{
+	rev_t *old = revs;
+	size_t ocap = revcap;
+
+	revcap = cap;
+	revs = xcalloc(revcap, sizeof *revs);
+	nrevs = 0;
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i].n != 0 && old[i].ws >= from)
+			rev_insert(old[i]);
+	free(old);
+}
+
+static unsigned
+rev_bump(int64_t ws, uint32_t id)
+{
+	if ((nrevs + 1) * 2 > revcap)
+		rev_rebuild(NONE, revcap ? revcap * 2 : 64);
+	size_t j = rev_home(ws, id);
+	for (; revs[j].n != 0; j = (j + 1) & (revcap - 1))
+		if (revs[j].ws == ws && revs[j].id == id)
+			return ++revs[j].n;
+	rev_t r = {ws, id, 1};
+	rev_insert(r);
+	return 1;
+}
+
+/* ==== emission ============================================================ */
+
+static int have_wm;
+static int64_t wm;           /* the watermark */
+static int64_t max_t = NONE; /* latest event time */
+static int have_next;
+static int64_t next_ws, next_we; /* the next window to write */
+static unsigned char *scratch;   /* a cell for combining slots */
+static unsigned long late_dropped; /* late events not counted */
+static int have_first;
+static int64_t first_ws; /* start of the first window written */
+
+/* Would group g get a zero in the window starting at ws? */
+static int
+zero_fill(const group_t *g, int64_t ws)
+{
+	if (g->seeded)
+		return 1;
+	if (g->active_end == NONE)
+		return 0;
+	return forget_ms < 0 || ws < g->active_end + forget_ms;
+}
+
+/* Does any slot still held have events of g? */
+static int
+has_events(const group_t *g)
+{
+	return nslots > 0 && g->last_end > slots[0]->start;
+}
+
+static void
+set_active(group_t *g, int64_t we)
+{
+	if (g->active_end == NONE && !g->seeded)
+		nfill++;
+	if (g->active_end == NONE || we > g->active_end)
+		g->active_end = we;
+}
+
+/*
+ * The cell of group id summed over the slots [i0, i1), or NULL when it
+ * had no events there.  A single slot's cell is returned as it is.
+ */
+static const unsigned char *
+window_cell(uint32_t id, size_t i0, size_t i1)
+{
+	if (i1 - i0 == 1)
+		return cell_count(slots[i0], id) > 0
+		           ? slots[i0]->cells + (size_t)id * cellsize
+		           : NULL;
+	int any = 0;
+	for (size_t i = i0; i < i1; i++) {
+		if (cell_count(slots[i], id) == 0)
+			continue;
+		if (!any)
+			scratch_clear(scratch);
+		any = 1;
+		cell_combine(scratch, slots[i]->cells + (size_t)id * cellsize,
+		             1);
+	}
+	return any ? scratch : NULL;
+}
+
+/* Write the window [ws, we): a record for each group with events in it
+ * or a zero to show. */
+static void
+write_window(int64_t ws, int64_t we)
+{
+	size_t i0 = slot_search(ws), i1 = slot_search(we);
+
+	set_window(ws, we);
+	if (!have_first) {
+		have_first = 1;
+		first_ws = ws;
+	}
+	order_update();
+	for (size_t k = 0; k < norder; k++) {
+		uint32_t id = order[k];
+		group_t *g = &groups[id];
+		if (g->dead)
+			continue;
+		const unsigned char *c =
+		    i1 > i0 ? window_cell(id, i0, i1) : NULL;
+		if (c != NULL) {
+			write_record(g, c, 0);
+			set_active(g, we);
+		} else if (zero_fill(g, ws)) {
+			write_record(g, NULL, 0);
+		} else if (!g->seeded && g->active_end != NONE &&
+		           !has_events(g)) {
+			group_forget(id);
+		}
+	}
+}
+
+/* Write the partial records of slot s. */
+static void
+write_slot_partials(slot_t *s)
+{
+	for (size_t id = 0; id < s->ncells; id++) {
+		const unsigned char *c = s->cells + id * cellsize;
+		if (*(const uint64_t *)c > 0)
+			write_partial(&groups[id], s->start, s->end, c);
+	}
+	s->written = 1;
+}
+
+/* Free the slots that no window still to be written, or revised, needs. */
+static void
+prune_slots(void)
+{
+	size_t n = 0;
+	int64_t keep = late_emit && !partial_mode ? late_keep : 0;
+
+	while (n < nslots) {
+		slot_t *s = slots[n];
+		if (partial_mode) {
+			if (!s->written)
+				break;
+		} else if (!have_next || s->start >= next_ws ||
+		           (keep > 0 && (!have_wm || wm < s->wend + keep))) {
+			break;
+		}
+		n++;
+	}
+	if (n == 0)
+		return;
+	slot_t **gone = xmalloc(n * sizeof *gone);
+	memcpy(gone, slots, n * sizeof *gone);
+	memmove(slots, slots + n, (nslots - n) * sizeof *slots);
+	nslots -= n;
+	if (nrevs > 0)
+		rev_rebuild(nslots > 0 ? slots[0]->start : INT64_MAX, revcap);
+	for (size_t i = 0; i < n; i++) {
+		/* With --partial, groups whose events are all written go:
+		 * the merge keeps track of them. */
+		if (partial_mode)
+			for (size_t id = 0; id < gone[i]->ncells; id++)
+				if (cell_count(gone[i], (uint32_t)id) > 0 &&
+				    !groups[id].dead &&
+				    !has_events(&groups[id]) &&
+				    !groups[id].seeded)
+					group_forget((uint32_t)id);
+		slot_free(gone[i]);
+	}
+	free(gone);
+}
+
+/* Start writing windows at the first one that holds slot start s. */
+static void
+start_windows(int64_t s)
+{
+	int64_t ws = wgrid_first_window(&grid, s);
+
+	if (have_next && ws >= next_ws)
+		return;
+	next_ws = ws;
+	next_we = wgrid_window_end(&grid, ws);
+	have_next = 1;
+}
+
+static void
+step_window(void)
+{
+	next_ws = wgrid_next(&grid, next_ws);
+	next_we = wgrid_window_end(&grid, next_ws);
+}
+
+/*
+ * Nothing to write for a stretch of windows: no group gets zeros and no
+ * slot has events.  Jump to the first window that holds the next slot,
+ * or past the windows that end by the watermark.
+ */
+static void
+skip_empty(int64_t limit)
+{
+	size_t i = slot_search(next_ws);
+
+	if (i < nslots) {
+		int64_t ws = wgrid_first_window(&grid, slots[i]->start);
+		if (ws > next_ws) {
+			next_ws = ws;
+			next_we = wgrid_window_end(&grid, ws);
+		}
+		return;
+	}
+	int64_t ws = wgrid_first_window(&grid, wgrid_floor(&grid, limit));
+	if (ws > next_ws) {
+		next_ws = ws;
+		next_we = wgrid_window_end(&grid, ws);
+	}
+	while (next_we <= limit)
+		step_window();
+}
+
+/* Write every window that ends by the watermark (final records), or
+ * every slot that does (--partial). */
+static void
+emit_ready(void)
+{
+	if (partial_mode) {
+		for (size_t i = 0; i < nslots && slots[i]->end <= wm; i++)
+			if (!slots[i]->written)
+				write_slot_partials(slots[i]);
+		prune_slots();
+		return;
+	}
+	while (have_next && next_we <= wm) {
+		size_t i = slot_search(next_ws);
+		if (nfill == 0 && (i == nslots || slots[i]->start >= next_we)) {
+			skip_empty(wm);
+			if (next_we > wm)
+				break;
+			continue;
+		}
+		write_window(next_ws, next_we);
+		step_window();
+		prune_slots();
+	}
+}
+
+/* Move the watermark to w if that is later. */
+static void
+advance(int64_t w)
+{
+	if (have_wm && w <= wm)
+		return;
+	wm = w;
+	have_wm = 1;
+	emit_ready();
+}
+
+/* At the end of input: everything still open. */
+static void
+emit_rest(void)
+{
+	if (partial_mode) {
+		for (size_t i = 0; i < nslots; i++)
+			if (!slots[i]->written)
+				write_slot_partials(slots[i]);
+		prune_slots();
+		return;
+	}
+	while (have_next && max_slot != NONE && next_ws <= max_slot) {
+		size_t i = slot_search(next_ws);
+		if (nfill == 0 && (i == nslots || slots[i]->start >= next_we)) {
+			if (i == nslots)
+				break;
+			skip_empty(next_ws);
+			continue;
+		}
+		write_window(next_ws, next_we);
+		step_window();
+		prune_slots();
+	}
+}
+
+/* ==== events ============================================================== */
+
+static rec_t rec;
+static buf_t keybuf = BUF_INIT;
+static size_t tflen;
+
+/* Build the key of the record r in keybuf. */
+static void
+record_key(const rec_t *r)
+{
+	jfield_t f;
+
+	buf_reset(&keybuf);
+	for (size_t i = 0; i < nkeys; i++) {
+		if (i > 0)
+			buf_addc(&keybuf, '\0');
+		if (rec_path(r, keys[i].path, keys[i].len, &f))
+			canon_value(&keybuf, f.v, f.vlen);
+		else
+			buf_add(&keybuf, "null", 4);
+	}
+}
+
+static uint32_t
+group_of(const char *key, size_t klen)
+{
+	uint64_t h = hash_bytes(key, klen);
+	long id = group_find(key, klen, h);
+
+	return id >= 0 ? (uint32_t)id : group_add(key, klen, h);
+}
+
+/* Count the record r into cell c. */
+static void
+event_into(const line_t *l, const rec_t *r, unsigned char *c)
+{
+	jfield_t f;
+
+	(*(uint64_t *)c)++;
+	for (size_t i = 0; i < naggs; i++)
+		if (rec_path(r, aggs[i].field, aggs[i].flen, &f))
+			agg_value(l, &aggs[i], c, f.v, f.vlen, f.type);
+}
+
+/* Count the record in the slot s; returns its group. */
+static uint32_t
+place(const line_t *l, slot_t *s)
+{
+	record_key(&rec);
+	uint32_t id = group_of(keybuf.p, keybuf.len);
+	event_into(l, &rec, cell_at(s, id));
+	group_t *g = &groups[id];
+	if (g->last_end == NONE || s->end > g->last_end)
+		g->last_end = s->end;
+	return id;
+}
+
+/* A late event with --late emit: count it into its slot, which is still
+ * kept, and write the corrected record of each written window that
+ * holds it. */
+static void
+revise(const line_t *l, int64_t s)
+{
+	slot_t *sl = slot_at(s);
+	uint32_t id = place(l, sl);
+	group_t *g = &groups[id];
+
+	for (int64_t ws = wgrid_first_window(&grid, s); ws <= s && ws < next_ws;
+	     ws = wgrid_next(&grid, ws)) {
+		int64_t we = wgrid_window_end(&grid, ws);
+		unsigned n = rev_bump(ws, id);
+		set_window(ws, we);
+		write_record(
+		    g, window_cell(id, slot_search(ws), slot_search(we)), n);
+		set_active(g, we);
+	}
+}
+
+/* A late event with --partial --late emit: a partial record of its own,
+ * which the merge adds in. */
+static void
+partial_delta(const line_t *l, int64_t s, int64_t se)
+{
+	static unsigned char *delta;
+	group_t tmp;
+
+	if (delta == NULL)
+		delta = xcalloc(1, cellsize);
+	record_key(&rec);
+	memset(&tmp, 0, sizeof tmp);
+	tmp.key = keybuf.p;
+	tmp.klen = (uint32_t)keybuf.len;
+	event_into(l, &rec, delta);
+	write_partial(&tmp, s, se, delta);
+	cell_free(delta);
+	memset(delta, 0, cellsize);
+}
+
+static void
+late_event(const line_t *l, int64_t t, int64_t s, int64_t se)
+{
+	if (late_emit && partial_mode) {
+		partial_delta(l, s, se);
+		return;
+	}
+	if (late_emit && have_first &&
+	    wgrid_first_window(&grid, s) >= first_ws && wm < se + late_keep) {
+		revise(l, s);
+		return;
+	}
+	char ts[TS_MAXLEN + 1], ws[TS_MAXLEN + 1];
+	tstamp_t a = {t / 1000 - (t % 1000 < 0), 0, 0};
+	tstamp_t b = {wm / 1000 - (wm % 1000 < 0), 0, 0};
+	a.nsec = (int32_t)((t - a.sec * 1000) * 1000000);
+	a.digits = a.nsec ? 3 : 0;
+	b.nsec = (int32_t)((wm - b.sec * 1000) * 1000000);
+	b.digits = b.nsec ? 3 : 0;
+	ts_format(&a, ts);
+	ts_format(&b, ws);
+	late_dropped++;
+	note_input(l->file, l->num,
+	           "late event at %s: the watermark is at %s and its window "
+	           "was written; not counted",
+	           ts, ws);
+	reject_line(l);
+}
+
+static void
+count_line(const line_t *l)
+{
+	size_t col;
+	const char *msg;
+	jfield_t tf;
+	tstamp_t ts;
+
+	if (rec_scan(&rec, l->p, l->n, &col, &msg) < 0) {
+		bad_json(l, col, msg);
+		return;
+	}
+	if (!rec_path(&rec, rio_time_field, tflen, &tf)) {
+		bad_input(l, "no time field '%s'", rio_time_field);
+		return;
+	}
+	if (ts_parse_json(tf.v, tf.vlen, &ts) < 0) {
+		bad_input(l, "unreadable time in '%s': %.*s", rio_time_field,
+		          (int)(tf.vlen > 60 ? 60 : tf.vlen), tf.v);
+		return;
+	}
+	int64_t t = ts.sec * 1000 + ts.nsec / 1000000;
+	if (have_wm && t < wm) {
+		int64_t s = wgrid_floor(&grid, t);
+		int64_t se = wgrid_next(&grid, s);
+		if (se <= wm) {
+			late_event(l, t, s, se);
+			return;
+		}
+	}
+	slot_t *s = slot_for(t);
+	place(l, s);
+	if (!partial_mode)
+		start_windows(s->start);
+	if (max_t == NONE || t > max_t) {
+		max_t = t;
+		advance(t - lateness);
+	}
+}
+
+/* ==== --merge ============================================================= */
+
+/* Read a partial sum: a number (exact) or a string (inexact). */
+static int
+partial_sum(const jfield_t *f, dec_t *d)
+{
+	char tmp[64];
+
+	if (f->type == JT_NUM)
+		return dec_parse(f->v, f->vlen, d);
+	if (f->type != JT_STR || f->vlen - 2 >= sizeof tmp)
+		return -1;
+	memcpy(tmp, f->v + 1, f->vlen - 2);
+	tmp[f->vlen - 2] = '\0';
+	memset(d, 0, sizeof *d);
+	d->inexact = 1;
+	d->d = strtod(tmp, NULL);
+	return 0;
+}
+
+static int
+parse_count(const char *v, size_t n, uint64_t *out)
+{
+	uint64_t c = 0;
+
+	if (n == 0 || n > 19)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		c = c * 10 + (uint64_t)(v[i] - '0');
+	}
+	*out = c;
+	return 0;
+}
+
+/* Read the states of a partial record into the scratch cell mc.
+ * Returns NULL, or what is wrong. */
+static const char *
+read_partial(const rec_t *r, unsigned char *mc)
+{
+	const jfield_t *f = rec_get(r, "count", 5);
+	uint64_t n;
+
+	if (f == NULL || parse_count(f->v, f->vlen, &n) < 0 || n == 0)
+		return "no count";
+	*(uint64_t *)mc = n;
+	for (size_t i = 0; i < naggs; i++) {
+		const agg_t *a = &aggs[i];
+		unsigned char *st = mc + a->off;
+		f = rec_get(r, a->name, strlen(a->name));
+		if (f == NULL)
+			return "an aggregate is missing";
+		switch (a->kind) {
+		case AG_DISTINCT: {
+			size_t pos = 0, evlen;
+			const char *ev;
+			if (f->type != JT_ARR)
+				return "a distinct set is not an array";
+			dset_t **s = (dset_t **)st;
+			if (*s == NULL)
+				*s = dset_new();
+			while (jarr_next(f->v, f->vlen, &pos, &ev, &evlen)) {
+				buf_reset(&valbuf);
+				canon_value(&valbuf, ev, evlen);
+				dset_add(*s, valbuf.p, valbuf.len,
+				         hash_bytes(valbuf.p, valbuf.len), 1);
+			}
+			break;
+		}
+		case AG_SUM:
+			if (partial_sum(f, (dec_t *)st) < 0)
+				return "a sum is not a number";
+			break;
+		case AG_AVG: {
+			size_t pos = 0, evlen;
+			const char *ev;
+			jfield_t e;
+			avg_t *v = (avg_t *)st;
+			if (f->type != JT_ARR ||
+			    !jarr_next(f->v, f->vlen, &pos, &ev, &evlen))
+				return "an average is not [sum, n]";
+			memset(&e, 0, sizeof e);
+			e.v = ev;
+			e.vlen = evlen;
+			e.type = ev[0] == '"' ? JT_STR : JT_NUM;
+			if (partial_sum(&e, &v->sum) < 0 ||
+			    !jarr_next(f->v, f->vlen, &pos, &ev, &evlen) ||
+			    parse_count(ev, evlen, &v->n) < 0)
+				return "an average is not [sum, n]";
+			break;
+		}
+		default: {
+			mm_t *m = (mm_t *)st;
+			dec_t d;
+			if (f->type == JT_NULL)
+				break;
+			if (f->type != JT_NUM ||
+			    num_value(f->v, f->vlen, &d, &m->v) < 0)
+				return "a minimum or maximum is not a number";
+			m->has = 1;
+		}
+		}
+	}
+	return NULL;
+}
+
+static void
+merge_line(const line_t *l)
+{
+	static unsigned char *mc;
+	size_t col, pos = 0, evlen, nk = 0;
+	const char *msg, *ev, *why;
+	const jfield_t *f;
+	tstamp_t ts;
+
+	if (mc == NULL)
+		mc = xcalloc(1, cellsize);
+	if (rec_scan(&rec, l->p, l->n, &col, &msg) < 0) {
+		bad_json(l, col, msg);
+		return;
+	}
+	f = rec_get(&rec, "tingle_partial", 14);
+	if (f == NULL) {
+		bad_input(l, "not a partial record (no tingle_partial)");
+		return;
+	}
+	if (f->vlen != strlen(partial_sig) + 2 ||
+	    memcmp(f->v + 1, partial_sig, f->vlen - 2) != 0) {
+		out_flush();
+		die(EX_USAGE,
+		    "%s:%lu: partial record made with other options: --merge "
+		    "needs the -w, --every, --tz, --week-start, -k and "
+		    "aggregate options the shards had",
+		    l->file, l->num);
+	}
+	f = rec_get(&rec, "key", 3);
+	buf_reset(&keybuf);
+	if (f != NULL && f->type == JT_ARR) {
+		while (jarr_next(f->v, f->vlen, &pos, &ev, &evlen)) {
+			if (nk++ > 0)
+				buf_addc(&keybuf, '\0');
+			canon_value(&keybuf, ev, evlen);
+		}
+	}
+	if (f == NULL || f->type != JT_ARR || nk != nkeys) {
+		bad_input(l, "partial record without its %zu key values",
+		          nkeys);
+		return;
+	}
+	f = rec_get(&rec, "window_start", 12);
+	if (f == NULL || ts_parse_json(f->v, f->vlen, &ts) < 0) {
+		bad_input(l, "partial record without a window_start");
+		return;
+	}
+	int64_t t = ts.sec * 1000 + ts.nsec / 1000000;
+	if (wgrid_floor(&grid, t) != t) {
+		bad_input(l,
+		          "window_start %.*s does not start a slot of "
+		          "these windows",
+		          (int)f->vlen, f->v);
+		return;
+	}
+	why = read_partial(&rec, mc);
+	if (why != NULL) {
+		bad_input(l, "bad partial record: %s", why);
+	} else {
+		slot_t *s = slot_at(t);
+		uint32_t id = group_of(keybuf.p, keybuf.len);
+		cell_combine(cell_at(s, id), mc, 0);
+		if (groups[id].last_end == NONE || s->end > groups[id].last_end)
+			groups[id].last_end = s->end;
+		start_windows(t);
+	}
+	cell_free(mc);
+	memset(mc, 0, cellsize);
+}
+
+/* ==== --keys ============================================================== */
+
+/* Make the group with the key in keybuf, or mark it seeded. */
+static void
+seed_group(void)
+{
+	uint32_t id = group_of(keybuf.p, keybuf.len);
+
+	if (!groups[id].seeded) {
+		groups[id].seeded = 1;
+		if (groups[id].active_end == NONE)
+			nfill++;
+	}
+}
+
+static void
+seed_ndjson(const char *name, char *p, size_t n)
+{
+	unsigned long num = 0;
+	rec_t r;
+
+	memset(&r, 0, sizeof r);
+	while (n > 0) {
+		char *nl = memchr(p, '\n', n);
+		size_t len = nl ? (size_t)(nl - p) : n;
+		size_t col;
+		const char *msg;
+		num++;
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		if (len > 0 && strspn(p, " \t\r") < len) {
+			if (rec_scan(&r, p, len, &col, &msg) < 0)
+				die(EX_USAGE,
+				    "%s:%lu: invalid JSON at column %zu: %s",
+				    name, num, col, msg);
+			record_key(&r);
+			seed_group();
+		}
+		if (nl == NULL)
+			break;
+		n -= (size_t)(nl - p) + 1;
+		p = nl + 1;
+	}
+	rec_free(&r);
+}
+
+/* Seed from a CSV (or, with sep '\t', TSV) file whose header row names
+ * the -k fields; every value is a string. */
+static void
+seed_csv(const char *name, char *p, size_t n, char sep)
+{
+	csv_t c;
+	size_t *col = xcalloc(nkeys ? nkeys : 1, sizeof *col);
+	int header = 1;
+	unsigned long num = 0;
+
+	csv_init(&c, sep);
+	while (n > 0 || c.pending) {
+		char *nl = n > 0 ? memchr(p, '\n', n) : NULL;
+		size_t len = nl ? (size_t)(nl - p) : n;
+		int r;
+		if (n == 0) {
+			csv_abandon(&c);
+			die(EX_USAGE, "%s:%lu: a quoted field is not closed",
+			    name, c.first);
+		}
+		r = csv_feed(&c, p, len, ++num);
+		n -= nl ? len + 1 : len;
+		p += nl ? len + 1 : len;
+		if (r == CSV_ERR)
+			die(EX_USAGE, "%s:%lu: %s at column %zu", name, num,
+			    c.err, c.errcol);
+		if (r != CSV_ROW)
+			continue;
+		if (header) {
+			for (size_t k = 0; k < nkeys; k++) {
+				col[k] = (size_t)-1;
+				for (size_t i = 0; i < csv_nfields(&c); i++) {
+					size_t fl;
+					const char *f = csv_field(&c, i, &fl);
+					if (fl == keys[k].len &&
+					    memcmp(f, keys[k].path, fl) == 0) {
+						col[k] = i;
+						break;
+					}
+				}
+				if (col[k] == (size_t)-1)
+					die(EX_USAGE,
+					    "%s: no column '%s' in the header",
+					    name, keys[k].path);
+			}
+			header = 0;
+			continue;
+		}
+		buf_reset(&keybuf);
+		for (size_t k = 0; k < nkeys; k++) {
+			size_t fl = 0;
+			const char *f = col[k] < csv_nfields(&c)
+			                    ? csv_field(&c, col[k], &fl)
+			                    : NULL;
+			if (f == NULL)
+				die(EX_USAGE,
+				    "%s:%lu: no field for column '%s'", name,
+				    c.first, keys[k].path);
+			if (k > 0)
+				buf_addc(&keybuf, '\0');
+			jw_str(&keybuf, f, fl);
+		}
+		seed_group();
+	}
+	csv_free(&c);
+	free(col);
+}
+
+/* Does name end in suffix? */
+static int
+ends_with(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n >= k && strcmp(name + n - k, suffix) == 0;
+}
+
+/* Seed the groups from --keys: NDJSON, CSV or TSV, told by the file's
+ * name (.csv, .tsv, .ndjson, .jsonl, .json) or else by its first byte. */
+static void
+load_keys(const char *name)
+{
+	FILE *fp = fopen(name, "rb");
+	buf_t b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+
+	if (fp == NULL)
+		die(EX_NOINPUT, "%s: %s", name, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		buf_add(&b, chunk, n);
+	if (ferror(fp))
+		die(EX_IOERR, "read error on %s: %s", name, strerror(errno));
+	fclose(fp);
+	buf_addc(&b, '\0');
+	b.len--;
+	size_t ws = strspn(b.p, " \t\r\n");
+	if (ends_with(name, ".csv"))
+		seed_csv(name, b.p, b.len, ',');
+	else if (ends_with(name, ".tsv"))
+		seed_csv(name, b.p, b.len, '\t');
+	else if (ends_with(name, ".ndjson") || ends_with(name, ".jsonl") ||
+	         ends_with(name, ".json") || (ws < b.len && b.p[ws] == '{'))
+		seed_ndjson(name, b.p, b.len);
+	else if (ws < b.len)
+		seed_csv(name, b.p, b.len, ',');
+	buf_free(&b);
+}
+
+/* ==== the loop ============================================================ */
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t last_input;       /* monotonic time of the last line */
+static int64_t idle_base = NONE; /* event time the idle clock runs from */
+
+/*
+ * The watermark that --idle gives now: once input has been quiet for
+ * the idle time, event time is taken to move on with the wall clock
+ * from the latest event time (or, before any event but with --keys, from
+ * the time the run started), less the lateness.
+ */
+static int
+idle_watermark(int64_t now, int64_t *w)
+{
+	int64_t quiet = now - last_input;
+	int64_t base = max_t != NONE ? max_t : idle_base;
+
+	if (quiet < idle_ms || base == NONE)
+		return 0;
+	*w = base + quiet - lateness;
+	return 1;
+}
+
+/* The end of the next window (or slot) that the watermark will close. */
+static int
+next_close(int64_t *end)
+{
+	if (partial_mode) {
+		for (size_t i = 0; i < nslots; i++) {
+			if (!slots[i]->written) {
+				*end = slots[i]->end;
+				return 1;
+			}
+		}
+		return 0;
+	}
+	if (!have_next)
+		return 0;
+	*end = next_we;
+	return 1;
+}
+
+/* How long rd_next may wait for input before the idle clock matters. */
+static int
+idle_timeout(void)
+{
+	int64_t now = mono_ms(), w, end, d;
+
+	if (idle_ms <= 0)
+		return -1;
+	if (!idle_watermark(now, &w)) {
+		if (max_t == NONE && idle_base == NONE)
+			return -1;
+		d = idle_ms - (now - last_input);
+	} else if (!next_close(&end)) {
+		return -1;
+	} else {
+		d = end - w;
+	}
+	if (d < 1)
+		d = 1;
+	return d > 60000 ? 60000 : (int)d;
+}
+
+static void
+idle_tick(void)
+{
+	int64_t w;
+
+	if (!idle_watermark(mono_ms(), &w))
+		return;
+	if (!partial_mode && !have_next && max_t == NONE)
+		start_windows(wgrid_floor(&grid, idle_base));
+	advance(w);
+	out_flush();
+}
+
+/* The name of the option whose value is c, for messages. */
+static const char *
+option_name(int c)
+{
+	for (const struct option *o = longopts; o->name != NULL; o++)
+		if (o->val == c)
+			return c < 256 ? "w" : o->name;
+	return "?";
+}
+
+int
+main(int argc, char **argv)
+{
+	int c, week_start = 0, have_width = 0;
+	int64_t width = 0, every = 0;
+	const char *keys_file = NULL;
+
+	rio_init("tingle-count", argc, argv);
+	while ((c = getopt_long(argc, argv, "w:k:" RIO_SHORTOPTS, longopts,
+	                        NULL)) != -1) {
+		int64_t *dur = NULL;
+		switch (c) {
+		case 'w':
+			dur = &width;
+			have_width = 1;
+			break;
+		case OPT_EVERY:
+			dur = &every;
+			break;
+		case OPT_LATENESS:
+			dur = &lateness;
+			break;
+		case OPT_LATE_KEEP:
+			dur = &late_keep;
+			break;
+		case OPT_FORGET:
+			dur = &forget_ms;
+			break;
+		case OPT_IDLE:
+			dur = &idle_ms;
+			break;
+		case 'k':
+			add_key(optarg);
+			break;
+		case OPT_DISTINCT:
+		case OPT_SUM:
+		case OPT_MIN:
+		case OPT_MAX:
+		case OPT_AVG:
+			add_agg(c - OPT_DISTINCT, optarg);
+			break;
+		case OPT_LATE:
+			if (strcmp(optarg, "emit") == 0)
+				late_emit = 1;
+			else if (strcmp(optarg, "report") == 0)
+				late_emit = 0;
+			else
+				usage_error("--late takes 'report' or 'emit', "
+				            "not '%s'",
+				            optarg);
+			break;
+		case OPT_KEYS:
+			keys_file = optarg;
+			break;
+		case OPT_WEEK_START:
+			if (strcmp(optarg, "mon") == 0 ||
+			    strcmp(optarg, "monday") == 0)
+				week_start = 0;
+			else if (strcmp(optarg, "sun") == 0 ||
+			         strcmp(optarg, "sunday") == 0)
+				week_start = 6;
+			else
+				usage_error(
+				    "--week-start takes 'mon' or 'sun', "
+				    "not '%s'",
+				    optarg);
+			break;
+		case OPT_PARTIAL:
+			partial_mode = 1;
+			break;
+		case OPT_MERGE:
+			merge_mode = 1;
+			break;
+		case OPT_MAX_GROUPS: {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (errno || *end || end == optarg || v == 0 ||
+			    optarg[0] == '-')
+				usage_error("invalid --max-groups '%s'",
+				            optarg);
+			max_groups = (size_t)v;
+			break;
+		}
+		default:
+			rio_option(c, optarg, usage);
+		}
+		if (dur != NULL && dur_parse(optarg, dur) < 0)
+			usage_error("invalid duration '%s' for %s%s", optarg,
+			            c == 'w' ? "-" : "--", option_name(c));
+	}
+	if (width == 0)
+		usage_error(have_width
+		                ? "the window width must be more than 0"
+		                : "a window width is needed: -w DURATION");
+	if (partial_mode && merge_mode)
+		usage_error("--partial and --merge do not go together");
+	if (merge_mode && idle_ms > 0)
+		usage_error("--merge reads partial records to their end; "
+		            "--idle does not apply");
+	const char *err;
+	if (wgrid_init(&grid, width, every, week_start, &err) < 0)
+		usage_error("%s", err);
+	if (late_keep < 0)
+		late_keep = width;
+	tflen = strlen(rio_time_field);
+	layout_cells();
+	scratch = xcalloc(1, cellsize);
+	buf_grow(&keybuf, 256); /* never NULL, even for an empty key */
+	make_signature(rio_tz ? rio_tz : "UTC", week_start);
+	if (keys_file != NULL)
+		load_keys(keys_file);
+
+	reader_t *rd = rd_open(argc - optind, argv + optind);
+	line_t l;
+	last_input = mono_ms();
+	if (nfill > 0 && idle_ms > 0)
+		idle_base = now_ms();
+	for (;;) {
+		int r = rd_next(rd, &l, idle_timeout());
+		if (r == RD_EOF)
+			break;
+		if (r == RD_TIMEOUT) {
+			idle_tick();
+			continue;
+		}
+		if (idle_ms > 0)
+			last_input = mono_ms();
+		if (merge_mode)
+			merge_line(&l);
+		else
+			count_line(&l);
+	}
+	rd_close(rd);
+	if (!rio_stop)
+		emit_rest();
+	for (size_t i = 0; i < naggs; i++)
+		if (aggs[i].nbad > 0)
+			warnmsg("'%s': %zu value%s not a number, left out of "
+			        "its aggregates",
+			        aggs[i].field, aggs[i].nbad,
+			        aggs[i].nbad == 1 ? " was" : "s were");
+	if (late_dropped > 0)
+		warnmsg("%lu late event%s not counted (%s window%s had been "
+		        "written)",
+		        late_dropped, late_dropped == 1 ? " was" : "s were",
+		        late_dropped == 1 ? "its" : "their",
+		        late_dropped == 1 ? "" : "s");
+	return rio_finish(0);
+}
