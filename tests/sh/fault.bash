@@ -1,4 +1,4 @@
-# fault.bash - helpers for the fault tests (tests/sh/fault-*.sh), which
+# fault.bash - functions the fault tests (tests/sh/fault-*.sh) share; they
 # source it.  Not a test itself: tests/run only runs *.sh.
 #
 # A fault test runs each check for every stage that is built.  A stage
