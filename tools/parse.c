@@ -1,0 +1,1309 @@
+/*
+ * parse.c - tingle-parse: turn log lines, CSV and JSON into records.
+ *
+ * Reads lines from files or stdin and writes one JSON object per event.
+ * Line formats (syslog, postfix, exim, clf, combined, logfmt) come from
+ * lib/fmt_*.c; CSV/TSV rows come from lib/csv.c and are keyed by the
+ * header row; JSON lines pass through as their original bytes (rec_t),
+ * with only the event time normalised; -e patterns turn PCRE2 named
+ * groups into fields.  Every record gets its event time as "ts" in
+ * RFC 3339 when it has one.  Lines that fit nothing are bad input.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "csv.h"
+#include "fields.h"
+#include "json.h"
+#include "rio.h"
+#include "ttime.h"
+#include "util.h"
+
+enum {
+	OPT_KEEP_UNMATCHED = RIO_OPT_FIRST_FREE,
+	OPT_TIME_FORMAT,
+	OPT_TYPES,
+	OPT_YEAR,
+};
+
+/* How a format reads its input. */
+enum {
+	IN_LINE, /* one line, one record: a lib/fmt_* function or -e */
+	IN_CSV,  /* rows under a header, possibly spanning lines */
+	IN_JSON, /* JSON objects, or arrays of them, passed through */
+};
+
+static const struct format {
+	const char *name;
+	int kind;
+	fmt_fn fn;
+	char sep;
+} formats[] = {
+    {"clf", IN_LINE, fmt_clf, 0},
+    {"combined", IN_LINE, fmt_combined, 0},
+    {"csv", IN_CSV, NULL, ','},
+    {"exim", IN_LINE, fmt_exim, 0},
+    {"json", IN_JSON, NULL, 0},
+    {"logfmt", IN_LINE, fmt_logfmt, 0},
+    {"postfix", IN_LINE, fmt_postfix, 0},
+    {"syslog", IN_LINE, fmt_syslog, 0},
+    {"tsv", IN_CSV, NULL, '\t'},
+};
+
+/* --types conversions. */
+enum { TY_INT, TY_FLOAT, TY_BOOL, TY_STRING };
+
+struct typespec {
+	char *field;
+	int type;
+};
+
+/* A named group of a pattern. */
+struct pgroup {
+	uint32_t num;
+	char *name;
+};
+
+/* A compiled -e pattern and its named groups in group-number order. */
+struct pattern {
+	const char *src;
+	pcre2_code *re;
+	pcre2_match_data *md;
+	struct pgroup *g;
+	size_t ng;
+};
+
+/*
+ * Limits for one pattern on one line.  A pattern that backtracks
+ * catastrophically hits them within a fraction of a second; the line is
+ * then rejected and the run goes on.
+ */
+#define MATCH_LIMIT 10000000
+#define DEPTH_LIMIT 1000000
+#define JIT_STACK_MAX (4 * 1024 * 1024)
+#define SUBJECT_PAD 64
+
+/* Settings. */
+static const struct format *fmt;
+static struct pattern *pats;
+static size_t npats;
+static struct typespec *types;
+static size_t ntypes;
+static const char *time_format; /* --time-format, or NULL: autodetect */
+static int time_field_given;    /* --time-field was on the command line */
+static int keep_unmatched;      /* --keep-unmatched */
+static int year;                /* --year, or 0 */
+
+/* Working state, reused from line to line. */
+static fmt_ctx_t ctx;
+static pcre2_match_context *mctx;
+static pcre2_jit_stack *jstack;
+static fields_t fa, fb;
+static fields_t *cur = &fa;  /* the line being parsed */
+static fields_t *held = &fb; /* the last record, until the next line */
+static int have_held;
+static buf_t cont;    /* continuation lines for held's "msg" */
+static buf_t why;     /* reason a line is rejected */
+static buf_t tmp;     /* conversions */
+static buf_t linebuf; /* a line with its CR removed */
+static buf_t clean;   /* a line made valid UTF-8 for the patterns */
+static buf_t text;    /* a JSON value's text, for --types */
+static buf_t lit;     /* a converted JSON value */
+static rec_t rec;
+
+/* CSV state: the current file's header. */
+static csv_t csv;
+static char **hdr;
+static size_t nhdr;
+static int hdr_state;  /* 0 not read yet, 1 read, -1 unusable */
+static buf_t csv_file; /* name of the file the CSV state belongs to */
+static unsigned long csv_lastnum;
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	        "usage: tingle-parse -f FORMAT [-e REGEX]... [options] "
+	        "[FILE...]\n"
+	        "       tingle-parse -e REGEX [-e REGEX]... [options] "
+	        "[FILE...]\n"
+	        "\n"
+	        "Turn log lines, CSV and JSON into NDJSON records.\n"
+	        "\n"
+	        "  -f, --format FORMAT   syslog, postfix, exim, clf, combined, "
+	        "logfmt,\n"
+	        "                        csv, tsv or json\n"
+	        "  -e, --regex REGEX     PCRE2 pattern whose named groups "
+	        "become fields;\n"
+	        "                        repeatable, first match wins; with "
+	        "-f, tried\n"
+	        "                        on lines the format does not match\n"
+	        "      --types LIST      FIELD:TYPE,... with TYPE int, float, "
+	        "bool\n"
+	        "                        or string\n"
+	        "      --time-format FMT strptime(3) format of the time field "
+	        "(default:\n"
+	        "                        RFC 3339/ISO 8601 or epoch s/ms)\n"
+	        "      --year YYYY       year of syslog stamps that have none\n"
+	        "      --keep-unmatched  write bad lines as {\"_raw\": LINE} "
+	        "instead\n"
+	        "                        of rejecting them\n"
+	        "%s",
+	        rio_common_usage);
+}
+
+/* ---- small helpers ------------------------------------------------- */
+
+/* Append s[0..n) to b for a diagnostic: at most 40 bytes, control
+ * characters shown as '?'. */
+static void
+add_snippet(buf_t *b, const char *s, size_t n)
+{
+	size_t m = n > 40 ? 40 : n;
+
+	for (size_t i = 0; i < m; i++) {
+		unsigned char c = (unsigned char)s[i];
+		buf_addc(b, c < 0x20 || c == 0x7f ? '?' : c);
+	}
+	if (m < n)
+		buf_adds(b, "...");
+}
+
+static void
+write_fields(const fields_t *fs)
+{
+	fields_write(fs, &out);
+	buf_addc(&out, '\n');
+	out_record();
+}
+
+/* Write the held record, joining any continuation lines to its "msg". */
+static void
+emit_held(void)
+{
+	if (!have_held)
+		return;
+	if (cont.len > 0) {
+		long i = fields_find(held, "msg");
+		if (i >= 0) {
+			size_t n;
+			const char *v = fields_val(held, (size_t)i, &n);
+			buf_reset(&tmp);
+			buf_add(&tmp, v, n);
+			buf_addc(&tmp, '\n');
+			buf_add(&tmp, cont.p, cont.len);
+			fields_replace(held, (size_t)i, tmp.p, tmp.len, FK_STR);
+		} else {
+			fields_add(held, "msg", cont.p, cont.len, FK_STR);
+		}
+		buf_reset(&cont);
+	}
+	write_fields(held);
+	have_held = 0;
+}
+
+/*
+ * An exit from inside the reader (--strict meeting a line longer than
+ * --max-line, a read error) must not lose the held record: it came
+ * before the line that stopped the run.
+ */
+static void
+emit_held_at_exit(void)
+{
+	if (have_held) {
+		emit_held();
+		out_flush();
+	}
+}
+
+/*
+ * A line (or multi-line CSV row) that cannot become a record: reported
+ * as bad input, or written as {"_raw": TEXT} under --keep-unmatched.
+ */
+static void reject(const char *file, unsigned long num, const char *text,
+                   size_t n, const char *msgfmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void
+reject(const char *file, unsigned long num, const char *text, size_t n,
+       const char *msgfmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (keep_unmatched) {
+		emit_held();
+		buf_adds(&out, "{\"_raw\":");
+		jw_str(&out, text, n);
+		buf_adds(&out, "}\n");
+		out_record();
+		return;
+	}
+	va_start(ap, msgfmt);
+	vsnprintf(msg, sizeof msg, msgfmt, ap);
+	va_end(ap);
+	bad_input_text(file, num, text, n, "%s", msg);
+}
+
+/* ---- options ------------------------------------------------------- */
+
+static const struct format *
+find_format(const char *name)
+{
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+		if (strcmp(formats[i].name, name) == 0)
+			return &formats[i];
+	return NULL;
+}
+
+/* Parse one --types list, "FIELD:TYPE,FIELD:TYPE". */
+static void
+parse_types(const char *arg)
+{
+	static const char *names[] = {"int", "float", "bool", "string"};
+	char *list = xstrdup(arg), *save = NULL;
+
+	for (char *item = strtok_r(list, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *colon = strrchr(item, ':');
+		int t = -1;
+
+		if (colon == NULL || colon == item)
+			usage_error("bad --types entry '%s': expected "
+			            "FIELD:TYPE",
+			            item);
+		*colon = '\0';
+		for (int i = 0; i < 4; i++)
+			if (strcmp(colon + 1, names[i]) == 0)
+				t = i;
+		if (t < 0)
+			usage_error("unknown type '%s' in --types: use int, "
+			            "float, bool or string",
+			            colon + 1);
+		types = xrealloc(types, (ntypes + 1) * sizeof *types);
+		types[ntypes].field = xstrdup(item);
+		types[ntypes].type = t;
+		ntypes++;
+	}
+	free(list);
+}
+
+static int
+parse_year(const char *arg)
+{
+	char *end;
+	long y = strtol(arg, &end, 10);
+
+	if (end == arg || *end != '\0' || y < 1 || y > 9999)
+		usage_error("--year must be a year from 1 to 9999, not '%s'",
+		            arg);
+	return (int)y;
+}
+
+/* ---- -e patterns --------------------------------------------------- */
+
+static int
+cmp_group(const void *a, const void *b)
+{
+	const struct pgroup *x = a, *y = b;
+
+	return x->num < y->num ? -1 : x->num > y->num;
+}
+
+static void
+compile_pattern(struct pattern *pt)
+{
+	PCRE2_SPTR table;
+	PCRE2_SIZE off;
+	uint32_t count, size;
+	int err;
+
+	pt->re = pcre2_compile((PCRE2_SPTR)pt->src, PCRE2_ZERO_TERMINATED,
+	                       PCRE2_UTF | PCRE2_DUPNAMES, &err, &off, NULL);
+	if (pt->re == NULL) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(err, msg, sizeof msg);
+		die(EX_USAGE, "bad pattern '%s': %s at offset %zu", pt->src,
+		    (char *)msg, (size_t)off);
+	}
+	/* Without JIT support the interpreter runs the pattern. */
+	pcre2_jit_compile(pt->re, PCRE2_JIT_COMPLETE);
+	pt->md = pcre2_match_data_create_from_pattern(pt->re, NULL);
+
+	pcre2_pattern_info(pt->re, PCRE2_INFO_NAMECOUNT, &count);
+	pcre2_pattern_info(pt->re, PCRE2_INFO_NAMEENTRYSIZE, &size);
+	pcre2_pattern_info(pt->re, PCRE2_INFO_NAMETABLE, &table);
+	if (count == 0)
+		die(EX_USAGE,
+		    "pattern '%s' has no named groups: name each field "
+		    "with (?<name>...)",
+		    pt->src);
+	pt->g = xcalloc(count, sizeof *pt->g);
+	pt->ng = count;
+	for (uint32_t i = 0; i < count; i++) {
+		PCRE2_SPTR e = table + (size_t)i * size;
+		pt->g[i].num = (uint32_t)(e[0] << 8 | e[1]);
+		pt->g[i].name = xstrdup((const char *)e + 2);
+	}
+	/* The name table is sorted by name; fields follow the pattern. */
+	qsort(pt->g, pt->ng, sizeof *pt->g, cmp_group);
+}
+
+static void
+compile_patterns(void)
+{
+	if (npats == 0)
+		return;
+	mctx = pcre2_match_context_create(NULL);
+	pcre2_set_match_limit(mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(mctx, DEPTH_LIMIT);
+	jstack = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+	if (jstack)
+		pcre2_jit_stack_assign(mctx, NULL, jstack);
+	for (size_t i = 0; i < npats; i++)
+		compile_pattern(&pats[i]);
+}
+
+static void
+free_patterns(void)
+{
+	for (size_t i = 0; i < npats; i++) {
+		for (size_t j = 0; j < pats[i].ng; j++)
+			free(pats[i].g[j].name);
+		free(pats[i].g);
+		pcre2_match_data_free(pats[i].md);
+		pcre2_code_free(pats[i].re);
+	}
+	free(pats);
+	pcre2_match_context_free(mctx);
+	pcre2_jit_stack_free(jstack);
+}
+
+/*
+ * Try the patterns in order on p[0..n).  Returns FMT_OK with the first
+ * match's named groups in fs, FMT_NOMATCH, or -1 with the reason in why
+ * when matching failed (match limit, ...): the line is then rejected
+ * rather than handed to a later pattern whose verdict would depend on it.
+ */
+static int
+match_patterns(const char *p, size_t n, fields_t *fs)
+{
+	size_t ok = utf8_valid_prefix(p, n);
+
+	/*
+	 * The subject is copied: it must be valid UTF-8, so each invalid byte
+	 * becomes U+FFFD, as it would in the output anyway
+	 * (PCRE2_MATCH_INVALID_UTF is not used: with JIT, PCRE2 up to 10.42
+	 * then fails to match multibyte characters with \S, \D and \W); and
+	 * JIT code may read a few bytes past its end, which are zeroed here.
+	 */
+	buf_reset(&clean);
+	while (ok < n) {
+		buf_add(&clean, p, ok);
+		buf_adds(&clean, "\xEF\xBF\xBD");
+		p += ok + 1;
+		n -= ok + 1;
+		ok = utf8_valid_prefix(p, n);
+	}
+	buf_add(&clean, p, n);
+	buf_grow(&clean, SUBJECT_PAD);
+	memset(clean.p + clean.len, 0, SUBJECT_PAD);
+	p = clean.p;
+	n = clean.len;
+	for (size_t i = 0; i < npats; i++) {
+		struct pattern *pt = &pats[i];
+		int rc = pcre2_match(pt->re, (PCRE2_SPTR)p, n, 0,
+		                     PCRE2_NO_UTF_CHECK, pt->md, mctx);
+		PCRE2_SIZE *ov;
+
+		if (rc == PCRE2_ERROR_NOMATCH)
+			continue;
+		if (rc < 0) {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(rc, msg, sizeof msg);
+			buf_reset(&why);
+			buf_printf(&why, "pattern %zu: %s", i + 1, (char *)msg);
+			return -1;
+		}
+		ov = pcre2_get_ovector_pointer(pt->md);
+		for (size_t j = 0; j < pt->ng; j++) {
+			uint32_t g = pt->g[j].num;
+			if (ov[2 * g] == PCRE2_UNSET)
+				continue;
+			/* Of groups sharing a name, the first set one. */
+			if (fields_find(fs, pt->g[j].name) >= 0)
+				continue;
+			fields_add(fs, pt->g[j].name, p + ov[2 * g],
+			           ov[2 * g + 1] - ov[2 * g], FK_STR);
+		}
+		return FMT_OK;
+	}
+	return FMT_NOMATCH;
+}
+
+/* ---- event time ---------------------------------------------------- */
+
+/* Does s[0..n) look like a decimal number (an epoch stamp)? */
+static int
+is_decimal(const char *s, size_t n)
+{
+	size_t i = 0, digits = 0;
+
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		i++;
+	for (; i < n && isdigit((unsigned char)s[i]); i++)
+		digits++;
+	if (i < n && s[i] == '.')
+		for (i++; i < n && isdigit((unsigned char)s[i]); i++)
+			digits++;
+	return digits > 0 && i == n;
+}
+
+/* Parse time text: --time-format if given, else RFC 3339/ISO 8601 or
+ * an epoch number in seconds or milliseconds. */
+static int
+parse_time_text(const char *s, size_t n, tstamp_t *t)
+{
+	if (time_format)
+		return ts_parse_fmt(s, n, time_format, t);
+	if (ts_parse_iso(s, n, t) == 0)
+		return 0;
+	if (is_decimal(s, n))
+		return ts_parse_epoch(s, n, t);
+	return -1;
+}
+
+/*
+ * Is s[0..n) already RFC 3339 as tingle writes it: "YYYY-MM-DDTHH:MM:SS",
+ * an optional fraction, and "Z" or "+HH:MM"?  Such a stamp is left as it
+ * is written.
+ */
+static int
+is_rfc3339(const char *s, size_t n)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i;
+
+	if (n < 20)
+		return 0;
+	for (i = 0; i < 19; i++)
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i])
+		                    : s[i] != shape[i])
+			return 0;
+	if (s[i] == '.') {
+		size_t d = ++i;
+		while (i < n && isdigit((unsigned char)s[i]))
+			i++;
+		if (i == d)
+			return 0;
+	}
+	if (i + 1 == n && s[i] == 'Z')
+		return 1;
+	return i + 6 == n && (s[i] == '+' || s[i] == '-') &&
+	       isdigit((unsigned char)s[i + 1]) &&
+	       isdigit((unsigned char)s[i + 2]) && s[i + 3] == ':' &&
+	       isdigit((unsigned char)s[i + 4]) &&
+	       isdigit((unsigned char)s[i + 5]);
+}
+
+static void
+bad_time(const char *s, size_t n)
+{
+	buf_reset(&why);
+	buf_adds(&why, "unreadable time '");
+	add_snippet(&why, s, n);
+	buf_printf(&why, "' in field '%s'", rio_time_field);
+}
+
+/*
+ * Find the event time among the fields and write it as "ts": in place
+ * when the time field is "ts", else added (or replacing an older "ts").
+ * Returns 0, or -1 with the reason in why.
+ */
+static int
+fields_time(fields_t *fs)
+{
+	long i = fields_find(fs, rio_time_field), j;
+	tstamp_t t;
+
+	if (i < 0) {
+		if (!time_field_given)
+			return 0;
+		buf_reset(&why);
+		buf_printf(&why, "no time field '%s'", rio_time_field);
+		return -1;
+	}
+	if (fs->f[i].kind == FK_TIME) {
+		t = fs->f[i].ts;
+	} else {
+		size_t n;
+		const char *v = fields_val(fs, (size_t)i, &n);
+		int rc = fs->f[i].kind == FK_NUM ? ts_parse_epoch(v, n, &t)
+		                                 : parse_time_text(v, n, &t);
+		if (rc < 0) {
+			bad_time(v, n);
+			return -1;
+		}
+	}
+	j = strcmp(rio_time_field, "ts") == 0 ? i : fields_find(fs, "ts");
+	if (j < 0) {
+		fields_add_time(fs, "ts", &t);
+	} else {
+		fields_replace(fs, (size_t)j, "", 0, FK_TIME);
+		fs->f[j].ts = t;
+	}
+	return 0;
+}
+
+/*
+ * The event time of a JSON record: a "ts" already in RFC 3339 is left as
+ * written; otherwise the time field is parsed and "ts" set.  A missing
+ * time field is fine unless --time-field named it.  Returns 0 or -1 with
+ * the reason in why.
+ */
+static int
+json_time(rec_t *r)
+{
+	const char *tf = rio_time_field;
+	char out_ts[TS_MAXLEN + 3];
+	jfield_t f;
+	tstamp_t t;
+	size_t n;
+	int rc = -1;
+
+	if (!rec_path(r, tf, strlen(tf), &f)) {
+		if (!time_field_given)
+			return 0;
+		buf_reset(&why);
+		buf_printf(&why, "no time field '%s'", tf);
+		return -1;
+	}
+	if (f.type == JT_STR) {
+		const char *s = f.v + 1;
+		n = f.vlen - 2;
+		if (memchr(s, '\\', n) != NULL) {
+			buf_reset(&tmp);
+			jstr_decode(f.v, f.vlen, &tmp);
+			s = tmp.p;
+			n = tmp.len;
+		} else if (strcmp(tf, "ts") == 0 && !time_format &&
+		           is_rfc3339(s, n)) {
+			if (ts_parse_iso(s, n, &t) == 0)
+				return 0;
+			bad_time(s, n);
+			return -1;
+		}
+		rc = parse_time_text(s, n, &t);
+		if (rc < 0)
+			bad_time(s, n);
+	} else if (f.type == JT_NUM) {
+		rc = ts_parse_epoch(f.v, f.vlen, &t);
+		if (rc < 0)
+			bad_time(f.v, f.vlen);
+	} else {
+		bad_time(f.v, f.vlen);
+	}
+	if (rc < 0)
+		return -1;
+	out_ts[0] = '"';
+	n = ts_format(&t, out_ts + 1);
+	out_ts[n + 1] = '"';
+	rec_set(r, "ts", out_ts, n + 2);
+	return 0;
+}
+
+/* ---- --types ------------------------------------------------------- */
+
+/* Is s[0..n) a JSON number literal? */
+static int
+is_json_number(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && isdigit((unsigned char)s[i]))
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		size_t d = ++i;
+		while (i < n && isdigit((unsigned char)s[i]))
+			i++;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		size_t d;
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		d = i;
+		while (i < n && isdigit((unsigned char)s[i]))
+			i++;
+		if (i == d)
+			return 0;
+	}
+	return i == n;
+}
+
+static int
+word_is(const char *s, size_t n, const char *w)
+{
+	return strlen(w) == n && strncasecmp(s, w, n) == 0;
+}
+
+/*
+ * Convert text s[0..n) to type ty.  The result goes to out: a JSON
+ * literal (*kind FK_NUM or FK_JSON) or, for string, the text itself
+ * (FK_STR).  Blank text is null for int, float and bool.  Returns NULL,
+ * or a short reason.
+ */
+static const char *
+convert(int ty, const char *s, size_t n, buf_t *out, char *kind)
+{
+	buf_reset(out);
+	if (ty == TY_STRING) {
+		buf_add(out, s, n);
+		*kind = FK_STR;
+		return NULL;
+	}
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	*kind = FK_JSON;
+	if (n == 0) {
+		buf_adds(out, "null");
+		return NULL;
+	}
+	switch (ty) {
+	case TY_INT: {
+		size_t i = 0;
+		int neg = 0;
+		if (s[0] == '-' || s[0] == '+')
+			neg = s[i++] == '-';
+		if (i == n)
+			return "not an integer";
+		for (size_t k = i; k < n; k++)
+			if (!isdigit((unsigned char)s[k]))
+				return "not an integer";
+		while (i + 1 < n && s[i] == '0')
+			i++;
+		if (neg && !(n - i == 1 && s[i] == '0'))
+			buf_addc(out, '-');
+		buf_add(out, s + i, n - i);
+		*kind = FK_NUM;
+		return NULL;
+	}
+	case TY_FLOAT: {
+		char *end;
+		double d;
+		if (is_json_number(s, n)) {
+			buf_add(out, s, n);
+			*kind = FK_NUM;
+			return NULL;
+		}
+		buf_add(out, s, n); /* NUL-terminated copy for strtod */
+		d = strtod(out->p, &end);
+		if (end != out->p + n || !isfinite(d) ||
+		    (n > 1 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')))
+			return "not a number";
+		buf_reset(out);
+		jw_num(out, d);
+		*kind = FK_NUM;
+		return NULL;
+	}
+	case TY_BOOL:
+		if (word_is(s, n, "true") || word_is(s, n, "t") ||
+		    word_is(s, n, "yes") || word_is(s, n, "y") ||
+		    word_is(s, n, "on") || word_is(s, n, "1"))
+			buf_adds(out, "true");
+		else if (word_is(s, n, "false") || word_is(s, n, "f") ||
+		         word_is(s, n, "no") || word_is(s, n, "n") ||
+		         word_is(s, n, "off") || word_is(s, n, "0"))
+			buf_adds(out, "false");
+		else
+			return "not a boolean";
+		return NULL;
+	}
+	return "unknown type";
+}
+
+static void
+bad_type(const struct typespec *ts, const char *reason, const char *v, size_t n)
+{
+	buf_reset(&why);
+	buf_printf(&why, "field '%s': '", ts->field);
+	add_snippet(&why, v, n);
+	buf_printf(&why, "' is %s", reason);
+}
+
+/* Apply --types to parsed fields.  Returns 0 or -1 with why set. */
+static int
+fields_types(fields_t *fs)
+{
+	for (size_t k = 0; k < ntypes; k++) {
+		long i = fields_find(fs, types[k].field);
+		const char *v, *err;
+		size_t n;
+		char kind;
+
+		if (i < 0 || fs->f[i].kind == FK_TIME)
+			continue;
+		v = fields_val(fs, (size_t)i, &n);
+		if ((err = convert(types[k].type, v, n, &tmp, &kind)) != NULL) {
+			bad_type(&types[k], err, v, n);
+			return -1;
+		}
+		fields_replace(fs, (size_t)i, tmp.p, tmp.len, kind);
+	}
+	return 0;
+}
+
+/* Apply --types to a JSON record's top-level members.  Returns 0 or -1. */
+static int
+json_types(rec_t *r)
+{
+	for (size_t k = 0; k < ntypes; k++) {
+		const char *name = types[k].field, *err;
+		const jfield_t *f = rec_get(r, name, strlen(name));
+		char kind;
+
+		if (f == NULL || f->type == JT_NULL)
+			continue;
+		if (f->type == JT_OBJ || f->type == JT_ARR) {
+			bad_type(&types[k],
+			         f->type == JT_OBJ ? "an object" : "an array",
+			         f->v, f->vlen);
+			return -1;
+		}
+		buf_reset(&text);
+		if (f->type == JT_STR)
+			jstr_decode(f->v, f->vlen, &text);
+		else
+			buf_add(&text, f->v, f->vlen);
+		if ((err = convert(types[k].type, text.p, text.len, &tmp,
+		                   &kind)) != NULL) {
+			bad_type(&types[k], err, text.p, text.len);
+			return -1;
+		}
+		buf_reset(&lit);
+		if (kind == FK_STR)
+			jw_str(&lit, tmp.p, tmp.len);
+		else
+			buf_add(&lit, tmp.p, tmp.len);
+		/* Leave an unchanged value as its original bytes. */
+		if (lit.len != f->vlen || memcmp(lit.p, f->v, lit.len) != 0)
+			rec_set(r, name, lit.p, lit.len);
+	}
+	return 0;
+}
+
+/* ---- line formats and -e ------------------------------------------- */
+
+static void
+nomatch_reason(void)
+{
+	buf_t *w = &ctx.why;
+
+	buf_reset(&why);
+	if (fmt != NULL) {
+		buf_printf(&why, "not a %s line", fmt->name);
+		if (w->len > 0)
+			buf_printf(&why, ": %.*s", (int)w->len, w->p);
+		if (npats > 0)
+			buf_adds(&why, ", and no -e pattern matches");
+	} else {
+		buf_adds(&why, "no -e pattern matches");
+	}
+}
+
+/* Time and types for a parsed line.  Returns 0 or -1 with why set. */
+static int
+finish_fields(fields_t *fs)
+{
+	if (fields_time(fs) < 0)
+		return -1;
+	return fields_types(fs);
+}
+
+static void
+step_line(const line_t *l, const char *p, size_t n)
+{
+	int rc = FMT_NOMATCH;
+	fields_t *t;
+
+	fields_reset(cur);
+	if (fmt != NULL) {
+		buf_reset(&ctx.why);
+		rc = fmt->fn(&ctx, p, n, cur);
+	}
+	if (rc == FMT_CONT) {
+		if (have_held && cont.len + n < rio_max_line) {
+			if (cont.len > 0)
+				buf_addc(&cont, '\n');
+			buf_add(&cont, p, n);
+		} else if (have_held) {
+			emit_held();
+			reject(l->file, l->num, l->p, l->n,
+			       "continued record longer than --max-line");
+		} else {
+			reject(l->file, l->num, l->p, l->n,
+			       "continuation line with no record before it");
+		}
+		return;
+	}
+	emit_held();
+	if (rc == FMT_NOMATCH && npats > 0) {
+		fields_reset(cur);
+		rc = match_patterns(p, n, cur);
+		if (rc < 0) {
+			reject(l->file, l->num, l->p, l->n, "%s", why.p);
+			return;
+		}
+	}
+	if (rc != FMT_OK) {
+		nomatch_reason();
+		reject(l->file, l->num, l->p, l->n, "%s", why.p);
+		return;
+	}
+	if (finish_fields(cur) < 0) {
+		reject(l->file, l->num, l->p, l->n, "%s", why.p);
+		return;
+	}
+	if (fmt == NULL) {
+		write_fields(cur);
+		return;
+	}
+	/* Hold the record: the next line may continue it. */
+	t = held;
+	held = cur;
+	cur = t;
+	have_held = 1;
+}
+
+/* ---- JSON ---------------------------------------------------------- */
+
+static int
+json_fix(rec_t *r)
+{
+	if (json_time(r) < 0)
+		return -1;
+	return ntypes > 0 ? json_types(r) : 0;
+}
+
+/*
+ * Why the JSON scanner refused a line, in the wording of every stage;
+ * col counts from p, the line's text after any byte order mark.
+ */
+static void
+json_why(const line_t *l, const char *p, size_t col, const char *msg)
+{
+	col += (size_t)(p - l->p);
+	buf_reset(&why);
+	if (strcmp(msg, "not a JSON object") == 0)
+		buf_adds(&why, msg);
+	else
+		buf_printf(&why, "invalid JSON at column %zu: %s", col, msg);
+}
+
+/* A line holding an array: one record per element, all or nothing. */
+static void
+step_json_array(const line_t *l, const char *p, size_t n)
+{
+	size_t col, pos = 0, k = 0, mark = out.len, elen;
+	const char *msg, *e;
+	char type;
+
+	if (jscan_value(p, n, &type, &col, &msg) < 0) {
+		json_why(l, p, col, msg);
+		reject(l->file, l->num, l->p, l->n, "%s", why.p);
+		return;
+	}
+	while (jarr_next(p, n, &pos, &e, &elen)) {
+		k++;
+		if (rec_scan(&rec, e, elen, &col, &msg) < 0) {
+			/* A valid value that is not an object. */
+			buf_reset(&why);
+			buf_printf(&why,
+			           "array element %zu is not a JSON object", k);
+			goto bad;
+		}
+		if (json_fix(&rec) < 0) {
+			buf_printf(&why, " (array element %zu)", k);
+			goto bad;
+		}
+		rec_write(&rec, &out);
+	}
+	for (size_t i = 0; i < k; i++)
+		out_record();
+	return;
+bad:
+	out.len = mark;
+	out.p[mark] = '\0';
+	reject(l->file, l->num, l->p, l->n, "%s", why.p);
+}
+
+static void
+step_json(const line_t *l, const char *p, size_t n)
+{
+	size_t col, i = 0;
+	const char *msg;
+
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (i < n && p[i] == '[') {
+		step_json_array(l, p, n);
+		return;
+	}
+	if (rec_scan(&rec, p, n, &col, &msg) < 0) {
+		int rc = FMT_NOMATCH;
+
+		/* Not a JSON object: the -e patterns get their chance. */
+		if (npats > 0) {
+			fields_reset(cur);
+			rc = match_patterns(p, n, cur);
+			if (rc == FMT_OK && finish_fields(cur) == 0) {
+				write_fields(cur);
+				return;
+			}
+		}
+		if (rc == FMT_NOMATCH) {
+			json_why(l, p, col, msg);
+			if (npats > 0)
+				buf_adds(&why, ", and no -e pattern matches");
+		}
+		reject(l->file, l->num, l->p, l->n, "%s", why.p);
+		return;
+	}
+	if (json_fix(&rec) < 0) {
+		reject(l->file, l->num, l->p, l->n, "%s", why.p);
+		return;
+	}
+	rec_write(&rec, &out);
+	out_record();
+}
+
+/* ---- CSV and TSV --------------------------------------------------- */
+
+static void
+free_header(void)
+{
+	for (size_t i = 0; i < nhdr; i++)
+		free(hdr[i]);
+	free(hdr);
+	hdr = NULL;
+	nhdr = 0;
+}
+
+/*
+ * Is name used by a header field before column i, or by the raw name of
+ * a field after it (which keeps that name)?
+ */
+static int
+hdr_taken(const char *name, size_t i, size_t nf)
+{
+	size_t len = strlen(name), n;
+
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(hdr[j], name) == 0)
+			return 1;
+	for (size_t j = i + 1; j < nf; j++) {
+		const char *v = csv_field(&csv, j, &n);
+		if (n == len && memcmp(v, name, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The header row names the fields.  An empty name becomes "_N" (N the
+ * 1-based column); a name used by an earlier column becomes NAME_2,
+ * NAME_3, ... (the first one that no column uses), so every field keeps
+ * its own key and a later column's own name is never taken from it.
+ */
+static void
+set_header(void)
+{
+	size_t nf = csv_nfields(&csv);
+
+	free_header();
+	hdr = xcalloc(nf, sizeof *hdr);
+	for (size_t i = 0; i < nf; i++) {
+		size_t len;
+		const char *v = csv_field(&csv, i, &len);
+		int dup = 0;
+
+		buf_reset(&tmp);
+		if (len == 0)
+			buf_printf(&tmp, "_%zu", i + 1);
+		else
+			buf_add(&tmp, v, len);
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = strcmp(hdr[j], tmp.p) == 0;
+		if (dup) {
+			size_t base = tmp.len;
+			for (unsigned long k = 2;; k++) {
+				tmp.len = base;
+				buf_printf(&tmp, "_%lu", k);
+				if (!hdr_taken(tmp.p, i, nf))
+					break;
+			}
+		}
+		hdr[i] = xstrdup(tmp.p);
+	}
+	nhdr = nf;
+	hdr_state = 1;
+}
+
+/* The open row can never complete (end of file, or a signal stopped the
+ * run): report it, so that --rejects still has its lines. */
+static void
+csv_truncated(void)
+{
+	if (!csv.pending)
+		return;
+	csv_abandon(&csv);
+	reject(csv_file.p, csv.first, csv.text.p, csv.text.len,
+	       rio_stop ? "quoted field still open when stopped"
+	                : "quoted field not closed at end of file");
+}
+
+static void
+csv_row(void)
+{
+	size_t nf = csv_nfields(&csv);
+	const char *text = csv.text.p;
+	size_t tlen = csv.text.len;
+
+	if (hdr_state == 0) {
+		set_header();
+		return;
+	}
+	if (hdr_state < 0) {
+		reject(csv_file.p, csv.first, text, tlen,
+		       "no usable header row");
+		return;
+	}
+	if (nf != nhdr) {
+		reject(csv_file.p, csv.first, text, tlen,
+		       "row has %zu fields, header has %zu", nf, nhdr);
+		return;
+	}
+	fields_reset(cur);
+	for (size_t i = 0; i < nf; i++) {
+		size_t len;
+		const char *v = csv_field(&csv, i, &len);
+		fields_add(cur, hdr[i], v, len, FK_STR);
+	}
+	if (finish_fields(cur) < 0) {
+		reject(csv_file.p, csv.first, text, tlen, "%s", why.p);
+		return;
+	}
+	write_fields(cur);
+}
+
+static void
+step_csv(const line_t *l)
+{
+	int rc;
+
+	/* A new file: a row left open is truncated; a new header follows. */
+	if (csv_file.len == 0 || strcmp(csv_file.p, l->file) != 0 ||
+	    l->num <= csv_lastnum) {
+		csv_truncated();
+		csv_reset(&csv);
+		free_header();
+		hdr_state = 0;
+		buf_reset(&csv_file);
+		buf_adds(&csv_file, l->file);
+	}
+	csv_lastnum = l->num;
+
+	rc = csv_feed(&csv, l->p, l->n, l->num);
+	switch (rc) {
+	case CSV_BLANK:
+		break;
+	case CSV_MORE:
+		if (csv.text.len > rio_max_line) {
+			csv_abandon(&csv);
+			reject(csv_file.p, csv.first, csv.text.p, csv.text.len,
+			       "quoted field longer than --max-line");
+		}
+		break;
+	case CSV_ERR:
+		if (hdr_state == 0)
+			hdr_state = -1;
+		if (csv.nlines > 1)
+			reject(csv_file.p, csv.first, csv.text.p, csv.text.len,
+			       "%s at line %lu column %zu", csv.err, l->num,
+			       csv.errcol);
+		else
+			reject(csv_file.p, csv.first, csv.text.p, csv.text.len,
+			       "%s at column %zu", csv.err, csv.errcol);
+		break;
+	case CSV_ROW:
+		csv_row();
+		break;
+	}
+}
+
+/* ---- the loop ------------------------------------------------------ */
+
+static void
+step(const line_t *l)
+{
+	const char *p = l->p;
+	size_t n = l->n;
+
+	if (fmt != NULL && fmt->kind == IN_CSV) {
+		step_csv(l);
+		return;
+	}
+	/* A BOM opening a file and a CR ending a line are not content. */
+	if (l->num == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3, n -= 3;
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	if (n == 0)
+		return;
+	if (fmt != NULL && fmt->kind == IN_JSON) {
+		step_json(l, p, n);
+		return;
+	}
+	/* Line formats want the text NUL-terminated. */
+	if (p[n] != '\0') {
+		buf_reset(&linebuf);
+		buf_add(&linebuf, p, n);
+		p = linebuf.p;
+	}
+	step_line(l, p, n);
+}
+
+/*
+ * Read every line.  While a record is held for possible continuation
+ * lines, the reader is polled without waiting: when no line is ready the
+ * held record is written before rd_next() blocks (and flushes), so a live
+ * stream never waits on it.
+ */
+static void
+run(reader_t *rd)
+{
+	line_t l;
+	int r;
+
+	while ((r = rd_next(rd, &l, have_held ? 0 : -1)) != RD_EOF) {
+		if (r == RD_TIMEOUT)
+			emit_held();
+		else
+			step(&l);
+	}
+	emit_held();
+	csv_truncated();
+}
+
+static void
+cleanup(void)
+{
+	free_patterns();
+	for (size_t i = 0; i < ntypes; i++)
+		free(types[i].field);
+	free(types);
+	free_header();
+	csv_free(&csv);
+	rec_free(&rec);
+	fields_free(&fa);
+	fields_free(&fb);
+	buf_free(&ctx.why);
+	buf_free(&ctx.scratch);
+	buf_free(&cont);
+	buf_free(&why);
+	buf_free(&tmp);
+	buf_free(&linebuf);
+	buf_free(&clean);
+	buf_free(&text);
+	buf_free(&lit);
+	buf_free(&csv_file);
+}
+
+/*
+ * tingle-parse reads lines in the chosen format and writes one NDJSON
+ * record per event on stdout; lines that fit nothing are bad input.
+ */
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"format", required_argument, NULL, 'f'},
+	    {"regex", required_argument, NULL, 'e'},
+	    {"keep-unmatched", no_argument, NULL, OPT_KEEP_UNMATCHED},
+	    {"time-format", required_argument, NULL, OPT_TIME_FORMAT},
+	    {"types", required_argument, NULL, OPT_TYPES},
+	    {"year", required_argument, NULL, OPT_YEAR},
+	    RIO_LONGOPTS,
+	    {0},
+	};
+	reader_t *rd;
+	int c;
+
+	rio_init("tingle-parse", argc, argv);
+	while ((c = getopt_long(argc, argv, "e:f:" RIO_SHORTOPTS, longopts,
+	                        NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			pats = xrealloc(pats, (npats + 1) * sizeof *pats);
+			memset(&pats[npats], 0, sizeof *pats);
+			pats[npats++].src = optarg;
+			break;
+		case 'f':
+			if ((fmt = find_format(optarg)) == NULL)
+				usage_error("unknown format '%s'", optarg);
+			break;
+		case OPT_KEEP_UNMATCHED:
+			keep_unmatched = 1;
+			break;
+		case OPT_TIME_FORMAT:
+			time_format = optarg;
+			break;
+		case OPT_TYPES:
+			parse_types(optarg);
+			break;
+		case OPT_YEAR:
+			year = parse_year(optarg);
+			break;
+		case RIO_OPT_TIME_FIELD:
+			time_field_given = 1;
+			rio_option(c, optarg, usage);
+			break;
+		default:
+			rio_option(c, optarg, usage);
+		}
+	}
+	if (fmt == NULL && npats == 0)
+		usage_error("no format: give -f FORMAT or -e REGEX");
+	if (fmt != NULL && fmt->kind == IN_CSV && npats > 0)
+		usage_error("-e cannot be combined with -f %s", fmt->name);
+	compile_patterns();
+	ctx.year = year;
+	ctx.now_sec = now_ms() / 1000;
+	if (fmt != NULL && fmt->kind == IN_CSV)
+		csv_init(&csv, fmt->sep);
+
+	atexit(emit_held_at_exit);
+	rd = rd_open(argc - optind, argv + optind);
+	run(rd);
+	rd_close(rd);
+	cleanup();
+	return rio_finish(0);
+}
