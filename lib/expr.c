@@ -1993,7 +1993,7 @@ ev_in(expr_t *e, const struct node *n, val_t *out)
 		out->b = a.len == 0 || memmem(b.s, b.len, a.s, a.len) != NULL;
 		return 0;
 	}
-	if (b.t == V_STR && a.t == V_NULL)
+	if (a.t == V_NULL && (b.t == V_STR || is_object(&b)))
 		return 0;
 	if (is_object(&b) && a.t == V_STR) {
 		out->b = member(e, &b, a.s, a.len, &f);

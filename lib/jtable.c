@@ -1,13 +1,12 @@
 /*
  * jtable.c - lookup tables for joins (see jtable.h).
  *
- * Memory layout, chosen so a table of a million rows stays small: the
- * file's bytes are kept for an NDJSON table (its values are used in
- * place); CSV cells are turned into JSON strings in one store buffer.
- * Both are addressed by one 64-bit offset space: offsets below `base`
- * point into the file's bytes, the others into the store.  A row is a key
- * and a run of cells (field name id, value offset and length); the hash
- * table holds row numbers and a 32-bit piece of each key's hash.
+ * Memory layout, chosen so a table of a million rows stays small and a
+ * lookup touches few cache lines: each row is one block in the store
+ * buffer holding a header, the key, the cells (field name id and value
+ * length) and the values' JSON text, one after the other.  The hash table
+ * holds a 32-bit piece of each key's hash and the offset of its row
+ * block.  The file itself is not kept.
  */
 #include "jtable.h"
 
@@ -25,37 +24,37 @@
 #define WARN_MAX 10
 
 struct jcell {
-	uint64_t off; /* value's JSON text */
-	uint32_t len;
 	uint32_t name; /* index into names */
+	uint32_t len;  /* of the value's JSON text */
 };
 
+/* A row block: this header, klen key bytes padded to 8, ncells cells,
+ * then the values. */
 struct jrow {
-	uint64_t key;  /* key text */
-	uint64_t cell; /* first cell */
 	uint32_t klen;
 	uint32_t ncells;
 	uint32_t line; /* for the duplicate-key warning */
+	uint32_t pad;
 };
 
 struct jslot {
-	uint32_t row; /* row number + 1; 0 is empty */
 	uint32_t hash;
+	uint32_t row; /* the row block's store offset / 8, plus 1; 0 empty */
 };
+
+#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
 
 struct jtable {
 	const char *file;
-	char *data;    /* the file (NDJSON), or NULL */
-	uint64_t base; /* offsets from here on are in store */
-	buf_t store;
+	buf_t store; /* row blocks */
 
-	struct jrow *rows;
-	size_t nrows, caprows;
-	struct jcell *cells;
+	struct jcell *cells; /* the row being built */
 	size_t ncells, capcells;
+	buf_t vals; /* and its values */
+
 	struct jslot *slots;
 	size_t nslots; /* a power of 2 */
-	size_t nkeys;
+	size_t nkeys, nrows;
 
 	char **names; /* merged field names, prefix included */
 	size_t nnames, capnames;
@@ -88,24 +87,6 @@ twarn(jtable_t *t, unsigned long line, int fatal_when_strict, const char *fmt,
 }
 
 /* ---- storage ------------------------------------------------------------- */
-
-static const char *
-at(const jtable_t *t, uint64_t off)
-{
-	if (off < t->base)
-		return t->data + off;
-	return t->store.p + (off - t->base);
-}
-
-/* Append bytes to the store and return their offset. */
-static uint64_t
-store_add(jtable_t *t, const char *p, size_t n)
-{
-	uint64_t off = t->base + t->store.len;
-
-	buf_add(&t->store, p, n);
-	return off;
-}
 
 static uint32_t
 name_hash(const char *s, size_t n)
@@ -169,17 +150,38 @@ done:
 	return id;
 }
 
+/* Add a cell to the row being built. */
 static void
-add_cell(jtable_t *t, uint32_t name, uint64_t off, size_t len)
+add_cell(jtable_t *t, uint32_t name, const char *json, size_t len)
 {
 	if (t->ncells == t->capcells) {
-		t->capcells = t->capcells ? t->capcells * 2 : 1024;
+		t->capcells = t->capcells ? t->capcells * 2 : 16;
 		t->cells = xrealloc(t->cells, t->capcells * sizeof *t->cells);
 	}
-	t->cells[t->ncells].off = off;
+	if (len > UINT32_MAX)
+		die(EX_SOFTWARE, "%s: a value is too large", t->file);
 	t->cells[t->ncells].len = (uint32_t)len;
 	t->cells[t->ncells].name = name;
 	t->ncells++;
+	buf_add(&t->vals, json, len);
+}
+
+static const struct jrow *
+row_at(const jtable_t *t, uint32_t slotrow)
+{
+	return (const struct jrow *)(t->store.p + ((size_t)slotrow - 1) * 8);
+}
+
+static const char *
+row_key(const struct jrow *r)
+{
+	return (const char *)(r + 1);
+}
+
+static const struct jcell *
+row_cells(const struct jrow *r)
+{
+	return (const struct jcell *)((const char *)(r + 1) + ALIGN8(r->klen));
 }
 
 /* ---- the hash table --------------------------------------------------- */
@@ -195,8 +197,8 @@ probe(const jtable_t *t, const char *k, size_t n, uint32_t h)
 			return i;
 		if (s->hash != h)
 			continue;
-		const struct jrow *r = &t->rows[s->row - 1];
-		if (r->klen == n && memcmp(at(t, r->key), k, n) == 0)
+		const struct jrow *r = row_at(t, s->row);
+		if (r->klen == n && memcmp(row_key(r), k, n) == 0)
 			return i;
 	}
 }
@@ -221,34 +223,42 @@ grow_slots(jtable_t *t)
 }
 
 /*
- * Finish the row being built (its cells are the last ones added since
- * first_cell) under key k[0..n) at offset koff.
+ * Store the row being built (the cells added since the last row) under
+ * key k[0..n), and start the next one.
  */
 static void
-add_row(jtable_t *t, uint64_t koff, size_t n, size_t first_cell,
-        unsigned long line)
+add_row(jtable_t *t, const char *k, size_t n, unsigned long line)
 {
-	const char *k = at(t, koff);
 	uint32_t h = (uint32_t)hash_bytes(k, n);
-	struct jrow *r;
+	size_t off = ALIGN8(t->store.len), cells, vals;
+	struct jrow hdr;
 
+	if (off / 8 + 1 >= UINT32_MAX)
+		die(EX_SOFTWARE, "%s: table too large", t->file);
 	if ((t->nkeys + 1) * 2 > t->nslots)
 		grow_slots(t);
-	if (t->nrows == t->caprows) {
-		t->caprows = t->caprows ? t->caprows * 2 : 1024;
-		t->rows = xrealloc(t->rows, t->caprows * sizeof *t->rows);
-	}
-	r = &t->rows[t->nrows];
-	r->key = koff;
-	r->klen = (uint32_t)n;
-	r->cell = first_cell;
-	r->ncells = (uint32_t)(t->ncells - first_cell);
-	r->line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
+	hdr.klen = (uint32_t)n;
+	hdr.ncells = (uint32_t)t->ncells;
+	hdr.line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
+	hdr.pad = 0;
+	cells = off + sizeof hdr + ALIGN8(n);
+	vals = cells + t->ncells * sizeof *t->cells;
+	buf_grow(&t->store, vals + t->vals.len - t->store.len);
+	memset(t->store.p + t->store.len, 0, vals - t->store.len);
+	memcpy(t->store.p + off, &hdr, sizeof hdr);
+	memcpy(t->store.p + off + sizeof hdr, k, n);
+	if (t->ncells)
+		memcpy(t->store.p + cells, t->cells,
+		       t->ncells * sizeof *t->cells);
+	t->store.len = vals;
+	buf_add(&t->store, t->vals.p, t->vals.len);
+	t->ncells = 0;
+	buf_reset(&t->vals);
 	t->nrows++;
 
 	size_t i = probe(t, k, n, h);
 	if (t->slots[i].row != 0) {
-		const struct jrow *old = &t->rows[t->slots[i].row - 1];
+		const struct jrow *old = row_at(t, t->slots[i].row);
 		buf_t shown = BUF_INIT;
 		jw_str(&shown, k, n > 60 ? utf8_valid_prefix(k, 60) : n);
 		twarn(t, line, 0,
@@ -258,7 +268,7 @@ add_row(jtable_t *t, uint64_t koff, size_t n, size_t first_cell,
 	} else {
 		t->nkeys++;
 	}
-	t->slots[i].row = (uint32_t)t->nrows;
+	t->slots[i].row = (uint32_t)(off / 8 + 1);
 	t->slots[i].hash = h;
 }
 
@@ -325,41 +335,71 @@ jtable_key(const char *v, size_t vlen, char type, buf_t *scratch,
 
 /* ---- reading ---------------------------------------------------------- */
 
-static char *
-read_file(const char *file, size_t *len)
-{
-	int fd = open(file, O_RDONLY);
-	struct stat st;
-	size_t cap, n = 0;
-	char *p;
+/*
+ * The table file, read in chunks so that only the rows' blocks stay in
+ * memory.  buf[start..end) holds what is read and not yet used.
+ */
+struct src {
+	const char *file;
+	int fd;
+	char *buf;
+	size_t start, end, cap;
+	int eof;
+};
 
-	if (fd < 0)
+#define CHUNK (1u << 20)
+
+static void
+src_open(struct src *sr, const char *file)
+{
+	struct stat st;
+
+	memset(sr, 0, sizeof *sr);
+	sr->file = file;
+	sr->fd = open(file, O_RDONLY);
+	if (sr->fd < 0)
 		die(EX_NOINPUT, "cannot open '%s': %s", file, strerror(errno));
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+	if (fstat(sr->fd, &st) == 0 && S_ISDIR(st.st_mode))
 		die(EX_NOINPUT, "cannot read '%s': %s", file, strerror(EISDIR));
-	cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1
-	                                            : 1 << 16;
-	p = xmalloc(cap);
-	for (;;) {
-		if (n + 1 >= cap) {
-			cap *= 2;
-			p = xrealloc(p, cap);
-		}
-		ssize_t r = read(fd, p + n, cap - n - 1);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			die(EX_IOERR, "read error on '%s': %s", file,
-			    strerror(errno));
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
+	sr->cap = CHUNK;
+	sr->buf = xmalloc(sr->cap + 1);
+}
+
+/* Read more, keeping buf[start..end).  Returns 0 at the end of the file. */
+static int
+src_fill(struct src *sr)
+{
+	ssize_t r;
+
+	if (sr->eof)
+		return 0;
+	if (sr->start > 0) {
+		memmove(sr->buf, sr->buf + sr->start, sr->end - sr->start);
+		sr->end -= sr->start;
+		sr->start = 0;
 	}
-	close(fd);
-	p[n] = '\0';
-	*len = n;
-	return p;
+	if (sr->end == sr->cap) {
+		sr->cap *= 2;
+		sr->buf = xrealloc(sr->buf, sr->cap + 1);
+	}
+	do
+		r = read(sr->fd, sr->buf + sr->end, sr->cap - sr->end);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		die(EX_IOERR, "read error on '%s': %s", sr->file,
+		    strerror(errno));
+	if (r == 0)
+		sr->eof = 1;
+	sr->end += (size_t)r;
+	sr->buf[sr->end] = '\0';
+	return r > 0;
+}
+
+static void
+src_close(struct src *sr)
+{
+	close(sr->fd);
+	free(sr->buf);
 }
 
 static int
@@ -404,26 +444,28 @@ kind_name(char type)
 }
 
 static void
-load_ndjson(jtable_t *t, char *data, size_t len, const char *key)
+load_ndjson(jtable_t *t, struct src *sr, const char *key)
 {
 	rec_t r;
 	buf_t scratch = BUF_INIT, kbuf = BUF_INIT;
-	size_t klen = strlen(key), pos = 0;
+	size_t klen = strlen(key);
 	unsigned long line = 0;
 
 	memset(&r, 0, sizeof r);
-	t->data = data;
-	t->base = len + 1;
-	while (pos < len) {
-		char *nl = memchr(data + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (data + pos)) : len - pos;
-		char *p = data + pos;
-		size_t errcol;
+	for (;;) {
+		char *p = sr->buf + sr->start;
+		char *nl = memchr(p, '\n', sr->end - sr->start);
+		size_t n, errcol, kn;
 		const char *errmsg, *k;
-		size_t kn;
 		jfield_t f;
 
-		pos += n + 1;
+		if (nl == NULL && src_fill(sr))
+			continue;
+		if (nl == NULL && sr->start == sr->end)
+			break;
+		p = sr->buf + sr->start;
+		n = nl ? (size_t)(nl - p) : sr->end - sr->start;
+		sr->start += nl ? n + 1 : n;
 		line++;
 		if (blank(p, n))
 			continue;
@@ -441,10 +483,6 @@ load_ndjson(jtable_t *t, char *data, size_t len, const char *key)
 			      kind_name(f.type));
 			continue;
 		}
-		uint64_t koff = k >= data && k < data + len
-		                    ? (uint64_t)(k - data)
-		                    : store_add(t, k, kn);
-		size_t first = t->ncells;
 		for (size_t i = 0; i < r.obj.n; i++) {
 			const jfield_t *m = &r.obj.f[i];
 			if (key_named(m, key, klen, &scratch))
@@ -462,42 +500,63 @@ load_ndjson(jtable_t *t, char *data, size_t len, const char *key)
 			} else {
 				id = intern(t, m->k, m->klen);
 			}
-			add_cell(t, id, (uint64_t)(m->v - data), m->vlen);
+			add_cell(t, id, m->v, m->vlen);
 		}
-		add_row(t, koff, kn, first, line);
+		add_row(t, k, kn, line);
 	}
 	rec_free(&r);
 	buf_free(&scratch);
 	buf_free(&kbuf);
 }
 
-/*
- * One CSV record from data[*pos..len): the cells' text (quotes removed,
- * "" made ") into cells, each cell's end offset into ends.  Returns the
- * number of lines it spans, 0 at the end of the data, or -1 for an
- * unterminated quote.
- */
-static int
-csv_record(const char *data, size_t len, size_t *pos, char sep, int quoting,
-           buf_t *cells, size_t **ends, size_t *nends, size_t *capends)
-{
-	size_t i = *pos;
-	int lines = 1;
+/* The cells of one CSV record. */
+struct csvrec {
+	buf_t text;  /* the cells' text, quotes removed, "" made " */
+	size_t *end; /* where each cell ends in text */
+	size_t n, cap;
+};
 
-	if (i >= len)
-		return 0;
-	buf_reset(cells);
-	*nends = 0;
+enum { CSV_END = 0, CSV_MORE = -1, CSV_UNTERMINATED = -2 };
+
+static void
+csv_cell_end(struct csvrec *c)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->end = xrealloc(c->end, c->cap * sizeof *c->end);
+	}
+	c->end[c->n++] = c->text.len;
+}
+
+/*
+ * Parse one CSV record from data[0..len) into c.  Returns the number of
+ * bytes used and sets *lines to the lines it spans; or CSV_END at the end
+ * of the data; or, when the data ends inside the record, CSV_MORE if more
+ * may follow (eof is 0) and CSV_UNTERMINATED if not (an open quote).
+ */
+static long
+csv_record(const char *data, size_t len, int eof, char sep, int quoting,
+           struct csvrec *c, int *lines)
+{
+	size_t i = 0;
+
+	if (len == 0)
+		return eof ? CSV_END : CSV_MORE;
+	buf_reset(&c->text);
+	c->n = 0;
+	*lines = 1;
 	for (;;) {
-		/* One cell. */
 		if (quoting && i < len && data[i] == '"') {
 			i++;
 			for (;;) {
 				if (i >= len)
-					return -1;
+					return eof ? CSV_UNTERMINATED
+					           : CSV_MORE;
 				if (data[i] == '"') {
+					if (i + 1 >= len && !eof)
+						return CSV_MORE;
 					if (i + 1 < len && data[i + 1] == '"') {
-						buf_addc(cells, '"');
+						buf_addc(&c->text, '"');
 						i += 2;
 						continue;
 					}
@@ -505,14 +564,14 @@ csv_record(const char *data, size_t len, size_t *pos, char sep, int quoting,
 					break;
 				}
 				if (data[i] == '\n')
-					lines++;
-				buf_addc(cells, data[i++]);
+					(*lines)++;
+				buf_addc(&c->text, data[i++]);
 			}
 			/* Text after the closing quote is kept, as most
 			 * readers do. */
 			while (i < len && data[i] != sep && data[i] != '\n' &&
 			       data[i] != '\r')
-				buf_addc(cells, data[i++]);
+				buf_addc(&c->text, data[i++]);
 		} else {
 			size_t s = i;
 			while (i < len && data[i] != sep && data[i] != '\n')
@@ -521,53 +580,80 @@ csv_record(const char *data, size_t len, size_t *pos, char sep, int quoting,
 			if (e > s && data[e - 1] == '\r' &&
 			    (i >= len || data[i] == '\n'))
 				e--;
-			buf_add(cells, data + s, e - s);
+			buf_add(&c->text, data + s, e - s);
 		}
-		if (*nends == *capends) {
-			*capends = *capends ? *capends * 2 : 16;
-			*ends = xrealloc(*ends, *capends * sizeof **ends);
-		}
-		(*ends)[(*nends)++] = cells->len;
+		if (i >= len && !eof)
+			return CSV_MORE;
+		csv_cell_end(c);
 		if (i < len && data[i] == '\r' && i + 1 < len &&
 		    data[i + 1] == '\n')
 			i++;
-		if (i >= len || data[i] == '\n') {
-			*pos = i + 1;
-			return lines;
-		}
+		if (i >= len)
+			return (long)i;
+		if (data[i] == '\n')
+			return (long)i + 1;
 		i++; /* the separator; "a,b," ends with an empty cell */
 	}
 }
 
-static void
-load_csv(jtable_t *t, char *data, size_t len, const char *key, char sep)
+/* The next CSV record from sr, reading more as needed.  Returns the
+ * lines it spans, 0 at the end, or -1 for an unterminated quote. */
+static int
+csv_next(struct src *sr, char sep, struct csvrec *c)
 {
-	buf_t cells = BUF_INIT, json = BUF_INIT;
-	size_t *ends = NULL, nends = 0, capends = 0, pos = 0;
-	int quoting = sep == ',';
+	int lines;
+	long r;
+
+	for (;;) {
+		r = csv_record(sr->buf + sr->start, sr->end - sr->start,
+		               sr->eof, sep, sep == ',', c, &lines);
+		if (r == CSV_MORE) {
+			src_fill(sr);
+			continue;
+		}
+		if (r == CSV_END)
+			return 0;
+		if (r == CSV_UNTERMINATED)
+			return -1;
+		sr->start += (size_t)r;
+		return lines;
+	}
+}
+
+static int
+csv_blank(const struct csvrec *c)
+{
+	return c->n == 1 && c->end[0] == 0;
+}
+
+static void
+load_csv(jtable_t *t, struct src *sr, const char *key, char sep)
+{
+	struct csvrec c;
+	buf_t json = BUF_INIT;
 	unsigned long line = 1;
 	int n;
 
-	t->base = 0;
-	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
-		pos = 3;
+	memset(&c, 0, sizeof c);
+	while (sr->end - sr->start < 3 && src_fill(sr))
+		;
+	if (sr->end - sr->start >= 3 && !memcmp(sr->buf, "\xEF\xBB\xBF", 3))
+		sr->start += 3;
 
-	/* The header. */
-	while ((n = csv_record(data, len, &pos, sep, quoting, &cells, &ends,
-	                       &nends, &capends)) > 0 &&
-	       nends == 1 && ends[0] == 0)
-		line += (unsigned long)n; /* blank lines before it */
+	/* The header, after any blank lines. */
+	while ((n = csv_next(sr, sep, &c)) > 0 && csv_blank(&c))
+		line += (unsigned long)n;
 	if (n <= 0)
 		die(EX_USAGE, "%s: no header row", t->file);
-	size_t ncols = nends, keycol = SIZE_MAX;
+	size_t ncols = c.n, keycol = SIZE_MAX;
 	uint32_t *ids = xcalloc(ncols, sizeof *ids);
-	for (size_t c = 0, s = 0; c < ncols; s = ends[c++]) {
-		if (keycol == SIZE_MAX && ends[c] - s == strlen(key) &&
-		    !memcmp(cells.p + s, key, ends[c] - s)) {
-			keycol = c;
+	for (size_t i = 0, s = 0; i < ncols; s = c.end[i++]) {
+		if (keycol == SIZE_MAX && c.end[i] - s == strlen(key) &&
+		    !memcmp(c.text.p + s, key, c.end[i] - s)) {
+			keycol = i;
 			continue;
 		}
-		ids[c] = intern(t, cells.p + s, ends[c] - s);
+		ids[i] = intern(t, c.text.p + s, c.end[i] - s);
 	}
 	if (keycol == SIZE_MAX)
 		die(EX_USAGE, "%s: no column '%s' in the header", t->file, key);
@@ -575,8 +661,7 @@ load_csv(jtable_t *t, char *data, size_t len, const char *key, char sep)
 
 	for (;;) {
 		unsigned long at_line = line;
-		n = csv_record(data, len, &pos, sep, quoting, &cells, &ends,
-		               &nends, &capends);
+		n = csv_next(sr, sep, &c);
 		if (n == 0)
 			break;
 		if (n < 0) {
@@ -584,37 +669,33 @@ load_csv(jtable_t *t, char *data, size_t len, const char *key, char sep)
 			break;
 		}
 		line += (unsigned long)n;
-		if (nends == 1 && ends[0] == 0)
-			continue; /* a blank line */
-		if (nends != ncols) {
+		if (csv_blank(&c))
+			continue;
+		if (c.n != ncols) {
 			twarn(t, at_line, 1,
 			      "%zu fields, the header has %zu; row skipped",
-			      nends, ncols);
+			      c.n, ncols);
 			continue;
 		}
-		size_t ks = keycol ? ends[keycol - 1] : 0;
-		size_t kn = ends[keycol] - ks;
+		size_t ks = keycol ? c.end[keycol - 1] : 0;
+		size_t kn = c.end[keycol] - ks;
 		if (kn == 0) {
 			twarn(t, at_line, 1, "empty key; row skipped");
 			continue;
 		}
-		uint64_t koff = store_add(t, cells.p + ks, kn);
-		size_t first = t->ncells;
-		for (size_t c = 0, s = 0; c < ncols; s = ends[c++]) {
-			if (c == keycol)
+		for (size_t i = 0, s = 0; i < ncols; s = c.end[i++]) {
+			if (i == keycol)
 				continue;
 			buf_reset(&json);
-			jw_str(&json, cells.p + s, ends[c] - s);
-			add_cell(t, ids[c], store_add(t, json.p, json.len),
-			         json.len);
+			jw_str(&json, c.text.p + s, c.end[i] - s);
+			add_cell(t, ids[i], json.p, json.len);
 		}
-		add_row(t, koff, kn, first, at_line);
+		add_row(t, c.text.p + ks, kn, at_line);
 	}
 	free(ids);
-	free(ends);
-	buf_free(&cells);
+	free(c.end);
+	buf_free(&c.text);
 	buf_free(&json);
-	free(data);
 }
 
 int
@@ -645,8 +726,7 @@ jtable_t *
 jtable_load(const char *file, int format, const char *key, const char *prefix)
 {
 	jtable_t *t;
-	char *data;
-	size_t len;
+	struct src sr;
 
 	if (format == JTABLE_AUTO && (format = format_of(file)) < 0)
 		die(EX_USAGE,
@@ -656,11 +736,15 @@ jtable_load(const char *file, int format, const char *key, const char *prefix)
 	t = xcalloc(1, sizeof *t);
 	t->file = file;
 	t->prefix = prefix ? prefix : "";
-	data = read_file(file, &len);
+	src_open(&sr, file);
 	if (format == JTABLE_NDJSON)
-		load_ndjson(t, data, len, key);
+		load_ndjson(t, &sr, key);
 	else
-		load_csv(t, data, len, key, format == JTABLE_TSV ? '\t' : ',');
+		load_csv(t, &sr, key, format == JTABLE_TSV ? '\t' : ',');
+	src_close(&sr);
+	/* Give back what the store grew beyond its use. */
+	t->store.p = xrealloc(t->store.p, t->store.len + 1);
+	t->store.cap = t->store.len + 1;
 	if (t->nwarn > WARN_MAX)
 		warnmsg("%s: %lu more warnings", file, t->nwarn - WARN_MAX);
 	return t;
@@ -684,10 +768,12 @@ jtable_merge(const jtable_t *t, const char *k, size_t n, rec_t *r)
 	i = probe(t, k, n, h);
 	if (t->slots[i].row == 0)
 		return 0;
-	const struct jrow *row = &t->rows[t->slots[i].row - 1];
-	for (uint32_t c = 0; c < row->ncells; c++) {
-		const struct jcell *cell = &t->cells[row->cell + c];
-		rec_set(r, t->names[cell->name], at(t, cell->off), cell->len);
+	const struct jrow *row = row_at(t, t->slots[i].row);
+	const struct jcell *cell = row_cells(row);
+	const char *v = (const char *)(cell + row->ncells);
+	for (uint32_t c = 0; c < row->ncells; c++, cell++) {
+		rec_set(r, t->names[cell->name], v, cell->len);
+		v += cell->len;
 	}
 	return 1;
 }
@@ -697,10 +783,9 @@ jtable_free(jtable_t *t)
 {
 	if (t == NULL)
 		return;
-	free(t->data);
 	buf_free(&t->store);
-	free(t->rows);
 	free(t->cells);
+	buf_free(&t->vals);
 	free(t->slots);
 	for (size_t i = 0; i < t->nnames; i++)
 		free(t->names[i]);

@@ -238,7 +238,9 @@ add_rule(const char *arg)
 	r->jlen = j.len;
 	buf_printf(&what, "rule '%s'", r->name);
 	r->what = what.p;
-	r->e = compile(r->what, colon + 1);
+	for (s = colon + 1; *s == ' ' || *s == '\t'; s++)
+		;
+	r->e = compile(r->what, s);
 }
 
 /* Check the options and build what the loop needs. */
@@ -287,7 +289,8 @@ do_joins(rec_t *r, const line_t *l)
 			if (rec_path(r, j->on, strlen(j->on), &f))
 				bad_input(l, "no row in %s for %s %.*s",
 				          j->file, j->on,
-				          (int)(f.vlen > 80 ? 80 : f.vlen),
+				          (int)utf8_valid_prefix(
+				              f.v, f.vlen > 80 ? 80 : f.vlen),
 				          f.v);
 			else
 				bad_input(l, "no '%s' field to join %s on",

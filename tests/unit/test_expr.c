@@ -303,6 +303,7 @@ test_in(void **state)
 	EQ("'' in 'x'", NULL, "true");
 	EQ("'Link' in 'device_linked'", NULL, "false");
 	EQ("x in 'abc'", "{}", "false");
+	EQ("x in o", "{\"o\":{\"a\":1}}", "false");
 	/* A string in an object: a key. */
 	EQ("'plan' in user", "{\"user\":{\"plan\":\"pro\"}}", "true");
 	EQ("'tier' in user", "{\"user\":{\"plan\":\"pro\"}}", "false");
