@@ -1,0 +1,942 @@
+/*
+ * baseline.c - per-group history and the expectation it gives.
+ *
+ * prev keeps a ring of the group's last N (window start, value) pairs.
+ * season keeps the group's values sorted by window start, dropping those
+ * older than N periods before the newest, and looks each slot up exactly.
+ * ewma keeps the running mean and variance, plus their values before the
+ * newest window so that a revised count of that window can replace it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "baseline.h"
+#include "json.h"
+#include "ttime.h"
+
+/* One group's history.  t[] and v[] hold (window start, value) pairs:
+ * a ring of cap entries from head (prev), or an array sorted by start
+ * from head (season). */
+struct bl_group {
+	int64_t last; /* newest window start recorded; valid when any */
+	int any;      /* anything recorded yet */
+	uint32_t head, len, cap;
+	int64_t *t;
+	double *v;
+	uint64_t n;   /* ewma: windows absorbed */
+	double m, s2; /* ewma: mean and variance */
+	uint64_t pn;  /* ewma: the same before the newest window */
+	double pm, ps2;
+};
+
+struct bl_hist {
+	struct bl_spec sp;
+	struct bl_group *g;
+	size_t ng, gcap;
+	double *scratch; /* values of one comparison */
+	size_t scap;
+	int64_t slot_for; /* window start the slots below belong to */
+	int slot_valid;
+	int64_t *slot;   /* season: slot k - 1 of window slot_for */
+	char *slot_ok;   /* slot exists (not skipped by a DST gap) */
+	int64_t horizon; /* season: how far back values are kept */
+};
+
+/* ---- parsing specs --------------------------------------------------- */
+
+static int
+parse_count(const char *s, long max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+int
+bl_parse(const char *s, struct bl_spec *sp, char *err, size_t errlen)
+{
+	memset(sp, 0, sizeof *sp);
+	sp->stat = BL_MEAN;
+	if (!strncmp(s, "prev:", 5)) {
+		sp->kind = BL_PREV;
+		if (parse_count(s + 5, 100000, &sp->n) < 0) {
+			snprintf(err, errlen,
+			         "'%s': N must be a whole number from 1 to "
+			         "100000",
+			         s);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strncmp(s, "season:", 7)) {
+		const char *p = s + 7, *colon = strrchr(p, ':');
+		char per[64];
+
+		sp->kind = BL_SEASON;
+		if (colon == NULL || (size_t)(colon - p) >= sizeof per) {
+			snprintf(err, errlen, "'%s': expected season:PERIOD:N",
+			         s);
+			return -1;
+		}
+		memcpy(per, p, (size_t)(colon - p));
+		per[colon - p] = '\0';
+		if (dur_parse(per, &sp->period_ms) < 0 || sp->period_ms <= 0) {
+			snprintf(err, errlen, "'%s': bad period '%s'", s, per);
+			return -1;
+		}
+		if (parse_count(colon + 1, 10000, &sp->n) < 0) {
+			snprintf(err, errlen,
+			         "'%s': N must be a whole number from 1 to "
+			         "10000",
+			         s);
+			return -1;
+		}
+		if (sp->period_ms % MS_PER_DAY == 0) {
+			if (sp->period_ms / MS_PER_DAY > 3660) {
+				snprintf(err, errlen, "'%s': period too long",
+				         s);
+				return -1;
+			}
+			sp->period_days = (int)(sp->period_ms / MS_PER_DAY);
+		}
+		return 0;
+	}
+	if (!strncmp(s, "ewma:", 5)) {
+		char *end;
+
+		sp->kind = BL_EWMA;
+		errno = 0;
+		sp->alpha = strtod(s + 5, &end);
+		if (errno || end == s + 5 || *end || !(sp->alpha > 0) ||
+		    sp->alpha > 1) {
+			snprintf(err, errlen,
+			         "'%s': ALPHA must be a number above 0 and at "
+			         "most 1",
+			         s);
+			return -1;
+		}
+		return 0;
+	}
+	snprintf(err, errlen,
+	         "unknown baseline '%s' (expected prev:N, season:PERIOD:N or "
+	         "ewma:ALPHA)",
+	         s);
+	return -1;
+}
+
+/* Shortest %g form that reads back as the same double. */
+static void
+add_double(buf_t *out, double d)
+{
+	char tmp[40];
+
+	for (int prec = 6; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	buf_adds(out, tmp);
+}
+
+void
+bl_text(const struct bl_spec *sp, buf_t *out)
+{
+	char d[64];
+
+	switch (sp->kind) {
+	case BL_PREV:
+		buf_printf(out, "prev:%d", sp->n);
+		break;
+	case BL_SEASON:
+		buf_printf(out, "season:%s:%d",
+		           dur_format(sp->period_ms, d, sizeof d), sp->n);
+		break;
+	case BL_EWMA:
+		buf_adds(out, "ewma:");
+		add_double(out, sp->alpha);
+		break;
+	}
+}
+
+/* ---- the history ------------------------------------------------------ */
+
+struct bl_hist *
+bl_new(const struct bl_spec *sp)
+{
+	struct bl_hist *h = xcalloc(1, sizeof *h);
+
+	h->sp = *sp;
+	h->scap = sp->kind == BL_EWMA ? 1 : (size_t)sp->n;
+	h->scratch = xmalloc(h->scap * sizeof *h->scratch);
+	if (sp->kind == BL_SEASON) {
+		h->slot = xmalloc((size_t)sp->n * sizeof *h->slot);
+		h->slot_ok = xmalloc((size_t)sp->n);
+		/* A calendar-day period may be an hour longer across DST;
+		 * keep a day more than N periods to be safe. */
+		h->horizon =
+		    sp->n * sp->period_ms + (sp->period_days ? MS_PER_DAY : 0);
+	}
+	return h;
+}
+
+void
+bl_free(struct bl_hist *h)
+{
+	if (h == NULL)
+		return;
+	for (size_t i = 0; i < h->ng; i++) {
+		free(h->g[i].t);
+		free(h->g[i].v);
+	}
+	free(h->g);
+	free(h->scratch);
+	free(h->slot);
+	free(h->slot_ok);
+	free(h);
+}
+
+size_t
+bl_groups(const struct bl_hist *h)
+{
+	return h->ng;
+}
+
+int
+bl_has(const struct bl_hist *h, uint32_t g)
+{
+	return g < h->ng && h->g[g].any;
+}
+
+static struct bl_group *
+group(struct bl_hist *h, uint32_t g)
+{
+	if (g >= h->ng) {
+		if (g >= h->gcap) {
+			size_t cap = h->gcap ? h->gcap : 64;
+
+			while (cap <= g)
+				cap *= 2;
+			h->g = xrealloc(h->g, cap * sizeof *h->g);
+			h->gcap = cap;
+		}
+		memset(h->g + h->ng, 0, (g + 1 - h->ng) * sizeof *h->g);
+		h->ng = g + 1;
+	}
+	return &h->g[g];
+}
+
+/* ---- statistics --------------------------------------------------------- */
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median of x[0..n), n > 0; sorts x. */
+static double
+median(double *x, size_t n)
+{
+	qsort(x, n, sizeof *x, cmp_double);
+	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+/*
+ * Expectation and z of value *v against x[0..n) (reordered).  With the
+ * mean the spread is the sample standard deviation; with the median it
+ * is 1.4826 times the median absolute deviation, which estimates the
+ * standard deviation of normal data without being moved by one outlier.
+ * A spread of zero (all values equal) leaves z undefined.
+ */
+static void
+describe(int stat, double *x, size_t n, const double *v, struct bl_result *r)
+{
+	double c, spread = 0, lo = x[0], hi = x[0];
+
+	r->n = (int)n;
+	r->has_exp = 1;
+	for (size_t i = 1; i < n; i++) {
+		if (x[i] < lo)
+			lo = x[i];
+		if (x[i] > hi)
+			hi = x[i];
+	}
+	if (stat == BL_MEDIAN) {
+		c = median(x, n);
+		if (n >= 2 && lo != hi) {
+			for (size_t i = 0; i < n; i++)
+				x[i] = fabs(x[i] - c);
+			spread = 1.4826 * median(x, n);
+		}
+	} else {
+		double sum = 0, ss = 0;
+
+		for (size_t i = 0; i < n; i++)
+			sum += x[i];
+		c = sum / n;
+		if (n >= 2 && lo != hi) {
+			for (size_t i = 0; i < n; i++)
+				ss += (x[i] - c) * (x[i] - c);
+			spread = sqrt(ss / (n - 1));
+		}
+	}
+	r->exp = c;
+	if (v != NULL && spread > 0) {
+		r->has_z = 1;
+		r->z = (*v - c) / spread;
+	}
+}
+
+/* ---- prev ------------------------------------------------------------- */
+
+static void
+step_prev(struct bl_hist *h, struct bl_group *gr, int64_t start,
+          const double *v, struct bl_result *r)
+{
+	size_t n = 0, use;
+	uint32_t cap = (uint32_t)h->sp.n;
+
+	if (gr->any && start < gr->last) {
+		r->order = BL_OLD;
+		return;
+	}
+	if (gr->t == NULL) {
+		gr->t = xmalloc(cap * sizeof *gr->t);
+		gr->v = xmalloc(cap * sizeof *gr->v);
+		gr->cap = cap;
+	}
+	use = gr->len;
+	if (gr->any && start == gr->last) {
+		/* A revision: compare with what came before the newest. */
+		r->order = BL_REVISION;
+		use--;
+	}
+	for (size_t i = 0; i < use; i++)
+		h->scratch[n++] = gr->v[(gr->head + i) % cap];
+	if (n > 0)
+		describe(h->sp.stat, h->scratch, n, v, r);
+	if (v == NULL)
+		return;
+	if (r->order == BL_REVISION) {
+		gr->v[(gr->head + gr->len - 1) % cap] = *v;
+		return;
+	}
+	if (gr->len == cap) {
+		gr->head = (gr->head + 1) % cap;
+		gr->len--;
+	}
+	gr->t[(gr->head + gr->len) % cap] = start;
+	gr->v[(gr->head + gr->len) % cap] = *v;
+	gr->len++;
+	gr->last = start;
+	gr->any = 1;
+}
+
+/* ---- season ----------------------------------------------------------- */
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/*
+ * The slots of the window starting at start: start - k * period for
+ * k = 1..N, or, for a period of whole days, the same local time of day
+ * k periods' worth of calendar days earlier.  A local time that does not
+ * exist on that day (skipped by a DST change) has no slot.  Windows of
+ * one stream share their starts across all groups, so the slots of the
+ * last start are cached.
+ */
+static void
+season_slots(struct bl_hist *h, int64_t start)
+{
+	int64_t sec, frac;
+	struct tm now;
+
+	if (h->slot_valid && h->slot_for == start)
+		return;
+	h->slot_for = start;
+	h->slot_valid = 1;
+	if (h->sp.period_days == 0 || tz_utc) {
+		for (int k = 1; k <= h->sp.n; k++) {
+			h->slot[k - 1] = start - k * h->sp.period_ms;
+			h->slot_ok[k - 1] = 1;
+		}
+		return;
+	}
+	sec = floor_div(start, 1000);
+	frac = start - sec * 1000;
+	tz_civil(sec, &now);
+	for (int k = 1; k <= h->sp.n; k++) {
+		struct tm then, back;
+		int64_t day, t;
+
+		day = tz_add_days(tz_day_start(sec), -k * h->sp.period_days);
+		tz_civil(day, &then);
+		then.tm_hour = now.tm_hour;
+		then.tm_min = now.tm_min;
+		then.tm_sec = now.tm_sec;
+		then.tm_isdst = -1;
+		t = tz_mktime(&then);
+		tz_civil(t, &back);
+		h->slot[k - 1] = t * 1000 + frac;
+		h->slot_ok[k - 1] = back.tm_hour == now.tm_hour &&
+		                    back.tm_min == now.tm_min &&
+		                    back.tm_sec == now.tm_sec;
+	}
+}
+
+/* Index (from head) of the first entry with start >= t. */
+static uint32_t
+season_lower(const struct bl_group *gr, int64_t t)
+{
+	uint32_t lo = 0, hi = gr->len;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (gr->t[gr->head + mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Insert (or replace) the value of window start, keeping the order. */
+static void
+season_put(struct bl_group *gr, int64_t start, double v)
+{
+	uint32_t i = season_lower(gr, start);
+
+	if (i < gr->len && gr->t[gr->head + i] == start) {
+		gr->v[gr->head + i] = v;
+		return;
+	}
+	if (gr->head + gr->len == gr->cap) {
+		if (gr->head > gr->cap / 2) {
+			/* Reclaim the room of dropped entries. */
+			memmove(gr->t, gr->t + gr->head,
+			        gr->len * sizeof *gr->t);
+			memmove(gr->v, gr->v + gr->head,
+			        gr->len * sizeof *gr->v);
+			gr->head = 0;
+		} else {
+			gr->cap = gr->cap ? gr->cap * 2 : 8;
+			gr->t = xrealloc(gr->t, gr->cap * sizeof *gr->t);
+			gr->v = xrealloc(gr->v, gr->cap * sizeof *gr->v);
+		}
+	}
+	memmove(gr->t + gr->head + i + 1, gr->t + gr->head + i,
+	        (gr->len - i) * sizeof *gr->t);
+	memmove(gr->v + gr->head + i + 1, gr->v + gr->head + i,
+	        (gr->len - i) * sizeof *gr->v);
+	gr->t[gr->head + i] = start;
+	gr->v[gr->head + i] = v;
+	gr->len++;
+}
+
+static void
+step_season(struct bl_hist *h, struct bl_group *gr, int64_t start,
+            const double *v, struct bl_result *r)
+{
+	size_t n = 0;
+
+	if (gr->any && start < gr->last - h->horizon) {
+		r->order = BL_OLD;
+		return;
+	}
+	season_slots(h, start);
+	for (int k = 0; k < h->sp.n; k++) {
+		uint32_t i;
+
+		if (!h->slot_ok[k])
+			continue;
+		i = season_lower(gr, h->slot[k]);
+		if (i < gr->len && gr->t[gr->head + i] == h->slot[k])
+			h->scratch[n++] = gr->v[gr->head + i];
+	}
+	if (gr->any && start <= gr->last) {
+		uint32_t i = season_lower(gr, start);
+
+		if (i < gr->len && gr->t[gr->head + i] == start)
+			r->order = BL_REVISION;
+	}
+	if (n > 0)
+		describe(h->sp.stat, h->scratch, n, v, r);
+	if (v == NULL)
+		return;
+	season_put(gr, start, *v);
+	if (!gr->any || start > gr->last)
+		gr->last = start;
+	gr->any = 1;
+	while (gr->len > 0 && gr->t[gr->head] < gr->last - h->horizon) {
+		gr->head++;
+		gr->len--;
+	}
+}
+
+/* ---- ewma ------------------------------------------------------------- */
+
+static void
+step_ewma(struct bl_hist *h, struct bl_group *gr, int64_t start,
+          const double *v, struct bl_result *r)
+{
+	double a = h->sp.alpha, d;
+
+	if (gr->any && start < gr->last) {
+		r->order = BL_OLD;
+		return;
+	}
+	if (gr->any && start == gr->last) {
+		r->order = BL_REVISION;
+		if (v != NULL) {
+			gr->n = gr->pn;
+			gr->m = gr->pm;
+			gr->s2 = gr->ps2;
+		} else if (gr->pn > 0) {
+			r->n = (int)(gr->pn < INT_MAX ? gr->pn : INT_MAX);
+			r->has_exp = 1;
+			r->exp = gr->pm;
+			return;
+		} else {
+			return;
+		}
+	}
+	if (gr->n > 0) {
+		r->n = (int)(gr->n < INT_MAX ? gr->n : INT_MAX);
+		r->has_exp = 1;
+		r->exp = gr->m;
+		if (v != NULL && gr->n >= 2 && gr->s2 > 0) {
+			r->has_z = 1;
+			r->z = (*v - gr->m) / sqrt(gr->s2);
+		}
+	}
+	if (v == NULL)
+		return;
+	gr->pn = gr->n;
+	gr->pm = gr->m;
+	gr->ps2 = gr->s2;
+	if (gr->n == 0) {
+		gr->m = *v;
+		gr->s2 = 0;
+	} else {
+		/* West's incremental form of the EW mean and variance. */
+		d = *v - gr->m;
+		gr->m += a * d;
+		gr->s2 = (1 - a) * (gr->s2 + a * d * d);
+	}
+	gr->n++;
+	gr->last = start;
+	gr->any = 1;
+}
+
+void
+bl_step(struct bl_hist *h, uint32_t g, int64_t start_ms, const double *v,
+        struct bl_result *r)
+{
+	struct bl_group *gr = group(h, g);
+
+	memset(r, 0, sizeof *r);
+	switch (h->sp.kind) {
+	case BL_PREV:
+		step_prev(h, gr, start_ms, v, r);
+		break;
+	case BL_SEASON:
+		step_season(h, gr, start_ms, v, r);
+		break;
+	case BL_EWMA:
+		step_ewma(h, gr, start_ms, v, r);
+		break;
+	}
+}
+
+/* ---- state files ------------------------------------------------------ */
+
+#define STATE_FORMAT "tingle-compare state"
+#define STATE_VERSION 1
+
+/* The key of group id as [[name, value], ...], each the raw JSON text. */
+static void
+write_key(const struct kmap *keys, uint32_t id, buf_t *out)
+{
+	size_t n, i = 0;
+	const char *k = kmap_key(keys, id, &n);
+
+	buf_addc(out, '[');
+	while (i < n) {
+		const char *eq = memchr(k + i, BL_KEY_EQ, n - i);
+		const char *end = memchr(eq, BL_KEY_END, (size_t)(k + n - eq));
+
+		if (i > 0)
+			buf_addc(out, ',');
+		buf_addc(out, '[');
+		jw_str(out, k + i, (size_t)(eq - (k + i)));
+		buf_addc(out, ',');
+		jw_str(out, eq + 1, (size_t)(end - eq - 1));
+		buf_addc(out, ']');
+		i = (size_t)(end - k) + 1;
+	}
+	buf_addc(out, ']');
+}
+
+static void
+write_group(const struct bl_hist *h, const struct bl_group *gr, buf_t *out)
+{
+	buf_printf(out, ",\"last\":%lld", (long long)gr->last);
+	if (h->sp.kind == BL_EWMA) {
+		buf_printf(out,
+		           ",\"n\":%llu,\"mean\":", (unsigned long long)gr->n);
+		jw_num(out, gr->m);
+		buf_adds(out, ",\"var\":");
+		jw_num(out, gr->s2);
+		buf_printf(out, ",\"prev_n\":%llu,\"prev_mean\":",
+		           (unsigned long long)gr->pn);
+		jw_num(out, gr->pm);
+		buf_adds(out, ",\"prev_var\":");
+		jw_num(out, gr->ps2);
+		return;
+	}
+	buf_adds(out, ",\"values\":[");
+	for (uint32_t i = 0; i < gr->len; i++) {
+		uint32_t j = h->sp.kind == BL_PREV ? (gr->head + i) % gr->cap
+		                                   : gr->head + i;
+
+		if (i > 0)
+			buf_addc(out, ',');
+		buf_printf(out, "[%lld,", (long long)gr->t[j]);
+		jw_num(out, gr->v[j]);
+		buf_addc(out, ']');
+	}
+	buf_addc(out, ']');
+}
+
+void
+bl_state_write(const struct bl_hist *h, const struct kmap *keys,
+               const char *config, buf_t *out)
+{
+	int first = 1;
+
+	buf_printf(out, "{\"format\":\"%s\",\"version\":%d,\"config\":%s,",
+	           STATE_FORMAT, STATE_VERSION, config);
+	buf_adds(out, "\"groups\":[");
+	for (size_t g = 0; g < h->ng && g < kmap_len(keys); g++) {
+		if (!h->g[g].any)
+			continue;
+		buf_adds(out, first ? "\n{\"key\":" : ",\n{\"key\":");
+		first = 0;
+		write_key(keys, (uint32_t)g, out);
+		write_group(h, &h->g[g], out);
+		buf_addc(out, '}');
+	}
+	buf_adds(out, "]}\n");
+}
+
+/* A JSON number as a double (integer or real), or -1. */
+static int
+get_num(json_t *j, double *d)
+{
+	if (!json_is_number(j))
+		return -1;
+	*d = json_number_value(j);
+	return 0;
+}
+
+static int
+get_int(json_t *j, int64_t *v)
+{
+	if (!json_is_integer(j))
+		return -1;
+	*v = json_integer_value(j);
+	return 0;
+}
+
+/* Rebuild a group key from [[name, value], ...] (empty for the one group
+ * of records without key fields); -1 if malformed. */
+static int
+read_key(json_t *jk, buf_t *key)
+{
+	size_t i;
+	json_t *pair;
+
+	if (!json_is_array(jk))
+		return -1;
+	buf_reset(key);
+	json_array_foreach(jk, i, pair)
+	{
+		json_t *name = json_array_get(pair, 0);
+		json_t *val = json_array_get(pair, 1);
+		size_t vlen, col;
+		const char *msg;
+		char type;
+
+		if (!json_is_array(pair) || json_array_size(pair) != 2 ||
+		    !json_is_string(name) || !json_is_string(val))
+			return -1;
+		vlen = json_string_length(val);
+		if (memchr(json_string_value(name), BL_KEY_EQ,
+		           json_string_length(name)) ||
+		    memchr(json_string_value(name), BL_KEY_END,
+		           json_string_length(name)) ||
+		    memchr(json_string_value(name), '\0',
+		           json_string_length(name)))
+			return -1;
+		if (vlen > 0 && jscan_value(json_string_value(val), vlen, &type,
+		                            &col, &msg) < 0)
+			return -1;
+		buf_add(key, json_string_value(name), json_string_length(name));
+		buf_addc(key, BL_KEY_EQ);
+		buf_add(key, json_string_value(val), vlen);
+		buf_addc(key, BL_KEY_END);
+	}
+	return 0;
+}
+
+static int
+read_values(struct bl_hist *h, struct bl_group *gr, json_t *jv)
+{
+	size_t i;
+	json_t *pair;
+	int64_t prev = 0;
+
+	if (!json_is_array(jv))
+		return -1;
+	if (h->sp.kind == BL_PREV && json_array_size(jv) > (size_t)h->sp.n)
+		return -1;
+	json_array_foreach(jv, i, pair)
+	{
+		int64_t t;
+		double v;
+
+		if (!json_is_array(pair) || json_array_size(pair) != 2 ||
+		    get_int(json_array_get(pair, 0), &t) < 0 ||
+		    get_num(json_array_get(pair, 1), &v) < 0)
+			return -1;
+		if (i > 0 && t <= prev)
+			return -1;
+		prev = t;
+		if (h->sp.kind == BL_PREV) {
+			if (gr->t == NULL) {
+				gr->cap = (uint32_t)h->sp.n;
+				gr->t = xmalloc(gr->cap * sizeof *gr->t);
+				gr->v = xmalloc(gr->cap * sizeof *gr->v);
+			}
+			gr->t[gr->len] = t;
+			gr->v[gr->len] = v;
+			gr->len++;
+		} else {
+			season_put(gr, t, v);
+		}
+	}
+	return 0;
+}
+
+static int
+read_ewma(struct bl_group *gr, json_t *jg)
+{
+	int64_t n, pn;
+
+	if (get_int(json_object_get(jg, "n"), &n) < 0 || n < 0 ||
+	    get_num(json_object_get(jg, "mean"), &gr->m) < 0 ||
+	    get_num(json_object_get(jg, "var"), &gr->s2) < 0 ||
+	    get_int(json_object_get(jg, "prev_n"), &pn) < 0 || pn < 0 ||
+	    get_num(json_object_get(jg, "prev_mean"), &gr->pm) < 0 ||
+	    get_num(json_object_get(jg, "prev_var"), &gr->ps2) < 0 ||
+	    gr->s2 < 0 || gr->ps2 < 0)
+		return -1;
+	gr->n = (uint64_t)n;
+	gr->pn = (uint64_t)pn;
+	return 0;
+}
+
+/*
+ * One group's history.  For prev and season, "last" must be the newest
+ * stored window start, as bl_step leaves it.
+ */
+static int
+read_group(struct bl_hist *h, struct bl_group *gr, json_t *jg)
+{
+	int64_t last;
+
+	if (get_int(json_object_get(jg, "last"), &last) < 0)
+		return -1;
+	gr->last = last;
+	gr->any = 1;
+	if (h->sp.kind == BL_EWMA)
+		return read_ewma(gr, jg);
+	if (read_values(h, gr, json_object_get(jg, "values")) < 0 ||
+	    gr->len == 0)
+		return -1;
+	return gr->t[gr->head + gr->len - 1] == last ? 0 : -1;
+}
+
+int
+bl_state_read(struct bl_hist *h, struct kmap *keys, const char *text, size_t n,
+              buf_t *config, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *doc, *jcfg, *jgroups, *jg;
+	buf_t key = BUF_INIT;
+	const char *fmt;
+	char *cfg;
+	size_t i;
+	int rc = -1;
+
+	doc = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je);
+	if (doc == NULL) {
+		snprintf(err, errlen, "invalid JSON at line %d column %d: %s",
+		         je.line, je.column, je.text);
+		return -1;
+	}
+	fmt = json_string_value(json_object_get(doc, "format"));
+	if (fmt == NULL || strcmp(fmt, STATE_FORMAT) != 0) {
+		snprintf(err, errlen, "not a %s file", STATE_FORMAT);
+		goto out;
+	}
+	if (!json_is_integer(json_object_get(doc, "version")) ||
+	    json_integer_value(json_object_get(doc, "version")) !=
+	        STATE_VERSION) {
+		snprintf(err, errlen, "unsupported version (this one reads %d)",
+		         STATE_VERSION);
+		goto out;
+	}
+	jcfg = json_object_get(doc, "config");
+	jgroups = json_object_get(doc, "groups");
+	if (!json_is_object(jcfg) || !json_is_array(jgroups)) {
+		snprintf(err, errlen, "missing config or groups");
+		goto out;
+	}
+	json_array_foreach(jgroups, i, jg)
+	{
+		struct bl_group *gr;
+		uint32_t id;
+		int added;
+
+		if (!json_is_object(jg) ||
+		    read_key(json_object_get(jg, "key"), &key) < 0) {
+			snprintf(err, errlen, "group %zu: bad key", i + 1);
+			goto out;
+		}
+		id = kmap_add(keys, key.p, key.len, hash_bytes(key.p, key.len),
+		              &added);
+		if (!added) {
+			snprintf(err, errlen, "group %zu: repeated key", i + 1);
+			goto out;
+		}
+		gr = group(h, id);
+		if (read_group(h, gr, jg) < 0) {
+			snprintf(err, errlen, "group %zu: bad history", i + 1);
+			goto out;
+		}
+	}
+	cfg = json_dumps(jcfg, JSON_COMPACT | JSON_SORT_KEYS);
+	buf_reset(config);
+	buf_adds(config, cfg);
+	free(cfg);
+	rc = 0;
+out:
+	buf_free(&key);
+	json_decref(doc);
+	return rc;
+}
+
+/* fsync the directory holding path, so a rename in it is durable. */
+static int
+sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int fd, rc;
+
+	if (slash == NULL)
+		dir = xstrdup(".");
+	else if (slash == path)
+		dir = xstrdup("/");
+	else
+		dir = xstrndup(path, (size_t)(slash - path));
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	if (rc < 0 && (errno == EINVAL || errno == EROFS))
+		rc = 0; /* directories that cannot be synced */
+	close(fd);
+	return rc;
+}
+
+int
+bl_write_atomic(const char *path, const void *data, size_t n, const char **what)
+{
+	size_t plen = strlen(path);
+	char *tmp = xmalloc(plen + 5);
+	const char *p = data;
+	int fd, saved;
+
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".tmp", 5);
+	*what = "create";
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0)
+		goto fail;
+	*what = "write";
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail_fd;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	*what = "fsync";
+	if (fsync(fd) < 0)
+		goto fail_fd;
+	*what = "close";
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail_fd;
+	}
+	*what = "rename";
+	if (rename(tmp, path) < 0)
+		goto fail_unlink;
+	*what = "fsync directory of";
+	if (sync_dir(path) < 0)
+		goto fail;
+	free(tmp);
+	return 0;
+fail_fd:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	errno = saved;
+fail_unlink:
+	saved = errno;
+	unlink(tmp);
+	errno = saved;
+fail:
+	saved = errno;
+	free(tmp);
+	errno = saved;
+	return -1;
+}

@@ -1,0 +1,134 @@
+/*
+ * baseline.h - what a count should have been, from a group's own history.
+ *
+ * A history (struct bl_hist) keeps, for every group, just enough of its
+ * past windows to give an expectation for the next one:
+ *
+ *   prev:N           the group's previous N windows
+ *   season:PERIOD:N  the same slot (window start - k * PERIOD, k = 1..N)
+ *                    in the previous N periods; a PERIOD of whole days
+ *                    steps by calendar days in the current zone, so the
+ *                    slot keeps its local weekday and time of day across
+ *                    DST changes
+ *   ewma:ALPHA       an exponentially weighted mean and variance
+ *
+ * Groups are numbered by the caller (dense ids, see kmap.h); the history
+ * owns everything it stores.  bl_step() compares one observed value with
+ * the group's expectation and then records it.
+ *
+ * Group keys, as stored in state files, are byte strings: for each key
+ * field its name as raw JSON text between the quotes, byte 0x01, the
+ * value's raw JSON text (empty when the field is absent), byte 0x02.
+ * Neither byte can occur in raw JSON text, so the encoding is unambiguous.
+ */
+#ifndef TINGLE_BASELINE_H
+#define TINGLE_BASELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kmap.h"
+#include "util.h"
+
+enum { BL_PREV = 1, BL_SEASON, BL_EWMA };
+enum { BL_MEAN = 0, BL_MEDIAN };
+
+/* Separators of the group key encoding. */
+#define BL_KEY_EQ '\001'
+#define BL_KEY_END '\002'
+
+struct bl_spec {
+	int kind;          /* BL_PREV, BL_SEASON, BL_EWMA */
+	int n;             /* prev: windows; season: periods */
+	int64_t period_ms; /* season: the period */
+	int period_days;   /* season: the period in whole days, or 0 */
+	double alpha;      /* ewma: weight of the newest window, (0, 1] */
+	int stat;          /* BL_MEAN or BL_MEDIAN (prev and season) */
+};
+
+/*
+ * Parse "prev:N", "season:PERIOD:N" or "ewma:ALPHA" into sp (stat is
+ * left as BL_MEAN).  Returns 0, or -1 with a message in err.
+ */
+int bl_parse(const char *s, struct bl_spec *sp, char *err, size_t errlen);
+
+/* Append the canonical text of the source ("season:1w:4"), without the
+ * statistic. */
+void bl_text(const struct bl_spec *sp, buf_t *out);
+
+/* What bl_step() found. */
+struct bl_result {
+	int n;       /* values the expectation rests on (baseline_n) */
+	int has_exp; /* 0: no expectation (no history) */
+	double exp;  /* the expectation: mean, median or EWMA */
+	int has_z;   /* 0: z cannot be computed */
+	double z;    /* standard score of the observed value */
+	int order;   /* BL_NEW, BL_REVISION or BL_OLD */
+};
+
+/*
+ * How a window stood to the group's history: a newer window than any
+ * before (the normal case), a repeat of the newest one (a revised count:
+ * it replaces the earlier value and is compared with the history before
+ * it), or an older one that cannot be placed (prev and ewma: compared
+ * with nothing and not recorded; season: only when it is older than
+ * everything the history keeps).
+ */
+enum { BL_NEW = 0, BL_REVISION, BL_OLD };
+
+struct bl_hist;
+
+/* A new, empty history for spec sp (copied). */
+struct bl_hist *bl_new(const struct bl_spec *sp);
+
+/* bl_free(NULL) does nothing. */
+void bl_free(struct bl_hist *h);
+
+/*
+ * Compare the value *v observed for group g in the window starting at
+ * start_ms with the group's history, fill r, and record the value.  v
+ * NULL means the window has no value (a JSON null): the expectation is
+ * still given but nothing is recorded and z is not computed.
+ *
+ * z is (v - mean) / standard deviation (sample, n - 1) with the mean
+ * statistic, (v - median) / (1.4826 * MAD) with the median, and
+ * (v - EWMA) / sqrt(EW variance) for ewma; it is not computed when fewer
+ * than two values are known or the spread is zero.
+ */
+void bl_step(struct bl_hist *h, uint32_t g, int64_t start_ms, const double *v,
+             struct bl_result *r);
+
+/* Number of groups the history has room for (highest id seen + 1). */
+size_t bl_groups(const struct bl_hist *h);
+
+/* 1 if group g holds any history. */
+int bl_has(const struct bl_hist *h, uint32_t g);
+
+/* ---- state files ---------------------------------------------------- */
+
+/*
+ * Append a complete state document to out: a format name and version,
+ * the caller's configuration object (config, raw JSON text), and every
+ * group of keys (group id = key id) that holds history.
+ */
+void bl_state_write(const struct bl_hist *h, const struct kmap *keys,
+                    const char *config, buf_t *out);
+
+/*
+ * Read a state document text[0..n) into h and keys (both empty), and
+ * store a copy of its configuration object's raw JSON text in config.
+ * Returns 0, or -1 with a description of what is wrong in err.
+ */
+int bl_state_read(struct bl_hist *h, struct kmap *keys, const char *text,
+                  size_t n, buf_t *config, char *err, size_t errlen);
+
+/*
+ * Replace the file path with data[0..n) so that a crash at any moment
+ * leaves either the old or the new file: write "PATH.tmp" in the same
+ * directory, fsync it, rename it over path, and fsync the directory.
+ * Returns 0, or -1 with errno set and the failed step in *what.
+ */
+int bl_write_atomic(const char *path, const void *data, size_t n,
+                    const char **what);
+
+#endif

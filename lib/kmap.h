@@ -1,0 +1,45 @@
+/*
+ * kmap.h - a hash table from byte strings to dense ids.
+ *
+ * A kmap numbers the distinct keys it is given 0, 1, 2, ... in the order
+ * they are first added, so a caller keeps whatever it needs per key in
+ * plain arrays indexed by id.  Keys are arbitrary bytes (typically the raw
+ * JSON text of a record's key fields) and are copied into the map's own
+ * storage; there is no per-key allocation and no deletion: a map lives as
+ * long as the set of keys it describes and is freed whole.
+ *
+ * The caller supplies the hash (hash_bytes() from util.h, or any other),
+ * so a key hashed once can be looked up in several maps.
+ */
+#ifndef TINGLE_KMAP_H
+#define TINGLE_KMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct kmap;
+
+/* A new, empty map. */
+struct kmap *kmap_new(void);
+
+/* Free the map and its copies of the keys.  kmap_free(NULL) does nothing. */
+void kmap_free(struct kmap *m);
+
+/* Id of key k[0..n) with hash h, or -1 when it is not in the map. */
+long kmap_find(const struct kmap *m, const void *k, size_t n, uint64_t h);
+
+/*
+ * Id of key k[0..n) with hash h, adding the key with the next free id
+ * when it is not there yet; *added (if not NULL) is set to 1 when it was
+ * added, else 0.
+ */
+uint32_t kmap_add(struct kmap *m, const void *k, size_t n, uint64_t h,
+                  int *added);
+
+/* Number of keys, which is also the next id. */
+size_t kmap_len(const struct kmap *m);
+
+/* The key with the given id (borrowed; valid until the next kmap_add). */
+const char *kmap_key(const struct kmap *m, uint32_t id, size_t *n);
+
+#endif

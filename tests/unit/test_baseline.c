@@ -1,0 +1,485 @@
+/*
+ * test_baseline.c - per-group history, expectations and state files of
+ * lib/baseline.c.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "baseline.h"
+#include "kmap.h"
+#include "ttime.h"
+#include "util.h"
+
+#define H (3600 * 1000LL)
+#define D (24 * H)
+#define T0 1780272000000LL /* 2026-06-01T00:00:00Z, a Monday */
+
+static struct bl_hist *
+hist(const char *text, int stat)
+{
+	struct bl_spec sp;
+	char err[128];
+
+	assert_int_equal(bl_parse(text, &sp, err, sizeof err), 0);
+	sp.stat = stat;
+	return bl_new(&sp);
+}
+
+static struct bl_result
+step(struct bl_hist *h, uint32_t g, int64_t start, double v)
+{
+	struct bl_result r;
+
+	bl_step(h, g, start, &v, &r);
+	return r;
+}
+
+static void
+test_parse(void **state)
+{
+	struct bl_spec sp;
+	char err[128];
+	buf_t b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(bl_parse("prev:4", &sp, err, sizeof err), 0);
+	assert_int_equal(sp.kind, BL_PREV);
+	assert_int_equal(sp.n, 4);
+	assert_int_equal(bl_parse("season:1w:4", &sp, err, sizeof err), 0);
+	assert_int_equal(sp.kind, BL_SEASON);
+	assert_int_equal(sp.period_ms, 7 * D);
+	assert_int_equal(sp.period_days, 7);
+	bl_text(&sp, &b);
+	assert_string_equal(b.p, "season:1w:4");
+	assert_int_equal(bl_parse("season:12h:2", &sp, err, sizeof err), 0);
+	assert_int_equal(sp.period_days, 0);
+	assert_int_equal(bl_parse("ewma:0.25", &sp, err, sizeof err), 0);
+	buf_reset(&b);
+	bl_text(&sp, &b);
+	assert_string_equal(b.p, "ewma:0.25");
+
+	const char *bad[] = {
+	    "prev:0",    "prev:x",        "prev:",       "prev:4x",
+	    "season:1w", "season:0s:3",   "season:1w:0", "season:bad:2",
+	    "ewma:0",    "ewma:1.5",      "ewma:",       "mean:3",
+	    "",          "season:1w:4:2", "prev:-1"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err[0] = '\0';
+		assert_int_equal(bl_parse(bad[i], &sp, err, sizeof err), -1);
+		assert_true(err[0] != '\0');
+	}
+	buf_free(&b);
+}
+
+static void
+test_prev_mean_and_z(void **state)
+{
+	struct bl_hist *h = hist("prev:3", BL_MEAN);
+	struct bl_result r;
+
+	(void)state;
+	r = step(h, 0, T0, 40);
+	assert_int_equal(r.n, 0);
+	assert_false(r.has_exp);
+	r = step(h, 0, T0 + D, 42);
+	assert_int_equal(r.n, 1);
+	assert_true(r.has_exp);
+	assert_float_equal(r.exp, 40, 1e-12);
+	assert_false(r.has_z); /* one value has no spread */
+	step(h, 0, T0 + 2 * D, 38);
+	r = step(h, 0, T0 + 3 * D, 450);
+	assert_int_equal(r.n, 3);
+	assert_float_equal(r.exp, 40, 1e-12);
+	assert_true(r.has_z);
+	assert_float_equal(r.z, 205, 1e-9); /* sd of 40, 42, 38 is 2 */
+	/* The ring keeps three: 42, 38, 450. */
+	r = step(h, 0, T0 + 4 * D, 0);
+	assert_float_equal(r.exp, (42 + 38 + 450) / 3.0, 1e-9);
+	/* Another group has its own history. */
+	r = step(h, 7, T0 + 4 * D, 5);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(bl_groups(h), 8);
+	assert_false(bl_has(h, 3));
+	assert_true(bl_has(h, 7));
+	bl_free(h);
+	bl_free(NULL);
+}
+
+static void
+test_zero_variance(void **state)
+{
+	struct bl_hist *h = hist("prev:5", BL_MEAN);
+	struct bl_result r;
+
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		step(h, 0, T0 + i * H, 0.1);
+	r = step(h, 0, T0 + 5 * H, 3);
+	assert_true(r.has_exp);
+	assert_float_equal(r.exp, 0.1, 1e-12);
+	assert_false(r.has_z);
+	bl_free(h);
+}
+
+static void
+test_median_resists_one_bad_week(void **state)
+{
+	struct bl_hist *h = hist("prev:4", BL_MEDIAN);
+	struct bl_result r;
+	const double v[] = {40, 44, 400, 38};
+
+	(void)state;
+	for (int i = 0; i < 4; i++)
+		step(h, 0, T0 + i * D, v[i]);
+	r = step(h, 0, T0 + 4 * D, 41);
+	assert_float_equal(r.exp, 42, 1e-12);
+	/* MAD of 40 44 400 38 around 42: 2 2 358 4 -> 3. */
+	assert_true(r.has_z);
+	assert_float_equal(r.z, (41 - 42) / (1.4826 * 3), 1e-9);
+	bl_free(h);
+}
+
+static void
+test_revision_and_old(void **state)
+{
+	struct bl_hist *h = hist("prev:2", BL_MEAN);
+	struct bl_result r;
+
+	(void)state;
+	step(h, 0, T0, 10);
+	step(h, 0, T0 + H, 20);
+	/* A revised count of the newest window replaces it. */
+	r = step(h, 0, T0 + H, 30);
+	assert_int_equal(r.order, BL_REVISION);
+	assert_int_equal(r.n, 1);
+	assert_float_equal(r.exp, 10, 1e-12);
+	r = step(h, 0, T0 + 2 * H, 0);
+	assert_int_equal(r.order, BL_NEW);
+	assert_float_equal(r.exp, 20, 1e-12); /* 10 and 30 */
+	/* An older window is compared with nothing and not kept. */
+	r = step(h, 0, T0, 99);
+	assert_int_equal(r.order, BL_OLD);
+	assert_false(r.has_exp);
+	r = step(h, 0, T0 + 3 * H, 0);
+	assert_float_equal(r.exp, 15, 1e-12); /* 30 and 0 */
+	bl_free(h);
+}
+
+static void
+test_null_value_is_not_recorded(void **state)
+{
+	struct bl_hist *h = hist("prev:3", BL_MEAN);
+	struct bl_result r;
+
+	(void)state;
+	step(h, 0, T0, 10);
+	bl_step(h, 0, T0 + H, NULL, &r);
+	assert_true(r.has_exp);
+	assert_false(r.has_z);
+	r = step(h, 0, T0 + 2 * H, 20);
+	assert_int_equal(r.n, 1);
+	bl_free(h);
+}
+
+static void
+test_season_slots(void **state)
+{
+	struct bl_hist *h = hist("season:1d:3", BL_MEAN);
+	struct bl_result r;
+
+	(void)state;
+	/* Hourly windows over four days; hour 5 is unusual on day 3. */
+	for (int d = 0; d < 4; d++) {
+		for (int hr = 0; hr < 24; hr++) {
+			double v = 10 * hr + d;
+
+			if (d == 3 && hr == 5)
+				v = 999;
+			r = step(h, 0, T0 + d * D + hr * H, v);
+			assert_int_equal(r.n, d);
+			if (d > 0)
+				assert_float_equal(
+				    r.exp, 10 * hr + (d - 1) / 2.0, 1e-9);
+		}
+	}
+	/* A missing slot is not counted: day 5 sees days 4 (absent), 3, 2. */
+	r = step(h, 0, T0 + 5 * D + 5 * H, 0);
+	assert_int_equal(r.n, 2);
+	assert_float_equal(r.exp, (999 + 52) / 2.0, 1e-9);
+	/* Values older than N periods (and a day) before the newest are
+	 * dropped: day 10 keeps days 6 on, so day 5's value goes. */
+	{
+		struct kmap *k = kmap_new();
+		buf_t doc = BUF_INIT;
+		char stamp[32];
+
+		kmap_add(k, "", 0, hash_bytes("", 0), NULL);
+		snprintf(stamp, sizeof stamp, "[%lld,", T0 + 5 * D + 5 * H);
+		bl_state_write(h, k, "{}", &doc);
+		assert_non_null(strstr(doc.p, stamp));
+		step(h, 0, T0 + 10 * D, 0);
+		buf_reset(&doc);
+		bl_state_write(h, k, "{}", &doc);
+		assert_null(strstr(doc.p, stamp));
+		buf_free(&doc);
+		kmap_free(k);
+	}
+	bl_free(h);
+}
+
+static void
+test_season_hopping_and_out_of_order(void **state)
+{
+	struct bl_hist *h = hist("season:1d:2", BL_MEAN);
+	struct bl_result r;
+
+	(void)state;
+	/* 24 h windows every 6 h: starts 0, 6, 12, 18 h of each day. */
+	for (int d = 0; d < 2; d++)
+		for (int k = 0; k < 4; k++)
+			step(h, 0, T0 + d * D + k * 6 * H, 100 * d + k);
+	r = step(h, 0, T0 + 2 * D + 12 * H, 0);
+	assert_int_equal(r.n, 2);
+	assert_float_equal(r.exp, (2 + 102) / 2.0, 1e-9);
+	/* A late window of day 2 finds its slots too. */
+	r = step(h, 0, T0 + 2 * D + 6 * H, 0);
+	assert_int_equal(r.order, BL_NEW);
+	assert_int_equal(r.n, 2);
+	assert_float_equal(r.exp, (1 + 101) / 2.0, 1e-9);
+	bl_free(h);
+}
+
+/*
+ * Daily windows in America/Chicago across the start of DST (Sunday
+ * 2026-03-08): the slot one week back keeps local midnight, which is an
+ * hour further from it in absolute time.
+ */
+static void
+test_season_follows_local_time(void **state)
+{
+	struct bl_hist *h;
+	struct bl_result r;
+	int64_t mar2 = 1772431200000LL;  /* 2026-03-02T00:00:00-06:00 */
+	int64_t mar9 = 1773032400000LL;  /* 2026-03-09T00:00:00-05:00 */
+	int64_t mar16 = 1773637200000LL; /* 2026-03-16T00:00:00-05:00 */
+
+	(void)state;
+	assert_int_equal(tz_set("America/Chicago"), 0);
+	h = hist("season:1w:2", BL_MEAN);
+	step(h, 0, mar2, 40);
+	r = step(h, 0, mar9, 44);
+	assert_int_equal(r.n, 1);
+	assert_float_equal(r.exp, 40, 1e-12);
+	r = step(h, 0, mar16, 0);
+	assert_int_equal(r.n, 2);
+	assert_float_equal(r.exp, 42, 1e-12);
+	bl_free(h);
+
+	/*
+	 * 02:30 does not exist on 2026-03-08: that slot is skipped rather
+	 * than taken to be 03:30, another window.
+	 */
+	h = hist("season:1d:1", BL_MEAN);
+	step(h, 0, 1772872200000LL, 7);     /* 2026-03-07T02:30:00-06:00 */
+	r = step(h, 0, 1772958600000LL, 1); /* 2026-03-08T03:30:00-05:00 */
+	assert_int_equal(r.n, 0);
+	r = step(h, 0, 1773041400000LL, 1); /* 2026-03-09T02:30:00-05:00 */
+	assert_int_equal(r.n, 0);
+	bl_free(h);
+	assert_int_equal(tz_set("UTC"), 0);
+}
+
+static void
+test_ewma(void **state)
+{
+	struct bl_hist *h = hist("ewma:0.5", BL_MEAN);
+	struct bl_result r;
+
+	(void)state;
+	r = step(h, 0, T0, 40);
+	assert_false(r.has_exp);
+	r = step(h, 0, T0 + H, 42);
+	assert_float_equal(r.exp, 40, 1e-12);
+	assert_false(r.has_z); /* no variance yet */
+	r = step(h, 0, T0 + 2 * H, 38);
+	assert_float_equal(r.exp, 41, 1e-12);
+	assert_true(r.has_z);
+	assert_float_equal(r.z, -3, 1e-12); /* variance 1 */
+	r = step(h, 0, T0 + 3 * H, 450);
+	assert_int_equal(r.n, 3);
+	assert_float_equal(r.exp, 39.5, 1e-12);
+	/* A revision of that window is compared with the same history. */
+	r = step(h, 0, T0 + 3 * H, 39.5);
+	assert_int_equal(r.order, BL_REVISION);
+	assert_float_equal(r.exp, 39.5, 1e-12);
+	r = step(h, 0, T0 + 4 * H, 0);
+	assert_float_equal(r.exp, 39.5, 1e-12);
+	bl_free(h);
+}
+
+/* Saving and loading gives the same answers as never stopping. */
+static void
+round_trip(const char *spec, int stat)
+{
+	struct bl_hist *a = hist(spec, stat), *b = hist(spec, stat);
+	struct kmap *ka = kmap_new(), *kb = kmap_new();
+	buf_t doc = BUF_INIT, cfg = BUF_INIT;
+	const char *keys[] = {"segment\001\"Sun\"\002",
+	                      "segment\001\"Mon\"\002", ""};
+	char err[256];
+
+	for (int g = 0; g < 3; g++)
+		kmap_add(ka, keys[g], strlen(keys[g]),
+		         hash_bytes(keys[g], strlen(keys[g])), NULL);
+	for (int i = 0; i < 60; i++)
+		for (int g = 0; g < 3; g++)
+			step(a, (uint32_t)g, T0 + i * 6 * H,
+			     (i * 7 + g * 13) % 17 + 0.25 * g);
+	bl_state_write(a, ka, "{\"x\":1}", &doc);
+	assert_int_equal(
+	    bl_state_read(b, kb, doc.p, doc.len, &cfg, err, sizeof err), 0);
+	assert_string_equal(cfg.p, "{\"x\":1}");
+	assert_int_equal(kmap_len(kb), 3);
+	for (int g = 0; g < 3; g++) {
+		size_t n;
+		const char *k = kmap_key(kb, (uint32_t)g, &n);
+		long id = kmap_find(ka, k, n, hash_bytes(k, n));
+
+		assert_true(id >= 0);
+		for (int i = 60; i < 70; i++) {
+			struct bl_result ra =
+			    step(a, (uint32_t)id, T0 + i * 6 * H, i % 5);
+			struct bl_result rb =
+			    step(b, (uint32_t)g, T0 + i * 6 * H, i % 5);
+
+			assert_int_equal(ra.n, rb.n);
+			assert_int_equal(ra.has_exp, rb.has_exp);
+			assert_true(ra.exp == rb.exp);
+			assert_int_equal(ra.has_z, rb.has_z);
+			assert_true(ra.z == rb.z);
+		}
+	}
+	bl_free(a);
+	bl_free(b);
+	kmap_free(ka);
+	kmap_free(kb);
+	buf_free(&doc);
+	buf_free(&cfg);
+}
+
+static void
+test_state_round_trip(void **state)
+{
+	(void)state;
+	round_trip("prev:4", BL_MEAN);
+	round_trip("prev:4", BL_MEDIAN);
+	round_trip("season:1d:3", BL_MEAN);
+	round_trip("season:1d:3", BL_MEDIAN);
+	round_trip("ewma:0.3", BL_MEAN);
+}
+
+static void
+test_state_rejects_corrupt(void **state)
+{
+	const char *bad[] = {
+	    "",
+	    "{",
+	    "[]",
+	    "{\"format\":\"x\",\"version\":1,\"config\":{},\"groups\":[]}",
+	    "{\"format\":\"tingle-compare state\",\"version\":2,\"config\":{},"
+	    "\"groups\":[]}",
+	    "{\"format\":\"tingle-compare state\",\"version\":1,\"groups\":[]}",
+	    "{\"format\":\"tingle-compare state\",\"version\":1,\"config\":{},"
+	    "\"groups\":[{\"key\":[[\"a\",\"x\"]],\"last\":5,\"values\":[[5,"
+	    "1]]}]}",
+	    "{\"format\":\"tingle-compare state\",\"version\":1,\"config\":{},"
+	    "\"groups\":[{\"key\":[[\"a\",\"1\"]],\"last\":5,\"values\":[[5,"
+	    "\"1\"]]}]}",
+	    "{\"format\":\"tingle-compare state\",\"version\":1,\"config\":{},"
+	    "\"groups\":[{\"key\":[[\"a\",\"1\"]],\"last\":5,\"values\":[[6,"
+	    "1],[5,1]]}]}",
+	    "{\"format\":\"tingle-compare state\",\"version\":1,\"config\":{},"
+	    "\"groups\":[{\"key\":[[\"a\",\"1\"]],\"last\":9,\"values\":[[5,"
+	    "1]]}]}",
+	    "{\"format\":\"tingle-compare state\",\"version\":1,\"config\":{},"
+	    "\"groups\":[{\"key\":[[\"a\",\"1\"]],\"last\":1,\"values\":[[1,"
+	    "1],[2,2],[3,3]]}]}",
+	    "{\"format\":\"tingle-compare state\",\"version\":1,\"config\":{},"
+	    "\"groups\":[{\"key\":[[\"a\",\"1\"]],\"last\":5,\"values\":[[5,"
+	    "1]]},{\"key\":[[\"a\",\"1\"]],\"last\":5,\"values\":[[5,1]]}]}",
+	};
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct bl_hist *h = hist("prev:2", BL_MEAN);
+		struct kmap *k = kmap_new();
+		buf_t cfg = BUF_INIT;
+
+		err[0] = '\0';
+		assert_int_equal(bl_state_read(h, k, bad[i], strlen(bad[i]),
+		                               &cfg, err, sizeof err),
+		                 -1);
+		assert_true(err[0] != '\0');
+		bl_free(h);
+		kmap_free(k);
+		buf_free(&cfg);
+	}
+}
+
+static void
+test_write_atomic(void **state)
+{
+	char dir[] = "/tmp/test_baseline.XXXXXX", path[64], tmp[64];
+	const char *what;
+	char got[16] = {0};
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/st.json", dir);
+	snprintf(tmp, sizeof tmp, "%s/st.json.tmp", dir);
+	assert_int_equal(bl_write_atomic(path, "old", 3, &what), 0);
+	assert_int_equal(bl_write_atomic(path, "new!", 4, &what), 0);
+	assert_int_equal(access(tmp, F_OK), -1);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	assert_int_equal(fread(got, 1, sizeof got, fp), 4);
+	fclose(fp);
+	assert_string_equal(got, "new!");
+	unlink(path);
+	rmdir(dir);
+	/* A directory that does not exist fails at the first step. */
+	assert_int_equal(bl_write_atomic("/nonexistent/dir/st", "x", 1, &what),
+	                 -1);
+	assert_string_equal(what, "create");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_parse),
+	    cmocka_unit_test(test_prev_mean_and_z),
+	    cmocka_unit_test(test_zero_variance),
+	    cmocka_unit_test(test_median_resists_one_bad_week),
+	    cmocka_unit_test(test_revision_and_old),
+	    cmocka_unit_test(test_null_value_is_not_recorded),
+	    cmocka_unit_test(test_season_slots),
+	    cmocka_unit_test(test_season_hopping_and_out_of_order),
+	    cmocka_unit_test(test_season_follows_local_time),
+	    cmocka_unit_test(test_ewma),
+	    cmocka_unit_test(test_state_round_trip),
+	    cmocka_unit_test(test_state_rejects_corrupt),
+	    cmocka_unit_test(test_write_atomic),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1547 @@
+/*
+ * tingle-compare - put what a count should have been next to it.
+ *
+ * Reads the window records of tingle-count and adds to each the expected
+ * value, from the group's own history (--baseline prev:N, season:PERIOD:N,
+ * ewma:ALPHA) or from another count stream joined on the window and the
+ * key fields (--against FILE --rate R), with the ratio, difference and
+ * standard score of the observed value against it.  See tingle-compare(1).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "baseline.h"
+#include "json.h"
+#include "kmap.h"
+#include "rio.h"
+#include "ttime.h"
+#include "util.h"
+
+enum {
+	OPT_AGAINST = RIO_OPT_FIRST_FREE,
+	OPT_AGAINST_VALUE,
+	OPT_IDLE,
+	OPT_MAX_GROUPS,
+	OPT_MIN_BASELINE,
+	OPT_NAME,
+	OPT_ON,
+	OPT_RATE,
+	OPT_SAVE_EVERY,
+	OPT_STAT,
+	OPT_STATE,
+	OPT_VALUE,
+};
+
+static const struct option longopts[] = {
+    {"against", required_argument, NULL, OPT_AGAINST},
+    {"against-value", required_argument, NULL, OPT_AGAINST_VALUE},
+    {"baseline", required_argument, NULL, 'b'},
+    {"idle", required_argument, NULL, OPT_IDLE},
+    {"key", required_argument, NULL, 'k'},
+    {"max-groups", required_argument, NULL, OPT_MAX_GROUPS},
+    {"min-baseline", required_argument, NULL, OPT_MIN_BASELINE},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"on", required_argument, NULL, OPT_ON},
+    {"rate", required_argument, NULL, OPT_RATE},
+    {"save-every", required_argument, NULL, OPT_SAVE_EVERY},
+    {"stat", required_argument, NULL, OPT_STAT},
+    {"state", required_argument, NULL, OPT_STATE},
+    {"value", required_argument, NULL, OPT_VALUE},
+    RIO_LONGOPTS,
+    {NULL, 0, NULL, 0},
+};
+
+/* A list of field names from --key or --on. */
+struct names {
+	char **v;
+	size_t n;
+};
+
+/* ---- options ---------------------------------------------------------- */
+
+static const char *baseline_arg; /* --baseline */
+static struct bl_spec spec;      /* its parsed form */
+static int stat_median;          /* --stat median */
+static const char *against_file; /* --against */
+static double rate = 1;          /* --rate */
+static int rate_given;
+static const char *against_value;         /* --against-value */
+static struct names key_names;            /* --key */
+static struct names on_names;             /* --on */
+static const char *value_field = "count"; /* --value */
+static long min_baseline = 1;             /* --min-baseline */
+static const char *state_file;            /* --state */
+static int64_t save_every_ms;             /* --save-every, 0: at exit only */
+static int64_t idle_ms;                   /* --idle, 0: never */
+static const char *name_opt;              /* --name */
+static size_t max_groups = 1000000;       /* --max-groups */
+
+/* ---- state of the run ------------------------------------------------- */
+
+static buf_t baseline_json; /* the "baseline" value, a JSON string */
+static rec_t rec;           /* the record being compared */
+static buf_t key;           /* its group or join key */
+static buf_t num;           /* scratch for numbers */
+static struct kmap *groups; /* history mode: group key -> id */
+static struct bl_hist *hist;
+
+/*
+ * What the records must agree on with each other and with a state file:
+ * the nominal window length and the key field names.  Unknown (0, NULL)
+ * until the first record, or taken from the state file.
+ */
+static int64_t cfg_window;
+static char *cfg_keys; /* JSON array text of the key field names */
+
+/* ---- usage ------------------------------------------------------------ */
+
+static const char usage_text[] =
+    "usage: tingle-compare -b SOURCE [--stat mean|median] [-k FIELD,...]\n"
+    "                      [--value FIELD] [--min-baseline N] [--name TEXT]\n"
+    "                      [--state FILE [--save-every DURATION]] [FILE...]\n"
+    "       tingle-compare --against FILE [--rate R] [--on FIELD,...]\n"
+    "                      [--against-value FIELD] [--idle DURATION]\n"
+    "                      [-k FIELD,...] [--value FIELD] [FILE...]\n"
+    "\n"
+    "Add expected, ratio, delta, z, baseline_n and baseline to every count\n"
+    "record of tingle-count.\n"
+    "\n"
+    "Expectation from the group's history:\n"
+    "  -b, --baseline prev:N           the previous N windows\n"
+    "  -b, --baseline season:PERIOD:N  the same slot in the previous N "
+    "periods\n"
+    "                                  (season:1w:4: same weekday and time,\n"
+    "                                  four weeks)\n"
+    "  -b, --baseline ewma:ALPHA       exponentially weighted mean, 0 < ALPHA "
+    "<= 1\n"
+    "  --stat mean|median              statistic of prev and season "
+    "(default mean)\n"
+    "  --state FILE                    keep the history in FILE across runs\n"
+    "  --save-every DURATION           save it this often too (default: at "
+    "exit)\n"
+    "\n"
+    "Expectation from another count stream:\n"
+    "  --against FILE                  join FILE's records on the window and "
+    "key\n"
+    "  --rate R                        expected = R x their value (default "
+    "1)\n"
+    "  --on FIELD,...                  join on these fields (default: the "
+    "key)\n"
+    "  --against-value FIELD           their value (default count)\n"
+    "  --idle DURATION                 compare a window once an input that "
+    "has\n"
+    "                                  not passed it is quiet this long\n"
+    "\n"
+    "Both:\n"
+    "  -k, --key FIELD,...             the group key (default: every field "
+    "but\n"
+    "                                  the window and the aggregates)\n"
+    "  --value FIELD                   the observed value (default count)\n"
+    "  --min-baseline N                expected is null until N values back "
+    "it\n"
+    "                                  (default 1)\n"
+    "  --name TEXT                     the value of the baseline field\n"
+    "  --max-groups N                  stop with an error beyond N groups\n"
+    "                                  (default 1000000)\n"
+    "\n";
+
+static void
+usage(FILE *fp)
+{
+	fputs(usage_text, fp);
+	fputs(rio_common_usage, fp);
+}
+
+/* Split a comma-separated list of field names onto l. */
+static void
+add_names(struct names *l, const char *arg, const char *opt)
+{
+	const char *p = arg;
+
+	for (;;) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+
+		if (n == 0)
+			usage_error("empty field name in %s '%s'", opt, arg);
+		l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+		l->v[l->n++] = xstrndup(p, n);
+		if (c == NULL)
+			break;
+		p = c + 1;
+	}
+}
+
+static long
+parse_long(const char *s, long lo, long hi, const char *opt)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		usage_error("%s is '%s': expected a whole number from %ld to "
+		            "%ld",
+		            opt, s, lo, hi);
+	return v;
+}
+
+static int64_t
+parse_dur(const char *s, const char *opt)
+{
+	int64_t ms;
+
+	if (dur_parse(s, &ms) < 0 || ms < 0)
+		usage_error("%s is '%s': expected a duration such as 30s or "
+		            "5m",
+		            opt, s);
+	return ms;
+}
+
+/* Check the options against each other and set up the baseline name. */
+static void
+check_options(void)
+{
+	char err[256];
+
+	if ((baseline_arg != NULL) == (against_file != NULL))
+		usage_error("give one of --baseline or --against");
+	if (baseline_arg != NULL) {
+		if (bl_parse(baseline_arg, &spec, err, sizeof err) < 0)
+			usage_error("--baseline %s", err);
+		if (stat_median && spec.kind == BL_EWMA)
+			usage_error("--stat applies to prev and season "
+			            "baselines, not ewma");
+		spec.stat = stat_median ? BL_MEDIAN : BL_MEAN;
+		if (rate_given || against_value || on_names.n || idle_ms)
+			usage_error("--rate, --on, --against-value and --idle "
+			            "need --against");
+	} else {
+		if (state_file != NULL)
+			usage_error("--state keeps history, which --against "
+			            "does not use");
+		if (stat_median)
+			usage_error("--stat applies to --baseline");
+		if (against_value == NULL)
+			against_value = "count";
+	}
+	if (save_every_ms && state_file == NULL)
+		usage_error("--save-every needs --state");
+
+	buf_t b = BUF_INIT;
+	if (name_opt != NULL) {
+		buf_adds(&b, name_opt);
+	} else if (baseline_arg != NULL) {
+		if (stat_median)
+			buf_adds(&b, "median(");
+		bl_text(&spec, &b);
+		if (stat_median)
+			buf_addc(&b, ')');
+	} else {
+		if (rate != 1) {
+			jw_num(&b, rate);
+			buf_addc(&b, '*');
+		}
+		buf_adds(&b, "against:");
+		buf_adds(&b, against_file);
+	}
+	jw_str(&baseline_json, b.p, b.len);
+	buf_free(&b);
+}
+
+/* ---- records ---------------------------------------------------------- */
+
+/* A field name, as raw JSON text, equal to the C string s. */
+static int
+name_is(const jfield_t *f, const char *s, size_t n)
+{
+	return f->klen == n && memcmp(f->k, s, n) == 0;
+}
+
+#define NAME_IS(f, lit) name_is((f), lit, sizeof lit - 1)
+
+static int
+has_prefix(const jfield_t *f, const char *lit, size_t n)
+{
+	return f->klen > n && memcmp(f->k, lit, n) == 0;
+}
+
+#define PREFIX_IS(f, lit) has_prefix((f), lit, sizeof lit - 1)
+
+/*
+ * A field that is not part of the group key when --key is not given: the
+ * window, the aggregates of tingle-count, the fields this stage adds and
+ * the value fields named on the command line.
+ */
+static int
+not_key(const jfield_t *f)
+{
+	if (f->klen == 0)
+		return 0;
+	switch (f->k[0]) {
+	case 'a':
+		return PREFIX_IS(f, "avg_");
+	case 'b':
+		return NAME_IS(f, "baseline") || NAME_IS(f, "baseline_n");
+	case 'c':
+		return NAME_IS(f, "count");
+	case 'd':
+		return NAME_IS(f, "delta") || PREFIX_IS(f, "distinct_");
+	case 'e':
+		return NAME_IS(f, "expected");
+	case 'm':
+		return PREFIX_IS(f, "min_") || PREFIX_IS(f, "max_");
+	case 'r':
+		return NAME_IS(f, "ratio") || NAME_IS(f, "revision");
+	case 's':
+		return PREFIX_IS(f, "sum_");
+	case 'w':
+		return NAME_IS(f, "window_start") || NAME_IS(f, "window_end");
+	case 'z':
+		return NAME_IS(f, "z");
+	}
+	return 0;
+}
+
+static int
+is_key_field(const jfield_t *f)
+{
+	if (not_key(f) || name_is(f, value_field, strlen(value_field)))
+		return 0;
+	if (against_value != NULL &&
+	    name_is(f, against_value, strlen(against_value)))
+		return 0;
+	return 1;
+}
+
+static void
+key_add(buf_t *b, const char *name, size_t nlen, const jfield_t *f)
+{
+	buf_add(b, name, nlen);
+	buf_addc(b, BL_KEY_EQ);
+	if (f != NULL)
+		buf_add(b, f->v, f->vlen);
+	buf_addc(b, BL_KEY_END);
+}
+
+/*
+ * The key of record r: the named fields in the order given (an absent
+ * one has an empty value), or without names, every key field of the
+ * record in its order.
+ */
+static void
+make_key(const rec_t *r, const struct names *l, buf_t *b)
+{
+	buf_reset(b);
+	if (l->n > 0) {
+		for (size_t i = 0; i < l->n; i++)
+			key_add(b, l->v[i], strlen(l->v[i]),
+			        rec_get(r, l->v[i], strlen(l->v[i])));
+		return;
+	}
+	for (size_t i = 0; i < r->obj.n; i++) {
+		const jfield_t *f = &r->obj.f[i];
+
+		if (is_key_field(f))
+			key_add(b, f->k, f->klen, f);
+	}
+}
+
+/* The key field names of record r, as a JSON array (for state files). */
+static char *
+key_names_json(const rec_t *r)
+{
+	buf_t b = BUF_INIT;
+
+	buf_addc(&b, '[');
+	if (key_names.n > 0) {
+		for (size_t i = 0; i < key_names.n; i++) {
+			if (i > 0)
+				buf_addc(&b, ',');
+			jw_str(&b, key_names.v[i], strlen(key_names.v[i]));
+		}
+	} else {
+		int first = 1;
+
+		for (size_t i = 0; i < r->obj.n; i++) {
+			const jfield_t *f = &r->obj.f[i];
+
+			if (!is_key_field(f))
+				continue;
+			if (!first)
+				buf_addc(&b, ',');
+			first = 0;
+			buf_addc(&b, '"');
+			buf_add(&b, f->k, f->klen);
+			buf_addc(&b, '"');
+		}
+	}
+	buf_addc(&b, ']');
+	return b.p;
+}
+
+/* Parsed window times, cached by their raw text: all groups of one
+ * window share it. */
+struct wcache {
+	char raw[64];
+	size_t len;
+	int64_t ms;
+};
+
+static int
+window_time(const rec_t *r, const char *field, size_t flen, struct wcache *c,
+            int64_t *ms)
+{
+	const jfield_t *f = rec_get(r, field, flen);
+	tstamp_t t;
+
+	if (f == NULL)
+		return -1;
+	if (f->vlen == c->len && memcmp(f->v, c->raw, f->vlen) == 0) {
+		*ms = c->ms;
+		return 0;
+	}
+	if (ts_parse_json(f->v, f->vlen, &t) < 0)
+		return -1;
+	*ms = t.sec * 1000 + t.nsec / 1000000;
+	if (f->vlen <= sizeof c->raw) {
+		memcpy(c->raw, f->v, f->vlen);
+		c->len = f->vlen;
+		c->ms = *ms;
+	}
+	return 0;
+}
+
+/* A window: its start and end in milliseconds. */
+struct win {
+	int64_t start, end;
+};
+
+/*
+ * The window of record r, or -1 after reporting the line as bad input.
+ * cache holds two entries (start, end) per input.
+ */
+static int
+get_window(const rec_t *r, const line_t *l, struct wcache *cache, struct win *w)
+{
+	if (window_time(r, "window_start", 12, &cache[0], &w->start) < 0) {
+		bad_input(l, "missing or unreadable window_start");
+		return -1;
+	}
+	if (window_time(r, "window_end", 10, &cache[1], &w->end) < 0) {
+		bad_input(l, "missing or unreadable window_end");
+		return -1;
+	}
+	if (w->end <= w->start) {
+		bad_input(l, "window_end is not after window_start");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A window length as it is meant: calendar days and weeks in a zone
+ * with daylight saving time last an hour more or less than 24 h.
+ */
+static int64_t
+nominal_length(int64_t len)
+{
+	int64_t days = (len + MS_PER_DAY / 2) / MS_PER_DAY;
+
+	if (days >= 1 && llabs(len - days * MS_PER_DAY) <= 3600000)
+		return days * MS_PER_DAY;
+	return len;
+}
+
+enum { VAL_NUM, VAL_NULL, VAL_BAD };
+
+/* The number in field name of r: VAL_NUM with *v, VAL_NULL, or VAL_BAD
+ * when the field is missing or not a number. */
+static int
+get_value(const rec_t *r, const char *name, double *v)
+{
+	const jfield_t *f = rec_get(r, name, strlen(name));
+	const char *p;
+	int64_t n = 0;
+	size_t i = 0;
+
+	if (f == NULL)
+		return VAL_BAD;
+	if (f->type == JT_NULL)
+		return VAL_NULL;
+	if (f->type != JT_NUM)
+		return VAL_BAD;
+	/* Counts are small integers: skip strtod for them. */
+	p = f->v;
+	if (f->vlen < 16) {
+		while (i < f->vlen && p[i] >= '0' && p[i] <= '9')
+			n = n * 10 + (p[i++] - '0');
+		if (i == f->vlen) {
+			*v = (double)n;
+			return VAL_NUM;
+		}
+	}
+	*v = strtod(p, NULL);
+	return VAL_NUM;
+}
+
+/* ---- output ----------------------------------------------------------- */
+
+/* Append the digits of u. */
+static void
+put_uint(buf_t *b, uint64_t u)
+{
+	char tmp[24];
+	int i = sizeof tmp;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	buf_add(b, tmp + i, sizeof tmp - (size_t)i);
+}
+
+/*
+ * Append a derived number (an expectation, ratio, difference or z) with
+ * at most 12 significant digits: they are statistics, and the digits
+ * beyond are floating-point noise ("delta":-0.8000000000000007).
+ * Integers below 1e15 are written in full.  Formatting is done by hand
+ * for the usual magnitudes, as printf would dominate the run time.
+ */
+static void
+put_num(buf_t *b, double d)
+{
+	static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+	                             1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+	                             1e12, 1e13, 1e14, 1e15, 1e16};
+	double a = fabs(d), scaled;
+	char digits[12];
+	uint64_t m;
+	int e, nd;
+
+	if (!isfinite(d)) {
+		buf_add(b, "null", 4);
+		return;
+	}
+	if (a < 1e15 && d == floor(d)) {
+		if (d < 0)
+			buf_addc(b, '-');
+		put_uint(b, (uint64_t)a);
+		return;
+	}
+	if (a < 1e-4 || a >= 1e14) {
+		buf_printf(b, "%.12g", d);
+		return;
+	}
+	/* a = m * 10^(e - 11) with m of 12 digits, e the exponent of the
+	 * leading digit. */
+	e = (int)floor(log10(a));
+	scaled = e <= 11 ? a * p10[11 - e] : a / p10[e - 11];
+	m = (uint64_t)llround(scaled);
+	if (m >= 1000000000000ULL) {
+		m = (m + 5) / 10;
+		e++;
+	} else if (m < 100000000000ULL) {
+		m *= 10;
+		e--;
+	}
+	for (int i = 11; i >= 0; i--) {
+		digits[i] = (char)('0' + m % 10);
+		m /= 10;
+	}
+	if (d < 0)
+		buf_addc(b, '-');
+	if (e >= 11) {
+		buf_add(b, digits, 12);
+		for (int i = 11; i < e; i++)
+			buf_addc(b, '0');
+		return;
+	}
+	/* Digits after the point, without trailing zeros. */
+	nd = 12;
+	while (nd > 0 && digits[nd - 1] == '0' && nd > e + 1)
+		nd--;
+	if (e >= 0) {
+		buf_add(b, digits, (size_t)e + 1);
+		if (nd > e + 1) {
+			buf_addc(b, '.');
+			buf_add(b, digits + e + 1, (size_t)(nd - e - 1));
+		}
+	} else {
+		buf_add(b, "0.", 2);
+		for (int i = -1; i > e; i--)
+			buf_addc(b, '0');
+		buf_add(b, digits, (size_t)nd);
+	}
+}
+
+static void
+num_set(const char *field, double d)
+{
+	buf_reset(&num);
+	put_num(&num, d);
+	rec_set(&rec, field, num.p, num.len);
+}
+
+/*
+ * Add the comparison to rec: observed value v (VAL_NUM or VAL_NULL in
+ * vt), against expectation res (has_exp 0: none), then write it.
+ */
+static void
+put_compare(int vt, double v, const struct bl_result *res)
+{
+	int has_exp = res->has_exp && res->n >= min_baseline;
+	int obs = vt == VAL_NUM;
+
+	if (has_exp)
+		num_set("expected", res->exp);
+	else
+		rec_set(&rec, "expected", "null", 4);
+	if (has_exp && obs && res->exp != 0)
+		num_set("ratio", v / res->exp);
+	else
+		rec_set(&rec, "ratio", "null", 4);
+	if (has_exp && obs)
+		num_set("delta", v - res->exp);
+	else
+		rec_set(&rec, "delta", "null", 4);
+	if (has_exp && obs && res->has_z)
+		num_set("z", res->z);
+	else
+		rec_set(&rec, "z", "null", 4);
+	buf_reset(&num);
+	put_uint(&num, (uint64_t)res->n);
+	rec_set(&rec, "baseline_n", num.p, num.len);
+	rec_set(&rec, "baseline", baseline_json.p, baseline_json.len);
+	rec_write(&rec, &out);
+	out_record();
+}
+
+/* ---- configuration and state files ----------------------------------- */
+
+static void
+config_json(buf_t *b)
+{
+	char d[64];
+
+	buf_reset(b);
+	buf_adds(b, "{\"baseline\":");
+	buf_adds(b, "\"");
+	bl_text(&spec, b);
+	buf_adds(b, "\",\"keys\":");
+	buf_adds(b, cfg_keys ? cfg_keys : "null");
+	buf_adds(b, ",\"stat\":");
+	buf_adds(b, stat_median ? "\"median\"" : "\"mean\"");
+	if (spec.kind == BL_SEASON && spec.period_days > 0) {
+		buf_adds(b, ",\"tz\":");
+		jw_str(b, rio_tz ? rio_tz : "UTC",
+		       strlen(rio_tz ? rio_tz : "UTC"));
+	}
+	buf_adds(b, ",\"value\":");
+	jw_str(b, value_field, strlen(value_field));
+	buf_adds(b, ",\"window\":");
+	if (cfg_window > 0) {
+		buf_addc(b, '"');
+		buf_adds(b, dur_format(cfg_window, d, sizeof d));
+		buf_addc(b, '"');
+	} else {
+		buf_adds(b, "null");
+	}
+	buf_addc(b, '}');
+}
+
+static void
+state_refuse(const char *what, const char *was, const char *now)
+{
+	die(EX_DATAERR,
+	    "state file '%s' was written for %s %s, not %s; use another "
+	    "--state file or remove it to start afresh",
+	    state_file, what, was, now);
+}
+
+/* Compare one member of the state's configuration with ours. */
+static void
+state_expect(json_t *cfg, const char *member, const char *what,
+             const char *ours)
+{
+	json_t *j = json_object_get(cfg, member);
+	const char *theirs = json_string_value(j);
+
+	if (j == NULL && ours == NULL)
+		return;
+	if (theirs == NULL || ours == NULL || strcmp(theirs, ours) != 0)
+		state_refuse(what, theirs ? theirs : "(none)",
+		             ours ? ours : "(none)");
+}
+
+/* Take the state file's configuration, refusing one that is not ours. */
+static void
+state_config(const buf_t *text)
+{
+	json_t *cfg = json_loadb(text->p, text->len, 0, NULL);
+	json_t *jk, *jw;
+	buf_t b = BUF_INIT;
+	int64_t ms;
+
+	bl_text(&spec, &b);
+	state_expect(cfg, "baseline", "--baseline", b.p);
+	state_expect(cfg, "stat", "--stat", stat_median ? "median" : "mean");
+	state_expect(cfg, "value", "--value", value_field);
+	if (spec.kind == BL_SEASON && spec.period_days > 0)
+		state_expect(cfg, "tz", "--tz", rio_tz ? rio_tz : "UTC");
+	jk = json_object_get(cfg, "keys");
+	if (json_is_array(jk))
+		cfg_keys = json_dumps(jk, JSON_COMPACT);
+	else if (!json_is_null(jk))
+		die(EX_DATAERR, "state file '%s' is corrupt: bad keys",
+		    state_file);
+	jw = json_object_get(cfg, "window");
+	if (json_is_string(jw)) {
+		if (dur_parse(json_string_value(jw), &ms) < 0 || ms <= 0)
+			die(EX_DATAERR,
+			    "state file '%s' is corrupt: bad window",
+			    state_file);
+		cfg_window = ms;
+	} else if (!json_is_null(jw)) {
+		die(EX_DATAERR, "state file '%s' is corrupt: bad window",
+		    state_file);
+	}
+	buf_free(&b);
+	json_decref(cfg);
+}
+
+static void
+state_load(void)
+{
+	char err[512];
+	buf_t text = BUF_INIT, cfg = BUF_INIT;
+	FILE *fp = fopen(state_file, "r");
+	size_t n;
+
+	if (fp == NULL) {
+		if (errno == ENOENT)
+			return; /* the first run */
+		die(EX_NOINPUT, "cannot read state file '%s': %s", state_file,
+		    strerror(errno));
+	}
+	do {
+		buf_grow(&text, 65536);
+		n = fread(text.p + text.len, 1, 65536, fp);
+		text.len += n;
+	} while (n > 0);
+	if (ferror(fp))
+		die(EX_IOERR, "cannot read state file '%s': %s", state_file,
+		    strerror(errno));
+	fclose(fp);
+	if (bl_state_read(hist, groups, text.p, text.len, &cfg, err,
+	                  sizeof err) < 0)
+		die(EX_DATAERR,
+		    "state file '%s' is corrupt: %s; remove it to start afresh",
+		    state_file, err);
+	if (kmap_len(groups) > max_groups)
+		die(EX_SOFTWARE,
+		    "state file '%s' holds %zu groups, more than --max-groups "
+		    "%zu",
+		    state_file, kmap_len(groups), max_groups);
+	state_config(&cfg);
+	buf_free(&text);
+	buf_free(&cfg);
+}
+
+static void
+state_save(void)
+{
+	buf_t doc = BUF_INIT, cfg = BUF_INIT;
+	const char *what;
+
+	out_flush(); /* what the state holds has been written out */
+	config_json(&cfg);
+	bl_state_write(hist, groups, cfg.p, &doc);
+	if (bl_write_atomic(state_file, doc.p, doc.len, &what) < 0)
+		die(EX_IOERR, "cannot %s state file '%s': %s", what, state_file,
+		    strerror(errno));
+	buf_free(&doc);
+	buf_free(&cfg);
+}
+
+/*
+ * The first record fixes the window length and the key field names, and
+ * they must be those of the state file, if it knows them.  Later records
+ * must have windows of the same length: returns -1 after reporting one
+ * that does not.
+ */
+static int
+check_config(const rec_t *r, const line_t *l, const struct win *w)
+{
+	static int seen;
+	int64_t len = nominal_length(w->end - w->start);
+	char a[64], b[64];
+
+	if (!seen) {
+		char *names = key_names_json(r);
+
+		seen = 1;
+		if (cfg_window != 0 && len != cfg_window)
+			state_refuse("windows of",
+			             dur_format(cfg_window, a, sizeof a),
+			             dur_format(len, b, sizeof b));
+		cfg_window = len;
+		if (cfg_keys != NULL) {
+			json_t *x = json_loads(cfg_keys, 0, NULL);
+			json_t *y = json_loads(names, 0, NULL);
+
+			if (!json_equal(x, y))
+				state_refuse("key fields", cfg_keys, names);
+			json_decref(x);
+			json_decref(y);
+		}
+		free(cfg_keys);
+		cfg_keys = names;
+		return 0;
+	}
+	if (len != cfg_window) {
+		bad_input(l, "window of %s, but the first was %s",
+		          dur_format(len, a, sizeof a),
+		          dur_format(cfg_window, b, sizeof b));
+		return -1;
+	}
+	return 0;
+}
+
+/* Monotonic milliseconds, for --save-every and --idle. */
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- history: --baseline ----------------------------------------------- */
+
+static struct wcache main_cache[2];
+
+/* Compare one count record with its group's history. */
+static void
+compare_history(const line_t *l)
+{
+	struct bl_result res;
+	struct win w;
+	const char *msg;
+	size_t col;
+	double v = 0;
+	uint32_t id;
+	int vt, added;
+
+	if (rec_scan(&rec, l->p, l->n, &col, &msg) < 0) {
+		bad_input(l, "%s at column %zu", msg, col);
+		return;
+	}
+	if (get_window(&rec, l, main_cache, &w) < 0)
+		return;
+	vt = get_value(&rec, value_field, &v);
+	if (vt == VAL_BAD) {
+		bad_input(l, "field '%s' is missing or not a number",
+		          value_field);
+		return;
+	}
+	if (check_config(&rec, l, &w) < 0)
+		return;
+	make_key(&rec, &key_names, &key);
+	id = kmap_add(groups, key.p, key.len, hash_bytes(key.p, key.len),
+	              &added);
+	if (added && kmap_len(groups) > max_groups)
+		die(EX_SOFTWARE, "more than %zu groups (--max-groups)",
+		    max_groups);
+	bl_step(hist, id, w.start, vt == VAL_NUM ? &v : NULL, &res);
+	if (res.order == BL_OLD)
+		note_input(l->file, l->num,
+		           "window is older than its group's history, "
+		           "compared with nothing");
+	put_compare(vt, v, &res);
+}
+
+static void
+run_history(reader_t *rd)
+{
+	int64_t next_save = 0;
+	int timeout = -1, r;
+	line_t l;
+
+	if (save_every_ms > 0)
+		next_save = mono_ms() + save_every_ms;
+	for (;;) {
+		if (next_save) {
+			int64_t now = mono_ms();
+
+			if (now >= next_save) {
+				state_save();
+				now = mono_ms();
+				next_save = now + save_every_ms;
+			}
+			timeout = (int)(next_save - now);
+		}
+		r = rd_next(rd, &l, timeout);
+		if (r == RD_EOF)
+			break;
+		if (r == RD_LINE)
+			compare_history(&l);
+	}
+}
+
+/* ---- another stream: --against ---------------------------------------- */
+
+enum { OBS = 0, OTH = 1 };                      /* the two inputs */
+enum { OTHER_NONE = 0, OTHER_NUM, OTHER_NULL }; /* the other's value */
+
+/* How far (in windows) one input may run ahead of the other. */
+#define READ_AHEAD 256
+
+struct side {
+	reader_t *rd;
+	int eof;
+	int any;           /* a record has been read */
+	int64_t max_end;   /* latest window end read */
+	int64_t last_read; /* monotonic time of the last line */
+	struct wcache cache[2];
+};
+
+/* One key of a pending window: what each input said about it. */
+struct pent {
+	int has_obs;
+	size_t obs, obslen; /* the observed line, in the window's text */
+	int other;          /* OTHER_NONE, OTHER_NUM or OTHER_NULL */
+	double ov;          /* the other input's value */
+	int has_syn;
+	size_t syn, synlen; /* the other record's key and window members */
+};
+
+/* A repeated observed record of a key (a revised count). */
+struct pdup {
+	uint32_t id;
+	size_t off, len;
+};
+
+/* A window that one input or both have reached but not yet passed. */
+struct pwin {
+	struct win w;
+	struct kmap *keys; /* join key -> entry id */
+	struct pent *e;
+	size_t ecap;
+	uint32_t *order; /* ids with an observed record, in arrival order */
+	size_t norder;
+	struct pdup *dup;
+	size_t ndup, dupcap;
+	buf_t text; /* lines and members the entries point into */
+};
+
+static struct side sides[2];
+static struct pwin **pend; /* sorted by end, then start */
+static size_t npend, pendcap;
+static int64_t emitted_end; /* windows ending by then have been emitted */
+static int emitted_any;
+static rec_t orec;      /* a record of the other input */
+static buf_t synthetic; /* a record standing in for a missing one */
+
+static const struct names *
+join_names(void)
+{
+	return on_names.n > 0 ? &on_names : &key_names;
+}
+
+/* Is member f of a record of the other input part of the join? */
+static int
+is_join_field(const jfield_t *f)
+{
+	const struct names *l = join_names();
+
+	if (l->n == 0)
+		return is_key_field(f);
+	for (size_t i = 0; i < l->n; i++)
+		if (name_is(f, l->v[i], strlen(l->v[i])))
+			return 1;
+	return 0;
+}
+
+static struct pwin *
+find_window(const struct win *w)
+{
+	for (size_t i = npend; i-- > 0;)
+		if (pend[i]->w.start == w->start && pend[i]->w.end == w->end)
+			return pend[i];
+	return NULL;
+}
+
+static struct pwin *
+add_window(const struct win *w)
+{
+	struct pwin *pw = xcalloc(1, sizeof *pw);
+	size_t i = npend;
+
+	pw->w = *w;
+	pw->keys = kmap_new();
+	if (npend == pendcap) {
+		pendcap = pendcap ? pendcap * 2 : 16;
+		pend = xrealloc(pend, pendcap * sizeof *pend);
+	}
+	while (i > 0 && (pend[i - 1]->w.end > w->end ||
+	                 (pend[i - 1]->w.end == w->end &&
+	                  pend[i - 1]->w.start > w->start)))
+		i--;
+	memmove(pend + i + 1, pend + i, (npend - i) * sizeof *pend);
+	pend[i] = pw;
+	npend++;
+	return pw;
+}
+
+static void
+free_window(struct pwin *pw)
+{
+	kmap_free(pw->keys);
+	free(pw->e);
+	free(pw->order);
+	free(pw->dup);
+	buf_free(&pw->text);
+	free(pw);
+}
+
+/* The entry of key k in window pw, made empty when new. */
+static struct pent *
+entry(struct pwin *pw, const buf_t *k, uint32_t *idp)
+{
+	int added;
+	uint32_t id =
+	    kmap_add(pw->keys, k->p, k->len, hash_bytes(k->p, k->len), &added);
+
+	if (added) {
+		if (kmap_len(pw->keys) > max_groups)
+			die(EX_SOFTWARE,
+			    "more than %zu groups in one window (--max-groups)",
+			    max_groups);
+		if (id >= pw->ecap) {
+			pw->ecap = pw->ecap ? pw->ecap * 2 : 16;
+			pw->e = xrealloc(pw->e, pw->ecap * sizeof *pw->e);
+			pw->order =
+			    xrealloc(pw->order, pw->ecap * sizeof *pw->order);
+		}
+		memset(&pw->e[id], 0, sizeof pw->e[id]);
+	}
+	*idp = id;
+	return &pw->e[id];
+}
+
+/* Note that input s has reached window w. */
+static void
+side_saw(int s, const struct win *w)
+{
+	if (!sides[s].any || w->end > sides[s].max_end)
+		sides[s].max_end = w->end;
+	sides[s].any = 1;
+}
+
+/* A record of a window that has already been emitted. */
+static int
+is_late(const struct win *w)
+{
+	return emitted_any && w->end <= emitted_end;
+}
+
+static void
+take_observed(const line_t *l)
+{
+	struct bl_result res = {0};
+	struct pwin *pw;
+	struct pent *e;
+	struct win w;
+	const char *msg;
+	size_t col;
+	uint32_t id;
+	double v = 0;
+	int vt;
+
+	if (rec_scan(&rec, l->p, l->n, &col, &msg) < 0) {
+		bad_input(l, "%s at column %zu", msg, col);
+		return;
+	}
+	if (get_window(&rec, l, sides[OBS].cache, &w) < 0)
+		return;
+	vt = get_value(&rec, value_field, &v);
+	if (vt == VAL_BAD) {
+		bad_input(l, "field '%s' is missing or not a number",
+		          value_field);
+		return;
+	}
+	side_saw(OBS, &w);
+	pw = find_window(&w);
+	if (pw == NULL && is_late(&w)) {
+		note_input(l->file, l->num,
+		           "window already compared, compared with nothing");
+		put_compare(vt, v, &res);
+		return;
+	}
+	if (pw == NULL)
+		pw = add_window(&w);
+	make_key(&rec, join_names(), &key);
+	e = entry(pw, &key, &id);
+	if (e->has_obs) {
+		if (pw->ndup == pw->dupcap) {
+			pw->dupcap = pw->dupcap ? pw->dupcap * 2 : 8;
+			pw->dup =
+			    xrealloc(pw->dup, pw->dupcap * sizeof *pw->dup);
+		}
+		pw->dup[pw->ndup++] = (struct pdup){id, pw->text.len, l->n};
+	} else {
+		e->has_obs = 1;
+		e->obs = pw->text.len;
+		e->obslen = l->n;
+		pw->order[pw->norder++] = id;
+	}
+	buf_add(&pw->text, l->p, l->n);
+}
+
+static void
+take_other(const line_t *l)
+{
+	struct pwin *pw;
+	struct pent *e;
+	struct win w;
+	const char *msg;
+	size_t col;
+	uint32_t id;
+	double v = 0;
+	int vt;
+
+	if (rec_scan(&orec, l->p, l->n, &col, &msg) < 0) {
+		bad_input(l, "%s at column %zu", msg, col);
+		return;
+	}
+	if (get_window(&orec, l, sides[OTH].cache, &w) < 0)
+		return;
+	vt = get_value(&orec, against_value, &v);
+	if (vt == VAL_BAD) {
+		bad_input(l, "field '%s' is missing or not a number",
+		          against_value);
+		return;
+	}
+	side_saw(OTH, &w);
+	pw = find_window(&w);
+	if (pw == NULL && is_late(&w)) {
+		note_input(l->file, l->num,
+		           "window already compared without this record, "
+		           "ignored");
+		return;
+	}
+	if (pw == NULL)
+		pw = add_window(&w);
+	make_key(&orec, join_names(), &key);
+	e = entry(pw, &key, &id);
+	e->other = vt == VAL_NUM ? OTHER_NUM : OTHER_NULL;
+	e->ov = v;
+	if (e->has_syn)
+		return;
+	/* Keep what a record for a missing observed count needs. */
+	e->has_syn = 1;
+	e->syn = pw->text.len;
+	for (size_t i = 0; i < orec.obj.n; i++) {
+		const jfield_t *f = &orec.obj.f[i];
+
+		if (!NAME_IS(f, "window_start") && !NAME_IS(f, "window_end") &&
+		    !is_join_field(f))
+			continue;
+		if (pw->text.len > e->syn)
+			buf_addc(&pw->text, ',');
+		buf_add(&pw->text, f->k - 1,
+		        (size_t)(f->v + f->vlen - f->k + 1));
+	}
+	e->synlen = pw->text.len - e->syn;
+}
+
+static void
+against_result(const struct pent *e, struct bl_result *res)
+{
+	memset(res, 0, sizeof *res);
+	if (e->other == OTHER_NUM) {
+		res->n = 1;
+		res->has_exp = 1;
+		res->exp = rate * e->ov;
+	}
+}
+
+static void
+emit_observed(const struct pwin *pw, const struct pent *e, size_t off,
+              size_t len)
+{
+	struct bl_result res;
+	const char *msg;
+	size_t col;
+	double v = 0;
+	int vt;
+
+	/* The line was checked when it arrived. */
+	if (rec_scan(&rec, pw->text.p + off, len, &col, &msg) < 0)
+		die(EX_SOFTWARE, "kept record no longer scans: %s", msg);
+	vt = get_value(&rec, value_field, &v);
+	against_result(e, &res);
+	put_compare(vt, v, &res);
+}
+
+/* A record for a key only the other input has: observed 0. */
+static void
+emit_missing(const struct pwin *pw, const struct pent *e)
+{
+	struct bl_result res;
+	const char *msg;
+	size_t col;
+
+	buf_reset(&synthetic);
+	buf_addc(&synthetic, '{');
+	buf_add(&synthetic, pw->text.p + e->syn, e->synlen);
+	jw_key(&synthetic, value_field);
+	buf_addc(&synthetic, '0');
+	buf_addc(&synthetic, '}');
+	if (rec_scan(&rec, synthetic.p, synthetic.len, &col, &msg) < 0)
+		die(EX_SOFTWARE, "built record does not scan: %s", msg);
+	against_result(e, &res);
+	put_compare(VAL_NUM, 0, &res);
+}
+
+/* Write window pw: observed records in arrival order, then the keys only
+ * the other input has. */
+static void
+emit_window(struct pwin *pw)
+{
+	size_t n = kmap_len(pw->keys);
+
+	for (size_t i = 0; i < pw->norder; i++) {
+		const struct pent *e = &pw->e[pw->order[i]];
+
+		emit_observed(pw, e, e->obs, e->obslen);
+	}
+	for (size_t i = 0; i < pw->ndup; i++)
+		emit_observed(pw, &pw->e[pw->dup[i].id], pw->dup[i].off,
+		              pw->dup[i].len);
+	for (size_t i = 0; i < n; i++)
+		if (!pw->e[i].has_obs)
+			emit_missing(pw, &pw->e[i]);
+	if (!emitted_any || pw->w.end > emitted_end)
+		emitted_end = pw->w.end;
+	emitted_any = 1;
+}
+
+/*
+ * Input s has passed window pw: it has read a window that ends later, or
+ * ended, or (with --idle) been quiet long enough.
+ */
+static int
+passed(const struct side *s, const struct pwin *pw, int64_t now)
+{
+	if (s->eof || (s->any && s->max_end > pw->w.end))
+		return 1;
+	return idle_ms > 0 && now - s->last_read >= idle_ms;
+}
+
+/* Emit the oldest pending windows while both inputs have passed them;
+ * all of them when all is set. */
+static void
+emit_ready(int64_t now, int all)
+{
+	size_t done = 0;
+
+	while (done < npend &&
+	       (all || (passed(&sides[OBS], pend[done], now) &&
+	                passed(&sides[OTH], pend[done], now)))) {
+		emit_window(pend[done]);
+		free_window(pend[done]);
+		done++;
+	}
+	if (done > 0) {
+		memmove(pend, pend + done, (npend - done) * sizeof *pend);
+		npend -= done;
+	}
+}
+
+/* Milliseconds until --idle would release the oldest window, or -1. */
+static int
+idle_timeout(void)
+{
+	int64_t now = mono_ms(), at = 0;
+
+	if (idle_ms <= 0 || npend == 0)
+		return -1;
+	for (int s = 0; s < 2; s++) {
+		const struct side *sd = &sides[s];
+
+		if (sd->eof || (sd->any && sd->max_end > pend[0]->w.end))
+			continue;
+		if (sd->last_read + idle_ms > at)
+			at = sd->last_read + idle_ms;
+	}
+	if (at <= now)
+		return 0;
+	return at - now > INT_MAX ? INT_MAX : (int)(at - now);
+}
+
+/* The inputs in the order to read them, the one behind first; an input
+ * far ahead of the other is left out until the other catches up. */
+static int
+read_order(int o[2])
+{
+	int behind = OBS, n = 0;
+
+	if (sides[OTH].eof ||
+	    (!sides[OBS].eof && sides[OBS].any &&
+	     (!sides[OTH].any || sides[OTH].max_end < sides[OBS].max_end)))
+		behind = OTH;
+	if (sides[behind].eof)
+		behind = !behind;
+	if (!sides[behind].eof)
+		o[n++] = behind;
+	if (!sides[!behind].eof && (sides[behind].eof || npend < READ_AHEAD))
+		o[n++] = !behind;
+	return n;
+}
+
+/* Read one line (or whatever has arrived) from input s. */
+static void
+read_side(int s)
+{
+	line_t l;
+	int r = rd_next(sides[s].rd, &l, 0);
+
+	if (r == RD_EOF) {
+		if (!rio_stop)
+			sides[s].eof = 1;
+		return;
+	}
+	if (r != RD_LINE)
+		return;
+	sides[s].last_read = mono_ms();
+	if (s == OBS)
+		take_observed(&l);
+	else
+		take_other(&l);
+}
+
+/* Wait for input on the sides in o[0..n); the side to read, or -1. */
+static int
+wait_sides(const int *o, int n)
+{
+	struct pollfd p[2];
+	int np = 0;
+
+	for (int i = 0; i < n; i++) {
+		int fd = rd_fd(sides[o[i]].rd);
+
+		if (fd < 0)
+			return o[i]; /* between files: reading opens one */
+		p[np].fd = fd;
+		p[np].events = POLLIN;
+		p[np].revents = 0;
+		np++;
+	}
+	out_flush();
+	if (poll(p, (nfds_t)np, idle_timeout()) <= 0)
+		return -1;
+	for (int i = 0; i < np; i++)
+		if (p[i].revents)
+			return o[i];
+	return -1;
+}
+
+static void
+run_against(void)
+{
+	int64_t start = mono_ms();
+
+	sides[OBS].last_read = sides[OTH].last_read = start;
+	while (!rio_stop && !(sides[OBS].eof && sides[OTH].eof)) {
+		int o[2], n, s = -1;
+
+		emit_ready(mono_ms(), 0);
+		n = read_order(o);
+		for (int i = 0; i < n && s < 0; i++)
+			if (rd_has_line(sides[o[i]].rd))
+				s = o[i];
+		if (s < 0)
+			s = wait_sides(o, n);
+		if (s >= 0)
+			read_side(s);
+	}
+	emit_ready(0, 1);
+}
+
+/* Open the other input: a file, a FIFO, /dev/fd/N from <(...), or "-". */
+static reader_t *
+open_against(int nfiles, char **files)
+{
+	int fd;
+
+	if (strcmp(against_file, "-") == 0) {
+		if (nfiles == 0)
+			usage_error("--against - needs the observed counts in "
+			            "named files");
+		for (int i = 0; i < nfiles; i++)
+			if (strcmp(files[i], "-") == 0)
+				usage_error("standard input cannot be both "
+				            "inputs");
+		return rd_open_fd(STDIN_FILENO, "(stdin)");
+	}
+	fd = open(against_file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die(EX_NOINPUT, "%s: %s", against_file, strerror(errno));
+	return rd_open_fd(fd, against_file);
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static void
+parse_options(int argc, char **argv)
+{
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "b:k:" RIO_SHORTOPTS, longopts,
+	                        NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			if (baseline_arg != NULL)
+				usage_error("give --baseline once");
+			baseline_arg = optarg;
+			break;
+		case 'k':
+			add_names(&key_names, optarg, "--key");
+			break;
+		case OPT_AGAINST:
+			if (against_file != NULL)
+				usage_error("give --against once");
+			if (*optarg == '\0')
+				usage_error("empty --against file name");
+			against_file = optarg;
+			break;
+		case OPT_AGAINST_VALUE:
+			if (*optarg == '\0')
+				usage_error("empty --against-value");
+			against_value = optarg;
+			break;
+		case OPT_IDLE:
+			idle_ms = parse_dur(optarg, "--idle");
+			break;
+		case OPT_MAX_GROUPS:
+			max_groups = (size_t)parse_long(optarg, 1, LONG_MAX,
+			                                "--max-groups");
+			break;
+		case OPT_MIN_BASELINE:
+			min_baseline =
+			    parse_long(optarg, 0, 1000000, "--min-baseline");
+			break;
+		case OPT_NAME:
+			name_opt = optarg;
+			break;
+		case OPT_ON:
+			add_names(&on_names, optarg, "--on");
+			break;
+		case OPT_RATE:
+			errno = 0;
+			rate = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !isfinite(rate) ||
+			    rate < 0)
+				usage_error("--rate is '%s': expected a number "
+				            "of 0 or more",
+				            optarg);
+			rate_given = 1;
+			break;
+		case OPT_SAVE_EVERY:
+			save_every_ms = parse_dur(optarg, "--save-every");
+			break;
+		case OPT_STAT:
+			if (strcmp(optarg, "median") == 0)
+				stat_median = 1;
+			else if (strcmp(optarg, "mean") == 0)
+				stat_median = 0;
+			else
+				usage_error("--stat is '%s': expected mean or "
+				            "median",
+				            optarg);
+			break;
+		case OPT_STATE:
+			if (*optarg == '\0')
+				usage_error("empty --state file name");
+			state_file = optarg;
+			break;
+		case OPT_VALUE:
+			if (*optarg == '\0')
+				usage_error("empty --value");
+			value_field = optarg;
+			break;
+		default:
+			rio_option(c, optarg, usage);
+		}
+	}
+}
+
+static void
+free_names(struct names *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+/*
+ * Read count records from the files named (or standard input) and write
+ * each with its expectation; with --against, read the other stream too.
+ */
+int
+main(int argc, char **argv)
+{
+	reader_t *rd;
+
+	rio_init("tingle-compare", argc, argv);
+	parse_options(argc, argv);
+	check_options();
+	argc -= optind;
+	argv += optind;
+
+	if (against_file != NULL) {
+		sides[OTH].rd = open_against(argc, argv);
+		sides[OBS].rd = rd = rd_open(argc, argv);
+		run_against();
+		rd_close(sides[OTH].rd);
+	} else {
+		groups = kmap_new();
+		hist = bl_new(&spec);
+		if (state_file != NULL)
+			state_load();
+		rd = rd_open(argc, argv);
+		run_history(rd);
+		if (state_file != NULL)
+			state_save();
+	}
+	rd_close(rd);
+
+	bl_free(hist);
+	kmap_free(groups);
+	rec_free(&rec);
+	rec_free(&orec);
+	free(pend);
+	free(cfg_keys);
+	free_names(&key_names);
+	free_names(&on_names);
+	buf_free(&key);
+	buf_free(&num);
+	buf_free(&synthetic);
+	buf_free(&baseline_json);
+	return rio_finish(0);
+}
