@@ -1287,13 +1287,31 @@ json_number(const char *v, size_t n)
 	if (n && v[0] == '-') {
 		neg = 1;
 		i = 1;
-	}
-	if (n - i <= 15) {
-		size_t j;
-		for (j = i; j < n && v[j] >= '0' && v[j] <= '9'; j++)
-			d = d * 10 + (v[j] - '0');
-		if (j == n)
+	} /*
+	   * Up to 15 digits, with or without a fraction: the digits and the
+	   * power of ten are exact doubles, so one division rounds exactly as
+	   * strtod would, at a fraction of its cost.
+	   */
+	if (n - i <= 16) {
+		static const double p10[] = {1e0,  1e1,  1e2,  1e3, 1e4,  1e5,
+		                             1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
+		                             1e12, 1e13, 1e14, 1e15};
+		size_t j, frac = 0;
+		int dot = 0;
+		for (j = i; j < n; j++) {
+			if (v[j] >= '0' && v[j] <= '9') {
+				d = d * 10 + (v[j] - '0');
+				frac += (size_t)dot;
+			} else if (v[j] == '.' && !dot) {
+				dot = 1;
+			} else {
+				break;
+			}
+		}
+		if (j == n && n - i - (size_t)dot <= 15) {
+			d /= p10[frac];
 			return neg ? -d : d;
+		}
 	}
 	/* The text is followed by a delimiter, so strtod stops there. */
 	return strtod(v, NULL);

@@ -1,0 +1,81 @@
+/*
+ * hook.h - running a command for each alert: the alert record on its
+ * standard input, its fields in the environment, a time limit, and a cap
+ * on how many run at once.
+ *
+ * The command line is split into words once, when the hook set is opened
+ * (hook_split), and every run is a plain execvp of those words: nothing
+ * from a record is ever seen by a shell.  A hook's standard output goes to
+ * our standard error, so it can never corrupt the NDJSON on standard
+ * output.  Each hook runs in a process group of its own; when it passes
+ * its time limit the whole group gets SIGTERM, and SIGKILL a second later.
+ * A hook that cannot be started, exits non-zero, dies of a signal or times
+ * out is reported on standard error as "prog: hook for LABEL: problem";
+ * it never stops the caller.
+ *
+ * Ownership: hook_open returns a set the caller ends with hook_close.
+ * hook_run copies what it is given.
+ */
+#ifndef TINGLE_HOOK_H
+#define TINGLE_HOOK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+typedef struct hookset hookset_t;
+
+/*
+ * Split s into words the way a shell splits a simple command, without any
+ * expansion: blanks separate words; 'single quotes' keep everything
+ * literally; "double quotes" keep everything except that a backslash
+ * escapes $ ` " \ and newline; outside quotes a backslash keeps the next
+ * character.  Returns a NULL-terminated array of words (free with
+ * hook_words_free), or NULL with a message in err on an unterminated
+ * quote or an empty command.
+ */
+char **hook_split(const char *s, buf_t *err);
+void hook_words_free(char **words);
+
+/*
+ * Open a hook set for the command line cmd, with a time limit per run and
+ * at most jobs runs at a time.  Returns NULL with a message in err when
+ * cmd does not split or its program is not found on PATH.
+ */
+hookset_t *hook_open(const char *cmd, int64_t timeout_ms, int jobs, buf_t *err);
+
+/*
+ * Start the command with input[0..n) on its standard input and the
+ * NULL-terminated "NAME=value" strings of env added to (or replacing in)
+ * the environment.  label names the run in diagnostics.  When jobs runs
+ * are already going, waits (flushing pending output first) until one
+ * ends or is stopped at its time limit.
+ */
+void hook_run(hookset_t *h, const char *input, size_t n, char *const *env,
+              const char *label);
+
+/*
+ * Make progress without blocking: feed standard input, collect runs that
+ * ended, stop runs past their limit.  Returns the number of milliseconds
+ * the caller may wait before calling again (at most 50), or -1 when no run
+ * is going.
+ */
+int hook_poll(hookset_t *h);
+
+/* Number of runs going. */
+int hook_running(const hookset_t *h);
+
+/*
+ * Wait for every run to end (each within its time limit).  When the
+ * process is asked to stop (rio_stop), runs still going get SIGTERM.
+ */
+void hook_wait(hookset_t *h);
+
+/* Runs that failed so far. */
+unsigned long hook_failures(const hookset_t *h);
+
+/* Wait for every run, then free h.  hook_close(NULL) does nothing. */
+void hook_close(hookset_t *h);
+
+#endif

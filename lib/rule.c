@@ -1,0 +1,1412 @@
+/*
+ * rule.c - alert rules, their per-group state machines, alert records
+ * and the state file.
+ */
+#include "rule.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "expr.h"
+#include "rio.h"
+#include "tmpl.h"
+#include "ttime.h"
+
+enum { GS_INACTIVE, GS_PENDING, GS_FIRING };
+
+static const char *const state_names[] = {"inactive", "pending", "firing"};
+
+/* Fields of an alert record that belong to the alert itself.  An input
+ * field with one of these names is written as input_NAME. */
+static const char *const own_fields[] = {"alert",  "state",   "severity",
+                                         "since",  "until",   "duration",
+                                         "repeat", "message", NULL};
+
+/* Active groups are counted in ACTIVE_SLOTS slots by hash, so a record of
+ * a group that cannot be pending or firing is passed over without a
+ * lookup. */
+#define ACTIVE_SLOTS 64
+#define ACTIVE_SLOT(h) ((h) >> 58)
+
+/* A way of picking a group: named fields, or the record's strings. */
+struct keyspec {
+	char **names;
+	size_t n;
+	int dflt; /* the record's string fields but the window and time */
+};
+
+/* The state of one rule for one group. */
+struct group {
+	struct group *next; /* hash chain */
+	uint64_t hash;
+	char *id; /* identity bytes (see key_build) */
+	size_t idlen;
+	char *keyjson; /* the key fields as one JSON object */
+	int state;     /* GS_* */
+	int hold;      /* consecutive windows the condition held */
+	int miss;      /* consecutive windows it failed while firing */
+	int repeat;    /* announcements after the first in this episode */
+	int has_last, has_announced;
+	int64_t last;      /* end of the last window evaluated (ms) */
+	int64_t announced; /* event time of the last announcement (ms) */
+	int has_since, has_until;
+	int64_t since_ms, until_ms;
+	buf_t since; /* start of the first window of the episode (JSON) */
+	buf_t until; /* end of the last window the condition held (JSON) */
+};
+
+struct label {
+	char *name;
+	char *json;
+};
+
+struct rule {
+	char *name;
+	expr_t *expr;
+	const char *const *fields; /* fields the condition reads */
+	int for_n, keep_n;
+	int64_t cooldown_ms;
+	char *severity;
+	tmpl_t *message; /* NULL: the default message */
+	struct label *labels;
+	size_t nlabels;
+	size_t spec; /* index into the ruleset's key specs */
+	struct group **tab;
+	size_t tabsize, ngroups;
+	size_t nactive;                /* groups pending or firing */
+	uint32_t active[ACTIVE_SLOTS]; /* the same, counted by hash slot */
+};
+
+/* Event time of the record at hand, looked up once and only if needed. */
+struct rtime {
+	int loaded;
+	int windowed; /* the record has a window_end */
+	int has_start, has_end;
+	int64_t start, end;
+	jfield_t startf, endf; /* their JSON values */
+};
+
+struct keycache {
+	buf_t id;
+	uint64_t hash;     /* hash_bytes of id */
+	unsigned long gen; /* record the id was built for */
+};
+
+struct ruleset {
+	struct rule *r;
+	size_t n;
+	struct keyspec *specs;
+	struct keycache *cache;
+	size_t nspecs;
+	unsigned long gen; /* records evaluated */
+	size_t ngroups, max_groups;
+	unsigned long fired;
+	alert_emit_fn emit;
+	void *ctx;
+	const char *file; /* where the record at hand came from */
+	unsigned long line;
+	buf_t err, abuf, names, snap, msg, label, tmp, tmp2;
+};
+
+static int
+ident_char(int c, int first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	       (!first && ((c >= '0' && c <= '9') || c == '-' || c == '.'));
+}
+
+static int
+valid_name(const char *s)
+{
+	if (!ident_char((unsigned char)*s, 1))
+		return 0;
+	while (*++s != '\0')
+		if (!ident_char((unsigned char)*s, 0))
+			return 0;
+	return 1;
+}
+
+static int
+in_list(const char *const *list, const char *s, size_t n)
+{
+	for (; *list != NULL; list++)
+		if (strlen(*list) == n && memcmp(*list, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int64_t
+time_ms(const tstamp_t *t)
+{
+	return t->sec * 1000 + t->nsec / 1000000;
+}
+
+ruleset_t *
+rules_new(alert_emit_fn emit, void *ctx)
+{
+	ruleset_t *rs = xcalloc(1, sizeof *rs);
+
+	rs->emit = emit;
+	rs->ctx = ctx;
+	return rs;
+}
+
+size_t
+rules_count(const ruleset_t *rs)
+{
+	return rs->n;
+}
+
+unsigned long
+rules_fired(const ruleset_t *rs)
+{
+	return rs->fired;
+}
+
+void
+rules_set_max_groups(ruleset_t *rs, size_t max)
+{
+	rs->max_groups = max;
+}
+
+/* ==== defining rules =================================================== */
+
+/* The key spec for names (NULL with dflt set: the default), shared by
+ * rules that pick groups the same way. */
+static size_t
+spec_for(ruleset_t *rs, char *const *names, size_t n, int dflt)
+{
+	for (size_t i = 0; i < rs->nspecs; i++) {
+		struct keyspec *ks = &rs->specs[i];
+		if (ks->dflt != dflt || ks->n != n)
+			continue;
+		size_t k = 0;
+		while (k < n && strcmp(ks->names[k], names[k]) == 0)
+			k++;
+		if (k == n)
+			return i;
+	}
+	rs->specs = xrealloc(rs->specs, (rs->nspecs + 1) * sizeof *rs->specs);
+	rs->cache = xrealloc(rs->cache, (rs->nspecs + 1) * sizeof *rs->cache);
+	struct keyspec *ks = &rs->specs[rs->nspecs];
+	ks->dflt = dflt;
+	ks->n = n;
+	ks->names = xcalloc(n + 1, sizeof *ks->names);
+	for (size_t k = 0; k < n; k++)
+		ks->names[k] = xstrdup(names[k]);
+	memset(&rs->cache[rs->nspecs], 0, sizeof rs->cache[0]);
+	return rs->nspecs++;
+}
+
+/*
+ * Start a rule named name with condition when; where names the rule in
+ * messages ("rule 'x'" or "rules.json: rule 2 'x'").
+ */
+static struct rule *
+rule_start(ruleset_t *rs, const char *name, const char *when, const char *where)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (strcmp(rs->r[i].name, name) == 0)
+			die(EX_USAGE, "%s: duplicate rule name '%s'", where,
+			    name);
+	buf_reset(&rs->err);
+	expr_t *e = expr_compile(when, &rs->err);
+	if (e == NULL)
+		die(EX_USAGE, "%s: %s", where, rs->err.p);
+
+	rs->r = xrealloc(rs->r, (rs->n + 1) * sizeof *rs->r);
+	struct rule *ru = &rs->r[rs->n++];
+	memset(ru, 0, sizeof *ru);
+	ru->name = xstrdup(name);
+	ru->expr = e;
+	ru->fields = expr_fields(e);
+	ru->tabsize = 16;
+	ru->tab = xcalloc(ru->tabsize, sizeof *ru->tab);
+	return ru;
+}
+
+static tmpl_t *
+message_compile(ruleset_t *rs, const char *src, const char *where)
+{
+	buf_reset(&rs->err);
+	tmpl_t *t = tmpl_compile(src, &rs->err);
+	if (t == NULL)
+		die(EX_USAGE, "%s: message template: %s", where, rs->err.p);
+	return t;
+}
+
+static void
+rule_defaults(ruleset_t *rs, struct rule *ru, const struct rule_defaults *d,
+              const char *where)
+{
+	ru->for_n = d->for_n > 0 ? d->for_n : 1;
+	ru->keep_n = d->keep_n;
+	ru->cooldown_ms = d->cooldown_ms;
+	ru->severity = xstrdup(d->severity != NULL ? d->severity : "warning");
+	if (d->message != NULL)
+		ru->message = message_compile(rs, d->message, where);
+	ru->spec = spec_for(rs, d->key, d->has_key ? d->nkey : 0, !d->has_key);
+}
+
+void
+rules_add_arg(ruleset_t *rs, const char *arg, const struct rule_defaults *d)
+{
+	const char *p = arg, *name, *name_end;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	name = p;
+	if (ident_char((unsigned char)*p, 1))
+		while (ident_char((unsigned char)*++p, 0))
+			;
+	name_end = p;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (name == name_end || *p != ':')
+		die(EX_USAGE,
+		    "rule '%s': expected NAME: EXPR (NAME starts with a "
+		    "letter or '_' and holds letters, digits, '_', '-', '.')",
+		    arg);
+	p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	char *n = xstrndup(name, (size_t)(name_end - name));
+	buf_t where = BUF_INIT;
+	buf_printf(&where, "rule '%s'", n);
+	if (*p == '\0')
+		die(EX_USAGE, "%s: empty condition", where.p);
+	struct rule *ru = rule_start(rs, n, p, where.p);
+	rule_defaults(rs, ru, d, where.p);
+	buf_free(&where);
+	free(n);
+}
+
+static const char *const rule_members[] = {
+    "name",     "when",    "for", "keep_firing_for", "cooldown",
+    "severity", "message", "key", "labels",          NULL};
+
+/* A non-negative window count from a rules file. */
+static int
+count_member(json_t *v, const char *what, const char *where)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > 1000000)
+		die(EX_USAGE,
+		    "%s: '%s' must be a whole number of windows "
+		    "from 0 to 1000000",
+		    where, what);
+	return (int)json_integer_value(v);
+}
+
+static void
+rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
+               const struct rule_defaults *d)
+{
+	buf_t where = BUF_INIT;
+	const char *k;
+	json_t *v;
+
+	buf_printf(&where, "%s: rule %zu", path, idx + 1);
+	if (!json_is_object(o))
+		die(EX_USAGE, "%s: not an object", where.p);
+	json_t *jn = json_object_get(o, "name");
+	if (!json_is_string(jn) || !valid_name(json_string_value(jn)))
+		die(EX_USAGE,
+		    "%s: 'name' must be a string that starts with a letter or "
+		    "'_' and holds letters, digits, '_', '-', '.'",
+		    where.p);
+	const char *name = json_string_value(jn);
+	buf_printf(&where, " '%s'", name);
+	json_object_foreach(o, k, v)
+	{
+		if (!in_list(rule_members, k, strlen(k)))
+			die(EX_USAGE,
+			    "%s: unknown member '%s' (known: name, when, for, "
+			    "keep_firing_for, cooldown, severity, message, "
+			    "key, labels)",
+			    where.p, k);
+	}
+	json_t *jw = json_object_get(o, "when");
+	if (!json_is_string(jw) || json_string_length(jw) == 0)
+		die(EX_USAGE,
+		    "%s: 'when' must be a non-empty expression string",
+		    where.p);
+
+	struct rule *ru = rule_start(rs, name, json_string_value(jw), where.p);
+	struct rule_defaults own = *d;
+	if ((v = json_object_get(o, "for")) != NULL)
+		own.for_n = count_member(v, "for", where.p);
+	if ((v = json_object_get(o, "keep_firing_for")) != NULL)
+		own.keep_n = count_member(v, "keep_firing_for", where.p);
+	if ((v = json_object_get(o, "cooldown")) != NULL) {
+		if (!json_is_string(v) ||
+		    dur_parse(json_string_value(v), &own.cooldown_ms) < 0)
+			die(EX_USAGE,
+			    "%s: 'cooldown' must be a duration such as \"30m\" "
+			    "or \"1h\"",
+			    where.p);
+	}
+	if ((v = json_object_get(o, "severity")) != NULL) {
+		if (!json_is_string(v) || json_string_length(v) == 0)
+			die(EX_USAGE,
+			    "%s: 'severity' must be a non-empty "
+			    "string",
+			    where.p);
+		own.severity = json_string_value(v);
+	}
+	if ((v = json_object_get(o, "message")) != NULL) {
+		if (!json_is_string(v))
+			die(EX_USAGE, "%s: 'message' must be a string",
+			    where.p);
+		own.message = json_string_value(v);
+	}
+	char **keys = NULL;
+	if ((v = json_object_get(o, "key")) != NULL) {
+		size_t n = json_is_array(v) ? json_array_size(v) : 1;
+		keys = xcalloc(n + 1, sizeof *keys);
+		for (size_t i = 0; i < n; i++) {
+			json_t *e = json_is_array(v) ? json_array_get(v, i) : v;
+			if (!json_is_string(e) || json_string_length(e) == 0)
+				die(EX_USAGE,
+				    "%s: 'key' must be a field name or an "
+				    "array of field names",
+				    where.p);
+			keys[i] = (char *)json_string_value(e);
+		}
+		own.key = keys;
+		own.nkey = n;
+		own.has_key = 1;
+	}
+	rule_defaults(rs, ru, &own, where.p);
+	free(keys);
+
+	json_t *labels = json_object_get(o, "labels");
+	if (labels != NULL && !json_is_object(labels))
+		die(EX_USAGE, "%s: 'labels' must be an object", where.p);
+	if (labels != NULL) {
+		ru->labels =
+		    xcalloc(json_object_size(labels) + 1, sizeof *ru->labels);
+		json_object_foreach(labels, k, v)
+		{
+			if (in_list(own_fields, k, strlen(k)) || *k == '\0')
+				die(EX_USAGE,
+				    "%s: label '%s' would replace a field of "
+				    "the alert record",
+				    where.p, k);
+			if (json_is_object(v) || json_is_array(v))
+				die(EX_USAGE,
+				    "%s: label '%s' must be a string, number, "
+				    "true, false or null",
+				    where.p, k);
+			struct label *l = &ru->labels[ru->nlabels++];
+			l->name = xstrdup(k);
+			l->json = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		}
+	}
+	buf_free(&where);
+}
+
+void
+rules_add_file(ruleset_t *rs, const char *path, const struct rule_defaults *d)
+{
+	json_error_t e;
+	json_t *root;
+
+	if (access(path, R_OK) != 0)
+		die(EX_NOINPUT, "%s: %s", path, strerror(errno));
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
+	if (root == NULL)
+		die(EX_USAGE, "%s:%d:%d: invalid rules file: %s", path, e.line,
+		    e.column, e.text);
+	if (!json_is_array(root))
+		die(EX_USAGE, "%s: a rules file holds a JSON array of rules",
+		    path);
+	if (json_array_size(root) == 0)
+		die(EX_USAGE, "%s: no rules", path);
+	for (size_t i = 0; i < json_array_size(root); i++)
+		rule_from_json(rs, json_array_get(root, i), path, i, d);
+	json_decref(root);
+}
+
+/* ==== groups =========================================================== */
+
+/* The name of member f, decoded, into out (reset first). */
+static void
+member_name(const jfield_t *f, buf_t *out)
+{
+	buf_reset(out);
+	if (f->kesc)
+		jstr_decode(f->k - 1, f->klen + 2, out);
+	else
+		buf_add(out, f->k, f->klen);
+}
+
+/* Append a value to an identity: type, canonical bytes, NUL. */
+static void
+id_value(buf_t *id, const char *v, size_t vlen, char type)
+{
+	char num[64];
+	buf_addc(id, type);
+	if (type == JT_STR && memchr(v + 1, '\\', vlen - 2) == NULL) {
+		buf_add(id, v + 1, vlen - 2);
+	} else if (type == JT_STR) {
+		jstr_decode(v, vlen, id);
+	} else if (type == JT_NUM && vlen < sizeof num) {
+		/* 1.0, 1 and 1e0 are one group. */
+		memcpy(num, v, vlen);
+		num[vlen] = '\0';
+		buf_printf(id, "%.17g", strtod(num, NULL));
+	} else {
+		buf_add(id, v, vlen);
+	}
+	buf_addc(id, '\0');
+}
+
+static int
+default_key_skips(const char *name, size_t n)
+{
+	static size_t tlen;
+
+	if (tlen == 0)
+		tlen = strlen(rio_time_field);
+	return (n == 12 && memcmp(name, "window_start", 12) == 0) ||
+	       (n == 10 && memcmp(name, "window_end", 10) == 0) ||
+	       (n == tlen && memcmp(name, rio_time_field, n) == 0);
+}
+
+/*
+ * Build the identity of r's group under key spec ks into id: for each key
+ * field, its name, a NUL, and its value (id_value).  With json, also the
+ * key fields as a JSON object, values as written in r.
+ */
+static void
+key_build(ruleset_t *rs, const struct keyspec *ks, const rec_t *r, buf_t *id,
+          buf_t *json)
+{
+	buf_reset(id);
+	buf_add(id, "", 0);
+	if (json != NULL) {
+		buf_reset(json);
+		buf_addc(json, '{');
+	}
+	if (ks->dflt) {
+		for (size_t i = 0; i < r->obj.n; i++) {
+			const jfield_t *f = &r->obj.f[i];
+			const char *name = f->k;
+			size_t n = f->klen;
+			if (f->type != JT_STR)
+				continue;
+			if (f->kesc) {
+				member_name(f, &rs->tmp);
+				name = rs->tmp.p;
+				n = rs->tmp.len;
+			}
+			if (default_key_skips(name, n))
+				continue;
+			buf_add(id, name, n);
+			buf_addc(id, '\0');
+			id_value(id, f->v, f->vlen, f->type);
+			if (json != NULL) {
+				jw_keyn(json, name, n);
+				buf_add(json, f->v, f->vlen);
+			}
+		}
+	} else {
+		for (size_t k = 0; k < ks->n; k++) {
+			const char *name = ks->names[k];
+			size_t n = strlen(name);
+			jfield_t f;
+			if (!rec_path(r, name, n, &f)) {
+				f.v = "null";
+				f.vlen = 4;
+				f.type = JT_NULL;
+			}
+			buf_add(id, name, n + 1);
+			id_value(id, f.v, f.vlen, f.type);
+			if (json != NULL) {
+				jw_key(json, name);
+				buf_add(json, f.v, f.vlen);
+			}
+		}
+	}
+	if (json != NULL)
+		buf_addc(json, '}');
+}
+
+/* The identity of r's group under spec, built once per record. */
+static const struct keycache *
+key_id(ruleset_t *rs, size_t spec, const rec_t *r)
+{
+	struct keycache *kc = &rs->cache[spec];
+	if (kc->gen != rs->gen) {
+		key_build(rs, &rs->specs[spec], r, &kc->id, NULL);
+		kc->hash = hash_bytes(kc->id.p, kc->id.len);
+		kc->gen = rs->gen;
+	}
+	return kc;
+}
+
+/* The link that holds the group with this identity, or the chain's end. */
+static struct group **
+group_find(struct rule *ru, const char *id, size_t idlen, uint64_t h)
+{
+	struct group **gp = &ru->tab[h & (ru->tabsize - 1)];
+
+	while (*gp != NULL && ((*gp)->hash != h || (*gp)->idlen != idlen ||
+	                       memcmp((*gp)->id, id, idlen) != 0))
+		gp = &(*gp)->next;
+	return gp;
+}
+
+static void
+group_grow(struct rule *ru)
+{
+	size_t size = ru->tabsize * 2;
+	struct group **tab = xcalloc(size, sizeof *tab);
+
+	for (size_t i = 0; i < ru->tabsize; i++) {
+		struct group *g = ru->tab[i], *next;
+		for (; g != NULL; g = next) {
+			next = g->next;
+			g->next = tab[g->hash & (size - 1)];
+			tab[g->hash & (size - 1)] = g;
+		}
+	}
+	free(ru->tab);
+	ru->tab = tab;
+	ru->tabsize = size;
+}
+
+static struct group *
+group_new(ruleset_t *rs, struct rule *ru, const char *id, size_t idlen,
+          uint64_t h, const char *keyjson)
+{
+	if (rs->max_groups > 0 && rs->ngroups >= rs->max_groups)
+		die(EX_SOFTWARE,
+		    "more than %zu groups tracked (raise --max-groups, or pick "
+		    "the key fields with -k)",
+		    rs->max_groups);
+	if (ru->ngroups >= ru->tabsize)
+		group_grow(ru);
+	struct group *g = xcalloc(1, sizeof *g);
+	g->hash = h;
+	g->id = xmalloc(idlen ? idlen : 1);
+	memcpy(g->id, id, idlen);
+	g->idlen = idlen;
+	g->keyjson = xstrdup(keyjson);
+	struct group **gp = &ru->tab[h & (ru->tabsize - 1)];
+	g->next = *gp;
+	*gp = g;
+	ru->ngroups++;
+	rs->ngroups++;
+	return g;
+}
+
+static void
+group_free(struct group *g)
+{
+	free(g->id);
+	free(g->keyjson);
+	buf_free(&g->since);
+	buf_free(&g->until);
+	free(g);
+}
+
+/* Unlink and free the group held by *gp. */
+static void
+group_delete(ruleset_t *rs, struct rule *ru, struct group **gp)
+{
+	struct group *g = *gp;
+
+	*gp = g->next;
+	group_free(g);
+	ru->ngroups--;
+	rs->ngroups--;
+}
+
+static void
+set_state(struct rule *ru, struct group *g, int state)
+{
+	int was = g->state != GS_INACTIVE, is = state != GS_INACTIVE;
+	if (was && !is) {
+		ru->nactive--;
+		ru->active[ACTIVE_SLOT(g->hash)]--;
+	} else if (!was && is) {
+		ru->nactive++;
+		ru->active[ACTIVE_SLOT(g->hash)]++;
+	}
+	g->state = state;
+}
+
+/* ==== event time ======================================================= */
+
+static int
+read_time(ruleset_t *rs, const rec_t *r, const char *name, jfield_t *f,
+          int64_t *ms)
+{
+	const jfield_t *v = rec_get(r, name, strlen(name));
+	tstamp_t t;
+
+	if (v == NULL || v->type == JT_NULL)
+		return 0;
+	if (ts_parse_json(v->v, v->vlen, &t) < 0) {
+		note_input(rs->file, rs->line,
+		           "unreadable time in '%s', ignored", name);
+		return 0;
+	}
+	*f = *v;
+	*ms = time_ms(&t);
+	return 1;
+}
+
+/*
+ * A record's event time: the window it covers (window_start, window_end)
+ * when it has one, else the instant in the time field.
+ */
+static void
+rtime_load(ruleset_t *rs, struct rtime *t, const rec_t *r)
+{
+	if (t->loaded)
+		return;
+	t->loaded = 1;
+	t->windowed = t->has_end =
+	    read_time(rs, r, "window_end", &t->endf, &t->end);
+	if (t->windowed) {
+		t->has_start =
+		    read_time(rs, r, "window_start", &t->startf, &t->start);
+	} else {
+		t->has_end =
+		    read_time(rs, r, rio_time_field, &t->endf, &t->end);
+	}
+	if (t->has_end && !t->has_start) {
+		t->has_start = 1;
+		t->start = t->end;
+		t->startf = t->endf;
+	}
+}
+
+/* ==== alert records ==================================================== */
+
+/* 1 if name was written into the alert record being built; else note it. */
+static int
+seen_name(ruleset_t *rs, const char *name, size_t n)
+{
+	const char *p = rs->names.p, *end = p + rs->names.len;
+
+	while (p != NULL && p < end) {
+		size_t len = strlen(p);
+		if (len == n && memcmp(p, name, n) == 0)
+			return 1;
+		p += len + 1;
+	}
+	buf_add(&rs->names, name, n);
+	buf_addc(&rs->names, '\0');
+	return 0;
+}
+
+/* Write an input field into the alert record, renamed input_NAME when
+ * an alert field or a label has its name, once. */
+static void
+put_input(ruleset_t *rs, const struct rule *ru, const char *name, size_t n,
+          const char *v, size_t vlen)
+{
+	buf_t *a = &rs->abuf;
+	int clash = in_list(own_fields, name, n);
+
+	for (size_t i = 0; i < ru->nlabels && !clash; i++)
+		clash = strlen(ru->labels[i].name) == n &&
+		        memcmp(ru->labels[i].name, name, n) == 0;
+	buf_reset(&rs->tmp2);
+	if (clash)
+		buf_adds(&rs->tmp2, "input_");
+	buf_add(&rs->tmp2, name, n);
+	if (seen_name(rs, rs->tmp2.p, rs->tmp2.len))
+		return;
+	jw_keyn(a, rs->tmp2.p, rs->tmp2.len);
+	buf_add(a, v, vlen);
+}
+
+/* Append "k=v, ..." for the fields of a JSON object text. */
+static void
+show_fields(ruleset_t *rs, const char *json, buf_t *out)
+{
+	jobj_t o = {NULL, 0, 0};
+
+	jobj_from_value(json, strlen(json), &o);
+	for (size_t i = 0; i < o.n; i++) {
+		if (i > 0)
+			buf_adds(out, ", ");
+		member_name(&o.f[i], &rs->tmp);
+		buf_add(out, rs->tmp.p, rs->tmp.len);
+		buf_addc(out, '=');
+		tmpl_value_text(o.f[i].v, o.f[i].vlen, out);
+	}
+	jobj_free(&o);
+}
+
+/*
+ * The default message: "NAME for k=v: field=value, ..." while firing,
+ * "NAME resolved for k=v after 2h: field=value, ..." at the end.
+ */
+static void
+default_message(ruleset_t *rs, const struct rule *ru, const struct group *g,
+                const rec_t *r, int firing, buf_t *out)
+{
+	jobj_t keys = {NULL, 0, 0};
+	const char *sep = ": ";
+	char d[64];
+
+	buf_adds(out, ru->name);
+	if (!firing)
+		buf_adds(out, " resolved");
+	jobj_from_value(g->keyjson, strlen(g->keyjson), &keys);
+	if (keys.n > 0) {
+		buf_adds(out, " for ");
+		show_fields(rs, g->keyjson, out);
+	}
+	if (!firing && g->has_since && g->has_until)
+		buf_printf(out, " after %s",
+		           dur_format(g->until_ms > g->since_ms
+		                          ? g->until_ms - g->since_ms
+		                          : 0,
+		                      d, sizeof d));
+	for (size_t i = 0; ru->fields[i] != NULL; i++) {
+		const char *name = ru->fields[i];
+		size_t n = strlen(name);
+		/* A key field is shown already. */
+		if (jobj_get(&keys, name, n) != NULL)
+			continue;
+		const jfield_t *f = rec_get(r, name, n);
+		buf_adds(out, sep);
+		sep = ", ";
+		buf_add(out, name, n);
+		buf_addc(out, '=');
+		if (f != NULL)
+			tmpl_value_text(f->v, f->vlen, out);
+		else
+			buf_adds(out, "null");
+	}
+	jobj_free(&keys);
+}
+
+struct lookup_ctx {
+	jobj_t *alert;
+	const rec_t *r;
+};
+
+/* Template fields: the alert record's own first, then the input's. */
+static int
+lookup_field(void *ctx, const char *name, size_t n, jfield_t *out)
+{
+	struct lookup_ctx *lc = ctx;
+
+	return jobj_path(lc->alert, name, n, out) ||
+	       rec_path(lc->r, name, n, out);
+}
+
+static void
+render_message(ruleset_t *rs, const struct rule *ru, const struct group *g,
+               const rec_t *r, int firing, buf_t *out)
+{
+	if (ru->message == NULL) {
+		default_message(rs, ru, g, r, firing, out);
+		return;
+	}
+	/* What the record holds so far, closed, to look fields up in. */
+	jobj_t o = {NULL, 0, 0};
+	buf_reset(&rs->snap);
+	buf_add(&rs->snap, rs->abuf.p, rs->abuf.len);
+	buf_addc(&rs->snap, '}');
+	jobj_from_value(rs->snap.p, rs->snap.len, &o);
+	struct lookup_ctx lc = {&o, r};
+	tmpl_render(ru->message, lookup_field, &lc, out);
+	jobj_free(&o);
+}
+
+/* Build the alert record for g in state "firing" or "resolved" and hand
+ * it to the emit callback. */
+static void
+emit(ruleset_t *rs, struct rule *ru, struct group *g, const rec_t *r,
+     const struct rtime *t, int firing)
+{
+	buf_t *a = &rs->abuf;
+	const char *state = firing ? "firing" : "resolved";
+
+	buf_reset(a);
+	buf_reset(&rs->names);
+	buf_addc(a, '{');
+	jw_kstrz(a, "alert", ru->name);
+	jw_kstrz(a, "state", state);
+	jw_kstrz(a, "severity", ru->severity);
+	for (size_t i = 0; i < ru->nlabels; i++) {
+		seen_name(rs, ru->labels[i].name, strlen(ru->labels[i].name));
+		jw_kraw(a, ru->labels[i].name, ru->labels[i].json,
+		        strlen(ru->labels[i].json));
+	}
+
+	jobj_t keys = {NULL, 0, 0};
+	jobj_from_value(g->keyjson, strlen(g->keyjson), &keys);
+	for (size_t i = 0; i < keys.n; i++) {
+		member_name(&keys.f[i], &rs->label);
+		put_input(rs, ru, rs->label.p, rs->label.len, keys.f[i].v,
+		          keys.f[i].vlen);
+	}
+	jobj_free(&keys);
+	static const char *const window[] = {"window_start", "window_end"};
+	for (int i = 0; i < 2; i++) {
+		const jfield_t *f = rec_get(r, window[i], strlen(window[i]));
+		if (f != NULL)
+			put_input(rs, ru, window[i], strlen(window[i]), f->v,
+			          f->vlen);
+	}
+	for (size_t i = 0; ru->fields[i] != NULL; i++) {
+		const char *name = ru->fields[i];
+		const jfield_t *f = rec_get(r, name, strlen(name));
+		put_input(rs, ru, name, strlen(name), f ? f->v : "null",
+		          f ? f->vlen : 4);
+	}
+
+	if (g->has_since)
+		jw_kraw(a, "since", g->since.p, g->since.len);
+	if (!firing && g->has_until) {
+		jw_kraw(a, "until", g->until.p, g->until.len);
+		if (g->has_since) {
+			char d[64];
+			int64_t ms = g->until_ms - g->since_ms;
+			jw_kstrz(a, "duration",
+			         dur_format(ms > 0 ? ms : 0, d, sizeof d));
+		}
+	}
+	if (firing && g->repeat > 0)
+		jw_kint(a, "repeat", g->repeat);
+	if (firing)
+		rs->fired++;
+	buf_reset(&rs->msg);
+	render_message(rs, ru, g, r, firing, &rs->msg);
+	jw_kstr(a, "message", rs->msg.p, rs->msg.len);
+	buf_addc(a, '}');
+
+	buf_reset(&rs->label);
+	buf_printf(&rs->label, "%s %s", ru->name, state);
+	if (strcmp(g->keyjson, "{}") != 0) {
+		buf_adds(&rs->label, " (");
+		show_fields(rs, g->keyjson, &rs->label);
+		buf_addc(&rs->label, ')');
+	}
+	(void)t;
+	struct alert_event ev = {a->p, a->len, ru->name, state, rs->label.p};
+	rs->emit(rs->ctx, &ev);
+}
+
+/* ==== the state machine ================================================ */
+
+static void
+set_time(buf_t *b, int *has, int64_t *ms, const jfield_t *f, int64_t v)
+{
+	buf_reset(b);
+	buf_add(b, f->v, f->vlen);
+	*ms = v;
+	*has = 1;
+}
+
+/* Move g's state for a record in which the condition holds (or not). */
+static void
+step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
+{
+	const struct keycache *kc = key_id(rs, ru->spec, r);
+	const buf_t *id = &kc->id;
+	uint64_t h = kc->hash;
+
+	if (!holds && ru->active[ACTIVE_SLOT(h)] == 0)
+		return;
+	struct group **gp = group_find(ru, id->p, id->len, h);
+	struct group *g = *gp;
+	if (g == NULL) {
+		if (!holds)
+			return;
+		key_build(rs, &rs->specs[ru->spec], r, &rs->tmp2, &rs->snap);
+		g = group_new(rs, ru, id->p, id->len, h, rs->snap.p);
+		gp = group_find(ru, id->p, id->len, h);
+	}
+	rtime_load(rs, t, r);
+	/* A window evaluated before (an earlier run, a repeated input) is
+	 * not evaluated again. */
+	if (t->windowed && g->has_last && t->end <= g->last)
+		return;
+	int gap = t->windowed && g->has_last && t->start > g->last;
+	if (t->has_end) {
+		g->last = t->end;
+		g->has_last = 1;
+	}
+
+	if (!holds) {
+		if (g->state == GS_PENDING) {
+			set_state(ru, g, GS_INACTIVE);
+		} else if (g->state == GS_FIRING && ++g->miss > ru->keep_n) {
+			emit(rs, ru, g, r, t, 0);
+			set_state(ru, g, GS_INACTIVE);
+		}
+		/* Without a time there is nothing left to remember. */
+		if (g->state == GS_INACTIVE && !g->has_last)
+			group_delete(rs, ru, gp);
+		return;
+	}
+
+	switch (g->state) {
+	case GS_FIRING:
+		g->miss = 0;
+		if (t->has_end)
+			set_time(&g->until, &g->has_until, &g->until_ms,
+			         &t->endf, t->end);
+		if (ru->cooldown_ms > 0 && t->has_end && g->has_announced &&
+		    t->end - g->announced >= ru->cooldown_ms) {
+			g->repeat++;
+			g->announced = t->end;
+			emit(rs, ru, g, r, t, 1);
+		}
+		return;
+	case GS_PENDING:
+		/* A missing window breaks the run of consecutive ones. */
+		if (!gap) {
+			g->hold++;
+			break;
+		}
+		/* FALLTHROUGH */
+	default:
+		g->hold = 1;
+		g->has_since = 0;
+		if (t->has_start)
+			set_time(&g->since, &g->has_since, &g->since_ms,
+			         &t->startf, t->start);
+		set_state(ru, g, GS_PENDING);
+	}
+	g->has_until = 0;
+	if (t->has_end)
+		set_time(&g->until, &g->has_until, &g->until_ms, &t->endf,
+		         t->end);
+	if (g->hold >= ru->for_n) {
+		set_state(ru, g, GS_FIRING);
+		g->miss = 0;
+		g->repeat = 0;
+		g->has_announced = t->has_end;
+		g->announced = t->end;
+		emit(rs, ru, g, r, t, 1);
+	}
+}
+
+void
+rules_eval(ruleset_t *rs, const rec_t *r, const char *file, unsigned long line)
+{
+	struct rtime t = {0};
+
+	rs->gen++;
+	rs->file = file;
+	rs->line = line;
+	for (size_t i = 0; i < rs->n; i++) {
+		struct rule *ru = &rs->r[i];
+		val_t v;
+
+		buf_reset(&rs->err);
+		if (expr_eval(ru->expr, r, &v, &rs->err) < 0) {
+			/* Unknown is not false: the state stays as it is. */
+			note_input(file, line, "rule '%s': %s", ru->name,
+			           rs->err.p != NULL ? rs->err.p : "error");
+			continue;
+		}
+		int holds = val_truthy(&v);
+		if (!holds && ru->nactive == 0)
+			continue;
+		step(rs, ru, r, &t, holds);
+	}
+}
+
+/* ==== the state file =================================================== */
+
+static void
+put_ms(buf_t *b, const char *key, int64_t ms)
+{
+	char s[TS_MAXLEN + 1];
+	tstamp_t t;
+
+	t.sec = ms / 1000;
+	t.nsec = (int32_t)(ms % 1000);
+	if (t.nsec < 0) {
+		t.sec--;
+		t.nsec += 1000;
+	}
+	t.digits = t.nsec != 0 ? 3 : 0;
+	t.nsec *= 1000000;
+	size_t n = ts_format(&t, s);
+	jw_kstr(b, key, s, n);
+}
+
+/* One group; an inactive one is kept only for the last window it saw. */
+static void
+save_group(const struct group *g, buf_t *b)
+{
+	buf_addc(b, '{');
+	jw_kraw(b, "key", g->keyjson, strlen(g->keyjson));
+	jw_kstrz(b, "state", state_names[g->state]);
+	if (g->has_last)
+		put_ms(b, "last", g->last);
+	if (g->state != GS_INACTIVE) {
+		jw_kint(b, "hold", g->hold);
+		jw_kint(b, "miss", g->miss);
+		jw_kint(b, "repeat", g->repeat);
+		if (g->has_announced)
+			put_ms(b, "announced", g->announced);
+		if (g->has_since)
+			jw_kraw(b, "since", g->since.p, g->since.len);
+		if (g->has_until)
+			jw_kraw(b, "until", g->until.p, g->until.len);
+	}
+	buf_addc(b, '}');
+}
+
+static void
+save_rule(const ruleset_t *rs, const struct rule *ru, buf_t *b)
+{
+	const struct keyspec *ks = &rs->specs[ru->spec];
+	int first = 1;
+
+	buf_addc(b, '{');
+	jw_kstrz(b, "name", ru->name);
+	jw_kstrz(b, "when", expr_source(ru->expr));
+	jw_key(b, "key");
+	if (ks->dflt) {
+		buf_adds(b, "null");
+	} else {
+		buf_addc(b, '[');
+		for (size_t k = 0; k < ks->n; k++) {
+			if (k > 0)
+				buf_addc(b, ',');
+			jw_str(b, ks->names[k], strlen(ks->names[k]));
+		}
+		buf_addc(b, ']');
+	}
+	jw_key(b, "groups");
+	buf_addc(b, '[');
+	for (size_t i = 0; i < ru->tabsize; i++) {
+		for (const struct group *g = ru->tab[i]; g; g = g->next) {
+			if (!first)
+				buf_addc(b, ',');
+			first = 0;
+			buf_addc(b, '\n');
+			save_group(g, b);
+		}
+	}
+	buf_adds(b, "]}");
+}
+
+/* Write data to path through a temporary file and rename. */
+static int
+write_atomic(const char *path, const char *data, size_t n)
+{
+	buf_t tmp = BUF_INIT;
+	int fd, saved;
+	mode_t mask;
+	const char *what = "write";
+
+	buf_printf(&tmp, "%s.XXXXXX", path);
+	fd = mkstemp(tmp.p);
+	if (fd < 0) {
+		warnmsg("cannot create a temporary file for '%s': %s", path,
+		        strerror(errno));
+		buf_free(&tmp);
+		return -1;
+	}
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(fd, data + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			goto fail;
+		off += (size_t)w;
+	}
+	what = "fsync";
+	if (fsync(fd) < 0)
+		goto fail;
+	what = "close";
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	what = "rename";
+	if (rename(tmp.p, path) < 0)
+		goto fail;
+
+	/* Make the rename itself durable. */
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash != NULL)
+		*slash = '\0';
+	int dfd = open(slash != NULL ? dir : ".", O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+	buf_free(&tmp);
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp.p);
+	warnmsg("cannot save state to '%s': %s: %s", path, what,
+	        strerror(saved));
+	buf_free(&tmp);
+	return -1;
+}
+
+int
+rules_save_state(const ruleset_t *rs, const char *path)
+{
+	buf_t b = BUF_INIT;
+
+	buf_adds(&b, "{\"version\":1,\"rules\":[");
+	for (size_t i = 0; i < rs->n; i++) {
+		if (i > 0)
+			buf_addc(&b, ',');
+		buf_addc(&b, '\n');
+		save_rule(rs, &rs->r[i], &b);
+	}
+	buf_adds(&b, "]}\n");
+	int rc = write_atomic(path, b.p, b.len);
+	buf_free(&b);
+	return rc;
+}
+
+static void bad_state(const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+
+static void
+bad_state(const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	char what[512];
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	die(EX_DATAERR,
+	    "%s: invalid state file: %s (remove it to start afresh)", path,
+	    what);
+}
+
+/* A time member of a saved group; 1 if present. */
+static int
+state_time(const char *path, json_t *g, const char *name, int64_t *ms)
+{
+	json_t *v = json_object_get(g, name);
+	tstamp_t t;
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_string(v) ||
+	    ts_parse_iso(json_string_value(v), json_string_length(v), &t) < 0)
+		bad_state(path, "'%s' is not a time", name);
+	*ms = time_ms(&t);
+	return 1;
+}
+
+/* A window-edge member (any JSON time value); 1 if present. */
+static int
+state_edge(const char *path, json_t *g, const char *name, buf_t *b, int64_t *ms)
+{
+	json_t *v = json_object_get(g, name);
+	tstamp_t t;
+
+	if (v == NULL)
+		return 0;
+	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	if (s == NULL || ts_parse_json(s, strlen(s), &t) < 0)
+		bad_state(path, "'%s' is not a time", name);
+	buf_reset(b);
+	buf_adds(b, s);
+	free(s);
+	*ms = time_ms(&t);
+	return 1;
+}
+
+static int
+state_count(const char *path, json_t *g, const char *name)
+{
+	json_t *v = json_object_get(g, name);
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > 1000000000)
+		bad_state(path, "'%s' is not a count", name);
+	return (int)json_integer_value(v);
+}
+
+static void
+load_group(ruleset_t *rs, struct rule *ru, const char *path, json_t *jg)
+{
+	json_t *key = json_object_get(jg, "key");
+	json_t *st = json_object_get(jg, "state");
+
+	if (!json_is_object(jg) || !json_is_object(key) || !json_is_string(st))
+		bad_state(path, "a group needs 'key' and 'state'");
+	int state = -1;
+	for (int s = 0; s < 3; s++)
+		if (strcmp(json_string_value(st), state_names[s]) == 0)
+			state = s;
+	if (state < 0)
+		bad_state(path, "unknown state '%s'", json_string_value(st));
+
+	/* The identity is rebuilt the way a record's would be. */
+	char *text = json_dumps(key, JSON_COMPACT);
+	rec_t r;
+	size_t col;
+	const char *msg;
+	memset(&r, 0, sizeof r);
+	if (text == NULL || rec_scan(&r, text, strlen(text), &col, &msg) < 0)
+		bad_state(path, "bad group key");
+	buf_t id = BUF_INIT;
+	key_build(rs, &rs->specs[ru->spec], &r, &id, &rs->snap);
+	uint64_t h = hash_bytes(id.p, id.len);
+	if (*group_find(ru, id.p, id.len, h) != NULL)
+		bad_state(path, "group %s of rule '%s' appears twice",
+		          rs->snap.p, ru->name);
+	struct group *g = group_new(rs, ru, id.p, id.len, h, rs->snap.p);
+	buf_free(&id);
+	rec_free(&r);
+	free(text);
+
+	set_state(ru, g, state);
+	g->hold = state_count(path, jg, "hold");
+	g->miss = state_count(path, jg, "miss");
+	g->repeat = state_count(path, jg, "repeat");
+	g->has_last = state_time(path, jg, "last", &g->last);
+	g->has_announced = state_time(path, jg, "announced", &g->announced);
+	g->has_since = state_edge(path, jg, "since", &g->since, &g->since_ms);
+	g->has_until = state_edge(path, jg, "until", &g->until, &g->until_ms);
+}
+
+/* 1 if the saved key setting jk is the rule's. */
+static int
+same_key(const ruleset_t *rs, const struct rule *ru, json_t *jk)
+{
+	const struct keyspec *ks = &rs->specs[ru->spec];
+
+	if (json_is_null(jk))
+		return ks->dflt;
+	if (!json_is_array(jk) || ks->dflt || json_array_size(jk) != ks->n)
+		return 0;
+	for (size_t k = 0; k < ks->n; k++) {
+		json_t *e = json_array_get(jk, k);
+		if (!json_is_string(e) ||
+		    strcmp(json_string_value(e), ks->names[k]) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+void
+rules_load_state(ruleset_t *rs, const char *path)
+{
+	json_error_t e;
+	json_t *root;
+
+	if (access(path, F_OK) != 0 && errno == ENOENT)
+		return;
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
+	if (root == NULL)
+		die(EX_DATAERR,
+		    "%s:%d:%d: invalid state file: %s (remove it to start "
+		    "afresh)",
+		    path, e.line, e.column, e.text);
+	json_t *rules = json_object_get(root, "rules");
+	if (!json_is_object(root) ||
+	    json_integer_value(json_object_get(root, "version")) != 1 ||
+	    !json_is_array(rules))
+		bad_state(path, "expected {\"version\":1,\"rules\":[...]}");
+
+	for (size_t i = 0; i < json_array_size(rules); i++) {
+		json_t *jr = json_array_get(rules, i);
+		json_t *jn = json_object_get(jr, "name");
+		json_t *jw = json_object_get(jr, "when");
+		json_t *groups = json_object_get(jr, "groups");
+		if (!json_is_string(jn) || !json_is_string(jw) ||
+		    !json_is_array(groups))
+			bad_state(path, "a rule needs 'name', 'when' and "
+			                "'groups'");
+		struct rule *ru = NULL;
+		for (size_t k = 0; k < rs->n && ru == NULL; k++)
+			if (strcmp(rs->r[k].name, json_string_value(jn)) == 0)
+				ru = &rs->r[k];
+		if (ru == NULL) {
+			warnmsg("%s: dropping the state of rule '%s', which "
+			        "is no longer given",
+			        path, json_string_value(jn));
+			continue;
+		}
+		if (strcmp(expr_source(ru->expr), json_string_value(jw)) != 0 ||
+		    !same_key(rs, ru, json_object_get(jr, "key"))) {
+			warnmsg("%s: dropping the state of rule '%s': its "
+			        "condition or key changed",
+			        path, ru->name);
+			continue;
+		}
+		for (size_t k = 0; k < json_array_size(groups); k++)
+			load_group(rs, ru, path, json_array_get(groups, k));
+	}
+	json_decref(root);
+}
+
+void
+rules_free(ruleset_t *rs)
+{
+	if (rs == NULL)
+		return;
+	for (size_t i = 0; i < rs->n; i++) {
+		struct rule *ru = &rs->r[i];
+		for (size_t b = 0; b < ru->tabsize; b++) {
+			struct group *g = ru->tab[b], *next;
+			for (; g != NULL; g = next) {
+				next = g->next;
+				group_free(g);
+			}
+		}
+		free(ru->tab);
+		for (size_t l = 0; l < ru->nlabels; l++) {
+			free(ru->labels[l].name);
+			free(ru->labels[l].json);
+		}
+		free(ru->labels);
+		free(ru->name);
+		free(ru->severity);
+		expr_free(ru->expr);
+		tmpl_free(ru->message);
+	}
+	free(rs->r);
+	for (size_t i = 0; i < rs->nspecs; i++) {
+		for (size_t k = 0; k < rs->specs[i].n; k++)
+			free(rs->specs[i].names[k]);
+		free(rs->specs[i].names);
+		buf_free(&rs->cache[i].id);
+	}
+	free(rs->specs);
+	free(rs->cache);
+	buf_t *bufs[] = {&rs->err, &rs->abuf,  &rs->names, &rs->snap,
+	                 &rs->msg, &rs->label, &rs->tmp,   &rs->tmp2};
+	for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
+		buf_free(bufs[i]);
+	free(rs);
+}

@@ -1,0 +1,235 @@
+/*
+ * tmpl.c - message templates with {field} and {field:%.1f} placeholders.
+ */
+#include "tmpl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One piece of a template: literal text, or a placeholder. */
+struct piece {
+	char *text;   /* literal text, or the field name */
+	size_t len;   /* its length */
+	int field;    /* 1: a placeholder */
+	char conv;    /* printf conversion letter, 0 when none */
+	char fmt[16]; /* the conversion rewritten for snprintf */
+};
+
+struct tmpl {
+	char *src;
+	struct piece *p;
+	size_t n;
+};
+
+static void
+add_piece(tmpl_t *t, const char *s, size_t n, int field)
+{
+	struct piece *pc;
+
+	if (!field && n == 0)
+		return;
+	/* Literal text right after literal text joins it. */
+	if (!field && t->n > 0 && !t->p[t->n - 1].field) {
+		pc = &t->p[t->n - 1];
+		pc->text = xrealloc(pc->text, pc->len + n + 1);
+		memcpy(pc->text + pc->len, s, n);
+		pc->len += n;
+		pc->text[pc->len] = '\0';
+		return;
+	}
+	t->p = xrealloc(t->p, (t->n + 1) * sizeof *t->p);
+	pc = &t->p[t->n++];
+	memset(pc, 0, sizeof *pc);
+	pc->text = xstrndup(s, n);
+	pc->len = n;
+	pc->field = field;
+}
+
+/*
+ * Check spec[0..n) as one printf conversion and store it in pc, with "ll"
+ * inserted for the integer conversions.  Returns 0 or -1.
+ */
+static int
+parse_conv(struct piece *pc, const char *spec, size_t n)
+{
+	size_t i = 0, digits;
+	char *f = pc->fmt;
+
+	if (n == 0 || spec[i++] != '%')
+		return -1;
+	*f++ = '%';
+	while (i < n && strchr("-+ #0", spec[i]) != NULL && f - pc->fmt < 6)
+		*f++ = spec[i++];
+	for (digits = 0; i < n && spec[i] >= '0' && spec[i] <= '9'; digits++)
+		*f++ = spec[i++];
+	if (digits > 3)
+		return -1;
+	if (i < n && spec[i] == '.') {
+		*f++ = spec[i++];
+		for (digits = 0; i < n && spec[i] >= '0' && spec[i] <= '9';
+		     digits++)
+			*f++ = spec[i++];
+		if (digits > 3)
+			return -1;
+	}
+	if (i + 1 != n || strchr("diuxXoeEfFgGs", spec[i]) == NULL)
+		return -1;
+	pc->conv = spec[i];
+	if (strchr("diuxXo", pc->conv) != NULL) {
+		*f++ = 'l';
+		*f++ = 'l';
+	}
+	*f++ = pc->conv;
+	*f = '\0';
+	return 0;
+}
+
+tmpl_t *
+tmpl_compile(const char *src, buf_t *err)
+{
+	tmpl_t *t = xcalloc(1, sizeof *t);
+	const char *s = src, *lit = src;
+
+	t->src = xstrdup(src);
+	while (*s != '\0') {
+		if ((s[0] == '{' && s[1] == '{') ||
+		    (s[0] == '}' && s[1] == '}')) {
+			add_piece(t, lit, (size_t)(s - lit) + 1, 0);
+			s += 2;
+			lit = s;
+			continue;
+		}
+		if (*s != '{') {
+			s++;
+			continue;
+		}
+		add_piece(t, lit, (size_t)(s - lit), 0);
+		const char *open = s;
+		const char *close = strchr(s, '}');
+		if (close == NULL) {
+			buf_printf(err, "unclosed '{' at column %zu",
+			           (size_t)(open - src) + 1);
+			goto fail;
+		}
+		const char *name = open + 1;
+		const char *colon = memchr(name, ':', (size_t)(close - name));
+		const char *name_end = colon != NULL ? colon : close;
+		while (name < name_end && *name == ' ')
+			name++;
+		while (name_end > name && name_end[-1] == ' ')
+			name_end--;
+		if (name == name_end ||
+		    memchr(name, '{', (size_t)(name_end - name))) {
+			buf_printf(err, "missing field name at column %zu",
+			           (size_t)(open - src) + 2);
+			goto fail;
+		}
+		add_piece(t, name, (size_t)(name_end - name), 1);
+		if (colon != NULL &&
+		    parse_conv(&t->p[t->n - 1], colon + 1,
+		               (size_t)(close - colon - 1)) < 0) {
+			buf_printf(err,
+			           "bad conversion '%.*s' at column %zu: "
+			           "expected one printf conversion such as "
+			           "%%.1f",
+			           (int)(close - colon - 1), colon + 1,
+			           (size_t)(colon - src) + 2);
+			goto fail;
+		}
+		s = close + 1;
+		lit = s;
+	}
+	add_piece(t, lit, (size_t)(s - lit), 0);
+	return t;
+fail:
+	tmpl_free(t);
+	return NULL;
+}
+
+void
+tmpl_value_text(const char *v, size_t vlen, buf_t *out)
+{
+	if (vlen > 0 && v[0] == '"')
+		jstr_decode(v, vlen, out);
+	else
+		buf_add(out, v, vlen);
+}
+
+/* Append the value v under conversion pc. */
+static void
+render_conv(const struct piece *pc, const jfield_t *v, buf_t *out)
+{
+	if (pc->conv == 's') {
+		buf_t text = BUF_INIT;
+		tmpl_value_text(v->v, v->vlen, &text);
+		buf_printf(out, pc->fmt, text.p != NULL ? text.p : "");
+		buf_free(&text);
+		return;
+	}
+	if (v->type != JT_NUM) {
+		tmpl_value_text(v->v, v->vlen, out);
+		return;
+	}
+	char num[64];
+	size_t n = v->vlen < sizeof num ? v->vlen : sizeof num - 1;
+	memcpy(num, v->v, n);
+	num[n] = '\0';
+	double d = strtod(num, NULL);
+	if (strchr("eEfFgG", pc->conv) != NULL) {
+		buf_printf(out, pc->fmt, d);
+		return;
+	}
+	/* Integer conversions round; values beyond long long show as is. */
+	if (!isfinite(d) || fabs(d) >= 9.2e18) {
+		buf_add(out, v->v, v->vlen);
+		return;
+	}
+	long long i = llround(d);
+	if (pc->conv == 'd' || pc->conv == 'i')
+		buf_printf(out, pc->fmt, i);
+	else
+		buf_printf(out, pc->fmt, (unsigned long long)i);
+}
+
+void
+tmpl_render(const tmpl_t *t, tmpl_lookup_fn lookup, void *ctx, buf_t *out)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct piece *pc = &t->p[i];
+		jfield_t v;
+
+		if (!pc->field) {
+			buf_add(out, pc->text, pc->len);
+			continue;
+		}
+		if (!lookup(ctx, pc->text, pc->len, &v)) {
+			v.v = "null";
+			v.vlen = 4;
+			v.type = JT_NULL;
+		}
+		if (pc->conv != 0)
+			render_conv(pc, &v, out);
+		else
+			tmpl_value_text(v.v, v.vlen, out);
+	}
+}
+
+const char *
+tmpl_source(const tmpl_t *t)
+{
+	return t->src;
+}
+
+void
+tmpl_free(tmpl_t *t)
+{
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		free(t->p[i].text);
+	free(t->p);
+	free(t->src);
+	free(t);
+}

@@ -1,0 +1,1 @@
+for a in "$@"; do printf "[%s]" "$a"; done; echo

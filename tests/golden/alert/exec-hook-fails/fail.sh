@@ -1,0 +1,2 @@
+echo 'cannot reach the mail relay'
+exit 3

@@ -1,0 +1,345 @@
+/*
+ * tingle-alert - fire, repeat and resolve alerts from rules over records.
+ *
+ * Every input record is evaluated by every rule.  A rule tracks each
+ * group (its key fields) separately: the condition must hold for `for`
+ * consecutive windows before the alert fires, a firing alert is announced
+ * again only after its cooldown, and it resolves once the condition has
+ * failed for more than keep_firing_for windows.  Alert records go to
+ * standard output (with --pass, between the input records), and --exec
+ * runs a command for each.  Exit status: 0 if an alert fired, 1 if none.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "rio.h"
+#include "rule.h"
+#include "hook.h"
+#include "ttime.h"
+
+enum {
+	OPT_FOR = RIO_OPT_FIRST_FREE,
+	OPT_KEEP_FIRING_FOR,
+	OPT_COOLDOWN,
+	OPT_SEVERITY,
+	OPT_EXEC,
+	OPT_EXEC_TIMEOUT,
+	OPT_EXEC_JOBS,
+	OPT_PASS,
+	OPT_STATE,
+	OPT_MAX_GROUPS,
+};
+
+static const struct option longopts[] = {
+    {"rule", required_argument, NULL, 'r'},
+    {"rules", required_argument, NULL, 'F'},
+    {"key", required_argument, NULL, 'k'},
+    {"message", required_argument, NULL, 'm'},
+    {"for", required_argument, NULL, OPT_FOR},
+    {"keep-firing-for", required_argument, NULL, OPT_KEEP_FIRING_FOR},
+    {"cooldown", required_argument, NULL, OPT_COOLDOWN},
+    {"severity", required_argument, NULL, OPT_SEVERITY},
+    {"exec", required_argument, NULL, OPT_EXEC},
+    {"exec-timeout", required_argument, NULL, OPT_EXEC_TIMEOUT},
+    {"exec-jobs", required_argument, NULL, OPT_EXEC_JOBS},
+    {"pass", no_argument, NULL, OPT_PASS},
+    {"state", required_argument, NULL, OPT_STATE},
+    {"max-groups", required_argument, NULL, OPT_MAX_GROUPS},
+    RIO_LONGOPTS,
+    {NULL, 0, NULL, 0}};
+
+static int pflag;                    /* --pass */
+static hookset_t *hooks;             /* --exec */
+static int64_t exec_timeout = 10000; /* --exec-timeout, ms */
+static long exec_jobs = 4;           /* --exec-jobs */
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	        "usage: tingle-alert -r 'NAME: EXPR' | -F RULES.json ... "
+	        "[-k FIELD] [-m TEMPLATE]\n"
+	        "                    [--for N] [--keep-firing-for N] "
+	        "[--cooldown DURATION]\n"
+	        "                    [--severity LEVEL] [--exec CMD] "
+	        "[--exec-timeout DURATION]\n"
+	        "                    [--exec-jobs N] [--pass] [--state FILE] "
+	        "[--max-groups N] [FILE ...]\n"
+	        "\n"
+	        "Fire, repeat and resolve alerts from rules, per rule and "
+	        "group.\n"
+	        "\n"
+	        "  -r, --rule 'NAME: EXPR'  a rule: alert NAME while EXPR "
+	        "holds (repeatable)\n"
+	        "  -F, --rules FILE         rules from a JSON array of rule "
+	        "objects (repeatable)\n"
+	        "  -k, --key FIELD          group by FIELD (repeatable; "
+	        "default: the record's\n"
+	        "                           string fields but window_start, "
+	        "window_end, time)\n"
+	        "  -m, --message TEMPLATE   message with {field} and "
+	        "{field:%%.1f} placeholders\n"
+	        "  --for N                  fire after N consecutive windows "
+	        "(default 1)\n"
+	        "  --keep-firing-for N      keep firing through N windows "
+	        "without the condition\n"
+	        "  --cooldown DURATION      announce a firing group again "
+	        "after DURATION of\n"
+	        "                           event time (default: never)\n"
+	        "  --severity LEVEL         severity of alerts (default "
+	        "warning)\n"
+	        "  --exec CMD               run CMD for each alert record, "
+	        "with it on stdin\n"
+	        "  --exec-timeout DURATION  time limit of each run (default "
+	        "10s)\n"
+	        "  --exec-jobs N            runs at a time (default 4)\n"
+	        "  --pass                   also write every input record\n"
+	        "  --state FILE             keep alert state in FILE across "
+	        "runs\n"
+	        "  --max-groups N           stop (exit 70) past N groups "
+	        "(default 1000000)\n"
+	        "\n"
+	        "-k, -m, --for, --keep-firing-for, --cooldown and --severity "
+	        "are the defaults\n"
+	        "of rules that do not set their own.  Exit status: 0 if an "
+	        "alert fired, 1 if\n"
+	        "none, 64 for a bad rule, 65 bad input under --strict, 66 "
+	        "missing file.\n"
+	        "\n%s",
+	        rio_common_usage);
+}
+
+/* A whole number from lo to hi for option opt. */
+static long
+number(const char *opt, const char *arg, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < lo || v > hi)
+		usage_error("invalid %s '%s' (allowed %ld-%ld)", opt, arg, lo,
+		            hi);
+	return v;
+}
+
+static int64_t
+duration(const char *opt, const char *arg, int positive)
+{
+	int64_t ms;
+
+	if (dur_parse(arg, &ms) < 0 || (positive && ms <= 0))
+		usage_error("invalid %s '%s' (a duration such as 30s, 5m, "
+		            "1h30m)",
+		            opt, arg);
+	return ms;
+}
+
+/* "TINGLE_" and name upper-cased, other than letters and digits as _. */
+static void
+env_name(buf_t *b, const char *name, size_t n)
+{
+	buf_adds(b, "TINGLE_");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		buf_addc(b, isalnum(c) && c < 0x80 ? toupper(c) : '_');
+	}
+}
+
+/*
+ * Run the --exec command for an alert record: the record on its standard
+ * input, each field as TINGLE_NAME in its environment.  Values go into
+ * the environment as data; no shell ever reads them.
+ */
+static void
+run_hook(const struct alert_event *ev)
+{
+	jobj_t o = {NULL, 0, 0};
+	buf_t b = BUF_INIT;
+
+	jobj_from_value(ev->rec, ev->len, &o);
+	char **env = xcalloc(o.n + 1, sizeof *env);
+	for (size_t i = 0; i < o.n; i++) {
+		buf_t name = BUF_INIT;
+		const jfield_t *f = &o.f[i];
+		if (f->kesc)
+			jstr_decode(f->k - 1, f->klen + 2, &name);
+		else
+			buf_add(&name, f->k, f->klen);
+		buf_reset(&b);
+		env_name(&b, name.p, name.len);
+		buf_addc(&b, '=');
+		if (f->type == JT_STR)
+			jstr_decode(f->v, f->vlen, &b);
+		else
+			buf_add(&b, f->v, f->vlen);
+		env[i] = xstrdup(b.p);
+		buf_free(&name);
+	}
+	buf_reset(&b);
+	buf_add(&b, ev->rec, ev->len);
+	buf_addc(&b, '\n');
+	hook_run(hooks, b.p, b.len, env, ev->label);
+	for (size_t i = 0; i < o.n; i++)
+		free(env[i]);
+	free(env);
+	buf_free(&b);
+	jobj_free(&o);
+}
+
+static void
+on_alert(void *ctx, const struct alert_event *ev)
+{
+	(void)ctx;
+	buf_add(&out, ev->rec, ev->len);
+	buf_addc(&out, '\n');
+	out_record();
+	if (hooks != NULL)
+		run_hook(ev);
+}
+
+/* Rule options in command-line order, added once all defaults are known. */
+struct ruleopt {
+	int file;
+	const char *arg;
+};
+
+int
+main(int argc, char **argv)
+{
+	struct rule_defaults d = {0};
+	struct ruleopt *ro = xcalloc((size_t)argc + 1, sizeof *ro);
+	size_t nro = 0, nkey = 0;
+	char **keys = xcalloc((size_t)argc + 1, sizeof *keys);
+	const char *exec_cmd = NULL, *state_path = NULL;
+	long max_groups = 1000000;
+	int c;
+
+	rio_init("tingle-alert", argc, argv);
+	while ((c = getopt_long(argc, argv, "F:k:m:r:" RIO_SHORTOPTS, longopts,
+	                        NULL)) != -1) {
+		switch (c) {
+		case 'F':
+		case 'r':
+			ro[nro].file = c == 'F';
+			ro[nro++].arg = optarg;
+			break;
+		case 'k':
+			if (*optarg == '\0')
+				usage_error("empty -k field name");
+			keys[nkey++] = optarg;
+			break;
+		case 'm':
+			d.message = optarg;
+			break;
+		case OPT_FOR:
+			d.for_n = (int)number("--for", optarg, 0, 1000000);
+			break;
+		case OPT_KEEP_FIRING_FOR:
+			d.keep_n = (int)number("--keep-firing-for", optarg, 0,
+			                       1000000);
+			break;
+		case OPT_COOLDOWN:
+			d.cooldown_ms = duration("--cooldown", optarg, 0);
+			break;
+		case OPT_SEVERITY:
+			if (*optarg == '\0')
+				usage_error("empty --severity");
+			d.severity = optarg;
+			break;
+		case OPT_EXEC:
+			exec_cmd = optarg;
+			break;
+		case OPT_EXEC_TIMEOUT:
+			exec_timeout = duration("--exec-timeout", optarg, 1);
+			break;
+		case OPT_EXEC_JOBS:
+			exec_jobs = number("--exec-jobs", optarg, 1, 1024);
+			break;
+		case OPT_PASS:
+			pflag = 1;
+			break;
+		case OPT_STATE:
+			state_path = optarg;
+			break;
+		case OPT_MAX_GROUPS:
+			max_groups =
+			    number("--max-groups", optarg, 0, LONG_MAX);
+			break;
+		default:
+			rio_option(c, optarg, usage);
+		}
+	}
+	if (nro == 0)
+		usage_error("no rules: give -r 'NAME: EXPR' or -F RULES.json");
+	d.key = keys;
+	d.nkey = nkey;
+	d.has_key = nkey > 0;
+
+	/* Rules, state and the hook command are checked before any input. */
+	ruleset_t *rs = rules_new(on_alert, NULL);
+	for (size_t i = 0; i < nro; i++) {
+		if (ro[i].file)
+			rules_add_file(rs, ro[i].arg, &d);
+		else
+			rules_add_arg(rs, ro[i].arg, &d);
+	}
+	rules_set_max_groups(rs, (size_t)max_groups);
+	if (state_path != NULL)
+		rules_load_state(rs, state_path);
+	if (exec_cmd != NULL) {
+		buf_t err = BUF_INIT;
+		hooks = hook_open(exec_cmd, exec_timeout, (int)exec_jobs, &err);
+		if (hooks == NULL)
+			usage_error("--exec: %s", err.p);
+	}
+
+	reader_t *rd = rd_open(argc - optind, argv + optind);
+	rec_t r;
+	line_t l;
+	unsigned tick = 0;
+	memset(&r, 0, sizeof r);
+	for (;;) {
+		/* While hooks run, a quiet input must not keep them from
+		 * being collected or stopped at their time limit. */
+		int timeout = -1;
+		if (hook_running(hooks) > 0 &&
+		    (!rd_has_line(rd) || (++tick & 255) == 0))
+			timeout = hook_poll(hooks);
+		int got = rd_next(rd, &l, timeout);
+		if (got == RD_EOF)
+			break;
+		if (got == RD_TIMEOUT)
+			continue;
+
+		size_t col;
+		const char *msg;
+		if (rec_scan(&r, l.p, l.n, &col, &msg) < 0) {			bad_json(&l, col, msg);
+			continue;
+		}
+		if (pflag)
+			rec_write(&r, &out);
+		rules_eval(rs, &r, l.file, l.num);
+		out_record();
+	}
+	rd_close(rd);
+	rec_free(&r);
+
+	/* Alerts reach standard output before waiting for slow hooks. */
+	out_flush();
+	hook_close(hooks);
+	int status = rules_fired(rs) > 0 ? 0 : 1;
+	if (state_path != NULL && rules_save_state(rs, state_path) < 0)
+		status = EX_IOERR;
+	rules_free(rs);
+	free(ro);
+	free(keys);
+	return rio_finish(status);
+}
