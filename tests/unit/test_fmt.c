@@ -1156,6 +1156,15 @@ test_clf(void **state)
 	            "/x?a=1&b=%20 HTTP/1.1\" 404 0");
 	FIELD("user", "\"john smith\"");
 	FIELD("path", "\"/x?a=1&b=%20\"");
+	/* JSON numbers have no leading zeros. */
+	OK(fmt_clf, "10.0.0.1 - - [10/Oct/2000:13:55:36 +0000] \"GET / "
+	            "HTTP/1.1\" 000 0042");
+	FIELD("status", "0");
+	FIELD("size", "42");
+	OK(fmt_clf, "10.0.0.1 - - [10/Oct/2000:13:55:36 +0000] \"GET / "
+	            "HTTP/1.1\" 099 000");
+	FIELD("status", "99");
+	FIELD("size", "0");
 	NOMATCH(fmt_clf, "127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET / "
 	                 "HTTP/1.0\" 200 2326 \"-\" \"curl/8\"");
 	assert_non_null(strstr(ctx.why.p, "combined"));
