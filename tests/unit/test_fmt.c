@@ -1268,6 +1268,30 @@ test_hostaddr(void **state)
 
 /* Parsing reuses the caller's storage: after the first lines, more lines
  * of the same shape do not grow it. */
+/* A record never holds a key twice: the first value stays, and the
+ * message keeps the rest. */
+static void
+test_repeated_keys(void **state)
+{
+	(void)state;
+	OK(fmt_postfix, "Oct 10 15:59:29 mail postfix/smtp[2020]: "
+	                "C6E0DDB74006: to=<a@example.com>, delay=1.2, "
+	                "delay=2.2, host=mx, dsn=2.0.0, status=sent (ok)");
+	FIELD("delay", "1.2");
+	FIELD("host", "\"mail\"");
+	assert_null(strstr(record(), "\"delay\":2.2"));
+	assert_non_null(strstr(record(), "delay=2.2"));
+	OK(fmt_exim, "1999-03-02 09:44:33 10HmbD-0005vi-00 <= <> "
+	             "R=10HmbA-0005vi-00 R=10HmbB-0005vi-00 S=1");
+	FIELD("bounce_of", "\"10HmbA-0005vi-00\"");
+	assert_null(strstr(record(), "\"10HmbB-0005vi-00\""));
+	fields_reset(&fs);
+	fields_addz(&fs, "a", "1");
+	fields_addz(&fs, "a", "2");
+	fields_add_time(&fs, "a", &(tstamp_t){0, 0, 0});
+	assert_string_equal(record(), "{\"a\":\"1\"}");
+}
+
 static void
 test_storage_reused(void **state)
 {
@@ -1322,6 +1346,7 @@ main(void)
 	    cmocka_unit_test(test_combined),
 	    cmocka_unit_test(test_numbers),
 	    cmocka_unit_test(test_hostaddr),
+	    cmocka_unit_test(test_repeated_keys),
 	    cmocka_unit_test(test_storage_reused),
 	};
 
