@@ -98,10 +98,13 @@ check-opt: all units
 #
 # tests/fuzz/fuzz_NAME.c are libFuzzer targets, built with clang and
 # AddressSanitizer/UBSan into build/fuzz/.  `make fuzz` runs each for
-# FUZZ_SECONDS, keeping what it finds in build/fuzz/corpus/;
-# tests/sh/fuzz-smoke.sh runs them for a few seconds in `make check`.
+# FUZZ_SECONDS (or only the targets named in FUZZ_TARGETS, e.g.
+# FUZZ_TARGETS="fmt csv"), keeping what it finds in build/fuzz/corpus/
+# and a line per run in build/fuzz/history; tests/sh/fuzz-smoke.sh runs
+# them for a few seconds in `make check`.
 
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 FUZZ_CC ?= clang
 FUZZ_BUILD = build/fuzz
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -125,7 +128,8 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libtingle.a $(wildcard l
 fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build
-	tests/fuzz/run -t $(FUZZ_SECONDS) $(FUZZ_BUILD)
+	tests/fuzz/run -t $(FUZZ_SECONDS) -l $(FUZZ_BUILD)/history $(FUZZ_BUILD) \
+		$(FUZZ_TARGETS)
 
 # ---- setup and examples -----------------------------------------------
 
