@@ -89,18 +89,6 @@ unescape(buf_t *b, const char *s, const char *e)
  * escaped by a backslash that is followed by what must come next (the
  * status for the request, ` "` for the referer).  NULL if there is none.
  */
-/* Add a run of digits as a JSON number, which has no leading zeros: a
- * status logged as "000" (no response was sent) is 0. */
-static void
-add_digits(fields_t *fs, const char *key, const char *p, size_t n)
-{
-	while (n > 1 && *p == '0') {
-		p++;
-		n--;
-	}
-	fields_add(fs, key, p, n, FK_NUM);
-}
-
 static const char *
 close_quote(const char *s, const char *e, int before_status)
 {
@@ -265,11 +253,11 @@ clf_line(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs, int combined)
 	if (!(ue - user == 1 && *user == '-'))
 		fields_add(fs, "user", user, (size_t)(ue - user), FK_STR);
 	add_request(ctx, fs, req, rq);
-	add_digits(fs, "status", status, 3);
+	fmt_add_digits(fs, "status", status, 3);
 	if (se - size == 1 && *size == '-')
 		fields_add(fs, "size", "0", 1, FK_NUM);
 	else
-		add_digits(fs, "size", size, (size_t)(se - size));
+		fmt_add_digits(fs, "size", size, (size_t)(se - size));
 	if (ref != NULL) {
 		add_quoted(ctx, fs, "referer", ref, rfe);
 		add_quoted(ctx, fs, "user_agent", ua, uae);

@@ -1156,7 +1156,16 @@ test_clf(void **state)
 	            "/x?a=1&b=%20 HTTP/1.1\" 404 0");
 	FIELD("user", "\"john smith\"");
 	FIELD("path", "\"/x?a=1&b=%20\"");
-	/* JSON numbers have no leading zeros. */
+	/* JSON numbers have no leading zeros; neither do reply codes. */
+	OK(fmt_postfix, "2024-08-25T12:31:56+00:00 machine postfix/smtpd[1]: "
+	                "NOQUEUE: reject: RCPT from unknown[192.168.1.1]: "
+	                "054 4.7.1 <a@b.c>: denied; from=<a@b.c> to=<d@e.f> "
+	                "proto=ESMTP helo=<x>");
+	FIELD("code", "54");
+	OK(fmt_exim, "2022-06-29 16:04:19 dovecot_login authenticator failed "
+	             "for ([1.2.3.5]) [1.2.3.4]:55379: 005 Incorrect "
+	             "authentication data (set_id=abuse@test.com)");
+	FIELD("code", "5");
 	OK(fmt_clf, "10.0.0.1 - - [10/Oct/2000:13:55:36 +0000] \"GET / "
 	            "HTTP/1.1\" 000 0042");
 	FIELD("status", "0");
