@@ -699,7 +699,7 @@ rtime_load(ruleset_t *rs, struct rtime *t, const rec_t *r)
 static int
 seen_name(ruleset_t *rs, const char *name, size_t n)
 {
-	const char *p = rs->names.p, *end = p + rs->names.len;
+	const char *p = rs->names.p, *end = p ? p + rs->names.len : NULL;
 
 	while (p != NULL && p < end) {
 		size_t len = strlen(p);
