@@ -46,8 +46,8 @@ fail(const char *what, const char *src, const buf_t *detail)
 
 /* Evaluate e against r (NULL: no record) twice and check the value. */
 static void
-check_eval(expr_t *e, const rec_t *r, const char *src, buf_t *err,
-           buf_t *out, buf_t *first)
+check_eval(expr_t *e, const rec_t *r, const char *src, buf_t *err, buf_t *out,
+           buf_t *first)
 {
 	for (int round = 0; round < 2; round++) {
 		val_t v;

@@ -33,8 +33,8 @@ static const struct {
 	const char *name;
 	fmt_fn fn;
 } formats[] = {
-    {'s', "syslog", fmt_syslog}, {'p', "postfix", fmt_postfix},
-    {'e', "exim", fmt_exim},     {'c', "clf", fmt_clf},
+    {'s', "syslog", fmt_syslog},     {'p', "postfix", fmt_postfix},
+    {'e', "exim", fmt_exim},         {'c', "clf", fmt_clf},
     {'C', "combined", fmt_combined}, {'l', "logfmt", fmt_logfmt},
 };
 
@@ -89,8 +89,8 @@ one_line(size_t k, fmt_ctx_t *ctx, fields_t *fs, const char *p, size_t n,
 	buf_reset(out);
 	fields_write(fs, out);
 	if (jscan_object(out->p, out->len, o, &col, &msg) < 0)
-		fail(formats[k].name, "fields_write output is not a JSON object",
-		     line, n, out);
+		fail(formats[k].name,
+		     "fields_write output is not a JSON object", line, n, out);
 	if (o->n != fs->n)
 		fail(formats[k].name, "a field is missing from the output",
 		     line, n, out);
