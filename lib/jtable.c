@@ -495,6 +495,14 @@ load_ndjson(jtable_t *t, struct src *sr, const char *key)
 				buf_addc(&scratch, '"');
 				buf_t d = BUF_INIT;
 				jstr_decode(scratch.p, scratch.len, &d);
+				if (memchr(d.p, '\0', d.len) != NULL) {
+					/* Field names are C strings from here on. */
+					twarn(t, line, 0,
+					      "a field name holds \\u0000; field "
+					      "not merged");
+					buf_free(&d);
+					continue;
+				}
 				id = intern(t, d.p ? d.p : "", d.len);
 				buf_free(&d);
 			} else {
@@ -508,6 +516,9 @@ load_ndjson(jtable_t *t, struct src *sr, const char *key)
 	buf_free(&scratch);
 	buf_free(&kbuf);
 }
+
+/* The id of a column that is not merged. */
+#define NO_NAME UINT32_MAX
 
 /* The cells of one CSV record. */
 struct csvrec {
@@ -653,6 +664,15 @@ load_csv(jtable_t *t, struct src *sr, const char *key, char sep)
 			keycol = i;
 			continue;
 		}
+		if (memchr(c.text.p + s, '\0', c.end[i] - s) != NULL) {
+			/* Field names are C strings from here on. */
+			twarn(t, line, 0,
+			      "column %zu's name holds a NUL byte; column not "
+			      "merged",
+			      i + 1);
+			ids[i] = NO_NAME;
+			continue;
+		}
 		ids[i] = intern(t, c.text.p + s, c.end[i] - s);
 	}
 	if (keycol == SIZE_MAX)
@@ -684,7 +704,7 @@ load_csv(jtable_t *t, struct src *sr, const char *key, char sep)
 			continue;
 		}
 		for (size_t i = 0, s = 0; i < ncols; s = c.end[i++]) {
-			if (i == keycol)
+			if (i == keycol || ids[i] == NO_NAME)
 				continue;
 			buf_reset(&json);
 			jw_str(&json, c.text.p + s, c.end[i] - s);
