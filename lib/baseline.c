@@ -308,34 +308,38 @@ describe(int stat, double *x, size_t n, const double *v, struct bl_result *r)
 
 static void
 step_prev(struct bl_hist *h, struct bl_group *gr, int64_t start,
-          const double *v, struct bl_result *r)
+	  const double *v, struct bl_result *r)
 {
-	size_t n = 0, use;
-	uint32_t cap = (uint32_t)h->sp.n;
+	uint32_t cap = (uint32_t)h->sp.n, use = gr->len;
+	size_t n = 0;
 
-	if (gr->any && start < gr->last) {
-		r->order = BL_OLD;
-		return;
-	}
 	if (gr->t == NULL) {
 		gr->t = xmalloc(cap * sizeof *gr->t);
 		gr->v = xmalloc(cap * sizeof *gr->v);
 		gr->cap = cap;
 	}
-	use = gr->len;
-	if (gr->any && start == gr->last) {
-		/* A revision: compare with what came before the newest. */
+	if (gr->any && start <= gr->last) {
+		/*
+		 * A revised count of a window the ring still holds: compare
+		 * it with the windows before it, then replace its value.
+		 */
+		for (use = 0; use < gr->len; use++)
+			if (gr->t[(gr->head + use) % cap] == start)
+				break;
+		if (use == gr->len) {
+			r->order = BL_OLD;
+			return;
+		}
 		r->order = BL_REVISION;
-		use--;
 	}
-	for (size_t i = 0; i < use; i++)
+	for (uint32_t i = 0; i < use; i++)
 		h->scratch[n++] = gr->v[(gr->head + i) % cap];
 	if (n > 0)
 		describe(h->sp.stat, h->scratch, n, v, r);
 	if (v == NULL)
 		return;
 	if (r->order == BL_REVISION) {
-		gr->v[(gr->head + gr->len - 1) % cap] = *v;
+		gr->v[(gr->head + use) % cap] = *v;
 		return;
 	}
 	if (gr->len == cap) {
@@ -598,21 +602,51 @@ write_key(const struct kmap *keys, uint32_t id, buf_t *out)
 	buf_addc(out, ']');
 }
 
+/* Append v in decimal. */
+static void
+put_int(buf_t *out, int64_t v)
+{
+	char tmp[24];
+	int i = sizeof tmp;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		tmp[--i] = '-';
+	buf_add(out, tmp + i, sizeof tmp - (size_t)i);
+}
+
+/* Append a value exactly: integers (counts, mostly) by hand. */
+static void
+put_value(buf_t *out, double d)
+{
+	if (d == floor(d) && fabs(d) < 1e15)
+		put_int(out, (int64_t)d);
+	else
+		jw_num(out, d);
+}
+
 static void
 write_group(const struct bl_hist *h, const struct bl_group *gr, buf_t *out)
 {
-	buf_printf(out, ",\"last\":%lld", (long long)gr->last);
+	buf_adds(out, ",\"last\":");
+	put_int(out, gr->last);
 	if (h->sp.kind == BL_EWMA) {
-		buf_printf(out,
-		           ",\"n\":%llu,\"mean\":", (unsigned long long)gr->n);
-		jw_num(out, gr->m);
+		buf_adds(out, ",\"n\":");
+		put_int(out, (int64_t)gr->n);
+		buf_adds(out, ",\"mean\":");
+		put_value(out, gr->m);
 		buf_adds(out, ",\"var\":");
-		jw_num(out, gr->s2);
-		buf_printf(out, ",\"prev_n\":%llu,\"prev_mean\":",
-		           (unsigned long long)gr->pn);
-		jw_num(out, gr->pm);
+		put_value(out, gr->s2);
+		buf_adds(out, ",\"prev_n\":");
+		put_int(out, (int64_t)gr->pn);
+		buf_adds(out, ",\"prev_mean\":");
+		put_value(out, gr->pm);
 		buf_adds(out, ",\"prev_var\":");
-		jw_num(out, gr->ps2);
+		put_value(out, gr->ps2);
 		return;
 	}
 	buf_adds(out, ",\"values\":[");
@@ -620,34 +654,84 @@ write_group(const struct bl_hist *h, const struct bl_group *gr, buf_t *out)
 		uint32_t j = h->sp.kind == BL_PREV ? (gr->head + i) % gr->cap
 		                                   : gr->head + i;
 
-		if (i > 0)
-			buf_addc(out, ',');
-		buf_printf(out, "[%lld,", (long long)gr->t[j]);
-		jw_num(out, gr->v[j]);
+		buf_adds(out, i > 0 ? ",[" : "[");
+		put_int(out, gr->t[j]);
+		buf_addc(out, ',');
+		put_value(out, gr->v[j]);
 		buf_addc(out, ']');
 	}
 	buf_addc(out, ']');
+}
+
+/*
+ * Where a state document goes: a buffer, passed on to a file in pieces
+ * when fd is set, so that a large state needs no copy in memory.
+ */
+struct sink {
+	buf_t *b;
+	int fd;  /* -1: keep everything in b */
+	int err; /* errno of a failed write, or 0 */
+};
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void
+sink_flush(struct sink *s, int all)
+{
+	if (s->fd < 0 || s->err || (!all && s->b->len < 65536))
+		return;
+	if (write_all(s->fd, s->b->p, s->b->len) < 0)
+		s->err = errno;
+	buf_reset(s->b);
+}
+
+static void
+emit_state(const struct bl_hist *h, const struct kmap *keys, const char *config,
+           struct sink *s)
+{
+	int first = 1;
+
+	buf_adds(s->b, "{\"format\":\"" STATE_FORMAT "\",\"version\":");
+	put_int(s->b, STATE_VERSION);
+	buf_adds(s->b, ",\"config\":");
+	buf_adds(s->b, config);
+	buf_adds(s->b, ",\"groups\":[");
+	for (size_t g = 0; g < h->ng && g < kmap_len(keys); g++) {
+		if (!h->g[g].any)
+			continue;
+		buf_adds(s->b, first ? "\n{\"key\":" : ",\n{\"key\":");
+		first = 0;
+		write_key(keys, (uint32_t)g, s->b);
+		write_group(h, &h->g[g], s->b);
+		buf_addc(s->b, '}');
+		sink_flush(s, 0);
+	}
+	buf_adds(s->b, "]}\n");
+	sink_flush(s, 1);
 }
 
 void
 bl_state_write(const struct bl_hist *h, const struct kmap *keys,
                const char *config, buf_t *out)
 {
-	int first = 1;
+	struct sink s = {out, -1, 0};
 
-	buf_printf(out, "{\"format\":\"%s\",\"version\":%d,\"config\":%s,",
-	           STATE_FORMAT, STATE_VERSION, config);
-	buf_adds(out, "\"groups\":[");
-	for (size_t g = 0; g < h->ng && g < kmap_len(keys); g++) {
-		if (!h->g[g].any)
-			continue;
-		buf_adds(out, first ? "\n{\"key\":" : ",\n{\"key\":");
-		first = 0;
-		write_key(keys, (uint32_t)g, out);
-		write_group(h, &h->g[g], out);
-		buf_addc(out, '}');
-	}
-	buf_adds(out, "]}\n");
+	emit_state(h, keys, config, &s);
 }
 
 /* A JSON number as a double (integer or real), or -1. */
@@ -788,45 +872,48 @@ read_group(struct bl_hist *h, struct bl_group *gr, json_t *jg)
 	return gr->t[gr->head + gr->len - 1] == last ? 0 : -1;
 }
 
-int
-bl_state_read(struct bl_hist *h, struct kmap *keys, const char *text, size_t n,
-              buf_t *config, char *err, size_t errlen)
+json_t *
+bl_state_parse(const char *text, size_t n, char *err, size_t errlen)
 {
 	json_error_t je;
-	json_t *doc, *jcfg, *jgroups, *jg;
-	buf_t key = BUF_INIT;
+	json_t *doc, *v;
 	const char *fmt;
-	char *cfg;
-	size_t i;
-	int rc = -1;
 
 	doc = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je);
 	if (doc == NULL) {
 		snprintf(err, errlen, "invalid JSON at line %d column %d: %s",
 		         je.line, je.column, je.text);
-		return -1;
+		return NULL;
 	}
 	fmt = json_string_value(json_object_get(doc, "format"));
+	v = json_object_get(doc, "version");
 	if (fmt == NULL || strcmp(fmt, STATE_FORMAT) != 0) {
 		snprintf(err, errlen, "not a %s file", STATE_FORMAT);
-		goto out;
-	}
-	if (!json_is_integer(json_object_get(doc, "version")) ||
-	    json_integer_value(json_object_get(doc, "version")) !=
-	        STATE_VERSION) {
+	} else if (!json_is_integer(v) ||
+	           json_integer_value(v) != STATE_VERSION) {
 		snprintf(err, errlen, "unsupported version (this one reads %d)",
 		         STATE_VERSION);
-		goto out;
-	}
-	jcfg = json_object_get(doc, "config");
-	jgroups = json_object_get(doc, "groups");
-	if (!json_is_object(jcfg) || !json_is_array(jgroups)) {
+	} else if (!json_is_object(json_object_get(doc, "config")) ||
+	           !json_is_array(json_object_get(doc, "groups"))) {
 		snprintf(err, errlen, "missing config or groups");
-		goto out;
+	} else {
+		return doc;
 	}
-	json_array_foreach(jgroups, i, jg)
+	json_decref(doc);
+	return NULL;
+}
+
+int
+bl_state_groups(struct bl_hist *h, struct kmap *keys, json_t *doc, char *err,
+                size_t errlen)
+{
+	json_t *jg;
+	buf_t key = BUF_INIT;
+	size_t i;
+	int rc = -1;
+
+	json_array_foreach(json_object_get(doc, "groups"), i, jg)
 	{
-		struct bl_group *gr;
 		uint32_t id;
 		int added;
 
@@ -841,20 +928,14 @@ bl_state_read(struct bl_hist *h, struct kmap *keys, const char *text, size_t n,
 			snprintf(err, errlen, "group %zu: repeated key", i + 1);
 			goto out;
 		}
-		gr = group(h, id);
-		if (read_group(h, gr, jg) < 0) {
+		if (read_group(h, group(h, id), jg) < 0) {
 			snprintf(err, errlen, "group %zu: bad history", i + 1);
 			goto out;
 		}
 	}
-	cfg = json_dumps(jcfg, JSON_COMPACT | JSON_SORT_KEYS);
-	buf_reset(config);
-	buf_adds(config, cfg);
-	free(cfg);
 	rc = 0;
 out:
 	buf_free(&key);
-	json_decref(doc);
 	return rc;
 }
 
@@ -884,11 +965,13 @@ sync_dir(const char *path)
 }
 
 int
-bl_write_atomic(const char *path, const void *data, size_t n, const char **what)
+bl_state_save(const struct bl_hist *h, const struct kmap *keys,
+              const char *config, const char *path, const char **what)
 {
 	size_t plen = strlen(path);
 	char *tmp = xmalloc(plen + 5);
-	const char *p = data;
+	buf_t b = BUF_INIT;
+	struct sink s;
 	int fd, saved;
 
 	memcpy(tmp, path, plen);
@@ -898,16 +981,11 @@ bl_write_atomic(const char *path, const void *data, size_t n, const char **what)
 	if (fd < 0)
 		goto fail;
 	*what = "write";
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail_fd;
-		}
-		p += w;
-		n -= (size_t)w;
+	s = (struct sink){&b, fd, 0};
+	emit_state(h, keys, config, &s);
+	if (s.err) {
+		errno = s.err;
+		goto fail_fd;
 	}
 	*what = "fsync";
 	if (fsync(fd) < 0)
@@ -920,10 +998,11 @@ bl_write_atomic(const char *path, const void *data, size_t n, const char **what)
 	*what = "rename";
 	if (rename(tmp, path) < 0)
 		goto fail_unlink;
-	*what = "fsync directory of";
+	*what = "fsync the directory of";
 	if (sync_dir(path) < 0)
 		goto fail;
 	free(tmp);
+	buf_free(&b);
 	return 0;
 fail_fd:
 	saved = errno;
@@ -937,6 +1016,7 @@ fail_unlink:
 fail:
 	saved = errno;
 	free(tmp);
+	buf_free(&b);
 	errno = saved;
 	return -1;
 }

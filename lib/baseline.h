@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "kmap.h"
 #include "util.h"
 
@@ -67,12 +69,12 @@ struct bl_result {
 };
 
 /*
- * How a window stood to the group's history: a newer window than any
- * before (the normal case), a repeat of the newest one (a revised count:
- * it replaces the earlier value and is compared with the history before
- * it), or an older one that cannot be placed (prev and ewma: compared
- * with nothing and not recorded; season: only when it is older than
- * everything the history keeps).
+ * How a window stood to the group's history: newer than any before (the
+ * normal case); a revision, a window the history already holds (a
+ * corrected count, as tingle-count --late emit writes: it is compared
+ * with the history before that window and replaces its value; ewma can
+ * revise only the newest window); or too old to place (compared with
+ * nothing and not recorded).
  */
 enum { BL_NEW = 0, BL_REVISION, BL_OLD };
 
@@ -115,20 +117,29 @@ void bl_state_write(const struct bl_hist *h, const struct kmap *keys,
                     const char *config, buf_t *out);
 
 /*
- * Read a state document text[0..n) into h and keys (both empty), and
- * store a copy of its configuration object's raw JSON text in config.
- * Returns 0, or -1 with a description of what is wrong in err.
+ * Parse a state document text[0..n) and check its format name, version
+ * and shape.  Returns the document (the caller decrefs it; its "config"
+ * member is the configuration object given to bl_state_write), or NULL
+ * with a description of what is wrong in err.
  */
-int bl_state_read(struct bl_hist *h, struct kmap *keys, const char *text,
-                  size_t n, buf_t *config, char *err, size_t errlen);
+json_t *bl_state_parse(const char *text, size_t n, char *err, size_t errlen);
 
 /*
- * Replace the file path with data[0..n) so that a crash at any moment
- * leaves either the old or the new file: write "PATH.tmp" in the same
- * directory, fsync it, rename it over path, and fsync the directory.
- * Returns 0, or -1 with errno set and the failed step in *what.
+ * Fill h and keys (both empty) with the groups of a parsed state
+ * document.  Returns 0, or -1 with a description in err (h and keys then
+ * hold part of the groups and should be discarded).
  */
-int bl_write_atomic(const char *path, const void *data, size_t n,
-                    const char **what);
+int bl_state_groups(struct bl_hist *h, struct kmap *keys, json_t *doc,
+                    char *err, size_t errlen);
+
+/*
+ * Save the same document as the file path, so that a crash at any moment
+ * leaves either the old file or the new one: write "PATH.tmp" in the
+ * same directory, fsync it, rename it over path, and fsync the
+ * directory.  Returns 0, or -1 with errno set and the step that failed
+ * in *what ("create", "write", "fsync", "rename", ...).
+ */
+int bl_state_save(const struct bl_hist *h, const struct kmap *keys,
+                  const char *config, const char *path, const char **what);
 
 #endif

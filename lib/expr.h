@@ -51,9 +51,12 @@ typedef struct expr expr_t;
 expr_t *expr_compile(const char *src, buf_t *err);
 
 /*
- * Evaluate e against record r.  The result is valid until the next
- * expr_eval of the same expression.  Returns 0, or -1 on a run-time type
- * error, with a message in err (result then null).
+ * Evaluate e against record r (NULL: every field is missing).  The result
+ * may point into r's line and settings and into e's scratch memory, so it
+ * is valid until the next expr_eval of the same expression or a change to
+ * r.  Evaluation allocates nothing once its scratch memory has grown to
+ * what the records need.  Returns 0, or -1 on a run-time type error, with
+ * a message in err (reset first; result then null).
  */
 int expr_eval(expr_t *e, const rec_t *r, val_t *out, buf_t *err);
 

@@ -41,6 +41,7 @@ struct job {
 
 struct hookset {
 	char **argv;
+	char *prefix; /* names of ours not passed on, or NULL */
 	int64_t timeout_ms;
 	int max_jobs;
 	int running;
@@ -165,7 +166,8 @@ findable(const char *prog)
 }
 
 hookset_t *
-hook_open(const char *cmd, int64_t timeout_ms, int jobs, buf_t *err)
+hook_open(const char *cmd, int64_t timeout_ms, int jobs, const char *prefix,
+          buf_t *err)
 {
 	char **argv = hook_split(cmd, err);
 
@@ -179,6 +181,7 @@ hook_open(const char *cmd, int64_t timeout_ms, int jobs, buf_t *err)
 	}
 	hookset_t *h = xcalloc(1, sizeof *h);
 	h->argv = argv;
+	h->prefix = prefix != NULL ? xstrdup(prefix) : NULL;
 	h->timeout_ms = timeout_ms;
 	h->max_jobs = jobs > 0 ? jobs : 1;
 	h->jobs = xcalloc((size_t)h->max_jobs, sizeof *h->jobs);
@@ -249,12 +252,15 @@ feed(struct job *j)
 		close_input(j);
 }
 
-/* The environment for a run: ours, with env's names replaced or added. */
+/*
+ * The environment for a run: ours without the names starting with prefix
+ * or set by env, then env.
+ */
 static char **
-make_env(char *const *env)
+make_env(const char *prefix, char *const *env)
 {
 	size_t ne = 0, nadd = 0, n = 0;
-
+	size_t plen = prefix != NULL ? strlen(prefix) : 0;
 	while (environ[ne] != NULL)
 		ne++;
 	while (env[nadd] != NULL)
@@ -264,7 +270,8 @@ make_env(char *const *env)
 		const char *eq = strchr(environ[i], '=');
 		size_t len = eq != NULL ? (size_t)(eq - environ[i]) + 1
 		                        : strlen(environ[i]);
-		int replaced = 0;
+		int replaced =
+		    plen > 0 && strncmp(environ[i], prefix, plen) == 0;
 		for (size_t k = 0; k < nadd && !replaced; k++)
 			replaced = strncmp(env[k], environ[i], len) == 0;
 		if (!replaced)
@@ -436,8 +443,7 @@ hook_run(hookset_t *h, const char *input, size_t n, char *const *env,
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
 	                                  POSIX_SPAWN_SETSIGMASK |
 	                                  POSIX_SPAWN_SETSIGDEF);
-
-	char **envp = make_env(env);
+	char **envp = make_env(h->prefix, env);
 	pid_t pid;
 	int rc = posix_spawnp(&pid, h->argv[0], &fa, &at, h->argv, envp);
 	free(envp);
@@ -486,6 +492,7 @@ hook_close(hookset_t *h)
 		return;
 	hook_wait(h);
 	hook_words_free(h->argv);
+	free(h->prefix);
 	free(h->jobs);
 	free(h);
 }

@@ -40,10 +40,14 @@ void hook_words_free(char **words);
 
 /*
  * Open a hook set for the command line cmd, with a time limit per run and
- * at most jobs runs at a time.  Returns NULL with a message in err when
- * cmd does not split or its program is not found on PATH.
+ * at most jobs runs at a time.  Variables of our own environment whose
+ * names start with prefix (unless NULL) are not passed on, so a run sees
+ * only those hook_run gives it under that prefix.  Returns NULL with a
+ * message in err when cmd does not split or its program is not found on
+ * PATH.
  */
-hookset_t *hook_open(const char *cmd, int64_t timeout_ms, int jobs, buf_t *err);
+hookset_t *hook_open(const char *cmd, int64_t timeout_ms, int jobs,
+                     const char *prefix, buf_t *err);
 
 /*
  * Start the command with input[0..n) on its standard input and the

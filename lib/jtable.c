@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csv.h"
 #include "rio.h"
 
 #define WARN_MAX 10
@@ -395,6 +396,28 @@ src_fill(struct src *sr)
 	return r > 0;
 }
 
+/*
+ * The next physical line from sr, without its newline.  Returns 0 at the
+ * end of the file.  The line stays valid until the next call.
+ */
+static int
+src_line(struct src *sr, char **p, size_t *n)
+{
+	char *nl;
+
+	for (;;) {
+		nl = memchr(sr->buf + sr->start, '\n', sr->end - sr->start);
+		if (nl != NULL || !src_fill(sr))
+			break;
+	}
+	if (nl == NULL && sr->start == sr->end)
+		return 0;
+	*p = sr->buf + sr->start;
+	*n = nl ? (size_t)(nl - *p) : sr->end - sr->start;
+	sr->start += nl ? *n + 1 : *n;
+	return 1;
+}
+
 static void
 src_close(struct src *sr)
 {
@@ -448,24 +471,16 @@ load_ndjson(jtable_t *t, struct src *sr, const char *key)
 {
 	rec_t r;
 	buf_t scratch = BUF_INIT, kbuf = BUF_INIT;
-	size_t klen = strlen(key);
+	size_t klen = strlen(key), n;
 	unsigned long line = 0;
+	char *p;
 
 	memset(&r, 0, sizeof r);
-	for (;;) {
-		char *p = sr->buf + sr->start;
-		char *nl = memchr(p, '\n', sr->end - sr->start);
-		size_t n, errcol, kn;
+	while (src_line(sr, &p, &n)) {
+		size_t errcol, kn;
 		const char *errmsg, *k;
 		jfield_t f;
 
-		if (nl == NULL && src_fill(sr))
-			continue;
-		if (nl == NULL && sr->start == sr->end)
-			break;
-		p = sr->buf + sr->start;
-		n = nl ? (size_t)(nl - p) : sr->end - sr->start;
-		sr->start += nl ? n + 1 : n;
 		line++;
 		if (blank(p, n))
 			continue;
@@ -520,201 +535,88 @@ load_ndjson(jtable_t *t, struct src *sr, const char *key)
 /* The id of a column that is not merged. */
 #define NO_NAME UINT32_MAX
 
-/* The cells of one CSV record. */
-struct csvrec {
-	buf_t text;  /* the cells' text, quotes removed, "" made " */
-	size_t *end; /* where each cell ends in text */
-	size_t n, cap;
-};
-
-enum { CSV_END = 0, CSV_MORE = -1, CSV_UNTERMINATED = -2 };
-
-static void
-csv_cell_end(struct csvrec *c)
-{
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 16;
-		c->end = xrealloc(c->end, c->cap * sizeof *c->end);
-	}
-	c->end[c->n++] = c->text.len;
-}
-
-/*
- * Parse one CSV record from data[0..len) into c.  Returns the number of
- * bytes used and sets *lines to the lines it spans; or CSV_END at the end
- * of the data; or, when the data ends inside the record, CSV_MORE if more
- * may follow (eof is 0) and CSV_UNTERMINATED if not (an open quote).
- */
-static long
-csv_record(const char *data, size_t len, int eof, char sep, int quoting,
-           struct csvrec *c, int *lines)
-{
-	size_t i = 0;
-
-	if (len == 0)
-		return eof ? CSV_END : CSV_MORE;
-	buf_reset(&c->text);
-	c->n = 0;
-	*lines = 1;
-	for (;;) {
-		if (quoting && i < len && data[i] == '"') {
-			i++;
-			for (;;) {
-				if (i >= len)
-					return eof ? CSV_UNTERMINATED
-					           : CSV_MORE;
-				if (data[i] == '"') {
-					if (i + 1 >= len && !eof)
-						return CSV_MORE;
-					if (i + 1 < len && data[i + 1] == '"') {
-						buf_addc(&c->text, '"');
-						i += 2;
-						continue;
-					}
-					i++;
-					break;
-				}
-				if (data[i] == '\n')
-					(*lines)++;
-				buf_addc(&c->text, data[i++]);
-			}
-			/* Text after the closing quote is kept, as most
-			 * readers do. */
-			while (i < len && data[i] != sep && data[i] != '\n' &&
-			       data[i] != '\r')
-				buf_addc(&c->text, data[i++]);
-		} else {
-			size_t s = i;
-			while (i < len && data[i] != sep && data[i] != '\n')
-				i++;
-			size_t e = i;
-			if (e > s && data[e - 1] == '\r' &&
-			    (i >= len || data[i] == '\n'))
-				e--;
-			buf_add(&c->text, data + s, e - s);
-		}
-		if (i >= len && !eof)
-			return CSV_MORE;
-		csv_cell_end(c);
-		if (i < len && data[i] == '\r' && i + 1 < len &&
-		    data[i + 1] == '\n')
-			i++;
-		if (i >= len)
-			return (long)i;
-		if (data[i] == '\n')
-			return (long)i + 1;
-		i++; /* the separator; "a,b," ends with an empty cell */
-	}
-}
-
-/* The next CSV record from sr, reading more as needed.  Returns the
- * lines it spans, 0 at the end, or -1 for an unterminated quote. */
-static int
-csv_next(struct src *sr, char sep, struct csvrec *c)
-{
-	int lines;
-	long r;
-
-	for (;;) {
-		r = csv_record(sr->buf + sr->start, sr->end - sr->start,
-		               sr->eof, sep, sep == ',', c, &lines);
-		if (r == CSV_MORE) {
-			src_fill(sr);
-			continue;
-		}
-		if (r == CSV_END)
-			return 0;
-		if (r == CSV_UNTERMINATED)
-			return -1;
-		sr->start += (size_t)r;
-		return lines;
-	}
-}
-
-static int
-csv_blank(const struct csvrec *c)
-{
-	return c->n == 1 && c->end[0] == 0;
-}
-
 static void
 load_csv(jtable_t *t, struct src *sr, const char *key, char sep)
 {
-	struct csvrec c;
+	csv_t c;
 	buf_t json = BUF_INIT;
-	unsigned long line = 1;
-	int n;
+	unsigned long line = 0;
+	uint32_t *ids = NULL;
+	size_t ncols = 0, keycol = SIZE_MAX, klen = strlen(key);
+	char *p;
+	size_t n;
 
-	memset(&c, 0, sizeof c);
-	while (sr->end - sr->start < 3 && src_fill(sr))
-		;
-	if (sr->end - sr->start >= 3 && !memcmp(sr->buf, "\xEF\xBB\xBF", 3))
-		sr->start += 3;
-
-	/* The header, after any blank lines. */
-	while ((n = csv_next(sr, sep, &c)) > 0 && csv_blank(&c))
-		line += (unsigned long)n;
-	if (n <= 0)
-		die(EX_USAGE, "%s: no header row", t->file);
-	size_t ncols = c.n, keycol = SIZE_MAX;
-	uint32_t *ids = xcalloc(ncols, sizeof *ids);
-	for (size_t i = 0, s = 0; i < ncols; s = c.end[i++]) {
-		if (keycol == SIZE_MAX && c.end[i] - s == strlen(key) &&
-		    !memcmp(c.text.p + s, key, c.end[i] - s)) {
-			keycol = i;
+	csv_init(&c, sep);
+	while (src_line(sr, &p, &n)) {
+		switch (csv_feed(&c, p, n, ++line)) {
+		case CSV_MORE:
+		case CSV_BLANK:
 			continue;
-		}
-		if (memchr(c.text.p + s, '\0', c.end[i] - s) != NULL) {
-			/* Field names are C strings from here on. */
-			twarn(t, line, 0,
-			      "column %zu's name holds a NUL byte; column not "
-			      "merged",
-			      i + 1);
-			ids[i] = NO_NAME;
+		case CSV_ERR:
+			twarn(t, line, 1, "%s at column %zu; row skipped",
+			      c.err, c.errcol);
 			continue;
-		}
-		ids[i] = intern(t, c.text.p + s, c.end[i] - s);
-	}
-	if (keycol == SIZE_MAX)
-		die(EX_USAGE, "%s: no column '%s' in the header", t->file, key);
-	line += (unsigned long)n;
-
-	for (;;) {
-		unsigned long at_line = line;
-		n = csv_next(sr, sep, &c);
-		if (n == 0)
-			break;
-		if (n < 0) {
-			twarn(t, at_line, 1, "unterminated quoted field");
+		default:
 			break;
 		}
-		line += (unsigned long)n;
-		if (csv_blank(&c))
-			continue;
-		if (c.n != ncols) {
-			twarn(t, at_line, 1,
-			      "%zu fields, the header has %zu; row skipped",
-			      c.n, ncols);
+		size_t nf = csv_nfields(&c), len;
+		const char *f;
+		if (ids == NULL) {
+			/* The header. */
+			ncols = nf;
+			ids = xcalloc(ncols, sizeof *ids);
+			for (size_t i = 0; i < ncols; i++) {
+				f = csv_field(&c, i, &len);
+				if (keycol == SIZE_MAX && len == klen &&
+				    !memcmp(f, key, len)) {
+					keycol = i;
+				} else if (memchr(f, '\0', len) != NULL) {
+					/* Merged names are C strings. */
+					twarn(t, line, 0,
+					      "column %zu's name holds a NUL "
+					      "byte; column not merged",
+					      i + 1);
+					ids[i] = NO_NAME;
+				} else {
+					ids[i] = intern(t, f, len);
+				}
+			}
+			if (keycol == SIZE_MAX)
+				die(EX_USAGE,
+				    "%s: no column '%s' in the header", t->file,
+				    key);
 			continue;
 		}
-		size_t ks = keycol ? c.end[keycol - 1] : 0;
-		size_t kn = c.end[keycol] - ks;
+		if (nf != ncols) {
+			twarn(t, c.first, 1,
+			      "%zu fields, the header has %zu; row skipped", nf,
+			      ncols);
+			continue;
+		}
+		const char *k = csv_field(&c, keycol, &len);
+		size_t kn = len;
 		if (kn == 0) {
-			twarn(t, at_line, 1, "empty key; row skipped");
+			twarn(t, c.first, 1, "empty key; row skipped");
 			continue;
 		}
-		for (size_t i = 0, s = 0; i < ncols; s = c.end[i++]) {
+		for (size_t i = 0; i < ncols; i++) {
 			if (i == keycol || ids[i] == NO_NAME)
 				continue;
+			f = csv_field(&c, i, &len);
 			buf_reset(&json);
-			jw_str(&json, c.text.p + s, c.end[i] - s);
+			jw_str(&json, f, len);
 			add_cell(t, ids[i], json.p, json.len);
 		}
-		add_row(t, c.text.p + ks, kn, at_line);
+		add_row(t, k, kn, c.first);
 	}
+	if (c.pending) {
+		csv_abandon(&c);
+		twarn(t, c.first, 1, "unterminated quoted field; row skipped");
+	}
+	if (ids == NULL)
+		die(EX_USAGE, "%s: no header row", t->file);
 	free(ids);
-	free(c.end);
-	buf_free(&c.text);
+	csv_free(&c);
 	buf_free(&json);
 }
 

@@ -67,8 +67,9 @@ kmap_key(const struct kmap *m, uint32_t id, size_t *n)
 static int
 same_key(const struct kmap *m, uint32_t id, const void *k, size_t n)
 {
+	/* An empty key may come as a NULL pointer: compare no bytes. */
 	return m->off[id + 1] - m->off[id] == n &&
-	       memcmp(m->keys.p + m->off[id], k, n) == 0;
+	       (n == 0 || memcmp(m->keys.p + m->off[id], k, n) == 0);
 }
 
 long

@@ -356,7 +356,7 @@ int
 rd_has_line(reader_t *rd)
 {
 	if (rd->buf == NULL)
-		return 0;
+		return 0; /* nothing read yet */
 	return memchr(rd->buf + rd->start, '\n', rd->end - rd->start) != NULL;
 }
 
@@ -464,9 +464,6 @@ rd_next(reader_t *rd, line_t *l, int timeout_ms)
 				return RD_EOF;
 			}
 		}
-
-		if (rd->buf == NULL)
-			make_room(rd); /* no arithmetic on a null pointer */
 
 		/* A complete line in the buffer? */
 		char *base = rd->buf + rd->start;

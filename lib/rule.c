@@ -843,7 +843,7 @@ render_message(ruleset_t *rs, const struct rule *ru, const struct group *g,
  * it to the emit callback. */
 static void
 emit(ruleset_t *rs, struct rule *ru, struct group *g, const rec_t *r,
-     const struct rtime *t, int firing)
+     int firing)
 {
 	buf_t *a = &rs->abuf;
 	const char *state = firing ? "firing" : "resolved";
@@ -909,7 +909,6 @@ emit(ruleset_t *rs, struct rule *ru, struct group *g, const rec_t *r,
 		show_fields(rs, g->keyjson, &rs->label);
 		buf_addc(&rs->label, ')');
 	}
-	(void)t;
 	struct alert_event ev = {a->p, a->len, ru->name, state, rs->label.p};
 	rs->emit(rs->ctx, &ev);
 }
@@ -959,7 +958,7 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 		if (g->state == GS_PENDING) {
 			set_state(ru, g, GS_INACTIVE);
 		} else if (g->state == GS_FIRING && ++g->miss > ru->keep_n) {
-			emit(rs, ru, g, r, t, 0);
+			emit(rs, ru, g, r, 0);
 			set_state(ru, g, GS_INACTIVE);
 		}
 		/* Without a time there is nothing left to remember. */
@@ -978,7 +977,7 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 		    t->end - g->announced >= ru->cooldown_ms) {
 			g->repeat++;
 			g->announced = t->end;
-			emit(rs, ru, g, r, t, 1);
+			emit(rs, ru, g, r, 1);
 		}
 		return;
 	case GS_PENDING:
@@ -1006,7 +1005,7 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 		g->repeat = 0;
 		g->has_announced = t->has_end;
 		g->announced = t->end;
-		emit(rs, ru, g, r, t, 1);
+		emit(rs, ru, g, r, 1);
 	}
 }
 

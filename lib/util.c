@@ -100,7 +100,7 @@ buf_grow_slow(buf_t *b, size_t extra)
 		cap *= 2;
 	b->p = xrealloc(b->p, cap);
 	b->cap = cap;
-	b->p[b->len] = '\0'; /* a new buffer holds the empty string */
+	b->p[b->len] = '\0'; /* a fresh buffer holds "" too */
 }
 
 void

@@ -205,12 +205,57 @@ on_alert(void *ctx, const struct alert_event *ev)
 		run_hook(ev);
 }
 
+/*
+ * Read the records of files (none: standard input), write each one with
+ * --pass, and put it through the rules.
+ */
+static void
+alert_loop(ruleset_t *rs, int nfiles, char **files)
+{
+	reader_t *rd = rd_open(nfiles, files);
+	unsigned tick = 0;
+	rec_t r;
+	line_t l;
+
+	memset(&r, 0, sizeof r);
+	for (;;) {
+		/* While hooks run, a quiet input must not keep them from
+		 * being collected or stopped at their time limit. */
+		int timeout = -1;
+		if (hook_running(hooks) > 0 &&
+		    (!rd_has_line(rd) || (++tick & 255) == 0))
+			timeout = hook_poll(hooks);
+		int got = rd_next(rd, &l, timeout);
+		if (got == RD_EOF)
+			break;
+		if (got == RD_TIMEOUT)
+			continue;
+
+		size_t col;
+		const char *msg;
+		if (rec_scan(&r, l.p, l.n, &col, &msg) < 0) {
+			bad_json(&l, col, msg);
+			continue;
+		}
+		if (pflag)
+			rec_write(&r, &out);
+		rules_eval(rs, &r, l.file, l.num);
+		out_record();
+	}
+	rd_close(rd);
+	rec_free(&r);
+}
+
 /* Rule options in command-line order, added once all defaults are known. */
 struct ruleopt {
 	int file;
 	const char *arg;
 };
 
+/*
+ * Options, then rules, state and hook command (all checked before any
+ * input), the loop, and the exit status: 0 if an alert fired, 1 if none.
+ */
 int
 main(int argc, char **argv)
 {
@@ -296,41 +341,13 @@ main(int argc, char **argv)
 		rules_load_state(rs, state_path);
 	if (exec_cmd != NULL) {
 		buf_t err = BUF_INIT;
-		hooks = hook_open(exec_cmd, exec_timeout, (int)exec_jobs, &err);
+		hooks = hook_open(exec_cmd, exec_timeout, (int)exec_jobs,
+		                  "TINGLE_", &err);
 		if (hooks == NULL)
 			usage_error("--exec: %s", err.p);
 	}
 
-	reader_t *rd = rd_open(argc - optind, argv + optind);
-	rec_t r;
-	line_t l;
-	unsigned tick = 0;
-	memset(&r, 0, sizeof r);
-	for (;;) {
-		/* While hooks run, a quiet input must not keep them from
-		 * being collected or stopped at their time limit. */
-		int timeout = -1;
-		if (hook_running(hooks) > 0 &&
-		    (!rd_has_line(rd) || (++tick & 255) == 0))
-			timeout = hook_poll(hooks);
-		int got = rd_next(rd, &l, timeout);
-		if (got == RD_EOF)
-			break;
-		if (got == RD_TIMEOUT)
-			continue;
-
-		size_t col;
-		const char *msg;
-		if (rec_scan(&r, l.p, l.n, &col, &msg) < 0) {			bad_json(&l, col, msg);
-			continue;
-		}
-		if (pflag)
-			rec_write(&r, &out);
-		rules_eval(rs, &r, l.file, l.num);
-		out_record();
-	}
-	rd_close(rd);
-	rec_free(&r);
+	alert_loop(rs, argc - optind, argv + optind);
 
 	/* Alerts reach standard output before waiting for slow hooks. */
 	out_flush();

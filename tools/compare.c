@@ -215,8 +215,10 @@ check_options(void)
 {
 	char err[256];
 
-	if ((baseline_arg != NULL) == (against_file != NULL))
-		usage_error("give one of --baseline or --against");
+	if (baseline_arg == NULL && against_file == NULL)
+		usage_error("give --baseline or --against");
+	if (baseline_arg != NULL && against_file != NULL)
+		usage_error("give --baseline or --against, not both");
 	if (baseline_arg != NULL) {
 		if (bl_parse(baseline_arg, &spec, err, sizeof err) < 0)
 			usage_error("--baseline %s", err);
@@ -685,12 +687,20 @@ state_expect(json_t *cfg, const char *member, const char *what,
 		             ours ? ours : "(none)");
 }
 
+static void
+state_corrupt(const char *what)
+{
+	die(EX_DATAERR,
+	    "state file '%s' is corrupt: %s; remove it to start afresh",
+	    state_file, what);
+}
+
 /* Take the state file's configuration, refusing one that is not ours. */
 static void
-state_config(const buf_t *text)
+state_config(json_t *cfg)
 {
-	json_t *cfg = json_loadb(text->p, text->len, 0, NULL);
-	json_t *jk, *jw;
+	json_t *jk = json_object_get(cfg, "keys");
+	json_t *jw = json_object_get(cfg, "window");
 	buf_t b = BUF_INIT;
 	int64_t ms;
 
@@ -700,33 +710,28 @@ state_config(const buf_t *text)
 	state_expect(cfg, "value", "--value", value_field);
 	if (spec.kind == BL_SEASON && spec.period_days > 0)
 		state_expect(cfg, "tz", "--tz", rio_tz ? rio_tz : "UTC");
-	jk = json_object_get(cfg, "keys");
+	buf_free(&b);
 	if (json_is_array(jk))
 		cfg_keys = json_dumps(jk, JSON_COMPACT);
 	else if (!json_is_null(jk))
-		die(EX_DATAERR, "state file '%s' is corrupt: bad keys",
-		    state_file);
-	jw = json_object_get(cfg, "window");
+		state_corrupt("bad key fields");
 	if (json_is_string(jw)) {
 		if (dur_parse(json_string_value(jw), &ms) < 0 || ms <= 0)
-			die(EX_DATAERR,
-			    "state file '%s' is corrupt: bad window",
-			    state_file);
+			state_corrupt("bad window length");
 		cfg_window = ms;
 	} else if (!json_is_null(jw)) {
-		die(EX_DATAERR, "state file '%s' is corrupt: bad window",
-		    state_file);
+		state_corrupt("bad window length");
 	}
-	buf_free(&b);
-	json_decref(cfg);
 }
 
+/* Load the history of --state, if the file exists. */
 static void
 state_load(void)
 {
 	char err[512];
-	buf_t text = BUF_INIT, cfg = BUF_INIT;
+	buf_t text = BUF_INIT;
 	FILE *fp = fopen(state_file, "r");
+	json_t *doc;
 	size_t n;
 
 	if (fp == NULL) {
@@ -744,34 +749,32 @@ state_load(void)
 		die(EX_IOERR, "cannot read state file '%s': %s", state_file,
 		    strerror(errno));
 	fclose(fp);
-	if (bl_state_read(hist, groups, text.p, text.len, &cfg, err,
-	                  sizeof err) < 0)
-		die(EX_DATAERR,
-		    "state file '%s' is corrupt: %s; remove it to start afresh",
-		    state_file, err);
+	doc = bl_state_parse(text.p, text.len, err, sizeof err);
+	buf_free(&text);
+	if (doc == NULL)
+		state_corrupt(err);
+	state_config(json_object_get(doc, "config"));
+	if (bl_state_groups(hist, groups, doc, err, sizeof err) < 0)
+		state_corrupt(err);
+	json_decref(doc);
 	if (kmap_len(groups) > max_groups)
 		die(EX_SOFTWARE,
 		    "state file '%s' holds %zu groups, more than --max-groups "
 		    "%zu",
 		    state_file, kmap_len(groups), max_groups);
-	state_config(&cfg);
-	buf_free(&text);
-	buf_free(&cfg);
 }
 
 static void
 state_save(void)
 {
-	buf_t doc = BUF_INIT, cfg = BUF_INIT;
+	buf_t cfg = BUF_INIT;
 	const char *what;
 
 	out_flush(); /* what the state holds has been written out */
 	config_json(&cfg);
-	bl_state_write(hist, groups, cfg.p, &doc);
-	if (bl_write_atomic(state_file, doc.p, doc.len, &what) < 0)
+	if (bl_state_save(hist, groups, cfg.p, state_file, &what) < 0)
 		die(EX_IOERR, "cannot %s state file '%s': %s", what, state_file,
 		    strerror(errno));
-	buf_free(&doc);
 	buf_free(&cfg);
 }
 
@@ -800,11 +803,12 @@ check_config(const rec_t *r, const line_t *l, const struct win *w)
 		if (cfg_keys != NULL) {
 			json_t *x = json_loads(cfg_keys, 0, NULL);
 			json_t *y = json_loads(names, 0, NULL);
+			int same = json_equal(x, y);
 
-			if (!json_equal(x, y))
-				state_refuse("key fields", cfg_keys, names);
 			json_decref(x);
 			json_decref(y);
+			if (!same)
+				state_refuse("key fields", cfg_keys, names);
 		}
 		free(cfg_keys);
 		cfg_keys = names;
@@ -846,7 +850,7 @@ compare_history(const line_t *l)
 	int vt, added;
 
 	if (rec_scan(&rec, l->p, l->n, &col, &msg) < 0) {
-		bad_input(l, "%s at column %zu", msg, col);
+		bad_json(l, col, msg);
 		return;
 	}
 	if (get_window(&rec, l, main_cache, &w) < 0)
@@ -1072,7 +1076,7 @@ take_observed(const line_t *l)
 	int vt;
 
 	if (rec_scan(&rec, l->p, l->n, &col, &msg) < 0) {
-		bad_input(l, "%s at column %zu", msg, col);
+		bad_json(l, col, msg);
 		return;
 	}
 	if (get_window(&rec, l, sides[OBS].cache, &w) < 0)
@@ -1124,7 +1128,7 @@ take_other(const line_t *l)
 	int vt;
 
 	if (rec_scan(&orec, l->p, l->n, &col, &msg) < 0) {
-		bad_input(l, "%s at column %zu", msg, col);
+		bad_json(l, col, msg);
 		return;
 	}
 	if (get_window(&orec, l, sides[OTH].cache, &w) < 0)

@@ -37,7 +37,8 @@ enum miss { MISS_KEEP, MISS_DROP, MISS_REJECT };
 /* One --join and the options that apply to it. */
 struct join {
 	const char *file;
-	char *on;     /* the record's key field (a dotted path) */
+	char *on; /* the record's key field (a dotted path) */
+	size_t onlen;
 	char *fileon; /* the table's key field */
 	const char *prefix;
 	int miss;
@@ -65,7 +66,6 @@ static size_t nwheres;
 static struct rule *rules;
 static size_t nrules;
 static expr_t *by;
-static const char *by_src;
 static const char *deflt;
 static char *deflt_json;
 static const char *field = "segment";
@@ -157,6 +157,7 @@ set_on(const char *arg)
 		usage_error("--on given twice for one --join");
 	j->on = eq ? xstrndup(arg, (size_t)(eq - arg)) : xstrdup(arg);
 	j->fileon = xstrdup(eq ? eq + 1 : arg);
+	j->onlen = strlen(j->on);
 	if (j->on[0] == '\0' || j->fileon[0] == '\0')
 		usage_error("invalid --on '%s': expected FIELD or "
 		            "FIELD=FILEFIELD",
@@ -279,14 +280,14 @@ do_joins(rec_t *r, const line_t *l)
 		const char *k;
 		size_t kn;
 
-		if (rec_path(r, j->on, strlen(j->on), &f) &&
+		if (rec_path(r, j->on, j->onlen, &f) &&
 		    jtable_key(f.v, f.vlen, f.type, &kscratch, &k, &kn) == 0 &&
 		    jtable_merge(j->table, k, kn, r))
 			continue;
 		if (j->miss == MISS_KEEP)
 			continue;
 		if (j->miss == MISS_REJECT) {
-			if (rec_path(r, j->on, strlen(j->on), &f))
+			if (rec_path(r, j->on, j->onlen, &f))
 				bad_input(l, "no row in %s for %s %.*s",
 				          j->file, j->on,
 				          (int)utf8_valid_prefix(
@@ -406,7 +407,6 @@ main(int argc, char **argv)
 		case OPT_BY:
 			if (by != NULL)
 				usage_error("--by given twice");
-			by_src = optarg;
 			by = compile("--by", optarg);
 			break;
 		case 's':

@@ -10,11 +10,13 @@
  * and then a save, a load into a new ruleset and a second save must keep
  * the same groups.
  *
- * The others are tingle-compare's, bl_state_read() with the history of
+ * The others are tingle-compare's, bl_state_parse() and
+ * bl_state_groups() with the history of
  * 'p' prev:3, 'm' prev:3 with the median, 's' season:1d:2 (in a zone with
  * daylight saving), 'w' season:1w:2, 'h' season:1h:3, 'e' ewma:0.3 (other
- * bytes pick one by their value).  A state it reads must be written by
- * bl_state_write() as a document it reads again to the same bytes, and
+ * bytes pick one by their value).  A state they read must be written by
+ * bl_state_write() as a document they read again to the same bytes (and
+ * bl_state_save() must write those bytes to its file), and
  * the history must take new values for every group (bl_step), old or
  * new, and still be written and read back alike.
  */
@@ -70,26 +72,65 @@ static const struct {
 
 #define NHISTS (sizeof hists / sizeof hists[0])
 
-/* Read text into a new history; 0 with *hp and *kp set, or -1. */
+/* Read text into a new history; 0 with *hp and *kp set and the
+ * configuration's JSON text in config, or -1. */
 static int
 read_state(const struct bl_spec *sp, const char *text, size_t n,
            struct bl_hist **hp, struct kmap **kp, buf_t *config)
 {
 	char err[512];
+	json_t *doc;
+	char *cfg;
 
+	err[0] = '\0';
+	doc = bl_state_parse(text, n, err, sizeof err);
+	if (doc == NULL) {
+		if (err[0] == '\0')
+			fail("bl_state_parse refuses without saying why", NULL,
+			     0);
+		return -1;
+	}
 	*hp = bl_new(sp);
 	*kp = kmap_new();
-	err[0] = '\0';
-	if (bl_state_read(*hp, *kp, text, n, config, err, sizeof err) == 0)
-		return 0;
-	if (err[0] == '\0')
-		fail("bl_state_read refuses without saying why", NULL, 0);
-	bl_free(*hp);
-	kmap_free(*kp);
-	return -1;
+	if (bl_state_groups(*hp, *kp, doc, err, sizeof err) < 0) {
+		if (err[0] == '\0')
+			fail("bl_state_groups refuses without saying why",
+			     NULL, 0);
+		bl_free(*hp);
+		kmap_free(*kp);
+		json_decref(doc);
+		return -1;
+	}
+	cfg = json_dumps(json_object_get(doc, "config"), JSON_COMPACT);
+	if (cfg == NULL)
+		fail("a state's configuration cannot be written", NULL, 0);
+	buf_reset(config);
+	buf_adds(config, cfg);
+	free(cfg);
+	json_decref(doc);
+	return 0;
 }
 
-/* Write h, read it back and write it again: the same bytes. */
+/* The contents of file path. */
+static void
+slurp(const char *path, buf_t *b)
+{
+	FILE *fp = fopen(path, "r");
+	char chunk[65536];
+	size_t n;
+
+	if (fp == NULL)
+		fail("a saved state file is missing", path, strlen(path));
+	buf_reset(b);
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		buf_add(b, chunk, n);
+	fclose(fp);
+}
+
+static char dir[64], state_path[96], state2_path[96];
+
+/* Write h, read it back and write it again: the same bytes.  The file
+ * bl_state_save() streams holds them too. */
 static void
 round_trip(const struct bl_spec *sp, const struct bl_hist *h,
            const struct kmap *keys, const char *config)
@@ -97,10 +138,17 @@ round_trip(const struct bl_spec *sp, const struct bl_hist *h,
 	buf_t a = BUF_INIT, b = BUF_INIT, cfg = BUF_INIT;
 	struct bl_hist *h2;
 	struct kmap *k2;
+	const char *what;
 
 	bl_state_write(h, keys, config, &a);
+	if (bl_state_save(h, keys, config, state_path, &what) < 0)
+		fail("bl_state_save fails", what, strlen(what));
+	slurp(state_path, &b);
+	if (a.len != b.len || memcmp(a.p, b.p, a.len) != 0)
+		fail("bl_state_save and bl_state_write differ", b.p, b.len);
 	if (read_state(sp, a.p, a.len, &h2, &k2, &cfg) < 0)
 		fail("a written state does not read", a.p, a.len);
+	buf_reset(&b);
 	bl_state_write(h2, k2, cfg.p, &b);
 	if (a.len != b.len || memcmp(a.p, b.p, a.len) != 0) {
 		fprintf(stderr, "second write:\n%.*s\n", (int)b.len, b.p);
@@ -172,8 +220,6 @@ compare_state(uint8_t sel, const char *text, size_t n)
 }
 
 /* ---- tingle-alert ---------------------------------------------------- */
-
-static char dir[64], state_path[96], state2_path[96];
 
 static const char *const series[] = {
     "{\"segment\":\"Sun\",\"window_start\":\"2026-06-01T00:00:00Z\","

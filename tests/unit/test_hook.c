@@ -53,7 +53,7 @@ split_honours_quotes_and_backslashes(void **state)
 	assert_string_equal(split("a 'b c' \"d e\" f\\ g"), "a|b c|d e|f g");
 	assert_string_equal(split("'it'\\''s'"), "it's");
 	assert_string_equal(split("\"a \\\"q\\\" \\$x \\n\""),
-			    "a \"q\" $x \\n");
+	                    "a \"q\" $x \\n");
 	assert_string_equal(split("x''y \"\""), "xy|");
 }
 
@@ -62,7 +62,7 @@ split_never_expands(void **state)
 {
 	(void)state;
 	assert_string_equal(split("echo $HOME ~ * $(id) `id`"),
-			    "echo|$HOME|~|*|$(id)|`id`");
+	                    "echo|$HOME|~|*|$(id)|`id`");
 	assert_string_equal(split("a;b|c&&d"), "a;b|c&&d");
 }
 
@@ -82,13 +82,13 @@ open_refuses_unknown_commands(void **state)
 	buf_t err = BUF_INIT;
 
 	(void)state;
-	assert_null(hook_open("no-such-command-here x", 1000, 1, &err));
+	assert_null(hook_open("no-such-command-here x", 1000, 1, NULL, &err));
 	assert_string_equal(err.p, "command 'no-such-command-here' not found "
-				   "or not executable");
+	                           "or not executable");
 	buf_reset(&err);
-	assert_null(hook_open("/nonexistent/hook", 1000, 1, &err));
+	assert_null(hook_open("/nonexistent/hook", 1000, 1, NULL, &err));
 	buf_reset(&err);
-	assert_null(hook_open("/tmp", 1000, 1, &err));
+	assert_null(hook_open("/tmp", 1000, 1, NULL, &err));
 	buf_free(&err);
 	hook_close(NULL);
 }
@@ -114,19 +114,23 @@ run_passes_input_and_environment(void **state)
 {
 	buf_t err = BUF_INIT;
 	char *env[] = {"TINGLE_ALERT=low $(touch pwned)", "TINGLE_X=1", NULL};
-
 	(void)state;
+	/* Ours under the prefix stay behind; others pass. */
+	setenv("TINGLE_STALE", "from the parent", 1);
+	setenv("HOOK_TEST_OTHER", "kept", 1);
 	hookset_t *h = hook_open(
-	    "sh -c 'cat >hook.out; printf \"%s|%s\" \"$TINGLE_ALERT\" "
-	    "\"$TINGLE_X\" >hook.env'",
-	    5000, 2, &err);
+	    "sh -c 'cat >hook.out; printf \"%s|%s|%s|%s\" \"$TINGLE_ALERT\" "
+	    "\"$TINGLE_X\" \"${TINGLE_STALE-unset}\" \"$HOOK_TEST_OTHER\" "
+	    ">hook.env'",
+	    5000, 2, "TINGLE_", &err);
 	assert_non_null(h);
 	hook_run(h, "{\"a\":1}\n", 8, env, "test");
 	hook_wait(h);
 	assert_int_equal(hook_running(h), 0);
 	assert_int_equal(hook_failures(h), 0);
 	assert_string_equal(slurp("hook.out"), "{\"a\":1}\n");
-	assert_string_equal(slurp("hook.env"), "low $(touch pwned)|1");
+	assert_string_equal(slurp("hook.env"),
+	                    "low $(touch pwned)|1|unset|kept");
 	assert_int_not_equal(access("pwned", F_OK), 0);
 	hook_close(h);
 	unlink("hook.out");
@@ -140,7 +144,7 @@ failures_are_counted(void **state)
 	char *env[] = {NULL};
 
 	(void)state;
-	hookset_t *h = hook_open("sh -c 'exit 3'", 5000, 1, &err);
+	hookset_t *h = hook_open("sh -c 'exit 3'", 5000, 1, NULL, &err);
 	assert_non_null(h);
 	hook_run(h, "x\n", 2, env, "test");
 	hook_run(h, "x\n", 2, env, "test");
@@ -158,7 +162,7 @@ a_hook_that_ignores_its_input_is_no_failure(void **state)
 
 	(void)state;
 	memset(big, 'x', sizeof big);
-	hookset_t *h = hook_open("true", 5000, 1, &err);
+	hookset_t *h = hook_open("true", 5000, 1, NULL, &err);
 	assert_non_null(h);
 	hook_run(h, big, sizeof big, env, "test");
 	hook_wait(h);
@@ -175,7 +179,7 @@ time_limit_stops_the_whole_group(void **state)
 
 	(void)state;
 	/* The shell's child sleep must die too, or it would hold on. */
-	hookset_t *h = hook_open("sh -c 'sleep 30; :'", 300, 4, &err);
+	hookset_t *h = hook_open("sh -c 'sleep 30; :'", 300, 4, NULL, &err);
 	assert_non_null(h);
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	hook_run(h, "x\n", 2, env, "test");
@@ -195,7 +199,7 @@ jobs_cap_concurrency(void **state)
 	char *env[] = {NULL};
 
 	(void)state;
-	hookset_t *h = hook_open("sh -c 'sleep 0.2'", 5000, 2, &err);
+	hookset_t *h = hook_open("sh -c 'sleep 0.2'", 5000, 2, NULL, &err);
 	assert_non_null(h);
 	for (int i = 0; i < 5; i++) {
 		hook_run(h, "", 0, env, "test");

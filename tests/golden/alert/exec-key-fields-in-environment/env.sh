@@ -1,1 +1,1 @@
-env | grep '^TINGLE_' | grep -v '^TINGLE_\(NOW\|BIN\|TOP\|CORPUS\)=' | sort
+env | grep '^TINGLE_' | sort
