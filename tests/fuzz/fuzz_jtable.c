@@ -12,7 +12,8 @@
  * For an NDJSON table each line is read again: every usable key value
  * (jtable_key) must find its row, and merging the last row of a key into
  * an empty record must give a valid JSON object with each of the row's
- * other members under the prefixed name and with its value's bytes.  For
+ * other members (but those whose names hold \u0000, which are left out)
+ * under the prefixed name and with its value's bytes.  For
  * CSV and TSV every cell-like piece of the text is looked up, and what a
  * merge gives must be a valid JSON object of prefixed names.
  */
@@ -137,6 +138,9 @@ check_row(const char *p, size_t n, const rec_t *row, const char *key,
 		buf_reset(&name);
 		jstr_decode(m->k - 1, m->klen + 2, &name);
 		if (strcmp(name.p, key) == 0 && name.len == strlen(key))
+			continue;
+		/* Names holding NUL are left out, with a warning. */
+		if (memchr(name.p, '\0', name.len) != NULL)
 			continue;
 		/* The last member of that name in the row is what counts. */
 		if (jobj_get(&row->obj, name.p, name.len) != m)
