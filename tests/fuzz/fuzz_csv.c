@@ -64,6 +64,7 @@ ref_parse(struct ref *r)
 	const char *p = s;
 
 	buf_reset(&r->vals);
+	buf_grow(&r->vals, 0); /* vals.p is not NULL */
 	r->nf = 0;
 	for (;;) {
 		if (r->nf == r->fcap) {
