@@ -348,6 +348,8 @@ struct reader {
 	size_t skipped;    /* its length so far */
 };
 
+static void make_room(reader_t *rd);
+
 static const char *
 display_name(const char *f)
 {
@@ -373,6 +375,7 @@ rd_open(int nfiles, char **files)
 	rd->files = files;
 	rd->nfiles = nfiles;
 	rd->fd = -1;
+	make_room(rd);
 	return rd;
 }
 
@@ -386,6 +389,7 @@ rd_open_fd(int fd, const char *name)
 	rd->fd = fd;
 	rd->name = name;
 	rd->regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	make_room(rd);
 	return rd;
 }
 
