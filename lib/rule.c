@@ -75,7 +75,8 @@ struct rule {
 	int for_n, keep_n;
 	int64_t cooldown_ms;
 	char *severity;
-	tmpl_t *message; /* NULL: the default message */
+	tmpl_t *message;  /* firing alerts; NULL: the default message */
+	tmpl_t *resolved; /* resolved alerts; NULL: the default message */
 	struct label *labels;
 	size_t nlabels;
 	size_t spec; /* index into the ruleset's key specs */
@@ -253,6 +254,8 @@ rule_defaults(ruleset_t *rs, struct rule *ru, const struct rule_defaults *d,
 	ru->severity = xstrdup(d->severity != NULL ? d->severity : "warning");
 	if (d->message != NULL)
 		ru->message = message_compile(rs, d->message, where);
+	if (d->resolved_message != NULL)
+		ru->resolved = message_compile(rs, d->resolved_message, where);
 	ru->spec = spec_for(rs, d->key, d->has_key ? d->nkey : 0, !d->has_key);
 }
 
@@ -290,8 +293,9 @@ rules_add_arg(ruleset_t *rs, const char *arg, const struct rule_defaults *d)
 }
 
 static const char *const rule_members[] = {
-    "name",     "when",    "for", "keep_firing_for", "cooldown",
-    "severity", "message", "key", "labels",          NULL};
+    "name",     "when",     "for",     "keep_firing_for",
+    "cooldown", "severity", "message", "resolved_message",
+    "key",      "labels",   NULL};
 
 /* A non-negative window count from a rules file. */
 static int
@@ -331,7 +335,7 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 			die(EX_USAGE,
 			    "%s: unknown member '%s' (known: name, when, for, "
 			    "keep_firing_for, cooldown, severity, message, "
-			    "key, labels)",
+			    "resolved_message, key, labels)",
 			    where.p, k);
 	}
 	json_t *jw = json_object_get(o, "when");
@@ -367,6 +371,12 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 			die(EX_USAGE, "%s: 'message' must be a string",
 			    where.p);
 		own.message = json_string_value(v);
+	}
+	if ((v = json_object_get(o, "resolved_message")) != NULL) {
+		if (!json_is_string(v))
+			die(EX_USAGE, "%s: 'resolved_message' must be a string",
+			    where.p);
+		own.resolved_message = json_string_value(v);
 	}
 	char **keys = NULL;
 	if ((v = json_object_get(o, "key")) != NULL) {
@@ -816,7 +826,9 @@ static void
 render_message(ruleset_t *rs, const struct rule *ru, const struct group *g,
                const rec_t *r, int firing, buf_t *out)
 {
-	if (ru->message == NULL) {
+	const tmpl_t *t = firing ? ru->message : ru->resolved;
+
+	if (t == NULL) {
 		default_message(rs, ru, g, r, firing, out);
 		return;
 	}
@@ -827,7 +839,7 @@ render_message(ruleset_t *rs, const struct rule *ru, const struct group *g,
 	buf_addc(&rs->snap, '}');
 	jobj_from_value(rs->snap.p, rs->snap.len, &o);
 	struct lookup_ctx lc = {&o, r};
-	tmpl_render(ru->message, lookup_field, &lc, out);
+	tmpl_render(t, lookup_field, &lc, out);
 	jobj_free(&o);
 }
 
@@ -1393,6 +1405,7 @@ rules_free(ruleset_t *rs)
 		free(ru->severity);
 		expr_free(ru->expr);
 		tmpl_free(ru->message);
+		tmpl_free(ru->resolved);
 	}
 	free(rs->r);
 	for (size_t i = 0; i < rs->nspecs; i++) {
