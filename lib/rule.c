@@ -480,15 +480,25 @@ id_value(buf_t *id, const char *v, size_t vlen, char type)
 	buf_addc(id, '\0');
 }
 
+/*
+ * String fields that are not part of the default key: the window and the
+ * event time, which change from record to record of a group, and the
+ * source named by tingle-compare (baseline), which describes the
+ * comparison rather than the group (with --against it is a file name).
+ * The other fields tingle-count and tingle-compare add (count, revision,
+ * the aggregates, expected, ratio, delta, z, baseline_n) are numbers or
+ * null, never strings, so they are never part of it either.
+ */
 static int
 default_key_skips(const char *name, size_t n)
 {
+	static const char *const skip[] = {"window_start", "window_end",
+	                                   "baseline", NULL};
 	static size_t tlen;
 
 	if (tlen == 0)
 		tlen = strlen(rio_time_field);
-	return (n == 12 && memcmp(name, "window_start", 12) == 0) ||
-	       (n == 10 && memcmp(name, "window_end", 10) == 0) ||
+	return in_list(skip, name, n) ||
 	       (n == tlen && memcmp(name, rio_time_field, n) == 0);
 }
 
