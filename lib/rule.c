@@ -59,8 +59,8 @@ struct group {
 	int64_t announced; /* event time of the last announcement (ms) */
 	int has_since, has_until;
 	int64_t since_ms, until_ms;
-	buf_t since; /* start of the first window of the episode (JSON) */
-	buf_t until; /* end of the last window the condition held (JSON) */
+	buf_t since; /* end of the first window of the episode (JSON) */
+	buf_t until; /* end of the first window without it, once firing */
 };
 
 struct label {
@@ -971,9 +971,20 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 	if (!holds) {
 		if (g->state == GS_PENDING) {
 			set_state(ru, g, GS_INACTIVE);
-		} else if (g->state == GS_FIRING && ++g->miss > ru->keep_n) {
-			emit(rs, ru, g, r, 0);
-			set_state(ru, g, GS_INACTIVE);
+		} else if (g->state == GS_FIRING) {
+			/* The first window of a run without the condition
+			 * ends the episode, if the run goes on long enough. */
+			if (++g->miss == 1) {
+				g->has_until = 0;
+				if (t->has_end)
+					set_time(&g->until, &g->has_until,
+					         &g->until_ms, &t->endf,
+					         t->end);
+			}
+			if (g->miss > ru->keep_n) {
+				emit(rs, ru, g, r, 0);
+				set_state(ru, g, GS_INACTIVE);
+			}
 		}
 		/* Without a time there is nothing left to remember. */
 		if (g->state == GS_INACTIVE && !g->has_last)
@@ -984,9 +995,7 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 	switch (g->state) {
 	case GS_FIRING:
 		g->miss = 0;
-		if (t->has_end)
-			set_time(&g->until, &g->has_until, &g->until_ms,
-			         &t->endf, t->end);
+		g->has_until = 0;
 		if (ru->cooldown_ms > 0 && t->has_end && g->has_announced &&
 		    t->end - g->announced >= ru->cooldown_ms) {
 			g->repeat++;
@@ -1004,15 +1013,15 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 	default:
 		g->hold = 1;
 		g->has_since = 0;
-		if (t->has_start)
+		/* The condition is seen to hold at the end of the window,
+		 * not at its start: with 24-hour windows every hour, the
+		 * start is a day before what made it hold. */
+		if (t->has_end)
 			set_time(&g->since, &g->has_since, &g->since_ms,
-			         &t->startf, t->start);
+			         &t->endf, t->end);
 		set_state(ru, g, GS_PENDING);
 	}
 	g->has_until = 0;
-	if (t->has_end)
-		set_time(&g->until, &g->has_until, &g->until_ms, &t->endf,
-		         t->end);
 	if (g->hold >= ru->for_n) {
 		set_state(ru, g, GS_FIRING);
 		g->miss = 0;
