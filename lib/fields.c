@@ -12,6 +12,7 @@ void
 fields_reset(fields_t *fs)
 {
 	fs->n = 0;
+	fs->keys = 0;
 	buf_reset(&fs->store);
 }
 
@@ -21,6 +22,35 @@ fields_free(fields_t *fs)
 	free(fs->f);
 	buf_free(&fs->store);
 	memset(fs, 0, sizeof *fs);
+}
+
+/* The bit of fs->keys that stands for key[0..klen). */
+static uint64_t
+key_bit(const char *key, size_t klen)
+{
+	unsigned h = (unsigned)klen * 31u;
+
+	if (klen > 0)
+		h += (unsigned char)key[0] * 7u + (unsigned char)key[klen - 1];
+	return (uint64_t)1 << (h & 63);
+}
+
+/* 1 if a field named key[0..klen) is there already.  Most new keys are
+ * told apart by their bit alone, without a search. */
+static int
+fields_has(fields_t *fs, const char *key, size_t klen)
+{
+	uint64_t bit = key_bit(key, klen);
+
+	if (!(fs->keys & bit)) {
+		fs->keys |= bit;
+		return 0;
+	}
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->f[i].klen == klen &&
+		    memcmp(fs->store.p + fs->f[i].k, key, klen) == 0)
+			return 1;
+	return 0;
 }
 
 static pfield_t *
@@ -43,8 +73,12 @@ fields_new(fields_t *fs, const char *key, size_t klen)
 void
 fields_add(fields_t *fs, const char *key, const char *v, size_t n, char kind)
 {
-	pfield_t *f = fields_new(fs, key, strlen(key));
+	size_t klen = strlen(key);
+	pfield_t *f;
 
+	if (fields_has(fs, key, klen))
+		return;
+	f = fields_new(fs, key, klen);
 	f->v = fs->store.len;
 	f->vlen = n;
 	f->kind = kind;
@@ -60,8 +94,12 @@ fields_addz(fields_t *fs, const char *key, const char *v)
 void
 fields_add_time(fields_t *fs, const char *key, const tstamp_t *t)
 {
-	pfield_t *f = fields_new(fs, key, strlen(key));
+	size_t klen = strlen(key);
+	pfield_t *f;
 
+	if (fields_has(fs, key, klen))
+		return;
+	f = fields_new(fs, key, klen);
 	f->v = fs->store.len;
 	f->vlen = 0;
 	f->kind = FK_TIME;

@@ -4,11 +4,18 @@
  * A format parser (lib/fmt_*.c) adds fields in the order they should be
  * written; tingle-parse applies --types and writes the record.  Keys and
  * values are copied, so they may point anywhere.
+ *
+ * A record never holds a key twice: adding a key that is already there
+ * does nothing, so the first value stays.  The header fields a mail
+ * format adds first thus win over a word of the message that happens to
+ * use the same name (the message itself stays whole in "msg").  To change
+ * a value, use fields_find() and fields_replace().
  */
 #ifndef TINGLE_FIELDS_H
 #define TINGLE_FIELDS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ttime.h"
 #include "util.h"
@@ -32,6 +39,7 @@ typedef struct fields {
 	pfield_t *f;
 	size_t n, cap;
 	buf_t store;
+	uint64_t keys; /* a bit per key hash: a clear bit means a new key */
 } fields_t;
 
 void fields_reset(fields_t *fs);

@@ -241,11 +241,11 @@ clf_line(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs, int combined)
 	if (!(ue - user == 1 && *user == '-'))
 		fields_add(fs, "user", user, (size_t)(ue - user), FK_STR);
 	add_request(ctx, fs, req, rq);
-	fields_add(fs, "status", status, 3, FK_NUM);
+	fmt_add_digits(fs, "status", status, 3);
 	if (se - size == 1 && *size == '-')
 		fields_add(fs, "size", "0", 1, FK_NUM);
 	else
-		fmt_add_num(fs, "size", size, (size_t)(se - size));
+		fmt_add_digits(fs, "size", size, (size_t)(se - size));
 	if (ref != NULL) {
 		add_quoted(ctx, fs, "referer", ref, rfe);
 		add_quoted(ctx, fs, "user_agent", ua, uae);

@@ -48,6 +48,16 @@ fmt_add_num(fields_t *fs, const char *key, const char *p, size_t n)
 }
 
 void
+fmt_add_digits(fields_t *fs, const char *key, const char *p, size_t n)
+{
+	while (n > 1 && *p == '0') {
+		p++;
+		n--;
+	}
+	fields_add(fs, key, p, n, FK_NUM);
+}
+
+void
 fmt_add_span(fields_t *fs, const char *key, fspan_t v)
 {
 	if (v.p != NULL)

@@ -67,6 +67,10 @@ int fmt_is_number(const char *p, size_t n);
  * Exim's "S=sss" stay strings. */
 void fmt_add_num(fields_t *fs, const char *key, const char *p, size_t n);
 
+/* Add a run of digits p[0..n) (n > 0) as a number, without the leading
+ * zeros JSON does not allow: a status or reply code "054" is 54. */
+void fmt_add_digits(fields_t *fs, const char *key, const char *p, size_t n);
+
 /* Add a span as a string field when present. */
 void fmt_add_span(fields_t *fs, const char *key, fspan_t v);
 

@@ -459,7 +459,7 @@ auth_failed(fields_t *fs, const char *s, const char *e)
 	s += 2;
 	if (e - s >= 4 && IS_DIGIT(s[0]) && IS_DIGIT(s[1]) && IS_DIGIT(s[2]) &&
 	    s[3] == ' ') {
-		fields_add(fs, "code", s, 3, FK_NUM);
+		fmt_add_digits(fs, "code", s, 3);
 		s += 4;
 	}
 	q = e;

@@ -332,7 +332,7 @@ smtpd_action(fields_t *fs, const char *act, size_t al, const char *s,
 	s = q + 2;
 	if (e - s >= 4 && IS_DIGIT(s[0]) && IS_DIGIT(s[1]) && IS_DIGIT(s[2]) &&
 	    s[3] == ' ') {
-		fields_add(fs, "code", s, 3, FK_NUM);
+		fmt_add_digits(fs, "code", s, 3);
 		s += 4;
 	}
 	if (e - s >= 6 && (s[0] == '2' || s[0] == '4' || s[0] == '5') &&

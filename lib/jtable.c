@@ -497,6 +497,14 @@ load_ndjson(jtable_t *t, struct src *sr, const char *key)
 				buf_addc(&scratch, '"');
 				buf_t d = BUF_INIT;
 				jstr_decode(scratch.p, scratch.len, &d);
+				if (memchr(d.p, '\0', d.len) != NULL) {
+					/* Field names are C strings from here on. */
+					twarn(t, line, 0,
+					      "a field name holds \\u0000; field "
+					      "not merged");
+					buf_free(&d);
+					continue;
+				}
 				id = intern(t, d.p ? d.p : "", d.len);
 				buf_free(&d);
 			} else {
@@ -510,6 +518,9 @@ load_ndjson(jtable_t *t, struct src *sr, const char *key)
 	buf_free(&scratch);
 	buf_free(&kbuf);
 }
+
+/* The id of a column that is not merged. */
+#define NO_NAME UINT32_MAX
 
 static void
 load_csv(jtable_t *t, struct src *sr, const char *key, char sep)
@@ -544,10 +555,18 @@ load_csv(jtable_t *t, struct src *sr, const char *key, char sep)
 			for (size_t i = 0; i < ncols; i++) {
 				f = csv_field(&c, i, &len);
 				if (keycol == SIZE_MAX && len == klen &&
-				    !memcmp(f, key, len))
+				    !memcmp(f, key, len)) {
 					keycol = i;
-				else
+				} else if (memchr(f, '\0', len) != NULL) {
+					/* Merged names are C strings. */
+					twarn(t, line, 0,
+					      "column %zu's name holds a NUL "
+					      "byte; column not merged",
+					      i + 1);
+					ids[i] = NO_NAME;
+				} else {
 					ids[i] = intern(t, f, len);
+				}
 			}
 			if (keycol == SIZE_MAX)
 				die(EX_USAGE,
@@ -568,7 +587,7 @@ load_csv(jtable_t *t, struct src *sr, const char *key, char sep)
 			continue;
 		}
 		for (size_t i = 0; i < ncols; i++) {
-			if (i == keycol)
+			if (i == keycol || ids[i] == NO_NAME)
 				continue;
 			f = csv_field(&c, i, &len);
 			buf_reset(&json);

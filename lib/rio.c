@@ -29,6 +29,9 @@ static FILE *rejects_fp;
 static unsigned long diag_shown; /* diagnostics printed */
 static unsigned long diag_total; /* diagnostics in all */
 static int stop_signal;
+/* A signal that stops the run also writes a byte here, so a poll that
+ * started just after the last look at rio_stop still wakes up. */
+static int stop_pipe[2] = {-1, -1};
 
 #define DIAG_MAX 10
 #define OUT_FLUSH_AT (64u << 10)
@@ -51,8 +54,15 @@ const char rio_common_usage[] =
 static void
 on_stop(int sig)
 {
+	int e = errno;
+
 	rio_stop = 1;
 	stop_signal = sig;
+	if (stop_pipe[1] >= 0) {
+		ssize_t w = write(stop_pipe[1], "", 1);
+		(void)w; /* full already: the poll wakes up anyway */
+	}
+	errno = e;
 }
 
 void
@@ -64,6 +74,8 @@ rio_init(const char *prog, int argc, char **argv)
 	(void)argv;
 	progname = prog;
 	signal(SIGPIPE, SIG_DFL);
+	if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		stop_pipe[0] = stop_pipe[1] = -1;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
@@ -195,6 +207,22 @@ vdiag(const char *file, unsigned long num, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+/*
+ * --rejects cannot be written (a full disk): the promise that no bad line
+ * is lost cannot be kept, so stop, but first write out the records that
+ * are complete, so the output ends cleanly at the last good one.
+ */
+static void rejects_failed(void) __attribute__((noreturn));
+
+static void
+rejects_failed(void)
+{
+	int e = errno;
+
+	out_flush();
+	die(EX_IOERR, "write error on '%s': %s", rejects_name, strerror(e));
+}
+
 static void
 reject_write(const char *p, size_t n, int end)
 {
@@ -202,8 +230,20 @@ reject_write(const char *p, size_t n, int end)
 		return;
 	if ((n && fwrite(p, 1, n, rejects_fp) != n) ||
 	    (end && putc('\n', rejects_fp) == EOF))
-		die(EX_IOERR, "write error on '%s': %s", rejects_name,
-		    strerror(errno));
+		rejects_failed();
+}
+
+/* Close --rejects; a write error that was only buffered shows up here. */
+static void
+close_rejects(void)
+{
+	FILE *fp = rejects_fp;
+
+	if (fp == NULL)
+		return;
+	rejects_fp = NULL;
+	if (fclose(fp) != 0)
+		rejects_failed();
 }
 
 static void
@@ -212,9 +252,7 @@ strict_stop(void)
 	if (!rio_strict)
 		return;
 	out_flush();
-	if (rejects_fp != NULL && fclose(rejects_fp) != 0)
-		die(EX_IOERR, "write error on '%s': %s", rejects_name,
-		    strerror(errno));
+	close_rejects();
 	exit(EX_DATAERR);
 }
 
@@ -275,17 +313,16 @@ int
 rio_finish(int status)
 {
 	out_flush();
-	if (diag_total > diag_shown)
+	if (diag_total > diag_shown && rio_bad_count > 0)
 		fprintf(stderr,
 		        "%s: %lu more diagnostics not shown "
 		        "(%lu bad input lines in all)\n",
 		        progname, diag_total - diag_shown, rio_bad_count);
-	if (rejects_fp != NULL) {
-		if (fclose(rejects_fp) != 0)
-			die(EX_IOERR, "write error on '%s': %s", rejects_name,
-			    strerror(errno));
-		rejects_fp = NULL;
-	}
+	else if (diag_total > diag_shown)
+		fprintf(stderr,
+		        "%s: %lu more diagnostics not shown (%lu in all)\n",
+		        progname, diag_total - diag_shown, diag_total);
+	close_rejects();
 	if (rio_stop && stop_signal)
 		return 128 + stop_signal;
 	return status;
@@ -310,6 +347,8 @@ struct reader {
 	int skipping;      /* inside an overlong line */
 	size_t skipped;    /* its length so far */
 };
+
+static void make_room(reader_t *rd);
 
 static const char *
 display_name(const char *f)
@@ -336,6 +375,7 @@ rd_open(int nfiles, char **files)
 	rd->files = files;
 	rd->nfiles = nfiles;
 	rd->fd = -1;
+	make_room(rd);
 	return rd;
 }
 
@@ -349,6 +389,7 @@ rd_open_fd(int fd, const char *name)
 	rd->fd = fd;
 	rd->name = name;
 	rd->regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	make_room(rd);
 	return rd;
 }
 
@@ -424,22 +465,22 @@ make_room(reader_t *rd)
 static int
 wait_input(reader_t *rd, int timeout_ms)
 {
-	struct pollfd pfd = {rd->fd, POLLIN, 0};
+	struct pollfd pfd[2] = {{rd->fd, POLLIN, 0}, {stop_pipe[0], POLLIN, 0}};
 
 	if (rd->regular)
 		return 1;
-	if (poll(&pfd, 1, 0) == 1)
+	if (poll(pfd, 1, 0) == 1)
 		return 1;
 	out_flush();
 	for (;;) {
 		if (rio_stop)
 			return -1;
-		int r = poll(&pfd, 1, timeout_ms);
-		if (r > 0)
+		int r = poll(pfd, 2, timeout_ms);
+		if (r > 0 && pfd[0].revents)
 			return 1;
 		if (r == 0)
 			return 0;
-		if (errno != EINTR)
+		if (r < 0 && errno != EINTR)
 			return 1; /* let read() report it */
 	}
 }

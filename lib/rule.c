@@ -531,6 +531,10 @@ key_build(ruleset_t *rs, const struct keyspec *ks, const rec_t *r, buf_t *id,
 			}
 			if (default_key_skips(name, n))
 				continue;
+			/* A name the record repeats has its last value, as
+			 * rec_get() sees it; a key holds each name once. */
+			if (jobj_get(&r->obj, name, n) != f)
+				continue;
 			buf_add(id, name, n);
 			buf_addc(id, '\0');
 			id_value(id, f->v, f->vlen, f->type);
@@ -542,8 +546,12 @@ key_build(ruleset_t *rs, const struct keyspec *ks, const rec_t *r, buf_t *id,
 	} else {
 		for (size_t k = 0; k < ks->n; k++) {
 			const char *name = ks->names[k];
-			size_t n = strlen(name);
+			size_t n = strlen(name), m = 0;
 			jfield_t f;
+			while (m < k && strcmp(ks->names[m], name) != 0)
+				m++;
+			if (m < k)
+				continue; /* named twice in the key */
 			if (!rec_path(r, name, n, &f)) {
 				f.v = "null";
 				f.vlen = 4;
@@ -719,7 +727,7 @@ rtime_load(ruleset_t *rs, struct rtime *t, const rec_t *r)
 static int
 seen_name(ruleset_t *rs, const char *name, size_t n)
 {
-	const char *p = rs->names.p, *end = p + rs->names.len;
+	const char *p = rs->names.p, *end = p ? p + rs->names.len : NULL;
 
 	while (p != NULL && p < end) {
 		size_t len = strlen(p);

@@ -951,7 +951,8 @@ step_json_array(const line_t *l, const char *p, size_t n)
 	return;
 bad:
 	out.len = mark;
-	out.p[mark] = '\0';
+	if (out.p != NULL) /* nothing may have been written yet */
+		out.p[mark] = '\0';
 	reject(l->file, l->num, l->p, l->n, "%s", why.p);
 }
 

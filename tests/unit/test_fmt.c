@@ -1156,6 +1156,24 @@ test_clf(void **state)
 	            "/x?a=1&b=%20 HTTP/1.1\" 404 0");
 	FIELD("user", "\"john smith\"");
 	FIELD("path", "\"/x?a=1&b=%20\"");
+	/* JSON numbers have no leading zeros; neither do reply codes. */
+	OK(fmt_postfix, "2024-08-25T12:31:56+00:00 machine postfix/smtpd[1]: "
+	                "NOQUEUE: reject: RCPT from unknown[192.168.1.1]: "
+	                "054 4.7.1 <a@b.c>: denied; from=<a@b.c> to=<d@e.f> "
+	                "proto=ESMTP helo=<x>");
+	FIELD("code", "54");
+	OK(fmt_exim, "2022-06-29 16:04:19 dovecot_login authenticator failed "
+	             "for ([1.2.3.5]) [1.2.3.4]:55379: 005 Incorrect "
+	             "authentication data (set_id=abuse@test.com)");
+	FIELD("code", "5");
+	OK(fmt_clf, "10.0.0.1 - - [10/Oct/2000:13:55:36 +0000] \"GET / "
+	            "HTTP/1.1\" 000 0042");
+	FIELD("status", "0");
+	FIELD("size", "42");
+	OK(fmt_clf, "10.0.0.1 - - [10/Oct/2000:13:55:36 +0000] \"GET / "
+	            "HTTP/1.1\" 099 000");
+	FIELD("status", "99");
+	FIELD("size", "0");
 	NOMATCH(fmt_clf, "127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET / "
 	                 "HTTP/1.0\" 200 2326 \"-\" \"curl/8\"");
 	assert_non_null(strstr(ctx.why.p, "combined"));
@@ -1259,6 +1277,30 @@ test_hostaddr(void **state)
 
 /* Parsing reuses the caller's storage: after the first lines, more lines
  * of the same shape do not grow it. */
+/* A record never holds a key twice: the first value stays, and the
+ * message keeps the rest. */
+static void
+test_repeated_keys(void **state)
+{
+	(void)state;
+	OK(fmt_postfix, "Oct 10 15:59:29 mail postfix/smtp[2020]: "
+	                "C6E0DDB74006: to=<a@example.com>, delay=1.2, "
+	                "delay=2.2, host=mx, dsn=2.0.0, status=sent (ok)");
+	FIELD("delay", "1.2");
+	FIELD("host", "\"mail\"");
+	assert_null(strstr(record(), "\"delay\":2.2"));
+	assert_non_null(strstr(record(), "delay=2.2"));
+	OK(fmt_exim, "1999-03-02 09:44:33 10HmbD-0005vi-00 <= <> "
+	             "R=10HmbA-0005vi-00 R=10HmbB-0005vi-00 S=1");
+	FIELD("bounce_of", "\"10HmbA-0005vi-00\"");
+	assert_null(strstr(record(), "\"10HmbB-0005vi-00\""));
+	fields_reset(&fs);
+	fields_addz(&fs, "a", "1");
+	fields_addz(&fs, "a", "2");
+	fields_add_time(&fs, "a", &(tstamp_t){0, 0, 0});
+	assert_string_equal(record(), "{\"a\":\"1\"}");
+}
+
 static void
 test_storage_reused(void **state)
 {
@@ -1313,6 +1355,7 @@ main(void)
 	    cmocka_unit_test(test_combined),
 	    cmocka_unit_test(test_numbers),
 	    cmocka_unit_test(test_hostaddr),
+	    cmocka_unit_test(test_repeated_keys),
 	    cmocka_unit_test(test_storage_reused),
 	};
 

@@ -152,6 +152,11 @@ test_decode_encode(void **state)
 	(void)state;
 	jstr_decode(lit, strlen(lit), &b);
 	assert_string_equal(b.p, "a\"b\\c/\n\xc3\xa9\xf0\x9f\x98\x80");
+	buf_free(&b);
+	/* An empty string decoded into a new buffer is an empty C string. */
+	jstr_decode("\"\"", 2, &b);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.p, "");
 	buf_reset(&b);
 	jw_str(&b, "q\"\\\x01\t\xff\xc3\xa9", 8);
 	assert_string_equal(b.p, "\"q\\\"\\\\\\u0001\\t\xef\xbf\xbd\xc3\xa9\"");

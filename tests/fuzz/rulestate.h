@@ -1,0 +1,66 @@
+/*
+ * rulestate.h - compare tingle-alert state files written by
+ * rules_save_state(), for fuzz_rules.c and fuzz_state.c.
+ */
+#ifndef TINGLE_FUZZ_RULESTATE_H
+#define TINGLE_FUZZ_RULESTATE_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "util.h"
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * A saved state as text that does not depend on the order of the groups,
+ * which are saved in hash table order: each rule without its groups, then
+ * its groups sorted, each as compact JSON with sorted keys.
+ */
+static char *
+canonical_state(const char *path,
+                void (*fail)(const char *, const char *, size_t))
+{
+	json_error_t err;
+	json_t *doc = json_load_file(path, 0, &err), *rules, *r;
+	buf_t b = BUF_INIT;
+	size_t i;
+
+	if (doc == NULL)
+		fail("a saved state is not JSON", err.text, strlen(err.text));
+	rules = json_object_get(doc, "rules");
+	json_array_foreach(rules, i, r)
+	{
+		json_t *groups = json_incref(json_object_get(r, "groups"));
+		size_t n = json_array_size(groups), k;
+		char **g = xcalloc(n + 1, sizeof *g), *s;
+
+		json_object_del(r, "groups");
+		s = json_dumps(r, JSON_SORT_KEYS | JSON_COMPACT);
+		buf_adds(&b, s);
+		buf_addc(&b, '\n');
+		free(s);
+		for (k = 0; k < n; k++)
+			g[k] = json_dumps(json_array_get(groups, k),
+			                  JSON_SORT_KEYS | JSON_COMPACT);
+		qsort(g, n, sizeof *g, cmp_str);
+		for (k = 0; k < n; k++) {
+			buf_adds(&b, "  ");
+			buf_adds(&b, g[k]);
+			buf_addc(&b, '\n');
+			free(g[k]);
+		}
+		free(g);
+		json_decref(groups);
+	}
+	json_decref(doc);
+	return b.p ? b.p : xstrdup("");
+}
+
+#endif
