@@ -57,6 +57,8 @@ enum {
 	OPT_PARTIAL,
 	OPT_MERGE,
 	OPT_MAX_GROUPS,
+	OPT_MAX_AHEAD,
+	OPT_MAX_FILL,
 };
 
 static const struct option longopts[] = {
@@ -78,6 +80,8 @@ static const struct option longopts[] = {
     {"partial", no_argument, NULL, OPT_PARTIAL},
     {"merge", no_argument, NULL, OPT_MERGE},
     {"max-groups", required_argument, NULL, OPT_MAX_GROUPS},
+    {"max-ahead", required_argument, NULL, OPT_MAX_AHEAD},
+    {"max-fill", required_argument, NULL, OPT_MAX_FILL},
     RIO_LONGOPTS,
     {NULL, 0, NULL, 0},
 };
@@ -128,6 +132,13 @@ usage(FILE *fp)
 	        "windows\n"
 	        "  --max-groups N         stop (exit 70) beyond N groups "
 	        "(default 10000000)\n"
+	        "  --max-ahead DURATION   reject events more than DURATION "
+	        "ahead of the clock\n"
+	        "                         (default 1d; 0: no limit)\n"
+	        "  --max-fill N           write zeros for at most N windows "
+	        "when the watermark\n"
+	        "                         jumps (default 10000; 0: no "
+	        "limit)\n"
 	        "\n%s",
 	        rio_common_usage);
 }
@@ -135,6 +146,9 @@ usage(FILE *fp)
 static wgrid_t grid;
 static int64_t lateness;
 static int64_t forget_ms = -1; /* -1: never */
+static int64_t max_ahead = 86400000; /* --max-ahead; 0: no limit */
+static const char *max_ahead_arg = "1d";
+static long long max_fill = 10000; /* --max-fill; 0: no limit */
 static int64_t idle_ms;
 static int64_t late_keep = -1; /* -1: the window width */
 static int late_emit, partial_mode, merge_mode;
@@ -1328,11 +1342,112 @@ skip_empty(int64_t limit)
 		step_window();
 }
 
+/* Does the window at next_ws hold no events? */
+static int
+window_empty(void)
+{
+	size_t i = slot_search(next_ws);
+
+	return i == nslots || slots[i]->start >= next_we;
+}
+
+/*
+ * The window start from which no group gets a zero any more: INT64_MIN
+ * when none does, INT64_MAX when some group always does (no --forget, or
+ * a seeded group).  Beyond it, windows without events write nothing.
+ */
+static int64_t
+fill_until(void)
+{
+	int64_t h = INT64_MIN;
+
+	if (nfill == 0)
+		return INT64_MIN;
+	if (forget_ms < 0)
+		return INT64_MAX;
+	for (size_t id = 0; id < ngroups; id++) {
+		const group_t *g = &groups[id];
+		if (g->dead)
+			continue;
+		if (g->seeded)
+			return INT64_MAX;
+		if (g->active_end != NONE && g->active_end + forget_ms > h)
+			h = g->active_end + forget_ms;
+	}
+	return h;
+}
+
+/* The line being counted, for diagnostics about what it caused. */
+static const line_t *cur_line;
+
+static void
+format_ms(int64_t ms, char *out)
+{
+	tstamp_t t = {ms / 1000 - (ms % 1000 < 0), 0, 0};
+
+	t.nsec = (int32_t)((ms - t.sec * 1000) * 1000000);
+	t.digits = t.nsec ? 3 : 0;
+	ts_format(&t, out);
+}
+
+/*
+ * The zeros of one jump of the watermark reached --max-fill windows:
+ * skip the rest of the gap, up to the next window with events or past
+ * the windows that end by limit, and say how many were left out.
+ */
+static void
+skip_gap(int64_t limit)
+{
+	int64_t from = next_ws;
+	char a[TS_MAXLEN + 1], b[TS_MAXLEN + 1];
+
+	skip_empty(limit);
+	/* Slots of days or of clock hours can be an hour short or long
+	 * where the offset changes; such changes come in pairs, so the
+	 * rounded quotient is the number of slots. */
+	long long n = (long long)((next_ws - from + grid.slot / 2) / grid.slot);
+	if (n <= 0)
+		return;
+	format_ms(from, a);
+	format_ms(next_ws, b);
+	note_input(cur_line ? cur_line->file : NULL,
+	           cur_line ? cur_line->num : 0,
+	           "a gap of more than %lld windows: %lld windows of zeros "
+	           "from %s to %s not written (--max-fill)",
+	           max_fill, n, a, b);
+}
+
+/*
+ * Before writing the empty window at next_ws: skip windows in which
+ * nothing would be written, or the rest of a gap longer than --max-fill
+ * (filled counts the zero windows written so far).  Returns 1 if it
+ * skipped.
+ */
+static int
+skip_nothing(int64_t limit, long long *filled)
+{
+	if (next_ws >= fill_until()) {
+		skip_empty(limit);
+		*filled = 0;
+		return 1;
+	}
+	if (max_fill > 0 && *filled >= max_fill) {
+		skip_gap(limit);
+		*filled = 0;
+		return 1;
+	}
+	++*filled;
+	return 0;
+}
+
 /* Write every window that ends by the watermark (final records), or
- * every slot that does (--partial). */
+ * every slot that does (--partial).  A SIGTERM stops it between
+ * windows. */
 static void
 emit_ready(void)
 {
+	long long filled = 0;
+
 	if (partial_mode) {
 		for (size_t i = 0; i < nslots && slots[i]->end <= wm; i++)
 			if (!slots[i]->written)
@@ -1340,13 +1455,12 @@ emit_ready(void)
 		prune_slots();
 		return;
 	}
-	while (have_next && next_we <= wm) {
-		size_t i = slot_search(next_ws);
-		if (nfill == 0 && (i == nslots || slots[i]->start >= next_we)) {
-			skip_empty(wm);
-			if (next_we > wm)
-				break;
-			continue;
+	while (have_next && next_we <= wm && !rio_stop) {
+		if (window_empty()) {
+			if (skip_nothing(wm, &filled))
+				continue;
+		} else {
+			filled = 0;
 		}
 		write_window(next_ws, next_we);
 		step_window();
@@ -1376,13 +1490,19 @@ emit_rest(void)
 		prune_slots();
 		return;
 	}
-	while (have_next && max_slot != NONE && next_ws <= max_slot) {
-		size_t i = slot_search(next_ws);
-		if (nfill == 0 && (i == nslots || slots[i]->start >= next_we)) {
-			if (i == nslots)
-				break;
-			skip_empty(next_ws);
-			continue;
+	long long filled = 0;
+
+	while (have_next && max_slot != NONE && next_ws <= max_slot &&
+	       !rio_stop) {
+		if (window_empty()) {
+			if (slot_search(next_ws) == nslots) {
+				if (next_ws >= fill_until())
+					break;
+			} else if (skip_nothing(next_ws, &filled)) {
+				continue;
+			}
+		} else {
+			filled = 0;
 		}
 		write_window(next_ws, next_we);
 		step_window();
@@ -1517,6 +1637,30 @@ late_event(const line_t *l, int64_t t, int64_t s, int64_t se)
 	reject_line(l);
 }
 
+/*
+ * An event time more than --max-ahead past the clock is a forged or
+ * broken record: counting it would move the watermark years on and
+ * write every window in between.  Reject it (and return 1).
+ */
+static int
+too_far_ahead(const line_t *l, int64_t t)
+{
+	static int64_t now = NONE; /* the clock at the last look */
+
+	if (max_ahead == 0)
+		return 0;
+	if (now != NONE && t <= now + max_ahead)
+		return 0;
+	now = now_ms();
+	if (t <= now + max_ahead)
+		return 0;
+	char ts[TS_MAXLEN + 1];
+	format_ms(t, ts);
+	bad_input(l, "event time %s is more than %s ahead of the clock", ts,
+	          max_ahead_arg);
+	return 1;
+}
+
 static void
 count_line(const line_t *l)
 {
@@ -1539,6 +1683,8 @@ count_line(const line_t *l)
 		return;
 	}
 	int64_t t = ts.sec * 1000 + ts.nsec / 1000000;
+	if (too_far_ahead(l, t))
+		return;
 	if (have_wm && t < wm) {
 		int64_t s = wgrid_floor(&grid, t);
 		int64_t se = wgrid_next(&grid, s);
@@ -1553,7 +1699,9 @@ count_line(const line_t *l)
 		start_windows(s->start);
 	if (max_t == NONE || t > max_t) {
 		max_t = t;
+		cur_line = l;
 		advance(t - lateness);
+		cur_line = NULL;
 	}
 }
 
@@ -2017,6 +2165,19 @@ main(int argc, char **argv)
 		case OPT_IDLE:
 			dur = &idle_ms;
 			break;
+		case OPT_MAX_AHEAD:
+			dur = &max_ahead;
+			max_ahead_arg = optarg;
+			break;
+		case OPT_MAX_FILL: {
+			char *end;
+			errno = 0;
+			long long v = strtoll(optarg, &end, 10);
+			if (errno || *end || end == optarg || v < 0)
+				usage_error("invalid --max-fill '%s'", optarg);
+			max_fill = v;
+			break;
+		}
 		case 'k':
 			add_key(optarg);
 			break;

@@ -31,7 +31,7 @@ command -v jq >/dev/null || { echo "jq is not installed"; exit 77; }
 
 # ---- zeros while the stream is silent ----------------------------------
 mkfifo live
-tingle-count -w 1s -k k --idle 500ms <live >out.ndjson 2>err &
+tingle-count -w 1s -k k --max-ahead 0 --idle 500ms <live >out.ndjson 2>err &
 pid=$!
 exec 3>live
 now=$(date +%s)
@@ -54,7 +54,7 @@ echo "silence: $(grep -c '"count":0' out.ndjson) zero-count records"
 rm -f out.ndjson err
 mkfifo seeded
 printf '%s\n' '{"k":"x"}' '{"k":"y"}' >keys.ndjson
-tingle-count -w 1s -k k --keys keys.ndjson --idle 300ms <seeded >out.ndjson 2>err &
+tingle-count -w 1s -k k --max-ahead 0 --keys keys.ndjson --idle 300ms <seeded >out.ndjson 2>err &
 pid=$!
 exec 4>seeded
 wait_for '"k":"y".*"count":0' 2 || fail "seeded groups got no zeros"
@@ -71,7 +71,7 @@ fi
 # ---- SIGTERM -----------------------------------------------------------
 rm -f out.ndjson err
 mkfifo term
-tingle-count -w 1s -k k <term >out.ndjson 2>err &
+tingle-count -w 1s -k k --max-ahead 0 <term >out.ndjson 2>err &
 pid=$!
 exec 5>term
 now=$(date +%s)

@@ -31,7 +31,7 @@ split -n l/4 in.ndjson part.
 check() {
 	local name=$1
 	shift
-	local opts=("$@")
+	local opts=(--max-ahead 0 "$@")
 	tingle-count "${opts[@]}" in.ndjson >whole.ndjson 2>whole.err
 	[ ! -s whole.err ] || { echo "$name: the single run complained:"; cat whole.err; exit 1; }
 	[ "$(grep -c '"count":0,' whole.ndjson)" -gt 0 ] || { echo "$name: no zeros"; exit 1; }
