@@ -18,7 +18,7 @@
  *	line_t l;
  *	while (rd_next(rd, &l, -1) == RD_LINE) {
  *		if (rec_scan(&r, l.p, l.n, &col, &msg) < 0) {
- *			bad_input(&l, "%s at column %zu", msg, col);
+ *			bad_json(&l, col, msg);
  *			continue;
  *		}
  *		...
