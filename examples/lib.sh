@@ -23,8 +23,8 @@ need() {
 }
 
 # format_alerts: alert records on stdin, shown for people: a line with
-# the state, the rule, the group and the window, then for a firing alert
-# the message, wrapped.  Without jq, the records as they are.
+# the state, the rule, the group and the window, then the message,
+# wrapped.  Without jq, the records as they are.
 format_alerts() {
 	if ! command -v jq >/dev/null 2>&1; then
 		cat
@@ -38,12 +38,8 @@ format_alerts() {
 				| index($k) | not)
 			| select(.value | type == "string")
 			| "\(.key)=\(.value)  "] | add // "";
-		if .state == "firing" then
-			"   FIRING  \(.alert)  \(group)\(.window_start[0:16]) .. \(.window_end[0:16])",
-			"    " + .message, ""
-		else
-			"   \(.state | ascii_upcase)  \(.alert)  \(group)back to normal in the window to \(.window_end)", ""
-		end' |
+		"   \(.state | ascii_upcase)  \(.alert)  \(group)\(.window_start[0:16]) .. \(.window_end[0:16])",
+		"    " + .message, ""' |
 		awk '/^    / {
 			n = split(substr($0, 5), w, " "); line = "     "
 			for (i = 1; i <= n; i++) {

@@ -60,8 +60,8 @@ struct group {
 	int64_t announced; /* event time of the last announcement (ms) */
 	int has_since, has_until;
 	int64_t since_ms, until_ms;
-	buf_t since; /* start of the first window of the episode (JSON) */
-	buf_t until; /* end of the last window the condition held (JSON) */
+	buf_t since; /* end of the first window of the episode (JSON) */
+	buf_t until; /* end of the first window without it, once firing */
 };
 
 struct label {
@@ -76,7 +76,8 @@ struct rule {
 	int for_n, keep_n;
 	int64_t cooldown_ms;
 	char *severity;
-	tmpl_t *message; /* NULL: the default message */
+	tmpl_t *message;  /* firing alerts; NULL: the default message */
+	tmpl_t *resolved; /* resolved alerts; NULL: the default message */
 	struct label *labels;
 	size_t nlabels;
 	size_t spec; /* index into the ruleset's key specs */
@@ -254,6 +255,8 @@ rule_defaults(ruleset_t *rs, struct rule *ru, const struct rule_defaults *d,
 	ru->severity = xstrdup(d->severity != NULL ? d->severity : "warning");
 	if (d->message != NULL)
 		ru->message = message_compile(rs, d->message, where);
+	if (d->resolved_message != NULL)
+		ru->resolved = message_compile(rs, d->resolved_message, where);
 	ru->spec = spec_for(rs, d->key, d->has_key ? d->nkey : 0, !d->has_key);
 }
 
@@ -291,8 +294,9 @@ rules_add_arg(ruleset_t *rs, const char *arg, const struct rule_defaults *d)
 }
 
 static const char *const rule_members[] = {
-    "name",     "when",    "for", "keep_firing_for", "cooldown",
-    "severity", "message", "key", "labels",          NULL};
+    "name",     "when",     "for",     "keep_firing_for",
+    "cooldown", "severity", "message", "resolved_message",
+    "key",      "labels",   NULL};
 
 /* A non-negative window count from a rules file. */
 static int
@@ -332,7 +336,7 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 			die(EX_USAGE,
 			    "%s: unknown member '%s' (known: name, when, for, "
 			    "keep_firing_for, cooldown, severity, message, "
-			    "key, labels)",
+			    "resolved_message, key, labels)",
 			    where.p, k);
 	}
 	json_t *jw = json_object_get(o, "when");
@@ -368,6 +372,12 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 			die(EX_USAGE, "%s: 'message' must be a string",
 			    where.p);
 		own.message = json_string_value(v);
+	}
+	if ((v = json_object_get(o, "resolved_message")) != NULL) {
+		if (!json_is_string(v))
+			die(EX_USAGE, "%s: 'resolved_message' must be a string",
+			    where.p);
+		own.resolved_message = json_string_value(v);
 	}
 	char **keys = NULL;
 	if ((v = json_object_get(o, "key")) != NULL) {
@@ -471,15 +481,25 @@ id_value(buf_t *id, const char *v, size_t vlen, char type)
 	buf_addc(id, '\0');
 }
 
+/*
+ * String fields that are not part of the default key: the window and the
+ * event time, which change from record to record of a group, and the
+ * source named by tingle-compare (baseline), which describes the
+ * comparison rather than the group (with --against it is a file name).
+ * The other fields tingle-count and tingle-compare add (count, revision,
+ * the aggregates, expected, ratio, delta, z, baseline_n) are numbers or
+ * null, never strings, so they are never part of it either.
+ */
 static int
 default_key_skips(const char *name, size_t n)
 {
+	static const char *const skip[] = {"window_start", "window_end",
+	                                   "baseline", NULL};
 	static size_t tlen;
 
 	if (tlen == 0)
 		tlen = strlen(rio_time_field);
-	return (n == 12 && memcmp(name, "window_start", 12) == 0) ||
-	       (n == 10 && memcmp(name, "window_end", 10) == 0) ||
+	return in_list(skip, name, n) ||
 	       (n == tlen && memcmp(name, rio_time_field, n) == 0);
 }
 
@@ -825,7 +845,9 @@ static void
 render_message(ruleset_t *rs, const struct rule *ru, const struct group *g,
                const rec_t *r, int firing, buf_t *out)
 {
-	if (ru->message == NULL) {
+	const tmpl_t *t = firing ? ru->message : ru->resolved;
+
+	if (t == NULL) {
 		default_message(rs, ru, g, r, firing, out);
 		return;
 	}
@@ -836,7 +858,7 @@ render_message(ruleset_t *rs, const struct rule *ru, const struct group *g,
 	buf_addc(&rs->snap, '}');
 	jobj_from_value(rs->snap.p, rs->snap.len, &o);
 	struct lookup_ctx lc = {&o, r};
-	tmpl_render(ru->message, lookup_field, &lc, out);
+	tmpl_render(t, lookup_field, &lc, out);
 	jobj_free(&o);
 }
 
@@ -958,9 +980,20 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 	if (!holds) {
 		if (g->state == GS_PENDING) {
 			set_state(ru, g, GS_INACTIVE);
-		} else if (g->state == GS_FIRING && ++g->miss > ru->keep_n) {
-			emit(rs, ru, g, r, 0);
-			set_state(ru, g, GS_INACTIVE);
+		} else if (g->state == GS_FIRING) {
+			/* The first window of a run without the condition
+			 * ends the episode, if the run goes on long enough. */
+			if (++g->miss == 1) {
+				g->has_until = 0;
+				if (t->has_end)
+					set_time(&g->until, &g->has_until,
+					         &g->until_ms, &t->endf,
+					         t->end);
+			}
+			if (g->miss > ru->keep_n) {
+				emit(rs, ru, g, r, 0);
+				set_state(ru, g, GS_INACTIVE);
+			}
 		}
 		/* Without a time there is nothing left to remember. */
 		if (g->state == GS_INACTIVE && !g->has_last)
@@ -971,9 +1004,7 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 	switch (g->state) {
 	case GS_FIRING:
 		g->miss = 0;
-		if (t->has_end)
-			set_time(&g->until, &g->has_until, &g->until_ms,
-			         &t->endf, t->end);
+		g->has_until = 0;
 		if (ru->cooldown_ms > 0 && t->has_end && g->has_announced &&
 		    t->end - g->announced >= ru->cooldown_ms) {
 			g->repeat++;
@@ -991,15 +1022,15 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 	default:
 		g->hold = 1;
 		g->has_since = 0;
-		if (t->has_start)
+		/* The condition is seen to hold at the end of the window,
+		 * not at its start: with 24-hour windows every hour, the
+		 * start is a day before what made it hold. */
+		if (t->has_end)
 			set_time(&g->since, &g->has_since, &g->since_ms,
-			         &t->startf, t->start);
+			         &t->endf, t->end);
 		set_state(ru, g, GS_PENDING);
 	}
 	g->has_until = 0;
-	if (t->has_end)
-		set_time(&g->until, &g->has_until, &g->until_ms, &t->endf,
-		         t->end);
 	if (g->hold >= ru->for_n) {
 		set_state(ru, g, GS_FIRING);
 		g->miss = 0;
@@ -1366,6 +1397,7 @@ rules_free(ruleset_t *rs)
 		free(ru->severity);
 		expr_free(ru->expr);
 		tmpl_free(ru->message);
+		tmpl_free(ru->resolved);
 	}
 	free(rs->r);
 	for (size_t i = 0; i < rs->nspecs; i++) {

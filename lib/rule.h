@@ -6,9 +6,9 @@
  * condition must hold for that many consecutive windows of a group before
  * it fires), keep_firing_for (windows it may fail while the alert still
  * fires), cooldown (event time before a firing group is announced again),
- * severity, a message template, the key fields that make up a group, and
- * fixed labels.  Each record is evaluated by every rule; the rule's key
- * fields pick the group, and the group's state moves
+ * severity, message templates (firing and resolved), the key fields that make
+ *up a group, and fixed labels.  Each record is evaluated by every rule; the
+ *rule's key fields pick the group, and the group's state moves
  *
  *	inactive -> pending -> firing -> resolved (inactive again)
  *
@@ -37,7 +37,8 @@ struct rule_defaults {
 	int64_t cooldown_ms; /* 0: never announced again while firing */
 	const char *severity;
 	const char *message; /* template source, or NULL for the default */
-	char **key;          /* key fields, when has_key */
+	const char *resolved_message; /* the same, for resolved alerts */
+	char **key;                   /* key fields, when has_key */
 	size_t nkey;
 	int has_key; /* 0: the record's own string fields */
 };
@@ -65,7 +66,7 @@ void rules_add_arg(ruleset_t *rs, const char *arg,
 /*
  * Add the rules of a JSON file holding an array of rule objects with the
  * members name, when, for, keep_firing_for, cooldown, severity, message,
- * key and labels; d gives what a rule leaves out.
+ * resolved_message, key and labels; d gives what a rule leaves out.
  */
 void rules_add_file(ruleset_t *rs, const char *path,
                     const struct rule_defaults *d);

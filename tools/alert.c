@@ -34,6 +34,7 @@ enum {
 	OPT_PASS,
 	OPT_STATE,
 	OPT_MAX_GROUPS,
+	OPT_RESOLVED_MESSAGE,
 };
 
 static const struct option longopts[] = {
@@ -41,6 +42,7 @@ static const struct option longopts[] = {
     {"rules", required_argument, NULL, 'F'},
     {"key", required_argument, NULL, 'k'},
     {"message", required_argument, NULL, 'm'},
+    {"resolved-message", required_argument, NULL, OPT_RESOLVED_MESSAGE},
     {"for", required_argument, NULL, OPT_FOR},
     {"keep-firing-for", required_argument, NULL, OPT_KEEP_FIRING_FOR},
     {"cooldown", required_argument, NULL, OPT_COOLDOWN},
@@ -65,6 +67,7 @@ usage(FILE *fp)
 	fprintf(fp,
 	        "usage: tingle-alert -r 'NAME: EXPR' | -F RULES.json ... "
 	        "[-k FIELD] [-m TEMPLATE]\n"
+	        "                    [--resolved-message TEMPLATE]\n"
 	        "                    [--for N] [--keep-firing-for N] "
 	        "[--cooldown DURATION]\n"
 	        "                    [--severity LEVEL] [--exec CMD] "
@@ -82,9 +85,13 @@ usage(FILE *fp)
 	        "  -k, --key FIELD          group by FIELD (repeatable; "
 	        "default: the record's\n"
 	        "                           string fields but window_start, "
-	        "window_end, time)\n"
+	        "window_end,\n"
+	        "                           baseline, time)\n"
 	        "  -m, --message TEMPLATE   message with {field} and "
 	        "{field:%%.1f} placeholders\n"
+	        "  --resolved-message TEMPLATE  message of resolved alerts "
+	        "(default: NAME\n"
+	        "                           resolved for KEYS after DURATION)\n"
 	        "  --for N                  fire after N consecutive windows "
 	        "(default 1)\n"
 	        "  --keep-firing-for N      keep firing through N windows "
@@ -105,12 +112,13 @@ usage(FILE *fp)
 	        "  --max-groups N           stop (exit 70) past N groups "
 	        "(default 1000000)\n"
 	        "\n"
-	        "-k, -m, --for, --keep-firing-for, --cooldown and --severity "
-	        "are the defaults\n"
-	        "of rules that do not set their own.  Exit status: 0 if an "
-	        "alert fired, 1 if\n"
-	        "none, 64 for a bad rule, 65 bad input under --strict, 66 "
-	        "missing file.\n"
+	        "-k, -m, --resolved-message, --for, --keep-firing-for, "
+	        "--cooldown and --severity\n"
+	        "are the defaults of rules that do not set their own.  Exit "
+	        "status: 0 if an alert\n"
+	        "fired, 1 if none, 64 for a bad rule, 65 bad input under "
+	        "--strict, 66 missing\n"
+	        "file.\n"
 	        "\n%s",
 	        rio_common_usage);
 }
@@ -283,6 +291,9 @@ main(int argc, char **argv)
 			break;
 		case 'm':
 			d.message = optarg;
+			break;
+		case OPT_RESOLVED_MESSAGE:
+			d.resolved_message = optarg;
 			break;
 		case OPT_FOR:
 			d.for_n = (int)number("--for", optarg, 0, 1000000);

@@ -941,7 +941,8 @@ struct pdup {
 /* A window that one input or both have reached but not yet passed. */
 struct pwin {
 	struct win w;
-	struct kmap *keys; /* join key -> entry id */
+	int64_t passed_at[2]; /* when each input passed it by its data, or -1 */
+	struct kmap *keys;    /* join key -> entry id */
 	struct pent *e;
 	size_t ecap;
 	uint32_t *order; /* ids with an observed record, in arrival order */
@@ -979,6 +980,31 @@ is_join_field(const jfield_t *f)
 	return 0;
 }
 
+/* Input s has passed window pw by what it read: a window that ends later,
+ * or its end. */
+static int
+data_passed(const struct side *s, const struct pwin *pw)
+{
+	return s->eof || (s->any && s->max_end > pw->w.end);
+}
+
+/* Note the time at which input s passed each pending window. */
+static void
+stamp_passed(int s)
+{
+	int64_t now = -1;
+
+	for (size_t i = 0; i < npend; i++) {
+		struct pwin *pw = pend[i];
+
+		if (pw->passed_at[s] >= 0 || !data_passed(&sides[s], pw))
+			continue;
+		if (now < 0)
+			now = mono_ms();
+		pw->passed_at[s] = now;
+	}
+}
+
 static struct pwin *
 find_window(const struct win *w)
 {
@@ -996,6 +1022,8 @@ add_window(const struct win *w)
 
 	pw->w = *w;
 	pw->keys = kmap_new();
+	for (int s = 0; s < 2; s++)
+		pw->passed_at[s] = data_passed(&sides[s], pw) ? mono_ms() : -1;
 	if (npend == pendcap) {
 		pendcap = pendcap ? pendcap * 2 : 16;
 		pend = xrealloc(pend, pendcap * sizeof *pend);
@@ -1050,9 +1078,13 @@ entry(struct pwin *pw, const buf_t *k, uint32_t *idp)
 static void
 side_saw(int s, const struct win *w)
 {
-	if (!sides[s].any || w->end > sides[s].max_end)
+	int later = !sides[s].any || w->end > sides[s].max_end;
+
+	if (later)
 		sides[s].max_end = w->end;
 	sides[s].any = 1;
+	if (later)
+		stamp_passed(s);
 }
 
 /* A record of a window that has already been emitted. */
@@ -1245,15 +1277,39 @@ emit_window(struct pwin *pw)
 }
 
 /*
+ * The monotonic time at which --idle lets input s, which has not passed
+ * window pw by its data, pass it anyway. The quiet time counts from the
+ * later of its last line and the moment the window was complete on the
+ * other input: when that input passed it, or else its own last line. An
+ * input that has not yet delivered a record (a tingle-count still in its
+ * first window says nothing) is given one window length more, so that an
+ * input that merely lags does not become a row of zero counts.
+ */
+static int64_t
+idle_release(int s, const struct pwin *pw)
+{
+	const struct side *sd = &sides[s], *o = &sides[!s];
+	int64_t since = sd->last_read;
+	int64_t other =
+	    pw->passed_at[!s] >= 0 ? pw->passed_at[!s] : o->last_read;
+
+	if (other > since)
+		since = other;
+	if (!sd->any)
+		since += pw->w.end - pw->w.start;
+	return since + idle_ms;
+}
+
+/*
  * Input s has passed window pw: it has read a window that ends later, or
  * ended, or (with --idle) been quiet long enough.
  */
 static int
-passed(const struct side *s, const struct pwin *pw, int64_t now)
+passed(int s, const struct pwin *pw, int64_t now)
 {
-	if (s->eof || (s->any && s->max_end > pw->w.end))
+	if (data_passed(&sides[s], pw))
 		return 1;
-	return idle_ms > 0 && now - s->last_read >= idle_ms;
+	return idle_ms > 0 && now >= idle_release(s, pw);
 }
 
 /* Emit the oldest pending windows while both inputs have passed them;
@@ -1263,9 +1319,8 @@ emit_ready(int64_t now, int all)
 {
 	size_t done = 0;
 
-	while (done < npend &&
-	       (all || (passed(&sides[OBS], pend[done], now) &&
-	                passed(&sides[OTH], pend[done], now)))) {
+	while (done < npend && (all || (passed(OBS, pend[done], now) &&
+	                                passed(OTH, pend[done], now)))) {
 		emit_window(pend[done]);
 		free_window(pend[done]);
 		done++;
@@ -1285,12 +1340,13 @@ idle_timeout(void)
 	if (idle_ms <= 0 || npend == 0)
 		return -1;
 	for (int s = 0; s < 2; s++) {
-		const struct side *sd = &sides[s];
+		int64_t t;
 
-		if (sd->eof || (sd->any && sd->max_end > pend[0]->w.end))
+		if (data_passed(&sides[s], pend[0]))
 			continue;
-		if (sd->last_read + idle_ms > at)
-			at = sd->last_read + idle_ms;
+		t = idle_release(s, pend[0]);
+		if (t > at)
+			at = t;
 	}
 	if (at <= now)
 		return 0;
@@ -1325,8 +1381,10 @@ read_side(int s)
 	int r = rd_next(sides[s].rd, &l, 0);
 
 	if (r == RD_EOF) {
-		if (!rio_stop)
+		if (!rio_stop) {
 			sides[s].eof = 1;
+			stamp_passed(s);
+		}
 		return;
 	}
 	if (r != RD_LINE)

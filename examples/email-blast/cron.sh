@@ -65,7 +65,8 @@ windows |
 	tingle-compare --baseline season:1w:3 --tz "$tz" --state "$state/cases.json" |
 	tingle-alert --cooldown 24h --state "$state/alerts.json" \
 		-r 'case_spike: count >= 100 && ratio >= 3' \
-		-m 'Support cases are spiking: {count} new cases in the 24 hours to {window_end}, {ratio:%.1f} times the usual {expected:%.0f} for this time of the week. Something reached a lot of customers in the last hours: check the emails and releases that went out today.' ||
+		-m 'Support cases are spiking: {count} new cases in the 24 hours to {window_end}, {ratio:%.1f} times the usual {expected:%.0f} for this time of the week. Something reached a lot of customers in the last hours: check the emails and releases that went out today.' \
+		--resolved-message 'Support cases are no longer spiking: {count} new cases in the 24 hours to {window_end}, {ratio:%.1f} times the usual {expected:%.0f} for this time of the week. The alert was on for {duration}.' ||
 	rc=$?
 # tingle-alert exits 1 when nothing fired: a quiet hour is no error.
 [ $rc -le 1 ] || exit $rc

@@ -59,4 +59,5 @@ tingle-parse -f json --time-field timestamp "$data/esp-events.ndjson" |
 	tee "$out/compared.ndjson" |
 	tingle-alert -k segment --cooldown 1d \
 		-r 'link_confirmations_low: ratio < 0.2 && expected >= 8' \
-		-m 'Device linking is failing for members with program start day {segment}: on {window_start:%.10s} their link attempts should have sent about {expected:%.0f} "device linked" emails, but only {count} went out. Start days are checked separately, so this is specific to {segment} starters: look at what changed in device linking for them.'
+		-m 'Device linking is failing for members with program start day {segment}: on {window_start:%.10s} their link attempts should have sent about {expected:%.0f} "device linked" emails, but only {count} went out. Start days are checked separately, so this is specific to {segment} starters: look at what changed in device linking for them.' \
+		--resolved-message 'Device linking works again for members with program start day {segment}: on {window_start:%.10s} {count} "device linked" emails went out, against about {expected:%.0f} expected from their link attempts. The alert was on for {duration}.'

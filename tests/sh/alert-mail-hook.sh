@@ -20,7 +20,8 @@ chmod +x fakebin/sendmail
 cat >rules.json <<'EOF'
 [{"name": "links_low", "when": "ratio < 0.2", "key": "segment",
   "severity": "critical",
-  "message": "Gerätekopplung für {segment}: {ratio:%.2f} of the expected confirmations"}]
+  "message": "Gerätekopplung für {segment}: {ratio:%.2f} of the expected confirmations",
+  "resolved_message": "Gerätekopplung für {segment} wieder in Ordnung: {ratio:%.2f} of the expected confirmations"}]
 EOF
 # The segment tries to smuggle a Bcc header in through a newline.
 printf '%s\n' \
@@ -66,7 +67,8 @@ from email.parser import BytesParser
 want = {"msg1": "[FIRING critical] links_low: Gerätekopplung für Sün Bcc: "
                 "victim@example.com: 0.04 of the expected confirmations",
         "msg2": "[RESOLVED critical] links_low: Gerätekopplung für Sün Bcc: "
-                "victim@example.com: 0.95 of the expected confirmations"}
+                "victim@example.com wieder in Ordnung: 0.95 of the expected "
+                "confirmations"}
 for name in sys.argv[1:]:
     with open(name, "rb") as f:
         m = BytesParser(policy=policy.default).parse(f)
