@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "baseline.h"
+#include "afile.h"
 #include "json.h"
 #include "ttime.h"
 
@@ -939,84 +940,27 @@ out:
 	return rc;
 }
 
-/* fsync the directory holding path, so a rename in it is durable. */
-static int
-sync_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int fd, rc;
-
-	if (slash == NULL)
-		dir = xstrdup(".");
-	else if (slash == path)
-		dir = xstrdup("/");
-	else
-		dir = xstrndup(path, (size_t)(slash - path));
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	if (rc < 0 && (errno == EINVAL || errno == EROFS))
-		rc = 0; /* directories that cannot be synced */
-	close(fd);
-	return rc;
-}
-
 int
 bl_state_save(const struct bl_hist *h, const struct kmap *keys,
               const char *config, const char *path, const char **what)
 {
-	size_t plen = strlen(path);
-	char *tmp = xmalloc(plen + 5);
 	buf_t b = BUF_INIT;
 	struct sink s;
-	int fd, saved;
+	afile_t af;
+	int rc;
 
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".tmp", 5);
 	*what = "create";
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0)
-		goto fail;
+	if (afile_open(&af, path) < 0)
+		return -1;
 	*what = "write";
-	s = (struct sink){&b, fd, 0};
+	s = (struct sink){&b, af.fd, 0};
 	emit_state(h, keys, config, &s);
+	buf_free(&b);
 	if (s.err) {
+		afile_abort(&af);
 		errno = s.err;
-		goto fail_fd;
+		return -1;
 	}
-	*what = "fsync";
-	if (fsync(fd) < 0)
-		goto fail_fd;
-	*what = "close";
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail_fd;
-	}
-	*what = "rename";
-	if (rename(tmp, path) < 0)
-		goto fail_unlink;
-	*what = "fsync the directory of";
-	if (sync_dir(path) < 0)
-		goto fail;
-	free(tmp);
-	buf_free(&b);
-	return 0;
-fail_fd:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	errno = saved;
-fail_unlink:
-	saved = errno;
-	unlink(tmp);
-	errno = saved;
-fail:
-	saved = errno;
-	free(tmp);
-	buf_free(&b);
-	errno = saved;
-	return -1;
+	rc = afile_commit(&af, path, what);
+	return rc;
 }

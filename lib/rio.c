@@ -65,6 +65,12 @@ on_stop(int sig)
 	errno = e;
 }
 
+int
+rio_stop_fd(void)
+{
+	return stop_pipe[0];
+}
+
 void
 rio_init(const char *prog, int argc, char **argv)
 {

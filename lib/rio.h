@@ -18,7 +18,7 @@
  *	line_t l;
  *	while (rd_next(rd, &l, -1) == RD_LINE) {
  *		if (rec_scan(&r, l.p, l.n, &col, &msg) < 0) {
- *			bad_input(&l, "%s at column %zu", msg, col);
+ *			bad_json(&l, col, msg);
  *			continue;
  *		}
  *		...
@@ -95,6 +95,13 @@ void usage_error(const char *fmt, ...)
 /* Set to 1 by SIGINT or SIGTERM.  A stage checks it between records,
  * flushes what is complete, and exits. rd_next returns RD_EOF once set. */
 extern volatile int rio_stop;
+
+/* The read end of a pipe that a stopping signal writes a byte to, or -1
+ * (before rio_init, or when no pipe could be made).  A tool that calls
+ * poll() itself adds it to the set, watching for POLLIN, so a signal that
+ * lands between its look at rio_stop and the poll still wakes it up.  Do
+ * not read from or close it. */
+int rio_stop_fd(void);
 
 /* ---- reading lines ------------------------------------------------- */
 

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "afile.h"
 #include "expr.h"
 #include "rio.h"
 #include "tmpl.h"
@@ -1148,65 +1149,29 @@ save_rule(const ruleset_t *rs, const struct rule *ru, buf_t *b)
 static int
 write_atomic(const char *path, const char *data, size_t n)
 {
-	buf_t tmp = BUF_INIT;
-	int fd, saved;
-	mode_t mask;
 	const char *what = "write";
+	afile_t af;
 
-	buf_printf(&tmp, "%s.XXXXXX", path);
-	fd = mkstemp(tmp.p);
-	if (fd < 0) {
+	if (afile_open(&af, path) < 0) {
 		warnmsg("cannot create a temporary file for '%s': %s", path,
 		        strerror(errno));
-		buf_free(&tmp);
 		return -1;
 	}
-	mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
 	for (size_t off = 0; off < n;) {
-		ssize_t w = write(fd, data + off, n - off);
+		ssize_t w = write(af.fd, data + off, n - off);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0)
+		if (w < 0) {
+			afile_abort(&af);
 			goto fail;
+		}
 		off += (size_t)w;
 	}
-	what = "fsync";
-	if (fsync(fd) < 0)
-		goto fail;
-	what = "close";
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	what = "rename";
-	if (rename(tmp.p, path) < 0)
-		goto fail;
-
-	/* Make the rename itself durable. */
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	if (slash == dir)
-		slash[1] = '\0';
-	else if (slash != NULL)
-		*slash = '\0';
-	int dfd = open(slash != NULL ? dir : ".", O_RDONLY | O_DIRECTORY);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(dir);
-	buf_free(&tmp);
-	return 0;
+	if (afile_commit(&af, path, &what) == 0)
+		return 0;
 fail:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp.p);
 	warnmsg("cannot save state to '%s': %s: %s", path, what,
-	        strerror(saved));
-	buf_free(&tmp);
+	        strerror(errno));
 	return -1;
 }
 

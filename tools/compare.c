@@ -1396,11 +1396,12 @@ read_side(int s)
 		take_other(&l);
 }
 
-/* Wait for input on the sides in o[0..n); the side to read, or -1. */
+/* Wait for input on the sides in o[0..n); the side to read, or -1 (also
+ * when a signal stops the run: the stop pipe ends the wait). */
 static int
 wait_sides(const int *o, int n)
 {
-	struct pollfd p[2];
+	struct pollfd p[3];
 	int np = 0;
 
 	for (int i = 0; i < n; i++) {
@@ -1413,8 +1414,11 @@ wait_sides(const int *o, int n)
 		p[np].revents = 0;
 		np++;
 	}
+	p[np].fd = rio_stop_fd();
+	p[np].events = POLLIN;
+	p[np].revents = 0;
 	out_flush();
-	if (poll(p, (nfds_t)np, idle_timeout()) <= 0)
+	if (rio_stop || poll(p, (nfds_t)np + 1, idle_timeout()) <= 0)
 		return -1;
 	for (int i = 0; i < np; i++)
 		if (p[i].revents)

@@ -438,7 +438,7 @@ main(int argc, char **argv)
 	memset(&r, 0, sizeof r);
 	while (rd_next(rd, &l, -1) == RD_LINE) {
 		if (rec_scan(&r, l.p, l.n, &col, &msg) < 0) {
-			bad_input(&l, "%s at column %zu", msg, col);
+			bad_json(&l, col, msg);
 			continue;
 		}
 		if (!do_joins(&r, &l) || !keep(&r, &l))

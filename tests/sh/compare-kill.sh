@@ -30,7 +30,11 @@ for i in $(seq 10); do
 	sleep "0.$((RANDOM % 6 + 2))"
 	kill -KILL $pid 2>/dev/null
 	wait $pid 2>/dev/null
-	[ -e st.json.tmp ] && mid_save=$((mid_save + 1))
+	# A save cut short leaves its temporary file (st.json.XXXXXX).
+	if [ "$(echo st.json.*)" != 'st.json.*' ]; then
+		mid_save=$((mid_save + 1))
+		rm -f st.json.*
+	fi
 	[ -e st.json ] || continue
 	# The next run must load it (and check every group in it).
 	cp st.json check.json
