@@ -1094,6 +1094,34 @@ is_late(const struct win *w)
 	return emitted_any && w->end <= emitted_end;
 }
 
+/*
+ * Read line l of input side into r: its window and its value field.
+ * Returns the value's VAL_ type, or -1 when the line was bad input
+ * (already reported).
+ */
+static int
+take_line(int side, rec_t *r, const char *field, const line_t *l, struct win *w,
+          double *v)
+{
+	const char *msg;
+	size_t col;
+	int vt;
+
+	if (rec_scan(r, l->p, l->n, &col, &msg) < 0) {
+		bad_json(l, col, msg);
+		return -1;
+	}
+	if (get_window(r, l, sides[side].cache, w) < 0)
+		return -1;
+	vt = get_value(r, field, v);
+	if (vt == VAL_BAD) {
+		bad_input(l, "field '%s' is missing or not a number", field);
+		return -1;
+	}
+	side_saw(side, w);
+	return vt;
+}
+
 static void
 take_observed(const line_t *l)
 {
@@ -1101,25 +1129,12 @@ take_observed(const line_t *l)
 	struct pwin *pw;
 	struct pent *e;
 	struct win w;
-	const char *msg;
-	size_t col;
 	uint32_t id;
 	double v = 0;
-	int vt;
+	int vt = take_line(OBS, &rec, value_field, l, &w, &v);
 
-	if (rec_scan(&rec, l->p, l->n, &col, &msg) < 0) {
-		bad_json(l, col, msg);
+	if (vt < 0)
 		return;
-	}
-	if (get_window(&rec, l, sides[OBS].cache, &w) < 0)
-		return;
-	vt = get_value(&rec, value_field, &v);
-	if (vt == VAL_BAD) {
-		bad_input(l, "field '%s' is missing or not a number",
-		          value_field);
-		return;
-	}
-	side_saw(OBS, &w);
 	pw = find_window(&w);
 	if (pw == NULL && is_late(&w)) {
 		note_input(l->file, l->num,
@@ -1153,25 +1168,12 @@ take_other(const line_t *l)
 	struct pwin *pw;
 	struct pent *e;
 	struct win w;
-	const char *msg;
-	size_t col;
 	uint32_t id;
 	double v = 0;
-	int vt;
+	int vt = take_line(OTH, &orec, against_value, l, &w, &v);
 
-	if (rec_scan(&orec, l->p, l->n, &col, &msg) < 0) {
-		bad_json(l, col, msg);
+	if (vt < 0)
 		return;
-	}
-	if (get_window(&orec, l, sides[OTH].cache, &w) < 0)
-		return;
-	vt = get_value(&orec, against_value, &v);
-	if (vt == VAL_BAD) {
-		bad_input(l, "field '%s' is missing or not a number",
-		          against_value);
-		return;
-	}
-	side_saw(OTH, &w);
 	pw = find_window(&w);
 	if (pw == NULL && is_late(&w)) {
 		note_input(l->file, l->num,
