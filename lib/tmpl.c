@@ -14,7 +14,8 @@ struct piece {
 	size_t len;   /* its length */
 	int field;    /* 1: a placeholder */
 	char conv;    /* printf conversion letter, 0 when none */
-	char fmt[16]; /* the conversion rewritten for snprintf */
+	char fmt[24]; /* the conversion rewritten for snprintf: at most
+	                 "%" 5 flags 3 digits "." 3 digits "ll" letter */
 };
 
 struct tmpl {
@@ -62,17 +63,19 @@ parse_conv(struct piece *pc, const char *spec, size_t n)
 	*f++ = '%';
 	while (i < n && strchr("-+ #0", spec[i]) != NULL && f - pc->fmt < 6)
 		*f++ = spec[i++];
-	for (digits = 0; i < n && spec[i] >= '0' && spec[i] <= '9'; digits++)
+	for (digits = 0; i < n && spec[i] >= '0' && spec[i] <= '9'; digits++) {
+		if (digits == 3)
+			return -1; /* before it overflows fmt */
 		*f++ = spec[i++];
-	if (digits > 3)
-		return -1;
+	}
 	if (i < n && spec[i] == '.') {
 		*f++ = spec[i++];
 		for (digits = 0; i < n && spec[i] >= '0' && spec[i] <= '9';
-		     digits++)
+		     digits++) {
+			if (digits == 3)
+				return -1;
 			*f++ = spec[i++];
-		if (digits > 3)
-			return -1;
+		}
 	}
 	if (i + 1 != n || strchr("diuxXoeEfFgGs", spec[i]) == NULL)
 		return -1;

@@ -159,6 +159,10 @@ errors_name_the_column(void **state)
 	assert_non_null(error_of("{ratio:.1f}"));
 	assert_non_null(error_of("{ratio:%.1f%%}"));
 	assert_non_null(error_of("{ratio:%1234d}"));
+	assert_non_null(error_of("{ratio:%11111111111111111111111111111d}"));
+	assert_non_null(error_of("{ratio:%.11111111111111111111111111111f}"));
+	/* The longest conversion there is. */
+	assert_null(error_of("{ratio:%-+ #0999.999d}"));
 	assert_non_null(error_of("{ratio:%n}"));
 	assert_non_null(error_of("{ratio:%ld}"));
 	assert_non_null(error_of("{a{b}"));
