@@ -337,6 +337,7 @@ rio_finish(int status)
 /* ==== reading ========================================================== */
 
 struct reader {
+	reader_t *link; /* the next open reader */
 	char **files;
 	int nfiles;
 	int next;         /* index of the next file to open */
@@ -356,6 +357,23 @@ struct reader {
 
 static void make_room(reader_t *rd);
 
+/*
+ * The open readers.  A stage may exit from deep inside a call (a write
+ * error, --strict); keeping them listed here leaves them reachable then,
+ * so leak checkers see memory still in use, not memory lost.
+ */
+static reader_t *readers;
+
+static reader_t *
+reader_new(void)
+{
+	reader_t *rd = xcalloc(1, sizeof *rd);
+
+	rd->link = readers;
+	readers = rd;
+	return rd;
+}
+
 static const char *
 display_name(const char *f)
 {
@@ -366,7 +384,7 @@ reader_t *
 rd_open(int nfiles, char **files)
 {
 	static char *stdin_only[] = {"-"};
-	reader_t *rd = xcalloc(1, sizeof *rd);
+	reader_t *rd = reader_new();
 
 	if (nfiles == 0) {
 		files = stdin_only;
@@ -388,7 +406,7 @@ rd_open(int nfiles, char **files)
 reader_t *
 rd_open_fd(int fd, const char *name)
 {
-	reader_t *rd = xcalloc(1, sizeof *rd);
+	reader_t *rd = reader_new();
 	struct stat st;
 
 	rd->nfiles = 0;
@@ -604,6 +622,12 @@ rd_close(reader_t *rd)
 {
 	if (rd == NULL)
 		return;
+	for (reader_t **p = &readers; *p != NULL; p = &(*p)->link) {
+		if (*p == rd) {
+			*p = rd->link;
+			break;
+		}
+	}
 	if (rd->fd >= 0 && rd->own_fd)
 		close(rd->fd);
 	free(rd->buf);
