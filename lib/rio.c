@@ -26,6 +26,7 @@ buf_t out = BUF_INIT;
 
 static const char *rejects_name;
 static FILE *rejects_fp;
+static int rejects_dirty;        /* written to since the last flush */
 static unsigned long diag_shown; /* diagnostics printed */
 static unsigned long diag_total; /* diagnostics in all */
 static int stop_signal;
@@ -71,6 +72,8 @@ rio_stop_fd(void)
 	return stop_pipe[0];
 }
 
+static void out_flush_complete(void);
+
 void
 rio_init(const char *prog, int argc, char **argv)
 {
@@ -79,6 +82,7 @@ rio_init(const char *prog, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	progname = prog;
+	die_hook = out_flush_complete;
 	signal(SIGPIPE, SIG_DFL);
 	if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		stop_pipe[0] = stop_pipe[1] = -1;
@@ -126,7 +130,7 @@ rio_option(int c, const char *arg, void (*usage)(FILE *fp))
 		rejects_name = arg;
 		rejects_fp = fopen(arg, "w");
 		if (rejects_fp == NULL)
-			die(EX_CANTCREAT, "cannot open '%s': %s", arg,
+			die(EX_IOERR, "cannot open '%s': %s", arg,
 			    strerror(errno));
 		break;
 	case RIO_OPT_STRICT:
@@ -180,13 +184,31 @@ write_all(int fd, const char *p, size_t n, const char *what)
 	}
 }
 
+static void rejects_flush(void);
+
+/* Rejected lines go out with the records: a live stream that is killed
+ * loses neither. */
 void
 out_flush(void)
 {
-	if (out.len == 0)
-		return;
-	write_all(STDOUT_FILENO, out.p, out.len, "standard output");
+	if (out.len > 0) {
+		write_all(STDOUT_FILENO, out.p, out.len, "standard output");
+		buf_reset(&out);
+	}
+	rejects_flush();
+}
+
+/* For die(): write the records that are complete, not a half-built one. */
+static void
+out_flush_complete(void)
+{
+	const char *end = out.len > 0 ? memrchr(out.p, '\n', out.len) : NULL;
+
+	if (end != NULL)
+		write_all(STDOUT_FILENO, out.p, (size_t)(end - out.p) + 1,
+		          "standard output");
 	buf_reset(&out);
+	rejects_flush();
 }
 
 void
@@ -224,7 +246,11 @@ static void
 rejects_failed(void)
 {
 	int e = errno;
+	FILE *fp = rejects_fp;
 
+	rejects_fp = NULL;
+	if (fp != NULL)
+		fclose(fp);
 	out_flush();
 	die(EX_IOERR, "write error on '%s': %s", rejects_name, strerror(e));
 }
@@ -234,8 +260,19 @@ reject_write(const char *p, size_t n, int end)
 {
 	if (rejects_fp == NULL)
 		return;
+	rejects_dirty = 1;
 	if ((n && fwrite(p, 1, n, rejects_fp) != n) ||
 	    (end && putc('\n', rejects_fp) == EOF))
+		rejects_failed();
+}
+
+static void
+rejects_flush(void)
+{
+	if (rejects_fp == NULL || !rejects_dirty)
+		return;
+	rejects_dirty = 0;
+	if (fflush(rejects_fp) != 0)
 		rejects_failed();
 }
 
@@ -385,6 +422,7 @@ rd_open(int nfiles, char **files)
 {
 	static char *stdin_only[] = {"-"};
 	reader_t *rd = reader_new();
+	struct stat st;
 
 	if (nfiles == 0) {
 		files = stdin_only;
@@ -395,6 +433,8 @@ rd_open(int nfiles, char **files)
 			continue;
 		if (access(files[i], R_OK) != 0)
 			die(EX_NOINPUT, "%s: %s", files[i], strerror(errno));
+		if (stat(files[i], &st) == 0 && S_ISDIR(st.st_mode))
+			die(EX_NOINPUT, "%s: %s", files[i], strerror(EISDIR));
 	}
 	rd->files = files;
 	rd->nfiles = nfiles;

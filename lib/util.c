@@ -8,6 +8,7 @@
 #include <string.h>
 
 const char *progname = "tingle";
+void (*die_hook)(void);
 
 static void
 oom(size_t n)
@@ -65,6 +66,7 @@ xstrndup(const char *s, size_t n)
 void
 die(int code, const char *fmt, ...)
 {
+	static int dying;
 	va_list ap;
 
 	fflush(stdout);
@@ -73,6 +75,10 @@ die(int code, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (die_hook != NULL && !dying) {
+		dying = 1;
+		die_hook();
+	}
 	exit(code);
 }
 

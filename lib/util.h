@@ -24,9 +24,15 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
-/* Print "prog: message" on stderr and exit with status code. */
+/* Print "prog: message" on stderr, call die_hook (once), and exit with
+ * status code. */
 void die(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
+
+/* Called by die() after its message, to write out what is complete; a
+ * die() from inside it exits at once. */
+extern void (*die_hook)(void);
+
 /* Print "prog: message" on stderr and return. */
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
