@@ -31,6 +31,7 @@ enum {
 	OPT_TIME_FORMAT,
 	OPT_TYPES,
 	OPT_YEAR,
+	OPT_HOLD,
 };
 
 /* How a format reads its input. */
@@ -45,16 +46,17 @@ static const struct format {
 	int kind;
 	fmt_fn fn;
 	char sep;
+	int cont; /* has continuation lines (FMT_CONT) */
 } formats[] = {
-    {"clf", IN_LINE, fmt_clf, 0},
-    {"combined", IN_LINE, fmt_combined, 0},
-    {"csv", IN_CSV, NULL, ','},
-    {"exim", IN_LINE, fmt_exim, 0},
-    {"json", IN_JSON, NULL, 0},
-    {"logfmt", IN_LINE, fmt_logfmt, 0},
-    {"postfix", IN_LINE, fmt_postfix, 0},
-    {"syslog", IN_LINE, fmt_syslog, 0},
-    {"tsv", IN_CSV, NULL, '\t'},
+    {"clf", IN_LINE, fmt_clf, 0, 0},
+    {"combined", IN_LINE, fmt_combined, 0, 0},
+    {"csv", IN_CSV, NULL, ',', 0},
+    {"exim", IN_LINE, fmt_exim, 0, 1},
+    {"json", IN_JSON, NULL, 0, 0},
+    {"logfmt", IN_LINE, fmt_logfmt, 0, 0},
+    {"postfix", IN_LINE, fmt_postfix, 0, 1},
+    {"syslog", IN_LINE, fmt_syslog, 0, 1},
+    {"tsv", IN_CSV, NULL, '\t', 0},
 };
 
 /* --types conversions. */
@@ -100,6 +102,7 @@ static const char *time_format; /* --time-format, or NULL: autodetect */
 static int time_field_given;    /* --time-field was on the command line */
 static int keep_unmatched;      /* --keep-unmatched */
 static int year;                /* --year, or 0 */
+static int64_t hold_ms = 1000;  /* --hold */
 
 /* Working state, reused from line to line. */
 static fmt_ctx_t ctx;
@@ -109,13 +112,14 @@ static fields_t fa, fb;
 static fields_t *cur = &fa;  /* the line being parsed */
 static fields_t *held = &fb; /* the last record, until the next line */
 static int have_held;
-static buf_t cont;    /* continuation lines for held's "msg" */
-static buf_t why;     /* reason a line is rejected */
-static buf_t tmp;     /* conversions */
-static buf_t linebuf; /* a line with its CR removed */
-static buf_t clean;   /* a line made valid UTF-8 for the patterns */
-static buf_t text;    /* a JSON value's text, for --types */
-static buf_t lit;     /* a converted JSON value */
+static int held_paused; /* the last record went out when the input paused */
+static buf_t cont;      /* continuation lines for held's "msg" */
+static buf_t why;       /* reason a line is rejected */
+static buf_t tmp;       /* conversions */
+static buf_t linebuf;   /* a line with its CR removed */
+static buf_t clean;     /* a line made valid UTF-8 for the patterns */
+static buf_t text;      /* a JSON value's text, for --types */
+static buf_t lit;       /* a converted JSON value */
 static rec_t rec;
 
 /* CSV state: the current file's header. */
@@ -152,6 +156,11 @@ usage(FILE *fp)
 	        "(default:\n"
 	        "                        RFC 3339/ISO 8601 or epoch s/ms)\n"
 	        "      --year YYYY       year of syslog stamps that have none\n"
+	        "      --hold DURATION   when the input pauses, wait this long "
+	        "for\n"
+	        "                        a continuation line before writing "
+	        "the\n"
+	        "                        last record (default 1s)\n"
 	        "      --keep-unmatched  write bad lines as {\"_raw\": LINE} "
 	        "instead\n"
 	        "                        of rejecting them\n"
@@ -858,12 +867,17 @@ step_line(const line_t *l, const char *p, size_t n)
 			emit_held();
 			reject(l->file, l->num, l->p, l->n,
 			       "continued record longer than --max-line");
+		} else if (held_paused) {
+			reject(l->file, l->num, l->p, l->n,
+			       "continuation line more than --hold after its "
+			       "record, which was already written");
 		} else {
 			reject(l->file, l->num, l->p, l->n,
 			       "continuation line with no record before it");
 		}
 		return;
 	}
+	held_paused = 0;
 	emit_held();
 	if (rc == FMT_NOMATCH && npats > 0) {
 		fields_reset(cur);
@@ -1193,22 +1207,27 @@ step(const line_t *l)
 }
 
 /*
- * Read every line.  While a record is held for possible continuation
- * lines, the reader is polled without waiting: when no line is ready the
- * held record is written before rd_next() blocks (and flushes), so a live
- * stream never waits on it.
+ * Read every line.  A record is held until the next line shows whether it
+ * continues it.  When the input pauses, everything before the held record
+ * is flushed and the reader waits up to --hold for the next line (a
+ * writer may split a record and its continuation across two writes); if
+ * none comes the held record is written, so a live stream waits on it for
+ * no longer than that.  Formats without continuation lines do not wait.
  */
 static void
 run(reader_t *rd)
 {
+	int wait = fmt != NULL && fmt->cont ? (int)hold_ms : 0;
 	line_t l;
 	int r;
 
-	while ((r = rd_next(rd, &l, have_held ? 0 : -1)) != RD_EOF) {
-		if (r == RD_TIMEOUT)
+	while ((r = rd_next(rd, &l, have_held ? wait : -1)) != RD_EOF) {
+		if (r == RD_TIMEOUT) {
 			emit_held();
-		else
+			held_paused = 1;
+		} else {
 			step(&l);
+		}
 	}
 	emit_held();
 	csv_truncated();
@@ -1252,6 +1271,7 @@ main(int argc, char **argv)
 	    {"time-format", required_argument, NULL, OPT_TIME_FORMAT},
 	    {"types", required_argument, NULL, OPT_TYPES},
 	    {"year", required_argument, NULL, OPT_YEAR},
+	    {"hold", required_argument, NULL, OPT_HOLD},
 	    RIO_LONGOPTS,
 	    {0},
 	};
@@ -1282,6 +1302,13 @@ main(int argc, char **argv)
 			break;
 		case OPT_YEAR:
 			year = parse_year(optarg);
+			break;
+		case OPT_HOLD:
+			if (dur_parse(optarg, &hold_ms) < 0 ||
+			    hold_ms > 3600000)
+				usage_error("bad --hold '%s': a duration up to "
+				            "1h, e.g. 1s or 200ms",
+				            optarg);
 			break;
 		case RIO_OPT_TIME_FIELD:
 			time_field_given = 1;

@@ -34,7 +34,8 @@ exec 3>&-
 [ "$(jq -c .n out | tr '\n' ' ')" = "1 2 3 4 " ] || fail "records: $(cat out)"
 
 # Syslog continuation lines: written together with their record they
-# join its msg; once the input has paused, the record has been written,
+# join its msg; written apart, within --hold (1 s), they still do; once
+# the input has paused longer than that, the record has been written,
 # and a late continuation line is bad input.
 rm -f in out
 mkfifo in
@@ -45,14 +46,61 @@ printf 'Jun 15 11:00:00 h app[1]: first\n\tmore of first\n' >&3
 wait_lines out 1
 [ "$(jq -r .msg out)" = "$(printf 'first\n\tmore of first')" ] ||
 	fail "continuation not joined: $(cat out)"
-printf '\tlate continuation\n' >&3
 printf 'Jun 15 11:00:01 h app[1]: second\n' >&3
+sleep 0.3
+[ "$(wc -l <out)" = 1 ] || fail "record written before --hold passed: $(cat out)"
+printf '\tmore of second\n' >&3
 wait_lines out 2
+[ "$(sed -n 2p out | jq -r .msg)" = "$(printf 'second\n\tmore of second')" ] ||
+	fail "continuation 0.3 s later not joined: $(cat out)"
+printf '\tlate continuation\n' >&3
+printf 'Jun 15 11:00:02 h app[1]: third\n' >&3
+wait_lines out 3
 exec 3>&-
 wait "$pid" || fail "syslog: status $?"
-grep -q '^tingle-parse: (stdin):3: continuation line with no record before it$' err ||
+grep -q '^tingle-parse: (stdin):5: continuation line more than --hold after its record, which was already written$' err ||
 	fail "late continuation: $(cat err)"
-[ "$(jq -r .msg out | tail -1)" = second ] || fail "second record: $(cat out)"
+[ "$(jq -r .msg out | tail -1)" = third ] || fail "third record: $(cat out)"
+
+# However a writer splits its output into writes, the records are those
+# of the same input read from a file.
+python3 -c '
+for i in range(20000):
+    print("Jun 15 11:%02d:%02d h app[%d]: record %d" % (i // 60 % 60, i % 60, i, i))
+    print("\tcontinuation of %d" % i)
+' >lines
+tingle-parse -f syslog lines >want 2>/dev/null || fail "syslog from a file"
+python3 -c '
+import os, sys, time
+data = open("lines", "rb").read()
+for k, i in enumerate(range(0, len(data), 4093)):
+    os.write(1, data[i:i + 4093])
+    if k % 50 == 0:
+        time.sleep(0.01)
+' | tingle-parse -f syslog >got 2>err || fail "syslog from split writes: $(cat err)"
+cmp -s want got || fail "split writes give other records: $(diff want got | head -5) $(head -3 err)"
+[ "$(wc -l <got)" = 20000 ] || fail "split writes: $(wc -l <got) records"
+
+# A rejected line reaches --rejects as soon as the records around it
+# reach the output, so a stage killed outright loses neither.
+for stage in "tingle-parse -f json" "tingle-segment" "tingle-count -w 1m"; do
+	rm -f in out rej
+	mkfifo in
+	# shellcheck disable=SC2086
+	$stage --rejects rej <in >out 2>err &
+	pid=$!
+	exec 3>in
+	printf 'not json\n{"ts":"2026-06-15T11:00:00Z"}\n' >&3
+	for _ in $(seq 1 100); do
+		[ -s rej ] && break
+		sleep 0.1
+	done
+	[ "$(cat rej)" = "not json" ] || fail "$stage: rejects while live: '$(cat rej)'"
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null
+	exec 3>&-
+	[ "$(cat rej)" = "not json" ] || fail "$stage: rejects after SIGKILL: '$(cat rej)'"
+done
 
 # The same for -f json and -e (no held record).
 for args in "-f json" "-e ^(?<word>\\w+)\$"; do
