@@ -677,23 +677,45 @@ set_state(struct rule *ru, struct group *g, int state)
 
 /* ==== event time ======================================================= */
 
+/* 1 and the time in *ms when r's field name holds one; 0 when it is
+ * absent or null; -1 when it is not a time. */
 static int
-read_time(ruleset_t *rs, const rec_t *r, const char *name, jfield_t *f,
-          int64_t *ms)
+read_time(const rec_t *r, const char *name, jfield_t *f, int64_t *ms)
 {
 	const jfield_t *v = rec_get(r, name, strlen(name));
 	tstamp_t t;
 
 	if (v == NULL || v->type == JT_NULL)
 		return 0;
-	if (ts_parse_json(v->v, v->vlen, &t) < 0) {
-		note_input(rs->file, rs->line,
-		           "unreadable time in '%s', ignored", name);
-		return 0;
-	}
+	if (ts_parse_json(v->v, v->vlen, &t) < 0)
+		return -1;
 	*f = *v;
 	*ms = time_ms(&t);
 	return 1;
+}
+
+int
+rules_check_time(const rec_t *r, const char **name, const jfield_t **v)
+{
+	static const char *const windowed[] = {"window_end", "window_start"};
+	const jfield_t *end = rec_get(r, "window_end", strlen("window_end"));
+	jfield_t f;
+	int64_t ms;
+
+	if (end != NULL && end->type != JT_NULL) {
+		for (size_t i = 0; i < 2; i++) {
+			if (read_time(r, windowed[i], &f, &ms) < 0) {
+				*name = windowed[i];
+				*v = rec_get(r, *name, strlen(*name));
+				return -1;
+			}
+		}
+	} else if (read_time(r, rio_time_field, &f, &ms) < 0) {
+		*name = rio_time_field;
+		*v = rec_get(r, *name, strlen(*name));
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -701,19 +723,20 @@ read_time(ruleset_t *rs, const rec_t *r, const char *name, jfield_t *f,
  * when it has one, else the instant in the time field.
  */
 static void
-rtime_load(ruleset_t *rs, struct rtime *t, const rec_t *r)
+rtime_load(struct rtime *t, const rec_t *r)
 {
+	/* rules_check_time has passed r: each time is absent or readable. */
 	if (t->loaded)
 		return;
 	t->loaded = 1;
 	t->windowed = t->has_end =
-	    read_time(rs, r, "window_end", &t->endf, &t->end);
+	    read_time(r, "window_end", &t->endf, &t->end) > 0;
 	if (t->windowed) {
 		t->has_start =
-		    read_time(rs, r, "window_start", &t->startf, &t->start);
+		    read_time(r, "window_start", &t->startf, &t->start) > 0;
 	} else {
 		t->has_end =
-		    read_time(rs, r, rio_time_field, &t->endf, &t->end);
+		    read_time(r, rio_time_field, &t->endf, &t->end) > 0;
 	}
 	if (t->has_end && !t->has_start) {
 		t->has_start = 1;
@@ -966,7 +989,7 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 		g = group_new(rs, ru, id->p, id->len, h, rs->snap.p);
 		gp = group_find(ru, id->p, id->len, h);
 	}
-	rtime_load(rs, t, r);
+	rtime_load(t, r);
 	/* A window evaluated before (an earlier run, a repeated input) is
 	 * not evaluated again. */
 	if (t->windowed && g->has_last && t->end <= g->last)

@@ -241,8 +241,14 @@ alert_loop(ruleset_t *rs, int nfiles, char **files)
 
 		size_t col;
 		const char *msg;
+		const jfield_t *tv;
 		if (rec_scan(&r, l.p, l.n, &col, &msg) < 0) {
 			bad_json(&l, col, msg);
+			continue;
+		}
+		if (rules_check_time(&r, &msg, &tv) < 0) {
+			bad_input(&l, "unreadable time in '%s': %.*s", msg,
+			          (int)(tv->vlen > 60 ? 60 : tv->vlen), tv->v);
 			continue;
 		}
 		if (pflag)
