@@ -23,8 +23,8 @@
 # --backfill seeds the history once, from an export of the last few
 # weeks: every complete window up to now goes into STATE_DIR/cases.json
 # and no alert is raised.  --now TIME (RFC 3339) runs as if the clock
-# said TIME, for replays and tests.  Exit status 0, or that of the stage
-# that failed.
+# said TIME, for replays and tests.  Exit status 0 (whether an alert
+# fired or not), or that of the first stage that failed.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 need tingle-parse tingle-segment tingle-count tingle-compare tingle-alert
@@ -59,14 +59,20 @@ if [ $backfill = 1 ]; then
 	exit 0
 fi
 
-rc=0
+set +e
 windows |
 	tingle-segment --where "window_end == \"$hour\"" |
 	tingle-compare --baseline season:1w:3 --tz "$tz" --state "$state/cases.json" |
 	tingle-alert --cooldown 24h --state "$state/alerts.json" \
 		-r 'case_spike: count >= 100 && ratio >= 3' \
 		-m 'Support cases are spiking: {count} new cases in the 24 hours to {window_end}, {ratio:%.1f} times the usual {expected:%.0f} for this time of the week. Something reached a lot of customers in the last hours: check the emails and releases that went out today.' \
-		--resolved-message 'Support cases are no longer spiking: {count} new cases in the 24 hours to {window_end}, {ratio:%.1f} times the usual {expected:%.0f} for this time of the week. The alert was on for {duration}.' ||
-	rc=$?
-# tingle-alert exits 1 when nothing fired: a quiet hour is no error.
-[ $rc -le 1 ] || exit $rc
+		--resolved-message 'Support cases are no longer spiking: {count} new cases in the 24 hours to {window_end}, {ratio:%.1f} times the usual {expected:%.0f} for this time of the week. The alert was on for {duration}.'
+st=("${PIPESTATUS[@]}")
+set -e
+# The first stage that failed decides; tingle-alert exits 1 when nothing
+# fired, and a quiet hour is no error.
+for rc in "${st[@]:0:3}"; do
+	[ "$rc" = 0 ] || exit "$rc"
+done
+[ "${st[3]}" -le 1 ] || exit "${st[3]}"
+exit 0

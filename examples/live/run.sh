@@ -9,7 +9,7 @@
 # them half way through as logrotate would.  The same pipeline as
 # sunday-cohort/run.sh reads them through `tail -F`, and each alert is
 # shown when it arrives, with the replay's clock at that moment: the
-# Wednesday alert comes early on Thursday, while the replay goes on.
+# Wednesday alert comes early on Friday, while the replay goes on.
 #
 # Kept in OUT_DIR (default examples/out/live): logs/ (the log files),
 # esp-seen.ndjson and app-seen.ndjson (every line tail -F delivered, to

@@ -5,8 +5,9 @@
 #
 # A deploy broke device linking for members whose program started on a
 # Sunday, and only for them.  Their link attempts went on as usual, but
-# the "device linked" confirmation email stopped going out.  Overall the
-# email count dipped by a few percent: nobody saw it.
+# the "device linked" confirmation email stopped going out.  The total of
+# those emails fell, but no more than it moves from day to day by
+# itself: nobody saw it.
 #
 # Per start-day cohort (the weekday of program_start) and per day, the
 # confirmations are normally about 90% of the link attempts.  This

@@ -36,3 +36,12 @@ if not cron or cron != batch:
     print("cron alerts %s\nbatch alerts %s" % (cron, batch))
     sys.exit(1)
 PY
+[ $? = 0 ] || exit 1
+
+# A stage that fails is the job's failure, not a quiet hour.
+"$cron" --now 2026-04-28T15:05:00-05:00 no-such.csv state >/dev/null 2>err
+rc=$?
+[ "$rc" = 66 ] || { echo "missing export: status $rc, expected 66"; cat err; exit 1; }
+grep -q "^tingle-parse: no-such.csv: No such file or directory" err ||
+	{ echo "missing export: $(cat err)"; exit 1; }
+exit 0
