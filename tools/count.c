@@ -98,7 +98,10 @@ usage(FILE *fp)
 	        "a count of 0.\n"
 	        "\n"
 	        "Windows and groups:\n"
-	        "  -w, --window DURATION  window width (5m, 1h, 1d, 1w, ...)\n"
+	        "  -w, --window DURATION  window width (5m, 1h, 1d, 1w, ...); "
+	        "whole days are\n"
+	        "                         calendar days in --tz, also with "
+	        "--every\n"
 	        "  --every DURATION       start a window every DURATION "
 	        "(hopping windows)\n"
 	        "  -k, --key FIELD        group by FIELD (dotted path); "
@@ -604,7 +607,10 @@ order_update(void)
 /* One slot of the grid: its span and the cells of the groups. */
 typedef struct slot {
 	int64_t start, end;
-	int64_t wend; /* end of the window that starts here */
+	int64_t wend;   /* end of the window that starts here */
+	int64_t first;  /* start of the first window that holds it */
+	int64_t closes; /* end of that window: from then on an event in the
+	                   slot is late */
 	unsigned char *cells;
 	size_t ncells;
 	int written; /* --partial: its records are out */
@@ -664,6 +670,8 @@ slot_at(int64_t s)
 	p->start = s;
 	p->end = wgrid_next(&grid, s);
 	p->wend = wgrid_window_end(&grid, s);
+	p->first = wgrid_first_window(&grid, s);
+	p->closes = wgrid_window_end(&grid, p->first);
 	if (nslots == slots_cap) {
 		slots_cap = slots_cap ? slots_cap * 2 : 16;
 		slots = xrealloc(slots, slots_cap * sizeof *slots);
@@ -1158,6 +1166,8 @@ static unsigned char *scratch;   /* a cell for combining slots */
 static unsigned long late_dropped; /* late events not counted */
 static int have_first;
 static int64_t first_ws; /* start of the first window written */
+static int64_t last_ws = NONE;   /* start of the last window written */
+static int64_t pruned_to = NONE; /* the slots before it are freed */
 
 /* Would group g get a zero in the window starting at ws? */
 static int
@@ -1222,6 +1232,7 @@ write_window(int64_t ws, int64_t we)
 		have_first = 1;
 		first_ws = ws;
 	}
+	last_ws = ws;
 	order_update();
 	for (size_t k = 0; k < norder; k++) {
 		uint32_t id = order[k];
@@ -1276,6 +1287,7 @@ prune_slots(void)
 		return;
 	slot_t **gone = xmalloc(n * sizeof *gone);
 	memcpy(gone, slots, n * sizeof *gone);
+	pruned_to = gone[n - 1]->end;
 	memmove(slots, slots + n, (nslots - n) * sizeof *slots);
 	nslots -= n;
 	if (nrevs > 0)
@@ -1295,12 +1307,11 @@ prune_slots(void)
 	free(gone);
 }
 
-/* Start writing windows at the first one that holds slot start s. */
+/* Start writing windows at ws (the first window that holds a slot with
+ * events), unless they already start before it. */
 static void
-start_windows(int64_t s)
+start_windows(int64_t ws)
 {
-	int64_t ws = wgrid_first_window(&grid, s);
-
 	if (have_next && ws >= next_ws)
 		return;
 	next_ws = ws;
@@ -1326,7 +1337,7 @@ skip_empty(int64_t limit)
 	size_t i = slot_search(next_ws);
 
 	if (i < nslots) {
-		int64_t ws = wgrid_first_window(&grid, slots[i]->start);
+		int64_t ws = slots[i]->first;
 		if (ws > next_ws) {
 			next_ws = ws;
 			next_we = wgrid_window_end(&grid, ws);
@@ -1449,8 +1460,10 @@ emit_ready(void)
 	long long filled = 0;
 
 	if (partial_mode) {
-		for (size_t i = 0; i < nslots && slots[i]->end <= wm; i++)
-			if (!slots[i]->written)
+		/* A slot is written when its events would be late: once the
+		 * first window that holds it has ended. */
+		for (size_t i = 0; i < nslots && slots[i]->start < wm; i++)
+			if (!slots[i]->written && slots[i]->closes <= wm)
 				write_slot_partials(slots[i]);
 		prune_slots();
 		return;
@@ -1577,9 +1590,13 @@ revise(const line_t *l, int64_t s)
 	uint32_t id = place(l, sl);
 	group_t *g = &groups[id];
 
-	for (int64_t ws = wgrid_first_window(&grid, s); ws <= s && ws < next_ws;
+	for (int64_t ws = sl->first; ws <= s && ws < next_ws;
 	     ws = wgrid_next(&grid, ws)) {
 		int64_t we = wgrid_window_end(&grid, ws);
+		/* Where the clock jumps, a window that starts later can end
+		 * before s (window.h): it does not hold the event. */
+		if (we <= s)
+			continue;
 		unsigned n = rev_bump(ws, id);
 		set_window(ws, we);
 		write_record(
@@ -1608,15 +1625,52 @@ partial_delta(const line_t *l, int64_t s, int64_t se)
 	memset(delta, 0, cellsize);
 }
 
+/* The first window that holds the slot starting at s, and its end. */
 static void
-late_event(const line_t *l, int64_t t, int64_t s, int64_t se)
+slot_windows(int64_t s, int64_t *first, int64_t *closes)
 {
+	static int64_t memo_s = NONE, memo_f, memo_c;
+
+	if (s != memo_s) {
+		memo_f = wgrid_first_window(&grid, s);
+		memo_c = wgrid_window_end(&grid, memo_f);
+		memo_s = s;
+	}
+	*first = memo_f;
+	*closes = memo_c;
+}
+
+/*
+ * Is an event in the slot starting at s late?  It is once the first
+ * window that holds it has ended: that window is written, or due to be.
+ * Where windows end out of order (window.h) it is also late once a
+ * window from that one on has been written, as counting it would mean
+ * writing them again.
+ */
+static int
+is_late(int64_t s)
+{
+	int64_t f, closes;
+
+	slot_windows(s, &f, &closes);
+	if (closes <= wm)
+		return 1;
+	return !partial_mode && last_ws != NONE && last_ws >= f;
+}
+
+static void
+late_event(const line_t *l, int64_t t, int64_t s)
+{
+	int64_t f, closes;
+
+	slot_windows(s, &f, &closes);
 	if (late_emit && partial_mode) {
-		partial_delta(l, s, se);
+		partial_delta(l, s, wgrid_next(&grid, s));
 		return;
 	}
-	if (late_emit && have_first &&
-	    wgrid_first_window(&grid, s) >= first_ws && wm < se + late_keep) {
+	/* Revise while the windows are kept: every slot from f on. */
+	if (late_emit && have_first && f >= first_ws &&
+	    (pruned_to == NONE || f >= pruned_to) && wm < closes + late_keep) {
 		revise(l, s);
 		return;
 	}
@@ -1687,16 +1741,15 @@ count_line(const line_t *l)
 		return;
 	if (have_wm && t < wm) {
 		int64_t s = wgrid_floor(&grid, t);
-		int64_t se = wgrid_next(&grid, s);
-		if (se <= wm) {
-			late_event(l, t, s, se);
+		if (is_late(s)) {
+			late_event(l, t, s);
 			return;
 		}
 	}
 	slot_t *s = slot_for(t);
 	place(l, s);
 	if (!partial_mode)
-		start_windows(s->start);
+		start_windows(s->first);
 	if (max_t == NONE || t > max_t) {
 		max_t = t;
 		cur_line = l;
@@ -1877,7 +1930,7 @@ merge_line(const line_t *l)
 		cell_combine(cell_at(s, id), mc, 0);
 		if (groups[id].last_end == NONE || s->end > groups[id].last_end)
 			groups[id].last_end = s->end;
-		start_windows(t);
+		start_windows(s->first);
 	}
 	cell_free(mc);
 	memset(mc, 0, cellsize);
@@ -2075,13 +2128,12 @@ static int
 next_close(int64_t *end)
 {
 	if (partial_mode) {
-		for (size_t i = 0; i < nslots; i++) {
-			if (!slots[i]->written) {
-				*end = slots[i]->end;
-				return 1;
-			}
-		}
-		return 0;
+		int64_t e = INT64_MAX;
+		for (size_t i = 0; i < nslots; i++)
+			if (!slots[i]->written && slots[i]->closes < e)
+				e = slots[i]->closes;
+		*end = e;
+		return e != INT64_MAX;
 	}
 	if (!have_next)
 		return 0;
@@ -2119,7 +2171,8 @@ idle_tick(void)
 	if (!idle_watermark(mono_ms(), &w))
 		return;
 	if (!partial_mode && !have_next && max_t == NONE)
-		start_windows(wgrid_floor(&grid, idle_base));
+		start_windows(
+		    wgrid_first_window(&grid, wgrid_floor(&grid, idle_base)));
 	advance(w);
 	out_flush();
 }
