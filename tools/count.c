@@ -1581,8 +1581,8 @@ place(const line_t *l, slot_t *s)
 }
 
 /* A late event with --late emit: count it into its slot, which is still
- * kept, and write the corrected record of each written window that
- * holds it. */
+ * kept (so the windows still to be written have it), and write the
+ * corrected record of each written window that holds it. */
 static void
 revise(const line_t *l, int64_t s)
 {
@@ -1590,8 +1590,11 @@ revise(const line_t *l, int64_t s)
 	uint32_t id = place(l, sl);
 	group_t *g = &groups[id];
 
-	for (int64_t ws = sl->first; ws <= s && ws < next_ws;
-	     ws = wgrid_next(&grid, ws)) {
+	/* The windows before the first one written were never written. */
+	if (!have_first)
+		return;
+	int64_t ws = sl->first < first_ws ? first_ws : sl->first;
+	for (; ws <= s && ws < next_ws; ws = wgrid_next(&grid, ws)) {
 		int64_t we = wgrid_window_end(&grid, ws);
 		/* Where the clock jumps, a window that starts later can end
 		 * before s (window.h): it does not hold the event. */
@@ -1668,9 +1671,14 @@ late_event(const line_t *l, int64_t t, int64_t s)
 		partial_delta(l, s, wgrid_next(&grid, s));
 		return;
 	}
-	/* Revise while the windows are kept: every slot from f on. */
-	if (late_emit && have_first && f >= first_ws &&
-	    (pruned_to == NONE || f >= pruned_to) && wm < closes + late_keep) {
+	/* Count it, and revise the written windows that hold it, while
+	 * they are kept: every slot from the first of them on. */
+	if (have_first && f < first_ws) {
+		f = first_ws;
+		closes = wgrid_window_end(&grid, f);
+	}
+	if (late_emit && (pruned_to == NONE || f >= pruned_to) &&
+	    wm < closes + late_keep) {
 		revise(l, s);
 		return;
 	}
