@@ -105,7 +105,9 @@ usage(FILE *fp)
 	        "  --every DURATION       start a window every DURATION "
 	        "(hopping windows)\n"
 	        "  -k, --key FIELD        group by FIELD (dotted path); "
-	        "repeatable\n"
+	        "repeatable; not a\n"
+	        "                         name count writes (count, "
+	        "window_start, sum_F, ...)\n"
 	        "  --week-start mon|sun   first day of week windows "
 	        "(default mon)\n"
 	        "Aggregates (each repeatable; count is always written):\n"
@@ -245,6 +247,34 @@ add_agg(int kind, const char *field)
 	aggs[naggs].flen = strlen(field);
 	aggs[naggs].name = name.p;
 	naggs++;
+}
+
+/*
+ * A -k field is written under its own name next to the fields count
+ * writes itself, so one named like those would make a record with a
+ * name twice.  Refuse it, and say how to group by it anyway.
+ */
+static void
+check_key_names(void)
+{
+	static const char *const fixed[] = {"window_start", "window_end",
+	                                    "count", "revision"};
+
+	for (size_t i = 0; i < nkeys; i++) {
+		const char *k = keys[i].path;
+		int clash = 0;
+		for (size_t j = 0; j < sizeof fixed / sizeof fixed[0]; j++)
+			clash |= strcmp(k, fixed[j]) == 0;
+		for (size_t j = 0; j < naggs; j++)
+			clash |= strcmp(k, aggs[j].name) == 0;
+		if (clash)
+			usage_error(
+			    "-k %s: tingle-count writes a field of that "
+			    "name itself; group by a copy under another "
+			    "name, made e.g. with tingle-segment --by %s "
+			    "--field %s_key or jq -c '.%s_key = .%s'",
+			    k, k, k, k, k);
+	}
 }
 
 /* Lay out the cell: count first, then the states, each aligned. */
@@ -2311,6 +2341,7 @@ main(int argc, char **argv)
 	const char *err;
 	if (wgrid_init(&grid, width, every, week_start, &err) < 0)
 		usage_error("%s", err);
+	check_key_names();
 	if (late_keep < 0)
 		late_keep = width;
 	tflen = strlen(rio_time_field);
