@@ -37,11 +37,11 @@ static const char *const own_fields[] = {"alert",  "state",   "severity",
 #define ACTIVE_SLOTS 64
 #define ACTIVE_SLOT(h) ((h) >> 58)
 
-/* A way of picking a group: named fields, or the record's strings. */
+/* A way of picking a group: named fields, or the default key. */
 struct keyspec {
 	char **names;
 	size_t n;
-	int dflt; /* the record's string fields but the window and time */
+	int dflt; /* every field but the window, time and measures */
 };
 
 /* The state of one rule for one group. */
@@ -481,26 +481,62 @@ id_value(buf_t *id, const char *v, size_t vlen, char type)
 	buf_addc(id, '\0');
 }
 
+/* 1 if the n bytes of name are lit, or start with it and go on. */
+static int
+name_is(const char *name, size_t n, const char *lit, int prefix)
+{
+	size_t m = strlen(lit);
+
+	return (prefix ? n > m : n == m) && memcmp(name, lit, m) == 0;
+}
+
 /*
- * String fields that are not part of the default key: the window and the
- * event time, which change from record to record of a group, and the
- * source named by tingle-compare (baseline), which describes the
- * comparison rather than the group (with --against it is a file name).
- * The other fields tingle-count and tingle-compare add (count, revision,
- * the aggregates, expected, ratio, delta, z, baseline_n) are numbers or
- * null, never strings, so they are never part of it either.
+ * Fields that are not part of the default key: what tingle-count and
+ * tingle-compare write about a window rather than the group it belongs
+ * to.  That is the window itself (window_start, window_end) and the event
+ * time, which change from record to record of a group; the measures
+ * tingle-count writes (count, the aggregates distinct_F, sum_F, min_F,
+ * max_F and avg_F, and the revision of a corrected window); and those
+ * tingle-compare adds (expected, ratio, delta, z, baseline_n, and
+ * baseline, the source it names, which describes the comparison: with
+ * --against it is a file name).  Every other field is a key field,
+ * whatever the type of its value, as tingle-compare's own default key.
  */
 static int
 default_key_skips(const char *name, size_t n)
 {
-	static const char *const skip[] = {"window_start", "window_end",
-	                                   "baseline", NULL};
-	static size_t tlen;
-
-	if (tlen == 0)
-		tlen = strlen(rio_time_field);
-	return in_list(skip, name, n) ||
-	       (n == tlen && memcmp(name, rio_time_field, n) == 0);
+	if (n == 0)
+		return 0;
+	if (name_is(name, n, rio_time_field, 0))
+		return 1;
+	switch (name[0]) {
+	case 'a':
+		return name_is(name, n, "avg_", 1);
+	case 'b':
+		return name_is(name, n, "baseline", 0) ||
+		       name_is(name, n, "baseline_n", 0);
+	case 'c':
+		return name_is(name, n, "count", 0);
+	case 'd':
+		return name_is(name, n, "delta", 0) ||
+		       name_is(name, n, "distinct_", 1);
+	case 'e':
+		return name_is(name, n, "expected", 0);
+	case 'm':
+		return name_is(name, n, "min_", 1) ||
+		       name_is(name, n, "max_", 1);
+	case 'r':
+		return name_is(name, n, "ratio", 0) ||
+		       name_is(name, n, "revision", 0);
+	case 's':
+		return name_is(name, n, "sum_", 1);
+	case 'w':
+		return name_is(name, n, "window_start", 0) ||
+		       name_is(name, n, "window_end", 0);
+	case 'z':
+		return name_is(name, n, "z", 0);
+	}
+	return 0;
 }
 
 /*
@@ -523,8 +559,6 @@ key_build(ruleset_t *rs, const struct keyspec *ks, const rec_t *r, buf_t *id,
 			const jfield_t *f = &r->obj.f[i];
 			const char *name = f->k;
 			size_t n = f->klen;
-			if (f->type != JT_STR)
-				continue;
 			if (f->kesc) {
 				member_name(f, &rs->tmp);
 				name = rs->tmp.p;

@@ -40,7 +40,8 @@ struct rule_defaults {
 	const char *resolved_message; /* the same, for resolved alerts */
 	char **key;                   /* key fields, when has_key */
 	size_t nkey;
-	int has_key; /* 0: the record's own string fields */
+	int has_key; /* 0: the record's fields but its window, time and
+	              measures (see tingle-alert(1)) */
 };
 
 /* An alert record made by rules_eval. */
