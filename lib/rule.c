@@ -55,9 +55,11 @@ struct group {
 	int hold;      /* consecutive windows the condition held */
 	int miss;      /* consecutive windows it failed while firing */
 	int repeat;    /* announcements after the first in this episode */
+	int quiet;     /* firing, but not announced: within the cooldown */
 	int has_last, has_announced;
 	int64_t last;      /* end of the last window evaluated (ms) */
-	int64_t announced; /* event time of the last announcement (ms) */
+	int64_t announced; /* event time of the last firing announcement
+	                      (ms), kept across episodes for the cooldown */
 	int has_since, has_until;
 	int64_t since_ms, until_ms;
 	buf_t since; /* end of the first window of the episode (JSON) */
@@ -1004,7 +1006,40 @@ set_time(buf_t *b, int *has, int64_t *ms, const jfield_t *f, int64_t v)
 	*has = 1;
 }
 
-/* Move g's state for a record in which the condition holds (or not). */
+/*
+ * 1 if a firing announcement for g may be made at the end of the window
+ * in t: the rule has no cooldown, nothing has been announced, the record
+ * has no time to measure it by, or the cooldown has passed since the last
+ * firing announcement.
+ */
+static int
+cooled(const struct rule *ru, const struct group *g, const struct rtime *t)
+{
+	return ru->cooldown_ms == 0 || !g->has_announced || !t->has_end ||
+	       t->end - g->announced >= ru->cooldown_ms;
+}
+
+/* Announce g as firing, and remember when for the cooldown. */
+static void
+announce(ruleset_t *rs, struct rule *ru, struct group *g, const rec_t *r,
+         const struct rtime *t)
+{
+	g->quiet = 0;
+	g->has_announced = t->has_end;
+	g->announced = t->end;
+	emit(rs, ru, g, r, 1);
+}
+
+/*
+ * Move g's state for a record in which the condition holds (or not).
+ *
+ * The cooldown holds back every firing announcement of a group, as
+ * ElastAlert's realert does: a reminder while it keeps firing, and a new
+ * episode after a resolve.  An episode that starts within the cooldown
+ * fires quietly; it is announced, as firing, in the first window in which
+ * the condition holds once the cooldown has passed, and its end is
+ * announced only if it was.
+ */
 static void
 step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 {
@@ -1048,7 +1083,9 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 					         t->end);
 			}
 			if (g->miss > ru->keep_n) {
-				emit(rs, ru, g, r, 0);
+				if (!g->quiet)
+					emit(rs, ru, g, r, 0);
+				g->quiet = 0;
 				set_state(ru, g, GS_INACTIVE);
 			}
 		}
@@ -1062,11 +1099,14 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 	case GS_FIRING:
 		g->miss = 0;
 		g->has_until = 0;
-		if (ru->cooldown_ms > 0 && t->has_end && g->has_announced &&
-		    t->end - g->announced >= ru->cooldown_ms) {
+		if (g->quiet) {
+			if (cooled(ru, g, t))
+				announce(rs, ru, g, r, t);
+		} else if (ru->cooldown_ms > 0 && t->has_end &&
+		           g->has_announced &&
+		           t->end - g->announced >= ru->cooldown_ms) {
 			g->repeat++;
-			g->announced = t->end;
-			emit(rs, ru, g, r, 1);
+			announce(rs, ru, g, r, t);
 		}
 		return;
 	case GS_PENDING:
@@ -1092,9 +1132,10 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 		set_state(ru, g, GS_FIRING);
 		g->miss = 0;
 		g->repeat = 0;
-		g->has_announced = t->has_end;
-		g->announced = t->end;
-		emit(rs, ru, g, r, 1);
+		if (cooled(ru, g, t))
+			announce(rs, ru, g, r, t);
+		else
+			g->quiet = 1;
 	}
 }
 
@@ -1144,21 +1185,30 @@ put_ms(buf_t *b, const char *key, int64_t ms)
 	jw_kstr(b, key, s, n);
 }
 
-/* One group; an inactive one is kept only for the last window it saw. */
+/*
+ * One group.  An inactive one is kept for the last window it saw and,
+ * under a cooldown, the time of its last announcement.  "quiet" (a firing
+ * episode not announced) is written only when set, so that a file
+ * without it reads as before: every firing episode announced.
+ */
 static void
-save_group(const struct group *g, buf_t *b)
+save_group(const struct rule *ru, const struct group *g, buf_t *b)
 {
 	buf_addc(b, '{');
 	jw_kraw(b, "key", g->keyjson, strlen(g->keyjson));
 	jw_kstrz(b, "state", state_names[g->state]);
 	if (g->has_last)
 		put_ms(b, "last", g->last);
+	if (g->state == GS_INACTIVE && g->has_announced && ru->cooldown_ms > 0)
+		put_ms(b, "announced", g->announced);
 	if (g->state != GS_INACTIVE) {
 		jw_kint(b, "hold", g->hold);
 		jw_kint(b, "miss", g->miss);
 		jw_kint(b, "repeat", g->repeat);
 		if (g->has_announced)
 			put_ms(b, "announced", g->announced);
+		if (g->quiet)
+			jw_kraw(b, "quiet", "true", 4);
 		if (g->has_since)
 			jw_kraw(b, "since", g->since.p, g->since.len);
 		if (g->has_until)
@@ -1196,7 +1246,7 @@ save_rule(const ruleset_t *rs, const struct rule *ru, buf_t *b)
 				buf_addc(b, ',');
 			first = 0;
 			buf_addc(b, '\n');
-			save_group(g, b);
+			save_group(ru, g, b);
 		}
 	}
 	buf_adds(b, "]}");
@@ -1315,6 +1365,19 @@ state_count(const char *path, json_t *g, const char *name)
 	return (int)json_integer_value(v);
 }
 
+/* A true/false member of a saved group; 0 if absent. */
+static int
+state_flag(const char *path, json_t *g, const char *name)
+{
+	json_t *v = json_object_get(g, name);
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_boolean(v))
+		bad_state(path, "'%s' is not true or false", name);
+	return json_is_true(v);
+}
+
 static void
 load_group(ruleset_t *rs, struct rule *ru, const char *path, json_t *jg)
 {
@@ -1355,6 +1418,7 @@ load_group(ruleset_t *rs, struct rule *ru, const char *path, json_t *jg)
 	g->repeat = state_count(path, jg, "repeat");
 	g->has_last = state_time(path, jg, "last", &g->last);
 	g->has_announced = state_time(path, jg, "announced", &g->announced);
+	g->quiet = state == GS_FIRING && state_flag(path, jg, "quiet");
 	g->has_since = state_edge(path, jg, "since", &g->since, &g->since_ms);
 	g->has_until = state_edge(path, jg, "until", &g->until, &g->until_ms);
 }

@@ -3,9 +3,10 @@
  *
  * Every input record is evaluated by every rule.  A rule tracks each
  * group (its key fields) separately: the condition must hold for `for`
- * consecutive windows before the alert fires, a firing alert is announced
- * again only after its cooldown, and it resolves once the condition has
- * failed for more than keep_firing_for windows.  Alert records go to
+ * consecutive windows before the alert fires, a group is announced as
+ * firing at most once per cooldown (a reminder while it keeps firing, or
+ * a new episode), and it resolves once the condition has failed for more
+ * than keep_firing_for windows.  Alert records go to
  * standard output (with --pass, between the input records), and --exec
  * runs a command for each.  Exit status: 0 if an alert fired, 1 if none.
  */
@@ -100,9 +101,10 @@ usage(FILE *fp)
 	        "(default 1)\n"
 	        "  --keep-firing-for N      keep firing through N windows "
 	        "without the condition\n"
-	        "  --cooldown DURATION      announce a firing group again "
-	        "after DURATION of\n"
-	        "                           event time (default: never)\n"
+	        "  --cooldown DURATION      announce a group as firing at "
+	        "most once per DURATION\n"
+	        "                           of event time, and remind after "
+	        "it (default: none)\n"
 	        "  --severity LEVEL         severity of alerts (default "
 	        "warning)\n"
 	        "  --exec CMD               run CMD for each alert record, "
