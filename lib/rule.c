@@ -565,6 +565,10 @@ key_build(ruleset_t *rs, const struct keyspec *ks, const rec_t *r, buf_t *id,
 				member_name(f, &rs->tmp);
 				name = rs->tmp.p;
 				n = rs->tmp.len;
+				/* The state file could not hold the name:
+				 * jansson takes no NUL in a member name. */
+				if (memchr(name, '\0', n) != NULL)
+					continue;
 			}
 			if (default_key_skips(name, n))
 				continue;
@@ -1450,7 +1454,10 @@ rules_load_state(ruleset_t *rs, const char *path)
 
 	if (access(path, F_OK) != 0 && errno == ENOENT)
 		return;
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
+	/* Key values and times are copied from records, which may hold
+	 * \u0000 in a string. */
+	root =
+	    json_load_file(path, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &e);
 	if (root == NULL)
 		die(EX_DATAERR,
 		    "%s:%d:%d: invalid state file: %s (remove it to start "
