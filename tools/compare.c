@@ -393,55 +393,128 @@ key_names_json(const rec_t *r)
 	return b.p;
 }
 
-/* Parsed window times, cached by their raw text: all groups of one
- * window share it. */
-struct wcache {
-	char raw[64];
-	size_t len;
-	int64_t ms;
+/*
+ * A window: its start and end in milliseconds, and what its length is
+ * judged by.  tingle-count's windows follow the wall clock of its --tz
+ * zone, so a window that holds a change of UTC offset lasts longer or
+ * shorter than its width: on the night clocks go back, the 6 h window
+ * from 00:00-05:00 to 06:00-06:00 lasts 7 hours.  Its length on the
+ * clock, the difference of the civil times written (taking their
+ * offsets into account), is still 6 h.  Where a change leaves the
+ * window's run of clock times, count also cuts a window at the change
+ * (2 h windows when 02:00 is skipped: 00:00-06:00 to 03:00-05:00, then
+ * 03:00-05:00 to 04:00-05:00), and such a window is shorter.
+ */
+struct win {
+	int64_t start, end;
+	int64_t wall; /* length on the clock */
+	int64_t jump; /* largest change of offset in it or on its edges */
 };
 
-static int
-window_time(const rec_t *r, const char *field, size_t flen, struct wcache *c,
-            int64_t *ms)
+/* Seconds of a zone designator "+hh:mm", "+hhmm" or "+hh" (checked by
+ * the time parser) at s[0..n). */
+static long
+zone_seconds(const char *s, size_t n)
 {
-	const jfield_t *f = rec_get(r, field, flen);
+	long sign = s[0] == '-' ? -1 : 1, m = 0;
+	long h = (s[1] - '0') * 10 + (s[2] - '0');
+	size_t j = 3;
+
+	if (j < n && s[j] == ':')
+		j++;
+	if (j + 1 < n)
+		m = (s[j] - '0') * 10 + (s[j + 1] - '0');
+	return sign * (h * 3600 + m * 60);
+}
+
+/*
+ * The UTC offset, in seconds, that the time value v (raw JSON text,
+ * already read as the instant sec) was written with: that of its zone
+ * designator, or for a time without one (or an epoch number) that of
+ * the --tz zone.
+ */
+static long
+written_offset(const char *v, size_t vlen, int64_t sec)
+{
+	const char *s = v + 1;
+	size_t n = vlen >= 2 && v[0] == '"' ? vlen - 2 : 0;
+
+	/* An ISO time: "YYYY-MM-DDThh:mm..." with the zone at the end. */
+	if (n > 16 && s[4] == '-' && s[7] == '-') {
+		if (s[n - 1] == 'Z' || s[n - 1] == 'z')
+			return 0;
+		for (size_t i = 13; i < n; i++)
+			if (s[i] == '+' || s[i] == '-')
+				return zone_seconds(s + i, n - i);
+	}
+	return tz_offset(sec);
+}
+
+/* A window time: the instant in ms, and the offset it was written with
+ * in ms.  -1 if the field is missing or not a time. */
+static int
+window_time(const jfield_t *f, int64_t *ms, int64_t *off)
+{
 	tstamp_t t;
 
-	if (f == NULL)
-		return -1;
-	if (f->vlen == c->len && memcmp(f->v, c->raw, f->vlen) == 0) {
-		*ms = c->ms;
-		return 0;
-	}
-	if (ts_parse_json(f->v, f->vlen, &t) < 0)
+	if (f == NULL || ts_parse_json(f->v, f->vlen, &t) < 0)
 		return -1;
 	*ms = t.sec * 1000 + t.nsec / 1000000;
-	if (f->vlen <= sizeof c->raw) {
-		memcpy(c->raw, f->v, f->vlen);
-		c->len = f->vlen;
-		c->ms = *ms;
-	}
+	*off = written_offset(f->v, f->vlen, t.sec) * 1000LL;
 	return 0;
 }
 
-/* A window: its start and end in milliseconds. */
-struct win {
-	int64_t start, end;
+/* Size of the change of the zone's offset at second sec, if any. */
+static int64_t
+zone_jump(int64_t sec)
+{
+	if (tz_utc)
+		return 0;
+	return llabs((int64_t)tz_offset(sec) - tz_offset(sec - 1)) * 1000;
+}
+
+static int64_t
+floor_sec(int64_t ms)
+{
+	return ms / 1000 - (ms % 1000 < 0);
+}
+
+/* The last window read, by the raw text of its times: all groups of a
+ * window share it, and working it out takes several zone lookups. */
+struct wcache {
+	char raw[2][64];
+	size_t len[2];
+	struct win w;
 };
+
+static int
+cache_hit(const struct wcache *c, const jfield_t *fs, const jfield_t *fe)
+{
+	return fs != NULL && fe != NULL && c->len[0] > 0 &&
+	       fs->vlen == c->len[0] && fe->vlen == c->len[1] &&
+	       memcmp(fs->v, c->raw[0], fs->vlen) == 0 &&
+	       memcmp(fe->v, c->raw[1], fe->vlen) == 0;
+}
 
 /*
  * The window of record r, or -1 after reporting the line as bad input.
- * cache holds two entries (start, end) per input.
  */
 static int
-get_window(const rec_t *r, const line_t *l, struct wcache *cache, struct win *w)
+get_window(const rec_t *r, const line_t *l, struct wcache *c, struct win *w)
 {
-	if (window_time(r, "window_start", 12, &cache[0], &w->start) < 0) {
+	const jfield_t *fs = rec_get(r, "window_start", 12);
+	const jfield_t *fe = rec_get(r, "window_end", 10);
+	int64_t os, oe, j;
+
+	if (cache_hit(c, fs, fe)) {
+		*w = c->w;
+		return 0;
+	}
+	if (window_time(fs, &w->start, &os) < 0) {
 		bad_input(l, "missing or unreadable window_start");
 		return -1;
 	}
-	if (window_time(r, "window_end", 10, &cache[1], &w->end) < 0) {
+	if (window_time(fe, &w->end, &oe) < 0) {
 		bad_input(l, "missing or unreadable window_end");
 		return -1;
 	}
@@ -449,21 +522,67 @@ get_window(const rec_t *r, const line_t *l, struct wcache *cache, struct win *w)
 		bad_input(l, "window_end is not after window_start");
 		return -1;
 	}
+	w->wall = (w->end + oe) - (w->start + os);
+	w->jump = llabs(oe - os);
+	j = zone_jump(floor_sec(w->start));
+	if (j > w->jump)
+		w->jump = j;
+	j = zone_jump(floor_sec(w->end));
+	if (j > w->jump)
+		w->jump = j;
+	if (fs->vlen <= sizeof c->raw[0] && fe->vlen <= sizeof c->raw[1]) {
+		memcpy(c->raw[0], fs->v, fs->vlen);
+		memcpy(c->raw[1], fe->v, fe->vlen);
+		c->len[0] = fs->vlen;
+		c->len[1] = fe->vlen;
+		c->w = *w;
+	}
 	return 0;
 }
 
 /*
- * A window length as it is meant: calendar days and weeks in a zone
- * with daylight saving time last an hour more or less than 24 h.
+ * Whether window w is one of width len (0: not known yet, any is).  It
+ * must last len on the clock, unless its start and end have different
+ * offsets or one of them is a change of the --tz zone's offset.  Then
+ * the shorter of its elapsed and clock lengths must be at most len, and
+ * the longer at most len and the change: that takes in the windows that
+ * hold a change and those that count cuts at one.
  */
-static int64_t
-nominal_length(int64_t len)
+static int
+win_fits(const struct win *w, int64_t len)
 {
-	int64_t days = (len + MS_PER_DAY / 2) / MS_PER_DAY;
+	int64_t real = w->end - w->start;
+	int64_t lo = real < w->wall ? real : w->wall;
+	int64_t hi = real < w->wall ? w->wall : real;
 
-	if (days >= 1 && llabs(len - days * MS_PER_DAY) <= 3600000)
-		return days * MS_PER_DAY;
-	return len;
+	if (len == 0)
+		return 1;
+	if (w->jump == 0)
+		return w->wall == len;
+	return lo <= len && hi <= len + w->jump;
+}
+
+/* Whether w tells its width: no change of offset in it or on its edges. */
+static int
+win_regular(const struct win *w)
+{
+	return w->jump == 0;
+}
+
+/* Describe the length of w for a message. */
+static const char *
+win_text(const struct win *w, char *out, size_t outlen)
+{
+	char a[32], b[32];
+
+	dur_format(w->wall, a, sizeof a);
+	if (w->end - w->start == w->wall) {
+		snprintf(out, outlen, "%s", a);
+		return out;
+	}
+	snprintf(out, outlen, "%s on the clock (%s elapsed)", a,
+	         dur_format(w->end - w->start, b, sizeof b));
+	return out;
 }
 
 enum { VAL_NUM, VAL_NULL, VAL_BAD };
@@ -779,27 +898,34 @@ state_save(void)
 }
 
 /*
- * The first record fixes the window length and the key field names, and
- * they must be those of the state file, if it knows them.  Later records
- * must have windows of the same length: returns -1 after reporting one
- * that does not.
+ * The first record fixes the key field names, and the first window that
+ * holds or touches no change of UTC offset the window length (a window
+ * that does cannot tell its width); both must be those of the state
+ * file, if it knows them.  Every record's window must fit that length:
+ * returns -1 after reporting one that does not.
  */
 static int
 check_config(const rec_t *r, const line_t *l, const struct win *w)
 {
 	static int seen;
-	int64_t len = nominal_length(w->end - w->start);
-	char a[64], b[64];
+	char a[96], b[64];
 
+	if (!win_fits(w, cfg_window)) {
+		if (!seen)
+			state_refuse("windows of",
+			             dur_format(cfg_window, b, sizeof b),
+			             win_text(w, a, sizeof a));
+		bad_input(l, "window of %s, but the first was %s",
+		          win_text(w, a, sizeof a),
+		          dur_format(cfg_window, b, sizeof b));
+		return -1;
+	}
+	if (cfg_window == 0 && win_regular(w))
+		cfg_window = w->wall;
 	if (!seen) {
 		char *names = key_names_json(r);
 
 		seen = 1;
-		if (cfg_window != 0 && len != cfg_window)
-			state_refuse("windows of",
-			             dur_format(cfg_window, a, sizeof a),
-			             dur_format(len, b, sizeof b));
-		cfg_window = len;
 		if (cfg_keys != NULL) {
 			json_t *x = json_loads(cfg_keys, 0, NULL);
 			json_t *y = json_loads(names, 0, NULL);
@@ -812,13 +938,6 @@ check_config(const rec_t *r, const line_t *l, const struct win *w)
 		}
 		free(cfg_keys);
 		cfg_keys = names;
-		return 0;
-	}
-	if (len != cfg_window) {
-		bad_input(l, "window of %s, but the first was %s",
-		          dur_format(len, a, sizeof a),
-		          dur_format(cfg_window, b, sizeof b));
-		return -1;
 	}
 	return 0;
 }
