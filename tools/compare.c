@@ -133,6 +133,9 @@ static const char usage_text[] =
     "Expectation from another count stream:\n"
     "  --against FILE                  join FILE's records on the window and "
     "key\n"
+    "                                  (a record of either input with other "
+    "key\n"
+    "                                  fields or window width is bad input)\n"
     "  --rate R                        expected = R x their value (default "
     "1)\n"
     "  --on FIELD,...                  join on these fields (default: the "
@@ -1099,6 +1102,238 @@ is_join_field(const jfield_t *f)
 	return 0;
 }
 
+/*
+ * The join key of record r in k, and the names of its key fields in ks
+ * (as a JSON array, for messages).  With --on or --key, the named
+ * fields in that order (an absent one has an empty value and is not
+ * named in ks); else every key field of the record, sorted by name, so
+ * that the two inputs may order their fields differently.
+ */
+static void
+make_join_key(const rec_t *r, buf_t *k, buf_t *ks)
+{
+	static const jfield_t **f;
+	static size_t fcap;
+	const struct names *l = join_names();
+	size_t n = 0;
+
+	buf_reset(k);
+	buf_reset(ks);
+	buf_addc(ks, '[');
+	if (l->n > 0) {
+		for (size_t i = 0; i < l->n; i++) {
+			size_t len = strlen(l->v[i]);
+			const jfield_t *x = rec_get(r, l->v[i], len);
+
+			key_add(k, l->v[i], len, x);
+			if (x == NULL)
+				continue;
+			if (ks->len > 1)
+				buf_addc(ks, ',');
+			jw_str(ks, l->v[i], len);
+		}
+		buf_addc(ks, ']');
+		return;
+	}
+	for (size_t i = 0; i < r->obj.n; i++) {
+		const jfield_t *x = &r->obj.f[i];
+		size_t j;
+
+		if (!is_key_field(x))
+			continue;
+		if (n == fcap) {
+			fcap = fcap ? fcap * 2 : 16;
+			f = xrealloc(f, fcap * sizeof *f);
+		}
+		/* Insertion sort: records have a few key fields. */
+		for (j = n; j > 0; j--) {
+			const jfield_t *y = f[j - 1];
+			size_t m = y->klen < x->klen ? y->klen : x->klen;
+			int c = memcmp(y->k, x->k, m);
+
+			if (c < 0 || (c == 0 && y->klen <= x->klen))
+				break;
+			f[j] = y;
+		}
+		f[j] = x;
+		n++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		key_add(k, f[i]->k, f[i]->klen, f[i]);
+		if (i > 0)
+			buf_addc(ks, ',');
+		buf_addc(ks, '"');
+		buf_add(ks, f[i]->k, f[i]->klen);
+		buf_addc(ks, '"');
+	}
+	buf_addc(ks, ']');
+}
+
+/*
+ * What the two inputs must agree on: windows of one width and the same
+ * key fields.  Otherwise the join finds nothing, and every count of the
+ * other input would turn into a made-up count of 0.  The first observed
+ * record fixes the key fields and the first observed window that tells
+ * its width (win_regular) the width.  Until both are known, records of
+ * the other input are taken on trust and remembered in dlines; they are
+ * judged once both are known, or before the first window is written,
+ * when what the observed input has not told is taken from the other's
+ * first records.  A record that does not agree is bad input of its
+ * input.
+ */
+static struct {
+	int have_keys;
+	buf_t keys;     /* the key field names, as make_join_key writes them */
+	int64_t len;    /* the window width, or 0 */
+	int from_other; /* fixed by the other input's records */
+	int settled;    /* records of the other input are judged at once */
+} ref;
+
+/* A line of the other input taken on trust, kept in its window's text. */
+struct dline {
+	struct pwin *pw;
+	uint32_t id;
+	size_t off, len;
+	const char *file;
+	unsigned long num;
+};
+
+static struct dline *dlines;
+static size_t ndlines, dlinecap;
+static buf_t keysig; /* key field names of the record being read */
+
+/* Learn what is not known yet from a record of input side. */
+static void
+ref_learn(int side, const struct win *w, const buf_t *ks)
+{
+	if (!ref.have_keys) {
+		buf_reset(&ref.keys);
+		buf_add(&ref.keys, ks->p, ks->len);
+		ref.have_keys = 1;
+		ref.from_other = side == OTH;
+	}
+	if (ref.len == 0 && win_regular(w))
+		ref.len = w->wall;
+}
+
+/*
+ * Whether a record of input side with window w and key field names ks
+ * agrees with what is known; if not, the reason in msg.
+ */
+static int
+ref_agrees(int side, const struct win *w, const buf_t *ks, char *msg,
+           size_t msglen)
+{
+	/* Whose records fixed what is known, for the message: this input's
+	 * first, or the other's. */
+	int same = side == (ref.from_other ? OTH : OBS);
+	const char *whose = side == OTH ? "observed" : "other input's";
+	char a[96], b[64];
+
+	if (ref.have_keys && (ks->len != ref.keys.len ||
+	                      memcmp(ks->p, ref.keys.p, ks->len) != 0)) {
+		snprintf(msg, msglen, "key fields %.*s, but the %s %s %.*s",
+		         (int)ks->len, ks->p, same ? "first" : whose,
+		         same ? "record has" : "records have",
+		         (int)ref.keys.len, ref.keys.p);
+		return 0;
+	}
+	if (!win_fits(w, ref.len)) {
+		snprintf(msg, msglen, "window of %s, but the %s %s %s",
+		         win_text(w, a, sizeof a), same ? "first" : whose,
+		         same ? "was" : "windows are",
+		         dur_format(ref.len, b, sizeof b));
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Check line l of input side (its window w, its key field names in
+ * keysig) against what the inputs must agree on.  Returns 0 after
+ * reporting a line that does not agree.  A line of the other input read
+ * before the observed input has told enough passes, to be judged later.
+ */
+static int
+agrees(int side, const line_t *l, const struct win *w)
+{
+	char msg[512];
+
+	if (side == OTH && !ref.settled)
+		return 1;
+	if (!ref_agrees(side, w, &keysig, msg, sizeof msg)) {
+		bad_input(l, "%s", msg);
+		return 0;
+	}
+	ref_learn(side, w, &keysig);
+	return 1;
+}
+
+/* Remember line l of the other input, taken on trust as entry id of pw. */
+static void
+defer_line(struct pwin *pw, uint32_t id, const line_t *l)
+{
+	if (ndlines == dlinecap) {
+		dlinecap = dlinecap ? dlinecap * 2 : 64;
+		dlines = xrealloc(dlines, dlinecap * sizeof *dlines);
+	}
+	dlines[ndlines++] =
+	    (struct dline){pw, id, pw->text.len, l->n, l->file, l->num};
+	buf_add(&pw->text, l->p, l->n);
+}
+
+static void drop_dead_windows(void);
+
+/*
+ * Judge the lines of the other input taken on trust, now that the
+ * observed input has told its key fields and width, or because a window
+ * is about to be written: then what it has not told is taken from the
+ * first of those lines (the first that tells the width, for the width).
+ * A line that does not agree is reported and its entry dropped.
+ */
+static void
+settle(void)
+{
+	struct wcache cache = {0};
+	buf_t k = BUF_INIT, ks = BUF_INIT;
+	char msg[512];
+	const char *m;
+	size_t col;
+	struct win w;
+
+	ref.settled = 1;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < ndlines; i++) {
+			struct dline *d = &dlines[i];
+			struct pent *e = &d->pw->e[d->id];
+			const char *text = d->pw->text.p + d->off;
+
+			/* The line was checked when it arrived. */
+			if (rec_scan(&orec, text, d->len, &col, &m) < 0 ||
+			    get_window(&orec, NULL, &cache, &w) < 0)
+				die(EX_SOFTWARE, "kept record no longer scans");
+			make_join_key(&orec, &k, &ks);
+			if (pass == 0) {
+				if (ref.len == 0 || !ref.have_keys)
+					ref_learn(OTH, &w, &ks);
+				continue;
+			}
+			if (ref_agrees(OTH, &w, &ks, msg, sizeof msg))
+				continue;
+			bad_input_text(d->file, d->num, text, d->len, "%s",
+			               msg);
+			e->other = OTHER_NONE;
+			e->has_syn = 0;
+		}
+	}
+	free(dlines);
+	dlines = NULL;
+	ndlines = dlinecap = 0;
+	buf_free(&k);
+	buf_free(&ks);
+	drop_dead_windows();
+}
+
 /* Input s has passed window pw by what it read: a window that ends later,
  * or its end. */
 static int
@@ -1214,9 +1449,9 @@ is_late(const struct win *w)
 }
 
 /*
- * Read line l of input side into r: its window and its value field.
- * Returns the value's VAL_ type, or -1 when the line was bad input
- * (already reported).
+ * Read line l of input side into r: its window, its value field and its
+ * join key (in key).  Returns the value's VAL_ type, or -1 when the line
+ * was bad input (already reported).
  */
 static int
 take_line(int side, rec_t *r, const char *field, const line_t *l, struct win *w,
@@ -1237,6 +1472,9 @@ take_line(int side, rec_t *r, const char *field, const line_t *l, struct win *w,
 		bad_input(l, "field '%s' is missing or not a number", field);
 		return -1;
 	}
+	make_join_key(r, &key, &keysig);
+	if (!agrees(side, l, w))
+		return -1;
 	side_saw(side, w);
 	return vt;
 }
@@ -1263,7 +1501,6 @@ take_observed(const line_t *l)
 	}
 	if (pw == NULL)
 		pw = add_window(&w);
-	make_key(&rec, join_names(), &key);
 	e = entry(pw, &key, &id);
 	if (e->has_obs) {
 		if (pw->ndup == pw->dupcap) {
@@ -1279,6 +1516,8 @@ take_observed(const line_t *l)
 		pw->order[pw->norder++] = id;
 	}
 	buf_add(&pw->text, l->p, l->n);
+	if (!ref.settled && ref.have_keys && ref.len != 0)
+		settle();
 }
 
 static void
@@ -1302,10 +1541,11 @@ take_other(const line_t *l)
 	}
 	if (pw == NULL)
 		pw = add_window(&w);
-	make_key(&orec, join_names(), &key);
 	e = entry(pw, &key, &id);
 	e->other = vt == VAL_NUM ? OTHER_NUM : OTHER_NULL;
 	e->ov = v;
+	if (!ref.settled)
+		defer_line(pw, id, l);
 	if (e->has_syn)
 		return;
 	/* Keep what a record for a missing observed count needs. */
@@ -1390,7 +1630,7 @@ emit_window(struct pwin *pw)
 		emit_observed(pw, &pw->e[pw->dup[i].id], pw->dup[i].off,
 		              pw->dup[i].len);
 	for (size_t i = 0; i < n; i++)
-		if (!pw->e[i].has_obs)
+		if (!pw->e[i].has_obs && pw->e[i].has_syn)
 			emit_missing(pw, &pw->e[i]);
 	if (!emitted_any || pw->w.end > emitted_end)
 		emitted_end = pw->w.end;
@@ -1433,6 +1673,41 @@ passed(int s, const struct pwin *pw, int64_t now)
 	return idle_ms > 0 && now >= idle_release(s, pw);
 }
 
+/*
+ * After settle(): forget the windows left with no record, and what the
+ * other input's dropped lines said about how far it has read.
+ */
+static void
+drop_dead_windows(void)
+{
+	size_t keep = 0;
+
+	sides[OTH].any = 0;
+	for (size_t i = 0; i < npend; i++) {
+		struct pwin *pw = pend[i];
+		size_t n = kmap_len(pw->keys), live = 0, other = 0;
+
+		for (size_t j = 0; j < n; j++) {
+			live += pw->e[j].has_obs || pw->e[j].has_syn;
+			other += pw->e[j].other != OTHER_NONE;
+		}
+		if (live == 0) {
+			free_window(pw);
+			continue;
+		}
+		if (other > 0 &&
+		    (!sides[OTH].any || pw->w.end > sides[OTH].max_end)) {
+			sides[OTH].max_end = pw->w.end;
+			sides[OTH].any = 1;
+		}
+		pend[keep++] = pw;
+	}
+	npend = keep;
+	for (size_t i = 0; i < npend; i++)
+		if (!data_passed(&sides[OTH], pend[i]))
+			pend[i]->passed_at[OTH] = -1;
+}
+
 /* Emit the oldest pending windows while both inputs have passed them;
  * all of them when all is set. */
 static void
@@ -1440,6 +1715,9 @@ emit_ready(int64_t now, int all)
 {
 	size_t done = 0;
 
+	if (!ref.settled && npend > 0 &&
+	    (all || (passed(OBS, pend[0], now) && passed(OTH, pend[0], now))))
+		settle();
 	while (done < npend && (all || (passed(OBS, pend[done], now) &&
 	                                passed(OTH, pend[done], now)))) {
 		emit_window(pend[done]);
@@ -1729,6 +2007,8 @@ main(int argc, char **argv)
 	buf_free(&key);
 	buf_free(&num);
 	buf_free(&synthetic);
+	buf_free(&keysig);
+	buf_free(&ref.keys);
 	buf_free(&baseline_json);
 	return rio_finish(0);
 }
