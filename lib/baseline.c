@@ -265,7 +265,8 @@ median(double *x, size_t n)
  * mean the spread is the sample standard deviation; with the median it
  * is 1.4826 times the median absolute deviation, which estimates the
  * standard deviation of normal data without being moved by one outlier.
- * A spread of zero (all values equal) leaves z undefined.
+ * A spread of zero leaves z undefined: all values equal, or with the
+ * median, more than half of them (the MAD is then 0).
  */
 static void
 describe(int stat, double *x, size_t n, const double *v, struct bl_result *r)
@@ -651,7 +652,7 @@ put_int(buf_t *out, int64_t v)
 static void
 put_value(buf_t *out, double d)
 {
-	if (d == floor(d) && fabs(d) < 1e15)
+	if (d == floor(d) && fabs(d) <= 9007199254740992.0)
 		put_int(out, (int64_t)d);
 	else
 		jw_num(out, d);

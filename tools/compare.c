@@ -640,8 +640,10 @@ put_uint(buf_t *b, uint64_t u)
  * Append a derived number (an expectation, ratio, difference or z) with
  * at most 12 significant digits: they are statistics, and the digits
  * beyond are floating-point noise ("delta":-0.8000000000000007).
- * Integers below 1e15 are written in full.  Formatting is done by hand
- * for the usual magnitudes, as printf would dominate the run time.
+ * Whole numbers are written in full up to 2^53, as far as a double holds
+ * every whole number exactly; larger ones get 12 digits too.  Formatting
+ * is done by hand for the usual magnitudes, as printf would dominate the
+ * run time.
  */
 static void
 put_num(buf_t *b, double d)
@@ -658,7 +660,7 @@ put_num(buf_t *b, double d)
 		buf_add(b, "null", 4);
 		return;
 	}
-	if (a < 1e15 && d == floor(d)) {
+	if (a <= 9007199254740992.0 && d == floor(d)) {
 		if (d < 0)
 			buf_addc(b, '-');
 		put_uint(b, (uint64_t)a);
