@@ -1,7 +1,8 @@
 /*
  * baseline.c - per-group history and the expectation it gives.
  *
- * prev keeps a ring of the group's last N (window start, value) pairs.
+ * prev keeps a ring of the group's newest N (window start, value) pairs,
+ * sorted by start.
  * season keeps the group's values sorted by window start, dropping those
  * older than N periods before the newest, and looks each slot up exactly.
  * ewma keeps the running mean and variance, plus their values before the
@@ -264,7 +265,8 @@ median(double *x, size_t n)
  * mean the spread is the sample standard deviation; with the median it
  * is 1.4826 times the median absolute deviation, which estimates the
  * standard deviation of normal data without being moved by one outlier.
- * A spread of zero (all values equal) leaves z undefined.
+ * A spread of zero leaves z undefined: all values equal, or with the
+ * median, more than half of them (the MAD is then 0).
  */
 static void
 describe(int stat, double *x, size_t n, const double *v, struct bl_result *r)
@@ -307,6 +309,41 @@ describe(int stat, double *x, size_t n, const double *v, struct bl_result *r)
 
 /* ---- prev ------------------------------------------------------------- */
 
+/* Entry i (from head) of a prev ring. */
+#define RING(gr, i) (((gr)->head + (i)) % (gr)->cap)
+
+/*
+ * Put (start, v) into the ring at index at (from head), after dropping
+ * the oldest entry when the ring is full; the entries from at on move
+ * one place towards the end.  at is given as if nothing were dropped.
+ */
+static void
+ring_insert(struct bl_group *gr, uint32_t at, int64_t start, double v)
+{
+	if (gr->len == gr->cap) {
+		gr->head = (gr->head + 1) % gr->cap;
+		gr->len--;
+		at--;
+	}
+	for (uint32_t i = gr->len; i > at; i--) {
+		gr->t[RING(gr, i)] = gr->t[RING(gr, i - 1)];
+		gr->v[RING(gr, i)] = gr->v[RING(gr, i - 1)];
+	}
+	gr->t[RING(gr, at)] = start;
+	gr->v[RING(gr, at)] = v;
+	gr->len++;
+}
+
+/*
+ * prev keeps the group's newest N windows in a ring sorted by start.  A
+ * window is compared with the windows before it: all of them for a new
+ * window, those older than it for a revision (a window the ring holds)
+ * or a window that arrives out of order; it then takes its place in the
+ * order, so that later windows see it.  Only a window older than all N
+ * kept cannot be placed: the windows before it are gone.  While the
+ * ring is not yet full nothing has been dropped, so an older window is
+ * simply the oldest.
+ */
 static void
 step_prev(struct bl_hist *h, struct bl_group *gr, int64_t start,
 	  const double *v, struct bl_result *r)
@@ -320,37 +357,28 @@ step_prev(struct bl_hist *h, struct bl_group *gr, int64_t start,
 		gr->cap = cap;
 	}
 	if (gr->any && start <= gr->last) {
-		/*
-		 * A revised count of a window the ring still holds: compare
-		 * it with the windows before it, then replace its value.
-		 */
-		for (use = 0; use < gr->len; use++)
-			if (gr->t[(gr->head + use) % cap] == start)
-				break;
-		if (use == gr->len) {
+		/* use: how many kept windows are older than this one. */
+		while (use > 0 && gr->t[RING(gr, use - 1)] >= start)
+			use--;
+		if (use < gr->len && gr->t[RING(gr, use)] == start)
+			r->order = BL_REVISION;
+		else if (use == 0 && gr->len == cap) {
 			r->order = BL_OLD;
 			return;
 		}
-		r->order = BL_REVISION;
 	}
 	for (uint32_t i = 0; i < use; i++)
-		h->scratch[n++] = gr->v[(gr->head + i) % cap];
+		h->scratch[n++] = gr->v[RING(gr, i)];
 	if (n > 0)
 		describe(h->sp.stat, h->scratch, n, v, r);
 	if (v == NULL)
 		return;
 	if (r->order == BL_REVISION) {
-		gr->v[(gr->head + use) % cap] = *v;
+		gr->v[RING(gr, use)] = *v;
 		return;
 	}
-	if (gr->len == cap) {
-		gr->head = (gr->head + 1) % cap;
-		gr->len--;
-	}
-	gr->t[(gr->head + gr->len) % cap] = start;
-	gr->v[(gr->head + gr->len) % cap] = *v;
-	gr->len++;
-	gr->last = start;
+	ring_insert(gr, use, start, *v);
+	gr->last = gr->t[RING(gr, gr->len - 1)];
 	gr->any = 1;
 }
 
@@ -624,7 +652,7 @@ put_int(buf_t *out, int64_t v)
 static void
 put_value(buf_t *out, double d)
 {
-	if (d == floor(d) && fabs(d) < 1e15)
+	if (d == floor(d) && fabs(d) <= 9007199254740992.0)
 		put_int(out, (int64_t)d);
 	else
 		jw_num(out, d);

@@ -69,12 +69,15 @@ struct bl_result {
 };
 
 /*
- * How a window stood to the group's history: newer than any before (the
- * normal case); a revision, a window the history already holds (a
- * corrected count, as tingle-count --late emit writes: it is compared
- * with the history before that window and replaces its value; ewma can
- * revise only the newest window); or too old to place (compared with
- * nothing and not recorded).
+ * How a window stood to the group's history: not held before (the normal
+ * case, also a window that arrives out of order: prev and season compare
+ * it with the windows before it and put it in its place); a revision, a
+ * window the history already holds (a corrected count, as tingle-count
+ * --late emit writes: it is compared with the history before that window
+ * and replaces its value; ewma can revise only the newest window); or too
+ * old to place (compared with nothing and not recorded): for prev, older
+ * than all N windows kept; for season, more than N periods (and a day)
+ * older than the newest; for ewma, older than the newest.
  */
 enum { BL_NEW = 0, BL_REVISION, BL_OLD };
 

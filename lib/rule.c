@@ -37,11 +37,11 @@ static const char *const own_fields[] = {"alert",  "state",   "severity",
 #define ACTIVE_SLOTS 64
 #define ACTIVE_SLOT(h) ((h) >> 58)
 
-/* A way of picking a group: named fields, or the record's strings. */
+/* A way of picking a group: named fields, or the default key. */
 struct keyspec {
 	char **names;
 	size_t n;
-	int dflt; /* the record's string fields but the window and time */
+	int dflt; /* every field but the window, time and measures */
 };
 
 /* The state of one rule for one group. */
@@ -55,9 +55,11 @@ struct group {
 	int hold;      /* consecutive windows the condition held */
 	int miss;      /* consecutive windows it failed while firing */
 	int repeat;    /* announcements after the first in this episode */
+	int quiet;     /* firing, but not announced: within the cooldown */
 	int has_last, has_announced;
 	int64_t last;      /* end of the last window evaluated (ms) */
-	int64_t announced; /* event time of the last announcement (ms) */
+	int64_t announced; /* event time of the last firing announcement
+	                      (ms), kept across episodes for the cooldown */
 	int has_since, has_until;
 	int64_t since_ms, until_ms;
 	buf_t since; /* end of the first window of the episode (JSON) */
@@ -481,26 +483,62 @@ id_value(buf_t *id, const char *v, size_t vlen, char type)
 	buf_addc(id, '\0');
 }
 
+/* 1 if the n bytes of name are lit, or start with it and go on. */
+static int
+name_is(const char *name, size_t n, const char *lit, int prefix)
+{
+	size_t m = strlen(lit);
+
+	return (prefix ? n > m : n == m) && memcmp(name, lit, m) == 0;
+}
+
 /*
- * String fields that are not part of the default key: the window and the
- * event time, which change from record to record of a group, and the
- * source named by tingle-compare (baseline), which describes the
- * comparison rather than the group (with --against it is a file name).
- * The other fields tingle-count and tingle-compare add (count, revision,
- * the aggregates, expected, ratio, delta, z, baseline_n) are numbers or
- * null, never strings, so they are never part of it either.
+ * Fields that are not part of the default key: what tingle-count and
+ * tingle-compare write about a window rather than the group it belongs
+ * to.  That is the window itself (window_start, window_end) and the event
+ * time, which change from record to record of a group; the measures
+ * tingle-count writes (count, the aggregates distinct_F, sum_F, min_F,
+ * max_F and avg_F, and the revision of a corrected window); and those
+ * tingle-compare adds (expected, ratio, delta, z, baseline_n, and
+ * baseline, the source it names, which describes the comparison: with
+ * --against it is a file name).  Every other field is a key field,
+ * whatever the type of its value, as tingle-compare's own default key.
  */
 static int
 default_key_skips(const char *name, size_t n)
 {
-	static const char *const skip[] = {"window_start", "window_end",
-	                                   "baseline", NULL};
-	static size_t tlen;
-
-	if (tlen == 0)
-		tlen = strlen(rio_time_field);
-	return in_list(skip, name, n) ||
-	       (n == tlen && memcmp(name, rio_time_field, n) == 0);
+	if (n == 0)
+		return 0;
+	if (name_is(name, n, rio_time_field, 0))
+		return 1;
+	switch (name[0]) {
+	case 'a':
+		return name_is(name, n, "avg_", 1);
+	case 'b':
+		return name_is(name, n, "baseline", 0) ||
+		       name_is(name, n, "baseline_n", 0);
+	case 'c':
+		return name_is(name, n, "count", 0);
+	case 'd':
+		return name_is(name, n, "delta", 0) ||
+		       name_is(name, n, "distinct_", 1);
+	case 'e':
+		return name_is(name, n, "expected", 0);
+	case 'm':
+		return name_is(name, n, "min_", 1) ||
+		       name_is(name, n, "max_", 1);
+	case 'r':
+		return name_is(name, n, "ratio", 0) ||
+		       name_is(name, n, "revision", 0);
+	case 's':
+		return name_is(name, n, "sum_", 1);
+	case 'w':
+		return name_is(name, n, "window_start", 0) ||
+		       name_is(name, n, "window_end", 0);
+	case 'z':
+		return name_is(name, n, "z", 0);
+	}
+	return 0;
 }
 
 /*
@@ -523,12 +561,14 @@ key_build(ruleset_t *rs, const struct keyspec *ks, const rec_t *r, buf_t *id,
 			const jfield_t *f = &r->obj.f[i];
 			const char *name = f->k;
 			size_t n = f->klen;
-			if (f->type != JT_STR)
-				continue;
 			if (f->kesc) {
 				member_name(f, &rs->tmp);
 				name = rs->tmp.p;
 				n = rs->tmp.len;
+				/* The state file could not hold the name:
+				 * jansson takes no NUL in a member name. */
+				if (memchr(name, '\0', n) != NULL)
+					continue;
 			}
 			if (default_key_skips(name, n))
 				continue;
@@ -970,7 +1010,40 @@ set_time(buf_t *b, int *has, int64_t *ms, const jfield_t *f, int64_t v)
 	*has = 1;
 }
 
-/* Move g's state for a record in which the condition holds (or not). */
+/*
+ * 1 if a firing announcement for g may be made at the end of the window
+ * in t: the rule has no cooldown, nothing has been announced, the record
+ * has no time to measure it by, or the cooldown has passed since the last
+ * firing announcement.
+ */
+static int
+cooled(const struct rule *ru, const struct group *g, const struct rtime *t)
+{
+	return ru->cooldown_ms == 0 || !g->has_announced || !t->has_end ||
+	       t->end - g->announced >= ru->cooldown_ms;
+}
+
+/* Announce g as firing, and remember when for the cooldown. */
+static void
+announce(ruleset_t *rs, struct rule *ru, struct group *g, const rec_t *r,
+         const struct rtime *t)
+{
+	g->quiet = 0;
+	g->has_announced = t->has_end;
+	g->announced = t->end;
+	emit(rs, ru, g, r, 1);
+}
+
+/*
+ * Move g's state for a record in which the condition holds (or not).
+ *
+ * The cooldown holds back every firing announcement of a group, as
+ * ElastAlert's realert does: a reminder while it keeps firing, and a new
+ * episode after a resolve.  An episode that starts within the cooldown
+ * fires quietly; it is announced, as firing, in the first window in which
+ * the condition holds once the cooldown has passed, and its end is
+ * announced only if it was.
+ */
 static void
 step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 {
@@ -1014,7 +1087,9 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 					         t->end);
 			}
 			if (g->miss > ru->keep_n) {
-				emit(rs, ru, g, r, 0);
+				if (!g->quiet)
+					emit(rs, ru, g, r, 0);
+				g->quiet = 0;
 				set_state(ru, g, GS_INACTIVE);
 			}
 		}
@@ -1028,11 +1103,14 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 	case GS_FIRING:
 		g->miss = 0;
 		g->has_until = 0;
-		if (ru->cooldown_ms > 0 && t->has_end && g->has_announced &&
-		    t->end - g->announced >= ru->cooldown_ms) {
+		if (g->quiet) {
+			if (cooled(ru, g, t))
+				announce(rs, ru, g, r, t);
+		} else if (ru->cooldown_ms > 0 && t->has_end &&
+		           g->has_announced &&
+		           t->end - g->announced >= ru->cooldown_ms) {
 			g->repeat++;
-			g->announced = t->end;
-			emit(rs, ru, g, r, 1);
+			announce(rs, ru, g, r, t);
 		}
 		return;
 	case GS_PENDING:
@@ -1058,9 +1136,10 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 		set_state(ru, g, GS_FIRING);
 		g->miss = 0;
 		g->repeat = 0;
-		g->has_announced = t->has_end;
-		g->announced = t->end;
-		emit(rs, ru, g, r, 1);
+		if (cooled(ru, g, t))
+			announce(rs, ru, g, r, t);
+		else
+			g->quiet = 1;
 	}
 }
 
@@ -1110,21 +1189,30 @@ put_ms(buf_t *b, const char *key, int64_t ms)
 	jw_kstr(b, key, s, n);
 }
 
-/* One group; an inactive one is kept only for the last window it saw. */
+/*
+ * One group.  An inactive one is kept for the last window it saw and,
+ * under a cooldown, the time of its last announcement.  "quiet" (a firing
+ * episode not announced) is written only when set, so that a file
+ * without it reads as before: every firing episode announced.
+ */
 static void
-save_group(const struct group *g, buf_t *b)
+save_group(const struct rule *ru, const struct group *g, buf_t *b)
 {
 	buf_addc(b, '{');
 	jw_kraw(b, "key", g->keyjson, strlen(g->keyjson));
 	jw_kstrz(b, "state", state_names[g->state]);
 	if (g->has_last)
 		put_ms(b, "last", g->last);
+	if (g->state == GS_INACTIVE && g->has_announced && ru->cooldown_ms > 0)
+		put_ms(b, "announced", g->announced);
 	if (g->state != GS_INACTIVE) {
 		jw_kint(b, "hold", g->hold);
 		jw_kint(b, "miss", g->miss);
 		jw_kint(b, "repeat", g->repeat);
 		if (g->has_announced)
 			put_ms(b, "announced", g->announced);
+		if (g->quiet)
+			jw_kraw(b, "quiet", "true", 4);
 		if (g->has_since)
 			jw_kraw(b, "since", g->since.p, g->since.len);
 		if (g->has_until)
@@ -1162,7 +1250,7 @@ save_rule(const ruleset_t *rs, const struct rule *ru, buf_t *b)
 				buf_addc(b, ',');
 			first = 0;
 			buf_addc(b, '\n');
-			save_group(g, b);
+			save_group(ru, g, b);
 		}
 	}
 	buf_adds(b, "]}");
@@ -1281,6 +1369,19 @@ state_count(const char *path, json_t *g, const char *name)
 	return (int)json_integer_value(v);
 }
 
+/* A true/false member of a saved group; 0 if absent. */
+static int
+state_flag(const char *path, json_t *g, const char *name)
+{
+	json_t *v = json_object_get(g, name);
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_boolean(v))
+		bad_state(path, "'%s' is not true or false", name);
+	return json_is_true(v);
+}
+
 static void
 load_group(ruleset_t *rs, struct rule *ru, const char *path, json_t *jg)
 {
@@ -1321,6 +1422,7 @@ load_group(ruleset_t *rs, struct rule *ru, const char *path, json_t *jg)
 	g->repeat = state_count(path, jg, "repeat");
 	g->has_last = state_time(path, jg, "last", &g->last);
 	g->has_announced = state_time(path, jg, "announced", &g->announced);
+	g->quiet = state == GS_FIRING && state_flag(path, jg, "quiet");
 	g->has_since = state_edge(path, jg, "since", &g->since, &g->since_ms);
 	g->has_until = state_edge(path, jg, "until", &g->until, &g->until_ms);
 }
@@ -1352,7 +1454,10 @@ rules_load_state(ruleset_t *rs, const char *path)
 
 	if (access(path, F_OK) != 0 && errno == ENOENT)
 		return;
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
+	/* Key values and times are copied from records, which may hold
+	 * \u0000 in a string. */
+	root =
+	    json_load_file(path, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &e);
 	if (root == NULL)
 		die(EX_DATAERR,
 		    "%s:%d:%d: invalid state file: %s (remove it to start "

@@ -5,7 +5,8 @@
  * A rule has a name, a condition (an expression), and settings: for (the
  * condition must hold for that many consecutive windows of a group before
  * it fires), keep_firing_for (windows it may fail while the alert still
- * fires), cooldown (event time before a firing group is announced again),
+ * fires), cooldown (event time after a group's firing announcement before
+ * the next one: a reminder while it keeps firing, or a new episode),
  * severity, message templates (firing and resolved), the key fields that make
  *up a group, and fixed labels.  Each record is evaluated by every rule; the
  *rule's key fields pick the group, and the group's state moves
@@ -13,7 +14,10 @@
  *	inactive -> pending -> firing -> resolved (inactive again)
  *
  * Going to firing, a repeat after the cooldown, and resolving each make an
- * alert record, handed to the ruleset's emit callback.
+ * alert record, handed to the ruleset's emit callback.  An episode that
+ * goes to firing within the cooldown is announced only once the cooldown
+ * has passed and it still fires; if it resolves before, neither its
+ * firing nor its resolving is announced.
  *
  * Errors in rules (syntax, unknown settings, bad values) are reported with
  * die(): exit 64, or 66 for a rules file that does not exist.
@@ -34,13 +38,14 @@
 struct rule_defaults {
 	int for_n;           /* 0 and 1 both fire at the first window */
 	int keep_n;          /* keep_firing_for */
-	int64_t cooldown_ms; /* 0: never announced again while firing */
+	int64_t cooldown_ms; /* 0: no cooldown, and no reminders */
 	const char *severity;
 	const char *message; /* template source, or NULL for the default */
 	const char *resolved_message; /* the same, for resolved alerts */
 	char **key;                   /* key fields, when has_key */
 	size_t nkey;
-	int has_key; /* 0: the record's own string fields */
+	int has_key; /* 0: the record's fields but its window, time and
+	              measures (see tingle-alert(1)) */
 };
 
 /* An alert record made by rules_eval. */

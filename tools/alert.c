@@ -3,9 +3,10 @@
  *
  * Every input record is evaluated by every rule.  A rule tracks each
  * group (its key fields) separately: the condition must hold for `for`
- * consecutive windows before the alert fires, a firing alert is announced
- * again only after its cooldown, and it resolves once the condition has
- * failed for more than keep_firing_for windows.  Alert records go to
+ * consecutive windows before the alert fires, a group is announced as
+ * firing at most once per cooldown (a reminder while it keeps firing, or
+ * a new episode), and it resolves once the condition has failed for more
+ * than keep_firing_for windows.  Alert records go to
  * standard output (with --pass, between the input records), and --exec
  * runs a command for each.  Exit status: 0 if an alert fired, 1 if none.
  */
@@ -83,10 +84,14 @@ usage(FILE *fp)
 	        "  -F, --rules FILE         rules from a JSON array of rule "
 	        "objects (repeatable)\n"
 	        "  -k, --key FIELD          group by FIELD (repeatable; "
-	        "default: the record's\n"
-	        "                           string fields but window_start, "
-	        "window_end,\n"
-	        "                           baseline, time)\n"
+	        "default: every field\n"
+	        "                           but the window, the time and the "
+	        "measures of count\n"
+	        "                           and compare: count, revision, "
+	        "distinct_*, sum_*,\n"
+	        "                           min_*, max_*, avg_*, expected, "
+	        "ratio, delta, z,\n"
+	        "                           baseline_n, baseline)\n"
 	        "  -m, --message TEMPLATE   message with {field} and "
 	        "{field:%%.1f} placeholders\n"
 	        "  --resolved-message TEMPLATE  message of resolved alerts "
@@ -96,9 +101,10 @@ usage(FILE *fp)
 	        "(default 1)\n"
 	        "  --keep-firing-for N      keep firing through N windows "
 	        "without the condition\n"
-	        "  --cooldown DURATION      announce a firing group again "
-	        "after DURATION of\n"
-	        "                           event time (default: never)\n"
+	        "  --cooldown DURATION      announce a group as firing at "
+	        "most once per DURATION\n"
+	        "                           of event time, and remind after "
+	        "it (default: none)\n"
 	        "  --severity LEVEL         severity of alerts (default "
 	        "warning)\n"
 	        "  --exec CMD               run CMD for each alert record, "

@@ -133,6 +133,9 @@ static const char usage_text[] =
     "Expectation from another count stream:\n"
     "  --against FILE                  join FILE's records on the window and "
     "key\n"
+    "                                  (a record of either input with other "
+    "key\n"
+    "                                  fields or window width is bad input)\n"
     "  --rate R                        expected = R x their value (default "
     "1)\n"
     "  --on FIELD,...                  join on these fields (default: the "
@@ -393,55 +396,128 @@ key_names_json(const rec_t *r)
 	return b.p;
 }
 
-/* Parsed window times, cached by their raw text: all groups of one
- * window share it. */
-struct wcache {
-	char raw[64];
-	size_t len;
-	int64_t ms;
+/*
+ * A window: its start and end in milliseconds, and what its length is
+ * judged by.  tingle-count's windows follow the wall clock of its --tz
+ * zone, so a window that holds a change of UTC offset lasts longer or
+ * shorter than its width: on the night clocks go back, the 6 h window
+ * from 00:00-05:00 to 06:00-06:00 lasts 7 hours.  Its length on the
+ * clock, the difference of the civil times written (taking their
+ * offsets into account), is still 6 h.  Where a change leaves the
+ * window's run of clock times, count also cuts a window at the change
+ * (2 h windows when 02:00 is skipped: 00:00-06:00 to 03:00-05:00, then
+ * 03:00-05:00 to 04:00-05:00), and such a window is shorter.
+ */
+struct win {
+	int64_t start, end;
+	int64_t wall; /* length on the clock */
+	int64_t jump; /* largest change of offset in it or on its edges */
 };
 
-static int
-window_time(const rec_t *r, const char *field, size_t flen, struct wcache *c,
-            int64_t *ms)
+/* Seconds of a zone designator "+hh:mm", "+hhmm" or "+hh" (checked by
+ * the time parser) at s[0..n). */
+static long
+zone_seconds(const char *s, size_t n)
 {
-	const jfield_t *f = rec_get(r, field, flen);
+	long sign = s[0] == '-' ? -1 : 1, m = 0;
+	long h = (s[1] - '0') * 10 + (s[2] - '0');
+	size_t j = 3;
+
+	if (j < n && s[j] == ':')
+		j++;
+	if (j + 1 < n)
+		m = (s[j] - '0') * 10 + (s[j + 1] - '0');
+	return sign * (h * 3600 + m * 60);
+}
+
+/*
+ * The UTC offset, in seconds, that the time value v (raw JSON text,
+ * already read as the instant sec) was written with: that of its zone
+ * designator, or for a time without one (or an epoch number) that of
+ * the --tz zone.
+ */
+static long
+written_offset(const char *v, size_t vlen, int64_t sec)
+{
+	const char *s = v + 1;
+	size_t n = vlen >= 2 && v[0] == '"' ? vlen - 2 : 0;
+
+	/* An ISO time: "YYYY-MM-DDThh:mm..." with the zone at the end. */
+	if (n > 16 && s[4] == '-' && s[7] == '-') {
+		if (s[n - 1] == 'Z' || s[n - 1] == 'z')
+			return 0;
+		for (size_t i = 13; i < n; i++)
+			if (s[i] == '+' || s[i] == '-')
+				return zone_seconds(s + i, n - i);
+	}
+	return tz_offset(sec);
+}
+
+/* A window time: the instant in ms, and the offset it was written with
+ * in ms.  -1 if the field is missing or not a time. */
+static int
+window_time(const jfield_t *f, int64_t *ms, int64_t *off)
+{
 	tstamp_t t;
 
-	if (f == NULL)
-		return -1;
-	if (f->vlen == c->len && memcmp(f->v, c->raw, f->vlen) == 0) {
-		*ms = c->ms;
-		return 0;
-	}
-	if (ts_parse_json(f->v, f->vlen, &t) < 0)
+	if (f == NULL || ts_parse_json(f->v, f->vlen, &t) < 0)
 		return -1;
 	*ms = t.sec * 1000 + t.nsec / 1000000;
-	if (f->vlen <= sizeof c->raw) {
-		memcpy(c->raw, f->v, f->vlen);
-		c->len = f->vlen;
-		c->ms = *ms;
-	}
+	*off = written_offset(f->v, f->vlen, t.sec) * 1000LL;
 	return 0;
 }
 
-/* A window: its start and end in milliseconds. */
-struct win {
-	int64_t start, end;
+/* Size of the change of the zone's offset at second sec, if any. */
+static int64_t
+zone_jump(int64_t sec)
+{
+	if (tz_utc)
+		return 0;
+	return llabs((int64_t)tz_offset(sec) - tz_offset(sec - 1)) * 1000;
+}
+
+static int64_t
+floor_sec(int64_t ms)
+{
+	return ms / 1000 - (ms % 1000 < 0);
+}
+
+/* The last window read, by the raw text of its times: all groups of a
+ * window share it, and working it out takes several zone lookups. */
+struct wcache {
+	char raw[2][64];
+	size_t len[2];
+	struct win w;
 };
+
+static int
+cache_hit(const struct wcache *c, const jfield_t *fs, const jfield_t *fe)
+{
+	return fs != NULL && fe != NULL && c->len[0] > 0 &&
+	       fs->vlen == c->len[0] && fe->vlen == c->len[1] &&
+	       memcmp(fs->v, c->raw[0], fs->vlen) == 0 &&
+	       memcmp(fe->v, c->raw[1], fe->vlen) == 0;
+}
 
 /*
  * The window of record r, or -1 after reporting the line as bad input.
- * cache holds two entries (start, end) per input.
  */
 static int
-get_window(const rec_t *r, const line_t *l, struct wcache *cache, struct win *w)
+get_window(const rec_t *r, const line_t *l, struct wcache *c, struct win *w)
 {
-	if (window_time(r, "window_start", 12, &cache[0], &w->start) < 0) {
+	const jfield_t *fs = rec_get(r, "window_start", 12);
+	const jfield_t *fe = rec_get(r, "window_end", 10);
+	int64_t os, oe, j;
+
+	if (cache_hit(c, fs, fe)) {
+		*w = c->w;
+		return 0;
+	}
+	if (window_time(fs, &w->start, &os) < 0) {
 		bad_input(l, "missing or unreadable window_start");
 		return -1;
 	}
-	if (window_time(r, "window_end", 10, &cache[1], &w->end) < 0) {
+	if (window_time(fe, &w->end, &oe) < 0) {
 		bad_input(l, "missing or unreadable window_end");
 		return -1;
 	}
@@ -449,21 +525,67 @@ get_window(const rec_t *r, const line_t *l, struct wcache *cache, struct win *w)
 		bad_input(l, "window_end is not after window_start");
 		return -1;
 	}
+	w->wall = (w->end + oe) - (w->start + os);
+	w->jump = llabs(oe - os);
+	j = zone_jump(floor_sec(w->start));
+	if (j > w->jump)
+		w->jump = j;
+	j = zone_jump(floor_sec(w->end));
+	if (j > w->jump)
+		w->jump = j;
+	if (fs->vlen <= sizeof c->raw[0] && fe->vlen <= sizeof c->raw[1]) {
+		memcpy(c->raw[0], fs->v, fs->vlen);
+		memcpy(c->raw[1], fe->v, fe->vlen);
+		c->len[0] = fs->vlen;
+		c->len[1] = fe->vlen;
+		c->w = *w;
+	}
 	return 0;
 }
 
 /*
- * A window length as it is meant: calendar days and weeks in a zone
- * with daylight saving time last an hour more or less than 24 h.
+ * Whether window w is one of width len (0: not known yet, any is).  It
+ * must last len on the clock, unless its start and end have different
+ * offsets or one of them is a change of the --tz zone's offset.  Then
+ * the shorter of its elapsed and clock lengths must be at most len, and
+ * the longer at most len and the change: that takes in the windows that
+ * hold a change and those that count cuts at one.
  */
-static int64_t
-nominal_length(int64_t len)
+static int
+win_fits(const struct win *w, int64_t len)
 {
-	int64_t days = (len + MS_PER_DAY / 2) / MS_PER_DAY;
+	int64_t real = w->end - w->start;
+	int64_t lo = real < w->wall ? real : w->wall;
+	int64_t hi = real < w->wall ? w->wall : real;
 
-	if (days >= 1 && llabs(len - days * MS_PER_DAY) <= 3600000)
-		return days * MS_PER_DAY;
-	return len;
+	if (len == 0)
+		return 1;
+	if (w->jump == 0)
+		return w->wall == len;
+	return lo <= len && hi <= len + w->jump;
+}
+
+/* Whether w tells its width: no change of offset in it or on its edges. */
+static int
+win_regular(const struct win *w)
+{
+	return w->jump == 0;
+}
+
+/* Describe the length of w for a message. */
+static const char *
+win_text(const struct win *w, char *out, size_t outlen)
+{
+	char a[32], b[32];
+
+	dur_format(w->wall, a, sizeof a);
+	if (w->end - w->start == w->wall) {
+		snprintf(out, outlen, "%s", a);
+		return out;
+	}
+	snprintf(out, outlen, "%s on the clock (%s elapsed)", a,
+	         dur_format(w->end - w->start, b, sizeof b));
+	return out;
 }
 
 enum { VAL_NUM, VAL_NULL, VAL_BAD };
@@ -518,8 +640,10 @@ put_uint(buf_t *b, uint64_t u)
  * Append a derived number (an expectation, ratio, difference or z) with
  * at most 12 significant digits: they are statistics, and the digits
  * beyond are floating-point noise ("delta":-0.8000000000000007).
- * Integers below 1e15 are written in full.  Formatting is done by hand
- * for the usual magnitudes, as printf would dominate the run time.
+ * Whole numbers are written in full up to 2^53, as far as a double holds
+ * every whole number exactly; larger ones get 12 digits too.  Formatting
+ * is done by hand for the usual magnitudes, as printf would dominate the
+ * run time.
  */
 static void
 put_num(buf_t *b, double d)
@@ -536,7 +660,7 @@ put_num(buf_t *b, double d)
 		buf_add(b, "null", 4);
 		return;
 	}
-	if (a < 1e15 && d == floor(d)) {
+	if (a <= 9007199254740992.0 && d == floor(d)) {
 		if (d < 0)
 			buf_addc(b, '-');
 		put_uint(b, (uint64_t)a);
@@ -779,27 +903,34 @@ state_save(void)
 }
 
 /*
- * The first record fixes the window length and the key field names, and
- * they must be those of the state file, if it knows them.  Later records
- * must have windows of the same length: returns -1 after reporting one
- * that does not.
+ * The first record fixes the key field names, and the first window that
+ * holds or touches no change of UTC offset the window length (a window
+ * that does cannot tell its width); both must be those of the state
+ * file, if it knows them.  Every record's window must fit that length:
+ * returns -1 after reporting one that does not.
  */
 static int
 check_config(const rec_t *r, const line_t *l, const struct win *w)
 {
 	static int seen;
-	int64_t len = nominal_length(w->end - w->start);
-	char a[64], b[64];
+	char a[96], b[64];
 
+	if (!win_fits(w, cfg_window)) {
+		if (!seen)
+			state_refuse("windows of",
+			             dur_format(cfg_window, b, sizeof b),
+			             win_text(w, a, sizeof a));
+		bad_input(l, "window of %s, but the first was %s",
+		          win_text(w, a, sizeof a),
+		          dur_format(cfg_window, b, sizeof b));
+		return -1;
+	}
+	if (cfg_window == 0 && win_regular(w))
+		cfg_window = w->wall;
 	if (!seen) {
 		char *names = key_names_json(r);
 
 		seen = 1;
-		if (cfg_window != 0 && len != cfg_window)
-			state_refuse("windows of",
-			             dur_format(cfg_window, a, sizeof a),
-			             dur_format(len, b, sizeof b));
-		cfg_window = len;
 		if (cfg_keys != NULL) {
 			json_t *x = json_loads(cfg_keys, 0, NULL);
 			json_t *y = json_loads(names, 0, NULL);
@@ -812,13 +943,6 @@ check_config(const rec_t *r, const line_t *l, const struct win *w)
 		}
 		free(cfg_keys);
 		cfg_keys = names;
-		return 0;
-	}
-	if (len != cfg_window) {
-		bad_input(l, "window of %s, but the first was %s",
-		          dur_format(len, a, sizeof a),
-		          dur_format(cfg_window, b, sizeof b));
-		return -1;
 	}
 	return 0;
 }
@@ -980,6 +1104,238 @@ is_join_field(const jfield_t *f)
 	return 0;
 }
 
+/*
+ * The join key of record r in k, and the names of its key fields in ks
+ * (as a JSON array, for messages).  With --on or --key, the named
+ * fields in that order (an absent one has an empty value and is not
+ * named in ks); else every key field of the record, sorted by name, so
+ * that the two inputs may order their fields differently.
+ */
+static void
+make_join_key(const rec_t *r, buf_t *k, buf_t *ks)
+{
+	static const jfield_t **f;
+	static size_t fcap;
+	const struct names *l = join_names();
+	size_t n = 0;
+
+	buf_reset(k);
+	buf_reset(ks);
+	buf_addc(ks, '[');
+	if (l->n > 0) {
+		for (size_t i = 0; i < l->n; i++) {
+			size_t len = strlen(l->v[i]);
+			const jfield_t *x = rec_get(r, l->v[i], len);
+
+			key_add(k, l->v[i], len, x);
+			if (x == NULL)
+				continue;
+			if (ks->len > 1)
+				buf_addc(ks, ',');
+			jw_str(ks, l->v[i], len);
+		}
+		buf_addc(ks, ']');
+		return;
+	}
+	for (size_t i = 0; i < r->obj.n; i++) {
+		const jfield_t *x = &r->obj.f[i];
+		size_t j;
+
+		if (!is_key_field(x))
+			continue;
+		if (n == fcap) {
+			fcap = fcap ? fcap * 2 : 16;
+			f = xrealloc(f, fcap * sizeof *f);
+		}
+		/* Insertion sort: records have a few key fields. */
+		for (j = n; j > 0; j--) {
+			const jfield_t *y = f[j - 1];
+			size_t m = y->klen < x->klen ? y->klen : x->klen;
+			int c = memcmp(y->k, x->k, m);
+
+			if (c < 0 || (c == 0 && y->klen <= x->klen))
+				break;
+			f[j] = y;
+		}
+		f[j] = x;
+		n++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		key_add(k, f[i]->k, f[i]->klen, f[i]);
+		if (i > 0)
+			buf_addc(ks, ',');
+		buf_addc(ks, '"');
+		buf_add(ks, f[i]->k, f[i]->klen);
+		buf_addc(ks, '"');
+	}
+	buf_addc(ks, ']');
+}
+
+/*
+ * What the two inputs must agree on: windows of one width and the same
+ * key fields.  Otherwise the join finds nothing, and every count of the
+ * other input would turn into a made-up count of 0.  The first observed
+ * record fixes the key fields and the first observed window that tells
+ * its width (win_regular) the width.  Until both are known, records of
+ * the other input are taken on trust and remembered in dlines; they are
+ * judged once both are known, or before the first window is written,
+ * when what the observed input has not told is taken from the other's
+ * first records.  A record that does not agree is bad input of its
+ * input.
+ */
+static struct {
+	int have_keys;
+	buf_t keys;     /* the key field names, as make_join_key writes them */
+	int64_t len;    /* the window width, or 0 */
+	int from_other; /* fixed by the other input's records */
+	int settled;    /* records of the other input are judged at once */
+} ref;
+
+/* A line of the other input taken on trust, kept in its window's text. */
+struct dline {
+	struct pwin *pw;
+	uint32_t id;
+	size_t off, len;
+	const char *file;
+	unsigned long num;
+};
+
+static struct dline *dlines;
+static size_t ndlines, dlinecap;
+static buf_t keysig; /* key field names of the record being read */
+
+/* Learn what is not known yet from a record of input side. */
+static void
+ref_learn(int side, const struct win *w, const buf_t *ks)
+{
+	if (!ref.have_keys) {
+		buf_reset(&ref.keys);
+		buf_add(&ref.keys, ks->p, ks->len);
+		ref.have_keys = 1;
+		ref.from_other = side == OTH;
+	}
+	if (ref.len == 0 && win_regular(w))
+		ref.len = w->wall;
+}
+
+/*
+ * Whether a record of input side with window w and key field names ks
+ * agrees with what is known; if not, the reason in msg.
+ */
+static int
+ref_agrees(int side, const struct win *w, const buf_t *ks, char *msg,
+           size_t msglen)
+{
+	/* Whose records fixed what is known, for the message: this input's
+	 * first, or the other's. */
+	int same = side == (ref.from_other ? OTH : OBS);
+	const char *whose = side == OTH ? "observed" : "other input's";
+	char a[96], b[64];
+
+	if (ref.have_keys && (ks->len != ref.keys.len ||
+	                      memcmp(ks->p, ref.keys.p, ks->len) != 0)) {
+		snprintf(msg, msglen, "key fields %.*s, but the %s %s %.*s",
+		         (int)ks->len, ks->p, same ? "first" : whose,
+		         same ? "record has" : "records have",
+		         (int)ref.keys.len, ref.keys.p);
+		return 0;
+	}
+	if (!win_fits(w, ref.len)) {
+		snprintf(msg, msglen, "window of %s, but the %s %s %s",
+		         win_text(w, a, sizeof a), same ? "first" : whose,
+		         same ? "was" : "windows are",
+		         dur_format(ref.len, b, sizeof b));
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Check line l of input side (its window w, its key field names in
+ * keysig) against what the inputs must agree on.  Returns 0 after
+ * reporting a line that does not agree.  A line of the other input read
+ * before the observed input has told enough passes, to be judged later.
+ */
+static int
+agrees(int side, const line_t *l, const struct win *w)
+{
+	char msg[512];
+
+	if (side == OTH && !ref.settled)
+		return 1;
+	if (!ref_agrees(side, w, &keysig, msg, sizeof msg)) {
+		bad_input(l, "%s", msg);
+		return 0;
+	}
+	ref_learn(side, w, &keysig);
+	return 1;
+}
+
+/* Remember line l of the other input, taken on trust as entry id of pw. */
+static void
+defer_line(struct pwin *pw, uint32_t id, const line_t *l)
+{
+	if (ndlines == dlinecap) {
+		dlinecap = dlinecap ? dlinecap * 2 : 64;
+		dlines = xrealloc(dlines, dlinecap * sizeof *dlines);
+	}
+	dlines[ndlines++] =
+	    (struct dline){pw, id, pw->text.len, l->n, l->file, l->num};
+	buf_add(&pw->text, l->p, l->n);
+}
+
+static void drop_dead_windows(void);
+
+/*
+ * Judge the lines of the other input taken on trust, now that the
+ * observed input has told its key fields and width, or because a window
+ * is about to be written: then what it has not told is taken from the
+ * first of those lines (the first that tells the width, for the width).
+ * A line that does not agree is reported and its entry dropped.
+ */
+static void
+settle(void)
+{
+	struct wcache cache = {0};
+	buf_t k = BUF_INIT, ks = BUF_INIT;
+	char msg[512];
+	const char *m;
+	size_t col;
+	struct win w;
+
+	ref.settled = 1;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < ndlines; i++) {
+			struct dline *d = &dlines[i];
+			struct pent *e = &d->pw->e[d->id];
+			const char *text = d->pw->text.p + d->off;
+
+			/* The line was checked when it arrived. */
+			if (rec_scan(&orec, text, d->len, &col, &m) < 0 ||
+			    get_window(&orec, NULL, &cache, &w) < 0)
+				die(EX_SOFTWARE, "kept record no longer scans");
+			make_join_key(&orec, &k, &ks);
+			if (pass == 0) {
+				if (ref.len == 0 || !ref.have_keys)
+					ref_learn(OTH, &w, &ks);
+				continue;
+			}
+			if (ref_agrees(OTH, &w, &ks, msg, sizeof msg))
+				continue;
+			bad_input_text(d->file, d->num, text, d->len, "%s",
+			               msg);
+			e->other = OTHER_NONE;
+			e->has_syn = 0;
+		}
+	}
+	free(dlines);
+	dlines = NULL;
+	ndlines = dlinecap = 0;
+	buf_free(&k);
+	buf_free(&ks);
+	drop_dead_windows();
+}
+
 /* Input s has passed window pw by what it read: a window that ends later,
  * or its end. */
 static int
@@ -1095,9 +1451,9 @@ is_late(const struct win *w)
 }
 
 /*
- * Read line l of input side into r: its window and its value field.
- * Returns the value's VAL_ type, or -1 when the line was bad input
- * (already reported).
+ * Read line l of input side into r: its window, its value field and its
+ * join key (in key).  Returns the value's VAL_ type, or -1 when the line
+ * was bad input (already reported).
  */
 static int
 take_line(int side, rec_t *r, const char *field, const line_t *l, struct win *w,
@@ -1118,6 +1474,9 @@ take_line(int side, rec_t *r, const char *field, const line_t *l, struct win *w,
 		bad_input(l, "field '%s' is missing or not a number", field);
 		return -1;
 	}
+	make_join_key(r, &key, &keysig);
+	if (!agrees(side, l, w))
+		return -1;
 	side_saw(side, w);
 	return vt;
 }
@@ -1144,7 +1503,6 @@ take_observed(const line_t *l)
 	}
 	if (pw == NULL)
 		pw = add_window(&w);
-	make_key(&rec, join_names(), &key);
 	e = entry(pw, &key, &id);
 	if (e->has_obs) {
 		if (pw->ndup == pw->dupcap) {
@@ -1160,6 +1518,8 @@ take_observed(const line_t *l)
 		pw->order[pw->norder++] = id;
 	}
 	buf_add(&pw->text, l->p, l->n);
+	if (!ref.settled && ref.have_keys && ref.len != 0)
+		settle();
 }
 
 static void
@@ -1183,10 +1543,11 @@ take_other(const line_t *l)
 	}
 	if (pw == NULL)
 		pw = add_window(&w);
-	make_key(&orec, join_names(), &key);
 	e = entry(pw, &key, &id);
 	e->other = vt == VAL_NUM ? OTHER_NUM : OTHER_NULL;
 	e->ov = v;
+	if (!ref.settled)
+		defer_line(pw, id, l);
 	if (e->has_syn)
 		return;
 	/* Keep what a record for a missing observed count needs. */
@@ -1271,7 +1632,7 @@ emit_window(struct pwin *pw)
 		emit_observed(pw, &pw->e[pw->dup[i].id], pw->dup[i].off,
 		              pw->dup[i].len);
 	for (size_t i = 0; i < n; i++)
-		if (!pw->e[i].has_obs)
+		if (!pw->e[i].has_obs && pw->e[i].has_syn)
 			emit_missing(pw, &pw->e[i]);
 	if (!emitted_any || pw->w.end > emitted_end)
 		emitted_end = pw->w.end;
@@ -1314,6 +1675,41 @@ passed(int s, const struct pwin *pw, int64_t now)
 	return idle_ms > 0 && now >= idle_release(s, pw);
 }
 
+/*
+ * After settle(): forget the windows left with no record, and what the
+ * other input's dropped lines said about how far it has read.
+ */
+static void
+drop_dead_windows(void)
+{
+	size_t keep = 0;
+
+	sides[OTH].any = 0;
+	for (size_t i = 0; i < npend; i++) {
+		struct pwin *pw = pend[i];
+		size_t n = kmap_len(pw->keys), live = 0, other = 0;
+
+		for (size_t j = 0; j < n; j++) {
+			live += pw->e[j].has_obs || pw->e[j].has_syn;
+			other += pw->e[j].other != OTHER_NONE;
+		}
+		if (live == 0) {
+			free_window(pw);
+			continue;
+		}
+		if (other > 0 &&
+		    (!sides[OTH].any || pw->w.end > sides[OTH].max_end)) {
+			sides[OTH].max_end = pw->w.end;
+			sides[OTH].any = 1;
+		}
+		pend[keep++] = pw;
+	}
+	npend = keep;
+	for (size_t i = 0; i < npend; i++)
+		if (!data_passed(&sides[OTH], pend[i]))
+			pend[i]->passed_at[OTH] = -1;
+}
+
 /* Emit the oldest pending windows while both inputs have passed them;
  * all of them when all is set. */
 static void
@@ -1321,6 +1717,9 @@ emit_ready(int64_t now, int all)
 {
 	size_t done = 0;
 
+	if (!ref.settled && npend > 0 &&
+	    (all || (passed(OBS, pend[0], now) && passed(OTH, pend[0], now))))
+		settle();
 	while (done < npend && (all || (passed(OBS, pend[done], now) &&
 	                                passed(OTH, pend[done], now)))) {
 		emit_window(pend[done]);
@@ -1610,6 +2009,8 @@ main(int argc, char **argv)
 	buf_free(&key);
 	buf_free(&num);
 	buf_free(&synthetic);
+	buf_free(&keysig);
+	buf_free(&ref.keys);
 	buf_free(&baseline_json);
 	return rio_finish(0);
 }

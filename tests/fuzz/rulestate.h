@@ -28,7 +28,7 @@ canonical_state(const char *path,
                 void (*fail)(const char *, const char *, size_t))
 {
 	json_error_t err;
-	json_t *doc = json_load_file(path, 0, &err), *rules, *r;
+	json_t *doc = json_load_file(path, JSON_ALLOW_NUL, &err), *rules, *r;
 	buf_t b = BUF_INIT;
 	size_t i;
 

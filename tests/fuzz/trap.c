@@ -20,6 +20,12 @@ static uintptr_t slot[SLOTS], taken[SLOTS];
 static size_t nlive;
 static int noting, hooked;
 
+/* The hooks see every thread's allocations, libFuzzer's own threads'
+ * (its RSS monitor) too: only those of the thread that called
+ * trap_begin() are noted, or trap_end() would free what another thread
+ * owns. */
+static _Thread_local int tracing;
+
 static jmp_buf jump;
 static int armed, status;
 #define NFDS 64
@@ -55,7 +61,7 @@ on_malloc(const volatile void *p, size_t n)
 	size_t i;
 
 	(void)n;
-	if (!noting || a == 0)
+	if (!noting || !tracing || a == 0)
 		return;
 	if (nlive >= SLOTS / 2) {
 		fputs("trap: too many live allocations\n", stderr);
@@ -75,7 +81,7 @@ on_free(const volatile void *p)
 	uintptr_t a = (uintptr_t)p;
 	size_t i, j, h;
 
-	if (nlive == 0 || a == 0)
+	if (nlive == 0 || !tracing || a == 0)
 		return;
 	for (i = home(a); slot[i] != a; i = (i + 1) & (SLOTS - 1))
 		if (slot[i] == 0)
@@ -112,6 +118,7 @@ trap_begin(void)
 	for (int k = 0; k < NFDS; k++)
 		if (fcntl(first_fd + k, F_GETFD) >= 0)
 			fds_open |= (uint64_t)1 << k;
+	tracing = 1;
 	noting = 1;
 }
 

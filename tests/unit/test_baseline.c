@@ -191,6 +191,59 @@ test_revision_and_old(void **state)
 	bl_free(h);
 }
 
+/* prev puts a window that arrives out of order in its place. */
+static void
+test_prev_out_of_order(void **state)
+{
+	struct bl_hist *h = hist("prev:3", BL_MEAN);
+	struct kmap *k = kmap_new();
+	buf_t doc = BUF_INIT;
+	struct bl_result r;
+	int added;
+
+	(void)state;
+	step(h, 0, T0, 10);
+	step(h, 0, T0 + 2 * D, 30);
+	/* Compared with the one window before it, not refused. */
+	r = step(h, 0, T0 + D, 20);
+	assert_int_equal(r.order, BL_NEW);
+	assert_int_equal(r.n, 1);
+	assert_float_equal(r.exp, 10, 1e-12);
+	r = step(h, 0, T0 + 3 * D, 40);
+	assert_int_equal(r.n, 3);
+	assert_float_equal(r.exp, 20, 1e-12);
+	/* Full: the ring holds days 1..3; day 0 cannot be placed. */
+	r = step(h, 0, T0, 5);
+	assert_int_equal(r.order, BL_OLD);
+	/* One between the kept windows drops the oldest. */
+	step(h, 0, T0 + 5 * D, 60);
+	r = step(h, 0, T0 + 4 * D, 50);
+	assert_int_equal(r.n, 2);
+	assert_float_equal(r.exp, 35, 1e-12); /* days 2 and 3 */
+	r = step(h, 0, T0 + 6 * D, 0);
+	assert_float_equal(r.exp, 50, 1e-12); /* days 3, 4, 5 */
+	/* The ring is saved in order of windows. */
+	kmap_add(k, "", 0, hash_bytes("", 0), &added);
+	bl_state_write(h, k, "{}", &doc);
+	assert_non_null(strstr(doc.p, "[[1780617600000,50],[1780704000000,60],"
+	                              "[1780790400000,0]]"));
+	buf_free(&doc);
+	kmap_free(k);
+	bl_free(h);
+
+	/* While the ring is not full nothing has been dropped: an older
+	 * window is the oldest. */
+	h = hist("prev:3", BL_MEAN);
+	step(h, 0, T0 + D, 5);
+	r = step(h, 0, T0, 4);
+	assert_int_equal(r.order, BL_NEW);
+	assert_false(r.has_exp);
+	r = step(h, 0, T0 + 2 * D, 6);
+	assert_int_equal(r.n, 2);
+	assert_float_equal(r.exp, 4.5, 1e-12);
+	bl_free(h);
+}
+
 static void
 test_null_value_is_not_recorded(void **state)
 {
@@ -535,6 +588,7 @@ main(void)
 	    cmocka_unit_test(test_zero_variance),
 	    cmocka_unit_test(test_median_resists_one_bad_week),
 	    cmocka_unit_test(test_revision_and_old),
+	    cmocka_unit_test(test_prev_out_of_order),
 	    cmocka_unit_test(test_null_value_is_not_recorded),
 	    cmocka_unit_test(test_season_slots),
 	    cmocka_unit_test(test_season_hopping_and_out_of_order),
