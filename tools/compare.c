@@ -26,6 +26,7 @@
 #include "rio.h"
 #include "ttime.h"
 #include "util.h"
+#include "window.h"
 
 enum {
 	OPT_AGAINST = RIO_OPT_FIRST_FREE,
@@ -543,13 +544,62 @@ get_window(const rec_t *r, const line_t *l, struct wcache *c, struct win *w)
 	return 0;
 }
 
+/* Whether the --tz zone changes its offset within a day of w's start or
+ * end. */
+static int
+near_change(const struct win *w)
+{
+	int64_t a = floor_sec(w->start), b = floor_sec(w->end);
+	long o = tz_offset(a - 86400);
+
+	return tz_offset(a + 86400) != o || tz_offset(b - 86400) != o ||
+	       tz_offset(b + 86400) != o;
+}
+
+/* Whether tingle-count with windows of len every hop writes the window
+ * from w's start to its end. */
+static int
+count_writes(const struct win *w, int64_t len, int64_t hop)
+{
+	wgrid_t g;
+	const char *err;
+
+	if (wgrid_init(&g, len, hop, 0, &err) < 0)
+		return 0;
+	return wgrid_floor(&g, w->start) == w->start &&
+	       wgrid_window_end(&g, w->start) == w->end;
+}
+
+/*
+ * Whether some --every (a divisor of len) makes tingle-count write w
+ * for windows of len in the --tz zone.  Near a change of the clock that
+ * is the only sure test: a start that the clock skips is moved past the
+ * jump, and the window from it can lose or gain the part of the jump
+ * that its hop does not divide (window.h).
+ */
+static int
+count_window(const struct win *w, int64_t len)
+{
+	if (tz_utc || !near_change(w))
+		return 0;
+	for (int64_t d = 1; d <= len / d; d++) {
+		if (len % d != 0)
+			continue;
+		if (count_writes(w, len, d) ||
+		    (d != len / d && count_writes(w, len, len / d)))
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Whether window w is one of width len (0: not known yet, any is).  It
  * must last len on the clock, unless its start and end have different
  * offsets or one of them is a change of the --tz zone's offset.  Then
  * the shorter of its elapsed and clock lengths must be at most len, and
  * the longer at most len and the change: that takes in the windows that
- * hold a change and those that count cuts at one.
+ * hold a change and those that count cuts at one.  Failing that, it must
+ * be a window that tingle-count writes for some hop next to a change.
  */
 static int
 win_fits(const struct win *w, int64_t len)
@@ -560,9 +610,9 @@ win_fits(const struct win *w, int64_t len)
 
 	if (len == 0)
 		return 1;
-	if (w->jump == 0)
-		return w->wall == len;
-	return lo <= len && hi <= len + w->jump;
+	if (w->jump == 0 ? w->wall == len : lo <= len && hi <= len + w->jump)
+		return 1;
+	return count_window(w, len);
 }
 
 /* Whether w tells its width: no change of offset in it or on its edges. */
