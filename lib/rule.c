@@ -433,8 +433,7 @@ rules_add_file(ruleset_t *rs, const char *path, const struct rule_defaults *d)
 	json_error_t e;
 	json_t *root;
 
-	if (access(path, R_OK) != 0)
-		die(EX_NOINPUT, "%s: %s", path, strerror(errno));
+	rd_check_file(path);
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
 	if (root == NULL)
 		die(EX_USAGE, "%s:%d:%d: invalid rules file: %s", path, e.line,
