@@ -637,6 +637,7 @@ jtable_load(const char *file, int format, const char *key, const char *prefix)
 	jtable_t *t;
 	struct src sr;
 
+	rd_check_file(file);
 	if (format == JTABLE_AUTO && (format = format_of(file)) < 0)
 		die(EX_USAGE,
 		    "cannot tell the format of '%s' from its name; use "

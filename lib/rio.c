@@ -417,12 +417,22 @@ display_name(const char *f)
 	return strcmp(f, "-") == 0 ? "(stdin)" : f;
 }
 
+void
+rd_check_file(const char *path)
+{
+	struct stat st;
+
+	if (access(path, R_OK) != 0)
+		die(EX_NOINPUT, "%s: %s", path, strerror(errno));
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		die(EX_NOINPUT, "%s: %s", path, strerror(EISDIR));
+}
+
 reader_t *
 rd_open(int nfiles, char **files)
 {
 	static char *stdin_only[] = {"-"};
 	reader_t *rd = reader_new();
-	struct stat st;
 
 	if (nfiles == 0) {
 		files = stdin_only;
@@ -431,10 +441,7 @@ rd_open(int nfiles, char **files)
 	for (int i = 0; i < nfiles; i++) {
 		if (strcmp(files[i], "-") == 0)
 			continue;
-		if (access(files[i], R_OK) != 0)
-			die(EX_NOINPUT, "%s: %s", files[i], strerror(errno));
-		if (stat(files[i], &st) == 0 && S_ISDIR(st.st_mode))
-			die(EX_NOINPUT, "%s: %s", files[i], strerror(EISDIR));
+		rd_check_file(files[i]);
 	}
 	rd->files = files;
 	rd->nfiles = nfiles;

@@ -123,6 +123,14 @@ enum { RD_EOF = 0, RD_LINE = 1, RD_TIMEOUT = 2 };
  */
 reader_t *rd_open(int nfiles, char **files);
 
+/*
+ * Check that path names an input file that can be read: one that is
+ * missing, unreadable or a directory is reported as "PATH: reason" and
+ * the tool exits 66.  For files named by options (tables, rules, state),
+ * before anything is read.
+ */
+void rd_check_file(const char *path);
+
 /* A reader of one already open descriptor (e.g. a second input). */
 reader_t *rd_open_fd(int fd, const char *name);
 

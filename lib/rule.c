@@ -433,8 +433,7 @@ rules_add_file(ruleset_t *rs, const char *path, const struct rule_defaults *d)
 	json_error_t e;
 	json_t *root;
 
-	if (access(path, R_OK) != 0)
-		die(EX_NOINPUT, "%s: %s", path, strerror(errno));
+	rd_check_file(path);
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
 	if (root == NULL)
 		die(EX_USAGE, "%s:%d:%d: invalid rules file: %s", path, e.line,
@@ -462,24 +461,92 @@ member_name(const jfield_t *f, buf_t *out)
 		buf_add(out, f->k, f->klen);
 }
 
+/*
+ * Append the identity of a JSON number: numbers equal as decimal numbers
+ * have one identity, whatever their precision, so 1, 1.0, 1e0 and 10e-1
+ * are one value, and so are 0 and -0, while 12345678901234567 and
+ * 12345678901234568 stay two.  The form is a sign, the significant
+ * digits, and a power of ten when it is not a whole number of modest
+ * size.  An exponent too large to add up is kept as written.
+ */
+static void
+id_number(buf_t *id, const char *v, size_t vlen)
+{
+	const char *p = v, *end = v + vlen, *d0 = NULL, *d1 = NULL;
+	long long exp = 0, ex = 0;
+	int neg = 0, eneg = 0;
+	size_t nd = 0, nz = 0; /* digits kept; trailing zeros among them */
+
+	if (p < end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	/* Integer and fraction digits, leading zeros skipped. */
+	for (int frac = 0; p < end; p++) {
+		if (*p == '.') {
+			frac = 1;
+			continue;
+		}
+		if (*p < '0' || *p > '9')
+			break;
+		if (frac)
+			exp--;
+		if (d0 == NULL && *p == '0')
+			continue;
+		if (d0 == NULL)
+			d0 = p;
+		d1 = p + 1;
+		nd++;
+		nz = *p == '0' ? nz + 1 : 0;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		for (; p < end; p++) {
+			if (ex > 100000000) {
+				buf_add(id, v, vlen);
+				return;
+			}
+			ex = ex * 10 + (*p - '0');
+		}
+	}
+	exp += eneg ? -ex : ex;
+	if (d0 == NULL) {
+		buf_addc(id, '0');
+		return;
+	}
+	if (neg)
+		buf_addc(id, '-');
+	exp += (long long)nz;
+	nd -= nz;
+	for (const char *q = d0; nd > 0 && q < d1; q++) {
+		if (*q == '.')
+			continue;
+		buf_addc(id, *q);
+		nd--;
+	}
+	if (exp >= 0 && exp <= 64) {
+		for (; exp > 0; exp--)
+			buf_addc(id, '0');
+	} else {
+		buf_printf(id, "e%lld", exp);
+	}
+}
+
 /* Append a value to an identity: type, canonical bytes, NUL. */
 static void
 id_value(buf_t *id, const char *v, size_t vlen, char type)
 {
-	char num[64];
 	buf_addc(id, type);
-	if (type == JT_STR && memchr(v + 1, '\\', vlen - 2) == NULL) {
+	if (type == JT_STR && memchr(v + 1, '\\', vlen - 2) == NULL)
 		buf_add(id, v + 1, vlen - 2);
-	} else if (type == JT_STR) {
+	else if (type == JT_STR)
 		jstr_decode(v, vlen, id);
-	} else if (type == JT_NUM && vlen < sizeof num) {
-		/* 1.0, 1 and 1e0 are one group. */
-		memcpy(num, v, vlen);
-		num[vlen] = '\0';
-		buf_printf(id, "%.17g", strtod(num, NULL));
-	} else {
+	else if (type == JT_NUM)
+		id_number(id, v, vlen);
+	else
 		buf_add(id, v, vlen);
-	}
 	buf_addc(id, '\0');
 }
 
@@ -1337,21 +1404,21 @@ state_time(const char *path, json_t *g, const char *name, int64_t *ms)
 	return 1;
 }
 
-/* A window-edge member (any JSON time value); 1 if present. */
+/* A window-edge member (any JSON time value) of the saved group whose
+ * members, as written, are raw; 1 if present. */
 static int
-state_edge(const char *path, json_t *g, const char *name, buf_t *b, int64_t *ms)
+state_edge(const char *path, const jobj_t *raw, const char *name, buf_t *b,
+           int64_t *ms)
 {
-	json_t *v = json_object_get(g, name);
+	const jfield_t *v = jobj_get(raw, name, strlen(name));
 	tstamp_t t;
 
 	if (v == NULL)
 		return 0;
-	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-	if (s == NULL || ts_parse_json(s, strlen(s), &t) < 0)
+	if (ts_parse_json(v->v, v->vlen, &t) < 0)
 		bad_state(path, "'%s' is not a time", name);
 	buf_reset(b);
-	buf_adds(b, s);
-	free(s);
+	buf_add(b, v->v, v->vlen);
 	*ms = time_ms(&t);
 	return 1;
 }
@@ -1363,10 +1430,11 @@ state_count(const char *path, json_t *g, const char *name)
 
 	if (v == NULL)
 		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-	    json_integer_value(v) > 1000000000)
+	/* Numbers are read as reals (see rules_load_state). */
+	double d = json_number_value(v);
+	if (!json_is_number(v) || d < 0 || d > 1000000000 || d != (int)d)
 		bad_state(path, "'%s' is not a count", name);
-	return (int)json_integer_value(v);
+	return (int)d;
 }
 
 /* A true/false member of a saved group; 0 if absent. */
@@ -1382,8 +1450,14 @@ state_flag(const char *path, json_t *g, const char *name)
 	return json_is_true(v);
 }
 
+/*
+ * Load one group: jg as jansson read it, raw its members as the file
+ * writes them.  The key and the window edges are taken from raw, so that
+ * numbers keep every digit.
+ */
 static void
-load_group(ruleset_t *rs, struct rule *ru, const char *path, json_t *jg)
+load_group(ruleset_t *rs, struct rule *ru, const char *path, json_t *jg,
+           const jobj_t *raw)
 {
 	json_t *key = json_object_get(jg, "key");
 	json_t *st = json_object_get(jg, "state");
@@ -1398,12 +1472,12 @@ load_group(ruleset_t *rs, struct rule *ru, const char *path, json_t *jg)
 		bad_state(path, "unknown state '%s'", json_string_value(st));
 
 	/* The identity is rebuilt the way a record's would be. */
-	char *text = json_dumps(key, JSON_COMPACT);
+	const jfield_t *kf = jobj_get(raw, "key", 3);
 	rec_t r;
 	size_t col;
 	const char *msg;
 	memset(&r, 0, sizeof r);
-	if (text == NULL || rec_scan(&r, text, strlen(text), &col, &msg) < 0)
+	if (kf == NULL || rec_scan(&r, kf->v, kf->vlen, &col, &msg) < 0)
 		bad_state(path, "bad group key");
 	buf_t id = BUF_INIT;
 	key_build(rs, &rs->specs[ru->spec], &r, &id, &rs->snap);
@@ -1414,7 +1488,6 @@ load_group(ruleset_t *rs, struct rule *ru, const char *path, json_t *jg)
 	struct group *g = group_new(rs, ru, id.p, id.len, h, rs->snap.p);
 	buf_free(&id);
 	rec_free(&r);
-	free(text);
 
 	set_state(ru, g, state);
 	g->hold = state_count(path, jg, "hold");
@@ -1423,8 +1496,8 @@ load_group(ruleset_t *rs, struct rule *ru, const char *path, json_t *jg)
 	g->has_last = state_time(path, jg, "last", &g->last);
 	g->has_announced = state_time(path, jg, "announced", &g->announced);
 	g->quiet = state == GS_FIRING && state_flag(path, jg, "quiet");
-	g->has_since = state_edge(path, jg, "since", &g->since, &g->since_ms);
-	g->has_until = state_edge(path, jg, "until", &g->until, &g->until_ms);
+	g->has_since = state_edge(path, raw, "since", &g->since, &g->since_ms);
+	g->has_until = state_edge(path, raw, "until", &g->until, &g->until_ms);
 }
 
 /* 1 if the saved key setting jk is the rule's. */
@@ -1446,18 +1519,55 @@ same_key(const ruleset_t *rs, const struct rule *ru, json_t *jk)
 	return 1;
 }
 
+/* The members of the object text v[0..n), or an invalid state file. */
+static void
+state_object(const char *path, const char *v, size_t n, jobj_t *o)
+{
+	if (n == 0 || v[0] != '{')
+		bad_state(path, "expected an object");
+	jobj_from_value(v, n, o);
+}
+
+/* The raw text of array member name of object o, for jarr_next. */
+static void
+state_array(const char *path, const jobj_t *o, const char *name, const char **v,
+            size_t *n)
+{
+	const jfield_t *f = jobj_get(o, name, strlen(name));
+
+	if (f == NULL || f->type != JT_ARR)
+		bad_state(path, "'%s' is not an array", name);
+	*v = f->v;
+	*n = f->vlen;
+}
+
 void
 rules_load_state(ruleset_t *rs, const char *path)
 {
 	json_error_t e;
 	json_t *root;
+	buf_t text = BUF_INIT;
+	char chunk[65536];
+	size_t n;
 
 	if (access(path, F_OK) != 0 && errno == ENOENT)
 		return;
+	rd_check_file(path);
+	FILE *fp = fopen(path, "rb");
+	if (fp == NULL)
+		die(EX_NOINPUT, "%s: %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		buf_add(&text, chunk, n);
+	if (ferror(fp))
+		die(EX_IOERR, "read error on %s: %s", path, strerror(errno));
+	fclose(fp);
 	/* Key values and times are copied from records, which may hold
-	 * \u0000 in a string. */
-	root =
-	    json_load_file(path, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &e);
+	 * \u0000 in a string, and numbers of any size: they are read from
+	 * the text below, and jansson reads every number as a real. */
+	root = json_loadb(text.p ? text.p : "", text.len,
+	                  JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL |
+	                      JSON_DECODE_INT_AS_REAL,
+	                  &e);
 	if (root == NULL)
 		die(EX_DATAERR,
 		    "%s:%d:%d: invalid state file: %s (remove it to start "
@@ -1465,19 +1575,33 @@ rules_load_state(ruleset_t *rs, const char *path)
 		    path, e.line, e.column, e.text);
 	json_t *rules = json_object_get(root, "rules");
 	if (!json_is_object(root) ||
-	    json_integer_value(json_object_get(root, "version")) != 1 ||
+	    json_number_value(json_object_get(root, "version")) != 1 ||
 	    !json_is_array(rules))
 		bad_state(path, "expected {\"version\":1,\"rules\":[...]}");
+
+	/* The same document, walked by the scanner for the keys' text. */
+	jobj_t top = {NULL, 0, 0}, jro = {NULL, 0, 0}, jgo = {NULL, 0, 0};
+	size_t col, rpos = 0, rlen;
+	const char *msg, *rtext, *ev;
+	if (jscan_object(text.p, text.len, &top, &col, &msg) < 0)
+		bad_state(path, "%s at byte %zu", msg, col);
+	state_array(path, &top, "rules", &rtext, &rlen);
 
 	for (size_t i = 0; i < json_array_size(rules); i++) {
 		json_t *jr = json_array_get(rules, i);
 		json_t *jn = json_object_get(jr, "name");
 		json_t *jw = json_object_get(jr, "when");
 		json_t *groups = json_object_get(jr, "groups");
+		size_t evlen, gpos = 0, glen;
+		const char *gtext;
 		if (!json_is_string(jn) || !json_is_string(jw) ||
 		    !json_is_array(groups))
 			bad_state(path, "a rule needs 'name', 'when' and "
 			                "'groups'");
+		if (!jarr_next(rtext, rlen, &rpos, &ev, &evlen))
+			bad_state(path, "rules out of step");
+		state_object(path, ev, evlen, &jro);
+		state_array(path, &jro, "groups", &gtext, &glen);
 		struct rule *ru = NULL;
 		for (size_t k = 0; k < rs->n && ru == NULL; k++)
 			if (strcmp(rs->r[k].name, json_string_value(jn)) == 0)
@@ -1495,9 +1619,20 @@ rules_load_state(ruleset_t *rs, const char *path)
 			        path, ru->name);
 			continue;
 		}
-		for (size_t k = 0; k < json_array_size(groups); k++)
-			load_group(rs, ru, path, json_array_get(groups, k));
+		for (size_t k = 0; k < json_array_size(groups); k++) {
+			if (!jarr_next(gtext, glen, &gpos, &ev, &evlen))
+				bad_state(path, "groups out of step");
+			jgo.n = 0;
+			if (evlen > 0 && ev[0] == '{')
+				jobj_from_value(ev, evlen, &jgo);
+			load_group(rs, ru, path, json_array_get(groups, k),
+			           &jgo);
+		}
 	}
+	jobj_free(&jgo);
+	jobj_free(&jro);
+	jobj_free(&top);
+	buf_free(&text);
 	json_decref(root);
 }
 

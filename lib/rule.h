@@ -104,8 +104,9 @@ unsigned long rules_fired(const ruleset_t *rs);
  * Load pending and firing state, and the last window seen per group, from
  * a state file written by rules_save_state.  A file that does not exist is
  * an empty state.  State of rules that are gone, or whose condition or key
- * changed, is dropped with a warning.  An unreadable or invalid file ends
- * the program with exit 65 (EX_DATAERR).
+ * changed, is dropped with a warning.  A file that cannot be read or is a
+ * directory ends the program with exit 66 (EX_NOINPUT), an invalid one
+ * with exit 65 (EX_DATAERR).
  */
 void rules_load_state(ruleset_t *rs, const char *path);
 

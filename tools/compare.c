@@ -1915,6 +1915,7 @@ open_against(int nfiles, char **files)
 				            "inputs");
 		return rd_open_fd(STDIN_FILENO, "(stdin)");
 	}
+	rd_check_file(against_file);
 	fd = open(against_file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		die(EX_NOINPUT, "%s: %s", against_file, strerror(errno));

@@ -2102,12 +2102,13 @@ ends_with(const char *name, const char *suffix)
 static void
 load_keys(const char *name)
 {
-	FILE *fp = fopen(name, "rb");
+	FILE *fp;
 	buf_t b = BUF_INIT;
 	char chunk[65536];
 	size_t n;
 
-	if (fp == NULL)
+	rd_check_file(name);
+	if ((fp = fopen(name, "rb")) == NULL)
 		die(EX_NOINPUT, "%s: %s", name, strerror(errno));
 	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
 		buf_add(&b, chunk, n);
