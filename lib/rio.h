@@ -131,6 +131,14 @@ reader_t *rd_open(int nfiles, char **files);
  */
 void rd_check_file(const char *path);
 
+/*
+ * Read the whole file path into b (appended; NUL-terminated, the NUL not
+ * counted).  Returns 0, or -1 when the file does not exist and missing_ok
+ * is set; otherwise a file that cannot be read is exit 66 as in
+ * rd_check_file, a read error exit 74.
+ */
+int rd_slurp(const char *path, buf_t *b, int missing_ok);
+
 /* A reader of one already open descriptor (e.g. a second input). */
 reader_t *rd_open_fd(int fd, const char *name);
 

@@ -1547,20 +1547,9 @@ rules_load_state(ruleset_t *rs, const char *path)
 	json_error_t e;
 	json_t *root;
 	buf_t text = BUF_INIT;
-	char chunk[65536];
-	size_t n;
 
-	if (access(path, F_OK) != 0 && errno == ENOENT)
-		return;
-	rd_check_file(path);
-	FILE *fp = fopen(path, "rb");
-	if (fp == NULL)
-		die(EX_NOINPUT, "%s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		buf_add(&text, chunk, n);
-	if (ferror(fp))
-		die(EX_IOERR, "read error on %s: %s", path, strerror(errno));
-	fclose(fp);
+	if (rd_slurp(path, &text, 1) < 0)
+		return; /* the first run */
 	/* Key values and times are copied from records, which may hold
 	 * \u0000 in a string, and numbers of any size: they are read from
 	 * the text below, and jansson reads every number as a real. */

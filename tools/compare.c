@@ -904,25 +904,10 @@ state_load(void)
 {
 	char err[512];
 	buf_t text = BUF_INIT;
-	FILE *fp = fopen(state_file, "r");
 	json_t *doc;
-	size_t n;
 
-	if (fp == NULL) {
-		if (errno == ENOENT)
-			return; /* the first run */
-		die(EX_NOINPUT, "cannot read state file '%s': %s", state_file,
-		    strerror(errno));
-	}
-	do {
-		buf_grow(&text, 65536);
-		n = fread(text.p + text.len, 1, 65536, fp);
-		text.len += n;
-	} while (n > 0);
-	if (ferror(fp))
-		die(EX_IOERR, "cannot read state file '%s': %s", state_file,
-		    strerror(errno));
-	fclose(fp);
+	if (rd_slurp(state_file, &text, 1) < 0)
+		return; /* the first run */
 	doc = bl_state_parse(text.p, text.len, err, sizeof err);
 	buf_free(&text);
 	if (doc == NULL)

@@ -2102,21 +2102,9 @@ ends_with(const char *name, const char *suffix)
 static void
 load_keys(const char *name)
 {
-	FILE *fp;
 	buf_t b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
 
-	rd_check_file(name);
-	if ((fp = fopen(name, "rb")) == NULL)
-		die(EX_NOINPUT, "%s: %s", name, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		buf_add(&b, chunk, n);
-	if (ferror(fp))
-		die(EX_IOERR, "read error on %s: %s", name, strerror(errno));
-	fclose(fp);
-	buf_addc(&b, '\0');
-	b.len--;
+	rd_slurp(name, &b, 0);
 	size_t ws = strspn(b.p, " \t\r\n");
 	if (ends_with(name, ".csv"))
 		seed_csv(name, b.p, b.len, ',');
