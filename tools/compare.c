@@ -575,18 +575,22 @@ count_writes(const struct win *w, int64_t len, int64_t hop)
  * for windows of len in the --tz zone.  Near a change of the clock that
  * is the only sure test: a start that the clock skips is moved past the
  * jump, and the window from it can lose or gain the part of the jump
- * that its hop does not divide (window.h).
+ * that its hop does not divide (window.h).  Hops are taken in whole
+ * seconds: a window of len costs up to len / hop steps to rebuild, and
+ * finer hops are not worth that on every suspect record.
  */
 static int
 count_window(const struct win *w, int64_t len)
 {
-	if (tz_utc || !near_change(w))
+	int64_t sec = len / 1000;
+
+	if (tz_utc || !near_change(w) || len % 1000 != 0)
 		return 0;
-	for (int64_t d = 1; d <= len / d; d++) {
-		if (len % d != 0)
+	for (int64_t d = 1; d <= sec / d; d++) {
+		if (sec % d != 0)
 			continue;
-		if (count_writes(w, len, d) ||
-		    (d != len / d && count_writes(w, len, len / d)))
+		if (count_writes(w, len, d * 1000) ||
+		    (d != sec / d && count_writes(w, len, sec / d * 1000)))
 			return 1;
 	}
 	return 0;
