@@ -113,11 +113,6 @@ on_alert(void *ctx, const struct alert_event *ev)
 	jobj_free(&o);
 }
 
-struct job {
-	ruleset_t *rs;
-	const char *path;
-};
-
 static void
 add_file(void *arg)
 {
@@ -126,23 +121,6 @@ add_file(void *arg)
 
 	memset(&d, 0, sizeof d);
 	rules_add_file(j->rs, j->path, &d);
-}
-
-static void
-load_state(void *arg)
-{
-	struct job *j = arg;
-
-	rules_load_state(j->rs, j->path);
-}
-
-static void
-write_file(const char *path, const char *p, size_t n)
-{
-	FILE *fp = fopen(path, "w");
-
-	if (fp == NULL || fwrite(p, 1, n, fp) != n || fclose(fp) != 0)
-		abort();
 }
 
 /* Evaluate the records of text[0..n), one a line, then the series. */

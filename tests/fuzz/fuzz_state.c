@@ -275,28 +275,6 @@ ruleset(void)
 	return rs;
 }
 
-struct job {
-	ruleset_t *rs;
-	const char *path;
-};
-
-static void
-load_state(void *arg)
-{
-	struct job *j = arg;
-
-	rules_load_state(j->rs, j->path);
-}
-
-static void
-write_file(const char *path, const char *p, size_t n)
-{
-	FILE *fp = fopen(path, "w");
-
-	if (fp == NULL || fwrite(p, 1, n, fp) != n || fclose(fp) != 0)
-		abort();
-}
-
 static void
 alert_state(const char *text, size_t n)
 {

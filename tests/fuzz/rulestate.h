@@ -1,16 +1,43 @@
 /*
- * rulestate.h - compare tingle-alert state files written by
+ * rulestate.h - load and compare tingle-alert state files written by
  * rules_save_state(), for fuzz_rules.c and fuzz_state.c.
  */
 #ifndef TINGLE_FUZZ_RULESTATE_H
 #define TINGLE_FUZZ_RULESTATE_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "rule.h"
 #include "util.h"
+
+/* A ruleset and a file, for a call run under trap_run(). */
+struct job {
+	ruleset_t *rs;
+	const char *path;
+};
+
+static void
+load_state(void *arg)
+{
+	struct job *j = arg;
+
+	rules_load_state(j->rs, j->path);
+}
+
+/* Write p[0..n) to path, or abort: the harness cannot go on without it. */
+static void
+write_file(const char *path, const char *p, size_t n)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (fp == NULL || fwrite(p, 1, n, fp) != n || fclose(fp) != 0)
+		abort();
+}
+
 
 static int
 cmp_str(const void *a, const void *b)
