@@ -17,6 +17,7 @@
 
 #include "afile.h"
 #include "expr.h"
+#include "kmap.h"
 #include "rio.h"
 #include "tmpl.h"
 #include "ttime.h"
@@ -37,11 +38,24 @@ static const char *const own_fields[] = {"alert",  "state",   "severity",
 #define ACTIVE_SLOTS 64
 #define ACTIVE_SLOT(h) ((h) >> 58)
 
+/*
+ * The latest window read per group under one key spec, whatever the
+ * rules made of it: a record of an older window is evaluated by none of
+ * the spec's rules.  Groups are numbered by their identity (key_build).
+ */
+struct seentab {
+	struct kmap *ids;
+	int64_t *end;   /* by id: end of the latest window read (ms) */
+	char **keyjson; /* by id: the key fields, for the state file */
+	size_t cap;
+};
+
 /* A way of picking a group: named fields, or the default key. */
 struct keyspec {
 	char **names;
 	size_t n;
 	int dflt; /* every field but the window, time and measures */
+	struct seentab seen;
 };
 
 /* The state of one rule for one group. */
@@ -100,8 +114,10 @@ struct rtime {
 
 struct keycache {
 	buf_t id;
-	uint64_t hash;     /* hash_bytes of id */
-	unsigned long gen; /* record the id was built for */
+	uint64_t hash;          /* hash_bytes of id */
+	unsigned long gen;      /* record the id was built for */
+	unsigned long seen_gen; /* record whose window was noted */
+	int older;              /* that window is older than one read before */
 };
 
 struct ruleset {
@@ -206,6 +222,8 @@ spec_for(ruleset_t *rs, char *const *names, size_t n, int dflt)
 	ks->names = xcalloc(n + 1, sizeof *ks->names);
 	for (size_t k = 0; k < n; k++)
 		ks->names[k] = xstrdup(names[k]);
+	memset(&ks->seen, 0, sizeof ks->seen);
+	ks->seen.ids = kmap_new();
 	memset(&rs->cache[rs->nspecs], 0, sizeof rs->cache[0]);
 	return rs->nspecs++;
 }
@@ -690,6 +708,74 @@ key_id(ruleset_t *rs, size_t spec, const rec_t *r)
 	return kc;
 }
 
+/* Too many groups: stop rather than run the machine out of memory. */
+static void
+too_many_groups(const ruleset_t *rs)
+{
+	die(EX_SOFTWARE,
+	    "more than %zu groups tracked (raise --max-groups, or pick "
+	    "the key fields with -k)",
+	    rs->max_groups);
+}
+
+/*
+ * Note that the group with identity id[0..n) (hash h) under spec read the
+ * window ending at end, with the key fields keyjson (used only when the
+ * group is new).  Returns 1 if a later window of the group was read
+ * before, else 0.
+ */
+static int
+seen_note(ruleset_t *rs, size_t spec, const char *id, size_t n, uint64_t h,
+          const char *keyjson, int64_t end)
+{
+	struct seentab *st = &rs->specs[spec].seen;
+	int added;
+
+	uint32_t i = kmap_add(st->ids, id, n, h, &added);
+	if (!added) {
+		if (end < st->end[i])
+			return 1;
+		st->end[i] = end;
+		return 0;
+	}
+	if (rs->max_groups > 0 && kmap_len(st->ids) > rs->max_groups)
+		too_many_groups(rs);
+	if (i >= st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 64;
+		st->end = xrealloc(st->end, st->cap * sizeof *st->end);
+		st->keyjson =
+		    xrealloc(st->keyjson, st->cap * sizeof *st->keyjson);
+	}
+	st->end[i] = end;
+	st->keyjson[i] = xstrdup(keyjson);
+	return 0;
+}
+
+/*
+ * Note the window of record r (which has one, ending at end) for its group
+ * under spec, once per record.  Returns 1 if it is older than a window
+ * of the group read before: no rule of the spec evaluates it.
+ */
+static int
+window_older(ruleset_t *rs, size_t spec, const rec_t *r, int64_t end)
+{
+	struct keycache *kc = &rs->cache[spec];
+
+	if (kc->seen_gen == rs->gen)
+		return kc->older;
+	key_id(rs, spec, r);
+	struct seentab *st = &rs->specs[spec].seen;
+	const char *json = "";
+	if (kmap_find(st->ids, kc->id.p, kc->id.len, kc->hash) < 0) {
+		key_build(rs, &rs->specs[spec], r, &rs->tmp2, &rs->snap);
+		json = rs->snap.p;
+	}
+	kc->older =
+	    seen_note(rs, spec, kc->id.p, kc->id.len, kc->hash, json, end);
+	kc->seen_gen = rs->gen;
+	return kc->older;
+}
+
 /* The link that holds the group with this identity, or the chain's end. */
 static struct group **
 group_find(struct rule *ru, const char *id, size_t idlen, uint64_t h)
@@ -726,10 +812,7 @@ group_new(ruleset_t *rs, struct rule *ru, const char *id, size_t idlen,
           uint64_t h, const char *keyjson)
 {
 	if (rs->max_groups > 0 && rs->ngroups >= rs->max_groups)
-		die(EX_SOFTWARE,
-		    "more than %zu groups tracked (raise --max-groups, or pick "
-		    "the key fields with -k)",
-		    rs->max_groups);
+		too_many_groups(rs);
 	if (ru->ngroups >= ru->tabsize)
 		group_grow(ru);
 	struct group *g = xcalloc(1, sizeof *g);
@@ -1118,6 +1201,11 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 	const buf_t *id = &kc->id;
 	uint64_t h = kc->hash;
 
+	rtime_load(t, r);
+	/* A window older than one read before for the group (a revision
+	 * from count's --late emit) is not evaluated. */
+	if (t->windowed && window_older(rs, ru->spec, r, t->end))
+		return;
 	if (!holds && ru->active[ACTIVE_SLOT(h)] == 0)
 		return;
 	struct group **gp = group_find(ru, id->p, id->len, h);
@@ -1129,7 +1217,6 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 		g = group_new(rs, ru, id->p, id->len, h, rs->snap.p);
 		gp = group_find(ru, id->p, id->len, h);
 	}
-	rtime_load(t, r);
 	/* A window evaluated before (an earlier run, a repeated input) is
 	 * not evaluated again. */
 	if (t->windowed && g->has_last && t->end <= g->last)
@@ -1230,8 +1317,13 @@ rules_eval(ruleset_t *rs, const rec_t *r, const char *file, unsigned long line)
 			continue;
 		}
 		int holds = val_truthy(&v);
-		if (!holds && ru->nactive == 0)
+		if (!holds && ru->nactive == 0) {
+			/* Nothing to move, but the window is read. */
+			rtime_load(&t, r);
+			if (t.windowed)
+				(void)window_older(rs, ru->spec, r, t.end);
 			continue;
+		}
 		step(rs, ru, r, &t, holds);
 	}
 }
@@ -1288,15 +1380,10 @@ save_group(const struct rule *ru, const struct group *g, buf_t *b)
 	buf_addc(b, '}');
 }
 
+/* The member "key": null for the default key, else the field names. */
 static void
-save_rule(const ruleset_t *rs, const struct rule *ru, buf_t *b)
+save_spec_key(const struct keyspec *ks, buf_t *b)
 {
-	const struct keyspec *ks = &rs->specs[ru->spec];
-	int first = 1;
-
-	buf_addc(b, '{');
-	jw_kstrz(b, "name", ru->name);
-	jw_kstrz(b, "when", expr_source(ru->expr));
 	jw_key(b, "key");
 	if (ks->dflt) {
 		buf_adds(b, "null");
@@ -1309,6 +1396,17 @@ save_rule(const ruleset_t *rs, const struct rule *ru, buf_t *b)
 		}
 		buf_addc(b, ']');
 	}
+}
+
+static void
+save_rule(const ruleset_t *rs, const struct rule *ru, buf_t *b)
+{
+	int first = 1;
+
+	buf_addc(b, '{');
+	jw_kstrz(b, "name", ru->name);
+	jw_kstrz(b, "when", expr_source(ru->expr));
+	save_spec_key(&rs->specs[ru->spec], b);
 	jw_key(b, "groups");
 	buf_addc(b, '[');
 	for (size_t i = 0; i < ru->tabsize; i++) {
@@ -1321,6 +1419,40 @@ save_rule(const ruleset_t *rs, const struct rule *ru, buf_t *b)
 		}
 	}
 	buf_adds(b, "]}");
+}
+
+/*
+ * The member "seen": for each key spec that has read a window, the end
+ * of the latest window read per group.  A file without it (written
+ * before it was kept) reads as before: only the "last" window of the
+ * rules' groups is remembered.
+ */
+static void
+save_seen(const ruleset_t *rs, buf_t *b)
+{
+	int first = 1;
+
+	for (size_t i = 0; i < rs->nspecs; i++) {
+		const struct seentab *st = &rs->specs[i].seen;
+		size_t n = kmap_len(st->ids);
+		if (n == 0)
+			continue;
+		buf_adds(b, first ? ",\"seen\":[\n{" : ",\n{");
+		first = 0;
+		save_spec_key(&rs->specs[i], b);
+		jw_key(b, "groups");
+		buf_addc(b, '[');
+		for (size_t id = 0; id < n; id++) {
+			buf_adds(b, id > 0 ? ",\n{" : "\n{");
+			jw_kraw(b, "key", st->keyjson[id],
+			        strlen(st->keyjson[id]));
+			put_ms(b, "window_end", st->end[id]);
+			buf_addc(b, '}');
+		}
+		buf_adds(b, "]}");
+	}
+	if (!first)
+		buf_addc(b, ']');
 }
 
 /* Write data to path through a temporary file and rename. */
@@ -1365,7 +1497,9 @@ rules_save_state(const ruleset_t *rs, const char *path)
 		buf_addc(&b, '\n');
 		save_rule(rs, &rs->r[i], &b);
 	}
-	buf_adds(&b, "]}\n");
+	buf_addc(&b, ']');
+	save_seen(rs, &b);
+	buf_adds(&b, "}\n");
 	int rc = write_atomic(path, b.p, b.len);
 	buf_free(&b);
 	return rc;
@@ -1500,12 +1634,10 @@ load_group(ruleset_t *rs, struct rule *ru, const char *path, json_t *jg,
 	g->has_until = state_edge(path, raw, "until", &g->until, &g->until_ms);
 }
 
-/* 1 if the saved key setting jk is the rule's. */
+/* 1 if the saved key setting jk is that of ks. */
 static int
-same_key(const ruleset_t *rs, const struct rule *ru, json_t *jk)
+same_spec_key(const struct keyspec *ks, json_t *jk)
 {
-	const struct keyspec *ks = &rs->specs[ru->spec];
-
 	if (json_is_null(jk))
 		return ks->dflt;
 	if (!json_is_array(jk) || ks->dflt || json_array_size(jk) != ks->n)
@@ -1517,6 +1649,13 @@ same_key(const ruleset_t *rs, const struct rule *ru, json_t *jk)
 			return 0;
 	}
 	return 1;
+}
+
+/* 1 if the saved key setting jk is the rule's. */
+static int
+same_key(const ruleset_t *rs, const struct rule *ru, json_t *jk)
+{
+	return same_spec_key(&rs->specs[ru->spec], jk);
 }
 
 /* The members of the object text v[0..n), or an invalid state file. */
@@ -1539,6 +1678,73 @@ state_array(const char *path, const jobj_t *o, const char *name, const char **v,
 		bad_state(path, "'%s' is not an array", name);
 	*v = f->v;
 	*n = f->vlen;
+}
+
+/*
+ * Load the member "seen" (see save_seen) of the state file at path, when
+ * it has one: root as jansson read it, top its members as the file writes
+ * them.  Entries of a key no rule has any more are passed over.
+ */
+static void
+load_seen(ruleset_t *rs, const char *path, json_t *root, const jobj_t *top)
+{
+	json_t *seen = json_object_get(root, "seen");
+	jobj_t so = {NULL, 0, 0}, go = {NULL, 0, 0};
+	const char *stext, *gtext, *ev, *msg;
+	size_t slen, spos = 0, glen, evlen, col;
+
+	if (seen == NULL)
+		return;
+	if (!json_is_array(seen))
+		bad_state(path, "'seen' is not an array");
+	state_array(path, top, "seen", &stext, &slen);
+	for (size_t i = 0; i < json_array_size(seen); i++) {
+		json_t *js = json_array_get(seen, i);
+		json_t *groups = json_object_get(js, "groups");
+		if (!json_is_object(js) || !json_is_array(groups))
+			bad_state(path, "a 'seen' entry needs 'key' and "
+			                "'groups'");
+		if (!jarr_next(stext, slen, &spos, &ev, &evlen))
+			bad_state(path, "'seen' out of step");
+		size_t spec = 0;
+		while (spec < rs->nspecs &&
+		       !same_spec_key(&rs->specs[spec],
+		                      json_object_get(js, "key")))
+			spec++;
+		if (spec == rs->nspecs)
+			continue;
+		state_object(path, ev, evlen, &so);
+		state_array(path, &so, "groups", &gtext, &glen);
+		size_t gpos = 0;
+		for (size_t k = 0; k < json_array_size(groups); k++) {
+			json_t *jg = json_array_get(groups, k);
+			int64_t end;
+			if (!jarr_next(gtext, glen, &gpos, &ev, &evlen))
+				bad_state(path, "'seen' out of step");
+			if (!json_is_object(jg) ||
+			    !json_is_object(json_object_get(jg, "key")) ||
+			    !state_time(path, jg, "window_end", &end))
+				bad_state(path,
+				          "a 'seen' group needs 'key' and "
+				          "'window_end'");
+			state_object(path, ev, evlen, &go);
+			const jfield_t *kf = jobj_get(&go, "key", 3);
+			rec_t r;
+			memset(&r, 0, sizeof r);
+			if (kf == NULL ||
+			    rec_scan(&r, kf->v, kf->vlen, &col, &msg) < 0)
+				bad_state(path, "bad group key");
+			buf_t id = BUF_INIT;
+			key_build(rs, &rs->specs[spec], &r, &id, &rs->snap);
+			(void)seen_note(rs, spec, id.p, id.len,
+			                hash_bytes(id.p, id.len), rs->snap.p,
+			                end);
+			buf_free(&id);
+			rec_free(&r);
+		}
+	}
+	jobj_free(&so);
+	jobj_free(&go);
 }
 
 void
@@ -1618,6 +1824,7 @@ rules_load_state(ruleset_t *rs, const char *path)
 			           &jgo);
 		}
 	}
+	load_seen(rs, path, root, &top);
 	jobj_free(&jgo);
 	jobj_free(&jro);
 	jobj_free(&top);
@@ -1656,6 +1863,12 @@ rules_free(ruleset_t *rs)
 		for (size_t k = 0; k < rs->specs[i].n; k++)
 			free(rs->specs[i].names[k]);
 		free(rs->specs[i].names);
+		struct seentab *st = &rs->specs[i].seen;
+		for (size_t k = 0; k < kmap_len(st->ids); k++)
+			free(st->keyjson[k]);
+		free(st->keyjson);
+		free(st->end);
+		kmap_free(st->ids);
 		buf_free(&rs->cache[i].id);
 	}
 	free(rs->specs);
