@@ -382,7 +382,9 @@ pause_for(hookset_t *h, int ms)
 	poll(pfd, n, ms);
 }
 
-/* After rio_stop: runs still going are stopped rather than waited for. */
+/* After a stopping signal: runs still going are stopped rather than waited
+ * for.  (A closed standard output also sets rio_stop, but the alerts
+ * already made still go out.) */
 static void
 stop_all(hookset_t *h)
 {
@@ -407,7 +409,7 @@ hook_run(hookset_t *h, const char *input, size_t n, char *const *env,
 	while ((wait = hook_poll(h)) >= 0 && h->running >= h->max_jobs) {
 		/* Records already made must not wait behind a slow hook. */
 		out_flush();
-		if (rio_stop)
+		if (rio_stop_signal())
 			stop_all(h);
 		pause_for(h, wait);
 	}
@@ -434,9 +436,10 @@ hook_run(hookset_t *h, const char *input, size_t n, char *const *env,
 	sigemptyset(&none);
 	sigemptyset(&defaults);
 	sigaddset(&defaults, SIGPIPE);
-	sigaddset(&defaults, SIGINT);
-	sigaddset(&defaults, SIGTERM);
+	sigaddset(&defaults, SIGXFSZ);
 	sigaddset(&defaults, SIGCHLD);
+	for (const int *sig = rio_stop_signals; *sig != 0; sig++)
+		sigaddset(&defaults, *sig);
 	posix_spawnattr_setsigmask(&at, &none);
 	posix_spawnattr_setsigdefault(&at, &defaults);
 	posix_spawnattr_setpgroup(&at, 0);
@@ -479,7 +482,7 @@ hook_wait(hookset_t *h)
 	if (h == NULL)
 		return;
 	while ((wait = hook_poll(h)) >= 0) {
-		if (rio_stop)
+		if (rio_stop_signal())
 			stop_all(h);
 		pause_for(h, wait);
 	}

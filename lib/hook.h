@@ -71,8 +71,8 @@ int hook_poll(hookset_t *h);
 int hook_running(const hookset_t *h);
 
 /*
- * Wait for every run to end (each within its time limit).  When the
- * process is asked to stop (rio_stop), runs still going get SIGTERM.
+ * Wait for every run to end (each within its time limit).  When a signal
+ * stops the process (rio_stop_signal), runs still going get SIGTERM.
  */
 void hook_wait(hookset_t *h);
 

@@ -30,6 +30,8 @@ static int rejects_dirty;        /* written to since the last flush */
 static unsigned long diag_shown; /* diagnostics printed */
 static unsigned long diag_total; /* diagnostics in all */
 static int stop_signal;
+static int hold_epipe; /* a closed output stops the run (rio_hold_epipe) */
+static int out_closed; /* standard output is closed: EPIPE seen */
 /* A signal that stops the run also writes a byte here, so a poll that
  * started just after the last look at rio_stop still wakes up. */
 static int stop_pipe[2] = {-1, -1};
@@ -72,26 +74,47 @@ rio_stop_fd(void)
 	return stop_pipe[0];
 }
 
+int
+rio_stop_signal(void)
+{
+	return stop_signal;
+}
+
+/* The signals that stop a run the way SIGTERM does (tingle(7)). */
+const int rio_stop_signals[] = {SIGHUP,  SIGINT,    SIGTERM, SIGUSR1, SIGUSR2,
+                                SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, 0};
+
 static void out_flush_complete(void);
 
 void
 rio_init(const char *prog, int argc, char **argv)
 {
-	struct sigaction sa;
+	struct sigaction sa, old;
 
 	(void)argc;
 	(void)argv;
 	progname = prog;
 	die_hook = out_flush_complete;
 	signal(SIGPIPE, SIG_DFL);
+	/* Past a file size limit a write fails (EFBIG) and is reported as
+	 * any write error, instead of killing the stage. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		stop_pipe[0] = stop_pipe[1] = -1;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	for (const int *sig = rio_stop_signals; *sig != 0; sig++) {
+		/* One ignored from the start (nohup) stays ignored; SIGINT
+		 * and SIGTERM always stop the run, also in a background
+		 * job of a script, where the shell ignores SIGINT. */
+		if (*sig != SIGINT && *sig != SIGTERM &&
+		    sigaction(*sig, NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(*sig, &sa, NULL);
+	}
 	if (tz_set("UTC") < 0) {
 		setenv("TZ", "UTC0", 1);
 		tzset();
@@ -162,14 +185,51 @@ rio_option(int c, const char *arg, void (*usage)(FILE *fp))
 
 /* ==== output =========================================================== */
 
+void
+rio_hold_epipe(void)
+{
+	hold_epipe = 1;
+}
+
+/* Standard output is closed: stop the run as a signal would, and drop
+ * what is still written. */
+static void
+output_closed(void)
+{
+	out_closed = 1;
+	rio_stop = 1;
+	if (stop_pipe[1] >= 0) {
+		ssize_t w = write(stop_pipe[1], "", 1);
+		(void)w;
+	}
+}
+
 static void
 write_all(int fd, const char *p, size_t n, const char *what)
 {
+	sigset_t pipeset, old;
+	struct timespec zero = {0, 0};
+
+	sigemptyset(&pipeset);
+	sigemptyset(&old);
+	if (out_closed)
+		return;
+	/* Under rio_hold_epipe a closed pipe is seen as EPIPE, not as a
+	 * SIGPIPE that ends the stage before it has saved its state. */
+	if (hold_epipe) {
+		sigaddset(&pipeset, SIGPIPE);
+		sigprocmask(SIG_BLOCK, &pipeset, &old);
+	}
 	while (n > 0) {
 		ssize_t w = write(fd, p, n);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EPIPE && hold_epipe) {
+				sigtimedwait(&pipeset, NULL, &zero);
+				output_closed();
+				break;
+			}
 			if (errno == EPIPE) {
 				signal(SIGPIPE, SIG_DFL);
 				raise(SIGPIPE);
@@ -182,6 +242,8 @@ write_all(int fd, const char *p, size_t n, const char *what)
 		p += w;
 		n -= (size_t)w;
 	}
+	if (hold_epipe)
+		sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 static void rejects_flush(void);
@@ -356,6 +418,15 @@ int
 rio_finish(int status)
 {
 	out_flush();
+	if (out_closed) {
+		/* End as a stage without state ends at once: quietly, by
+		 * SIGPIPE. */
+		close_rejects();
+		fflush(stderr);
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+		return 128 + SIGPIPE;
+	}
 	if (diag_total > diag_shown && rio_bad_count > 0)
 		fprintf(stderr,
 		        "%s: %lu more diagnostics not shown "

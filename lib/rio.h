@@ -77,8 +77,25 @@ extern const char *rio_time_field; /* --time-field, default "ts" */
 extern const char *rio_tz;	   /* --tz, NULL when not given */
 
 /* Set the program name, install signal handling (SIGPIPE ends quietly,
- * SIGINT/SIGTERM set rio_stop), set TZ to UTC unless --tz is given. */
+ * the signals of rio_stop_signals set rio_stop, SIGXFSZ is ignored so
+ * that a write past the file size limit is a write error), set TZ to UTC
+ * unless --tz is given. */
 void rio_init(const char *prog, int argc, char **argv);
+
+/* The signals that stop a run as SIGTERM does: SIGHUP, SIGINT, SIGTERM,
+ * SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF and SIGXCPU; 0 ends the
+ * list.  One that was ignored when the program started, other than
+ * SIGINT and SIGTERM, stays ignored. */
+extern const int rio_stop_signals[];
+
+/*
+ * For a stage that must save state before it ends (compare and alert
+ * with --state): a closed standard output (EPIPE) then no longer ends the
+ * stage at once by SIGPIPE.  It sets rio_stop, as a stopping signal
+ * does, what is written after it is dropped, and rio_finish ends the
+ * stage by SIGPIPE, after the stage has saved its state.
+ */
+void rio_hold_epipe(void);
 
 /*
  * Handle a common option, or a getopt error ('?', ':'), or anything not
@@ -92,9 +109,14 @@ void rio_option(int c, const char *arg, void (*usage)(FILE *fp));
 void usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 
-/* Set to 1 by SIGINT or SIGTERM.  A stage checks it between records,
+/* Set to 1 by a signal of rio_stop_signals, or by a closed standard
+ * output under rio_hold_epipe.  A stage checks it between records,
  * flushes what is complete, and exits. rd_next returns RD_EOF once set. */
 extern volatile int rio_stop;
+
+/* The signal that set rio_stop, or 0 (not stopped, or stopped by a
+ * closed standard output). */
+int rio_stop_signal(void);
 
 /* The read end of a pipe that a stopping signal writes a byte to, or -1
  * (before rio_init, or when no pipe could be made).  A tool that calls
@@ -209,7 +231,9 @@ void reject_line(const line_t *l);
 extern unsigned long rio_bad_count;
 
 /* Flush output, print the summary of bad lines, close --rejects, and
- * return status (for "return rio_finish(0);"). */
+ * return status (for "return rio_finish(0);"), or 128 + the signal that
+ * stopped the run.  When standard output was closed (rio_hold_epipe),
+ * end by SIGPIPE instead, without the summary. */
 int rio_finish(int status);
 
 /* ---- misc ---------------------------------------------------------- */

@@ -360,8 +360,12 @@ main(int argc, char **argv)
 			rules_add_arg(rs, ro[i].arg, &d);
 	}
 	rules_set_max_groups(rs, (size_t)max_groups);
-	if (state_path != NULL)
+	if (state_path != NULL) {
 		rules_load_state(rs, state_path);
+		/* A reader that goes away must not cost the state: alerts
+		 * already announced would be announced again. */
+		rio_hold_epipe();
+	}
 	if (exec_cmd != NULL) {
 		buf_t err = BUF_INIT;
 		hooks = hook_open(exec_cmd, exec_timeout, (int)exec_jobs,

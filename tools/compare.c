@@ -2029,8 +2029,11 @@ main(int argc, char **argv)
 	} else {
 		groups = kmap_new();
 		hist = bl_new(&spec);
-		if (state_file != NULL)
+		if (state_file != NULL) {
 			state_load();
+			/* A reader that goes away must not cost the state. */
+			rio_hold_epipe();
+		}
 		rd = rd_open(argc, argv);
 		run_history(rd);
 		if (state_file != NULL)
