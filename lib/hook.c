@@ -4,6 +4,7 @@
  */
 #include "hook.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -17,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "rio.h"
 #include "ttime.h"
 
@@ -47,6 +49,16 @@ struct hookset {
 	int running;
 	struct job *jobs;
 	unsigned long failures;
+	unsigned warned; /* WARN_* reported once */
+};
+
+/* What hook_env reports once per run. */
+enum {
+	WARN_CUT = 1,
+	WARN_NUL = 2,
+	WARN_CLASH = 4,
+	WARN_NAME = 8,
+	WARN_TOTAL = 16,
 };
 
 static int64_t
@@ -186,6 +198,186 @@ hook_open(const char *cmd, int64_t timeout_ms, int jobs, const char *prefix,
 	h->max_jobs = jobs > 0 ? jobs : 1;
 	h->jobs = xcalloc((size_t)h->max_jobs, sizeof *h->jobs);
 	return h;
+}
+
+/* ==== the environment of a run ========================================= */
+
+/* Length of the longest start of s[0..n) that is at most max bytes and
+ * does not end inside a UTF-8 sequence. */
+static size_t
+utf8_cut(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	size_t k = max;
+	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k--;
+	return k;
+}
+
+/* prefix and name upper-cased, other than ASCII letters and digits as _. */
+static void
+env_name(buf_t *b, const char *prefix, const char *name, size_t n)
+{
+	buf_adds(b, prefix);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		buf_addc(b, isalnum(c) && c < 0x80 ? toupper(c) : '_');
+	}
+}
+
+static void warn_once(hookset_t *h, unsigned what, const char *label,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+warn_once(hookset_t *h, unsigned what, const char *label, const char *fmt, ...)
+{
+	va_list ap;
+	buf_t b = BUF_INIT;
+
+	if (h->warned & what)
+		return;
+	h->warned |= what;
+	hook_label(label, &b);
+	fprintf(stderr, "%s: hook for %s: ", progname, b.p);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (reported once)\n", stderr);
+	buf_free(&b);
+}
+
+/* 1 if the field of name n[0..len) is one of the alert's own. */
+static int
+own_field(const char *n, size_t len)
+{
+	static const char *const own[] = {"alert",  "state",   "severity",
+	                                  "since",  "until",   "duration",
+	                                  "repeat", "message", NULL};
+
+	for (size_t i = 0; own[i] != NULL; i++)
+		if (strlen(own[i]) == len && memcmp(own[i], n, len) == 0)
+			return 1;
+	return 0;
+}
+
+char **
+hook_env(hookset_t *h, const char *rec, size_t n, const char *label)
+{
+	const char *prefix = h->prefix != NULL ? h->prefix : "";
+	jobj_t o = {NULL, 0, 0};
+	buf_t name = BUF_INIT, var = BUF_INIT, val = BUF_INIT;
+	size_t total = 0, nenv = 0;
+
+	jobj_from_value(rec, n, &o);
+	char **env = xcalloc(o.n + 1, sizeof *env);
+	/* The alert's own fields first, so that the bound on the whole
+	 * never leaves out TINGLE_MESSAGE for a long key. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < o.n; i++) {
+			const jfield_t *f = &o.f[i];
+			buf_reset(&name);
+			buf_add(&name, "", 0);
+			if (f->kesc)
+				jstr_decode(f->k - 1, f->klen + 2, &name);
+			else
+				buf_add(&name, f->k, f->klen);
+			if (own_field(name.p, name.len) != (pass == 0))
+				continue;
+			buf_reset(&var);
+			env_name(&var, prefix, name.p, name.len);
+			if (var.len > HOOK_NAME_MAX) {
+				warn_once(
+				    h, WARN_NAME, label,
+				    "a field name longer than %d bytes is "
+				    "left out of the environment",
+				    HOOK_NAME_MAX - (int)strlen(prefix));
+				continue;
+			}
+			size_t k = 0;
+			while (k < nenv &&
+			       !(strncmp(env[k], var.p, var.len) == 0 &&
+			         env[k][var.len] == '='))
+				k++;
+			if (k < nenv) {
+				warn_once(h, WARN_CLASH, label,
+				          "field '%.*s' is left out: %s is "
+				          "already another field's",
+				          (int)utf8_cut(name.p, name.len, 64),
+				          name.p, var.p);
+				continue;
+			}
+			buf_reset(&val);
+			buf_add(&val, "", 0);
+			if (f->type == JT_STR)
+				jstr_decode(f->v, f->vlen, &val);
+			else
+				buf_add(&val, f->v, f->vlen);
+			buf_addc(&var, '=');
+			int nul = 0;
+			for (size_t j = 0; j < val.len; j++) {
+				if (val.p[j] != '\0') {
+					buf_addc(&var, val.p[j]);
+				} else {
+					buf_adds(&var, "\xEF\xBF\xBD");
+					nul = 1;
+				}
+			}
+			if (nul)
+				warn_once(h, WARN_NUL, label,
+				          "a NUL in %.*s is passed as U+FFFD",
+				          (int)(strchr(var.p, '=') - var.p),
+				          var.p);
+			size_t eq = (size_t)(strchr(var.p, '=') - var.p) + 1;
+			if (var.len - eq > HOOK_VALUE_MAX) {
+				var.len =
+				    eq + utf8_cut(var.p + eq, var.len - eq,
+				                  HOOK_VALUE_MAX);
+				var.p[var.len] = '\0';
+				buf_adds(&var, HOOK_CUT);
+				warn_once(h, WARN_CUT, label,
+				          "%.*s cut to %d bytes; the record on "
+				          "standard input is whole",
+				          (int)(eq - 1), var.p, HOOK_VALUE_MAX);
+			}
+			if (total + var.len + 1 > HOOK_ENV_MAX) {
+				warn_once(h, WARN_TOTAL, label,
+				          "%.*s is left out: the variables "
+				          "would pass %d bytes",
+				          (int)(eq - 1), var.p, HOOK_ENV_MAX);
+				continue;
+			}
+			total += var.len + 1;
+			env[nenv++] = xstrdup(var.p);
+		}
+	}
+	env[nenv] = NULL;
+	buf_free(&name);
+	buf_free(&var);
+	buf_free(&val);
+	jobj_free(&o);
+	return env;
+}
+
+void
+hook_env_free(char **env)
+{
+	hook_words_free(env);
+}
+
+void
+hook_label(const char *label, buf_t *out)
+{
+	size_t n = strlen(label), k = utf8_cut(label, n, HOOK_LABEL_MAX);
+
+	buf_add(out, "", 0);
+	for (size_t i = 0; i < k; i++) {
+		unsigned char c = (unsigned char)label[i];
+		buf_addc(out, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	}
+	if (k < n)
+		buf_adds(out, "...");
 }
 
 /* ==== running ========================================================== */
@@ -420,9 +612,12 @@ hook_run(hookset_t *h, const char *input, size_t n, char *const *env,
 		}
 
 	int pfd[2];
+	buf_t lb = BUF_INIT;
+	hook_label(label, &lb);
+	struct job tmp = {.label = lb.p};
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		struct job tmp = {.label = (char *)label};
 		fail(h, &tmp, "cannot make a pipe: %s", strerror(errno));
+		buf_free(&lb);
 		return;
 	}
 
@@ -454,9 +649,9 @@ hook_run(hookset_t *h, const char *input, size_t n, char *const *env,
 	posix_spawnattr_destroy(&at);
 	close(pfd[0]);
 	if (rc != 0) {
-		struct job tmp = {.label = (char *)label};
 		close(pfd[1]);
 		fail(h, &tmp, "cannot run '%s': %s", h->argv[0], strerror(rc));
+		buf_free(&lb);
 		return;
 	}
 
@@ -469,7 +664,7 @@ hook_run(hookset_t *h, const char *input, size_t n, char *const *env,
 	j->n = n;
 	j->off = 0;
 	j->deadline = mono_ms() + h->timeout_ms;
-	j->label = xstrdup(label);
+	j->label = lb.p;
 	h->running++;
 	feed(j);
 }

@@ -49,6 +49,38 @@ void hook_words_free(char **words);
 hookset_t *hook_open(const char *cmd, int64_t timeout_ms, int jobs,
                      const char *prefix, buf_t *err);
 
+/* Bounds on what a run gets in its environment (see hook_env). */
+#define HOOK_VALUE_MAX 8192      /* bytes of one value, before HOOK_CUT */
+#define HOOK_CUT "[...]"         /* ends a value that was cut */
+#define HOOK_NAME_MAX 128        /* bytes of one name, prefix included */
+#define HOOK_ENV_MAX (128 << 10) /* bytes of all of them, "N=V" each */
+#define HOOK_LABEL_MAX 200       /* bytes of a label in diagnostics */
+
+/*
+ * The variables of a run for the alert record rec[0..n) (a JSON object):
+ * each field as the set's prefix and its name upper-cased, every byte
+ * other than an ASCII letter or digit as '_', strings decoded, other
+ * values as JSON.  Returns a NULL-terminated array of "NAME=value"
+ * strings for hook_run; free it with hook_env_free.
+ *
+ * A value longer than HOOK_VALUE_MAX bytes is cut there, at a UTF-8
+ * character boundary, and HOOK_CUT appended; a NUL in a value becomes
+ * U+FFFD.  When two fields give the same name (a-b and a_b), the first
+ * in the record keeps it and the other is left out; so is a field whose
+ * name would be longer than HOOK_NAME_MAX, and every field that would
+ * take all the variables past HOOK_ENV_MAX bytes (the alert's own fields
+ * alert, state, severity, since, until, duration, repeat and message go
+ * first).  Each of these is reported once per run on standard error,
+ * "prog: hook for LABEL: ...".  The record on standard input stays whole.
+ */
+char **hook_env(hookset_t *h, const char *rec, size_t n, const char *label);
+void hook_env_free(char **env);
+
+/* Append label to out for a diagnostic: at most HOOK_LABEL_MAX bytes (a
+ * longer one is cut at a UTF-8 boundary and ends in "..."), with control
+ * characters as '?'. */
+void hook_label(const char *label, buf_t *out);
+
 /*
  * Start the command with input[0..n) on its standard input and the
  * NULL-terminated "NAME=value" strings of env added to (or replacing in)

@@ -1144,6 +1144,11 @@ emit(ruleset_t *rs, struct rule *ru, struct group *g, const rec_t *r,
 		buf_adds(&rs->label, " (");
 		show_fields(rs, g->keyjson, &rs->label);
 		buf_addc(&rs->label, ')');
+		/* A diagnostic label is a C string: a NUL of a key value
+		 * must not end it. */
+		for (size_t i = 0; i < rs->label.len; i++)
+			if (rs->label.p[i] == '\0')
+				rs->label.p[i] = '?';
 	}
 	struct alert_event ev = {a->p, a->len, ru->name, state, rs->label.p};
 	rs->emit(rs->ctx, &ev);

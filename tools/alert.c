@@ -10,7 +10,6 @@
  * standard output (with --pass, between the input records), and --exec
  * runs a command for each.  Exit status: 0 if an alert fired, 1 if none.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -156,17 +155,6 @@ duration(const char *opt, const char *arg, int positive)
 	return ms;
 }
 
-/* "TINGLE_" and name upper-cased, other than letters and digits as _. */
-static void
-env_name(buf_t *b, const char *name, size_t n)
-{
-	buf_adds(b, "TINGLE_");
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-		buf_addc(b, isalnum(c) && c < 0x80 ? toupper(c) : '_');
-	}
-}
-
 /*
  * Run the --exec command for an alert record: the record on its standard
  * input, each field as TINGLE_NAME in its environment.  Values go into
@@ -175,37 +163,14 @@ env_name(buf_t *b, const char *name, size_t n)
 static void
 run_hook(const struct alert_event *ev)
 {
-	jobj_t o = {NULL, 0, 0};
 	buf_t b = BUF_INIT;
+	char **env = hook_env(hooks, ev->rec, ev->len, ev->label);
 
-	jobj_from_value(ev->rec, ev->len, &o);
-	char **env = xcalloc(o.n + 1, sizeof *env);
-	for (size_t i = 0; i < o.n; i++) {
-		buf_t name = BUF_INIT;
-		const jfield_t *f = &o.f[i];
-		if (f->kesc)
-			jstr_decode(f->k - 1, f->klen + 2, &name);
-		else
-			buf_add(&name, f->k, f->klen);
-		buf_reset(&b);
-		env_name(&b, name.p, name.len);
-		buf_addc(&b, '=');
-		if (f->type == JT_STR)
-			jstr_decode(f->v, f->vlen, &b);
-		else
-			buf_add(&b, f->v, f->vlen);
-		env[i] = xstrdup(b.p);
-		buf_free(&name);
-	}
-	buf_reset(&b);
 	buf_add(&b, ev->rec, ev->len);
 	buf_addc(&b, '\n');
 	hook_run(hooks, b.p, b.len, env, ev->label);
-	for (size_t i = 0; i < o.n; i++)
-		free(env[i]);
-	free(env);
+	hook_env_free(env);
 	buf_free(&b);
-	jobj_free(&o);
 }
 
 static void

@@ -208,6 +208,88 @@ jobs_cap_concurrency(void **state)
 	hook_close(h);
 }
 
+/* hook_env for rec, "NAME=value" joined with '|' (NUL-free values). */
+static const char *
+env_of(const char *rec)
+{
+	static buf_t out;
+	buf_t err = BUF_INIT;
+	hookset_t *h = hook_open("true", 1000, 1, "TINGLE_", &err);
+	char **env = hook_env(h, rec, strlen(rec), "r firing");
+
+	buf_reset(&out);
+	buf_add(&out, "", 0);
+	for (size_t i = 0; env[i] != NULL; i++)
+		buf_printf(&out, "%s%s", i ? "|" : "", env[i]);
+	hook_env_free(env);
+	hook_close(h);
+	buf_free(&err);
+	return out.p;
+}
+
+static void
+env_names_values_and_order(void **state)
+{
+	(void)state;
+	/* The alert's own fields first, then the others in record order. */
+	assert_string_equal(
+	    env_of("{\"seg\":\"a\\u00e9\",\"alert\":\"r\",\"n\":1.50,"
+	           "\"o\":{\"x\":[1]},\"message\":\"m\"}"),
+	    "TINGLE_ALERT=r|TINGLE_MESSAGE=m|TINGLE_SEG=a\xc3\xa9|"
+	    "TINGLE_N=1.50|TINGLE_O={\"x\":[1]}");
+}
+
+static void
+env_first_of_two_names_wins(void **state)
+{
+	(void)state;
+	assert_string_equal(
+	    env_of("{\"a-b\":\"1\",\"a_b\":\"2\",\"A.B\":\"3\"}"),
+	    "TINGLE_A_B=1");
+}
+
+static void
+env_nul_is_replacement_character(void **state)
+{
+	(void)state;
+	assert_string_equal(env_of("{\"k\":\"x\\u0000y\"}"),
+	                    "TINGLE_K=x\xef\xbf\xbdy");
+}
+
+static void
+env_long_value_is_cut_at_a_character(void **state)
+{
+	buf_t rec = BUF_INIT;
+
+	(void)state;
+	buf_adds(&rec, "{\"k\":\"a");
+	for (int i = 0; i < 5000; i++)
+		buf_adds(&rec, "\xc3\xa9"); /* 10,001 bytes in all */
+	buf_adds(&rec, "\"}");
+	const char *e = env_of(rec.p);
+	/* 8192 bytes would end inside a character: 8191 are kept. */
+	assert_int_equal(strlen(e), strlen("TINGLE_K=") + 8191 + 5);
+	assert_string_equal(e + strlen(e) - 6, "\xa9[...]");
+	buf_free(&rec);
+}
+
+static void
+label_is_bounded_and_clean(void **state)
+{
+	buf_t b = BUF_INIT, l = BUF_INIT;
+
+	(void)state;
+	hook_label("r firing (k=a\x1b[31mb)", &b);
+	assert_string_equal(b.p, "r firing (k=a?[31mb)");
+	for (int i = 0; i < 300; i++)
+		buf_addc(&l, 'x');
+	buf_reset(&b);
+	hook_label(l.p, &b);
+	assert_int_equal(b.len, HOOK_LABEL_MAX + 3);
+	buf_free(&b);
+	buf_free(&l);
+}
+
 int
 main(void)
 {
@@ -222,6 +304,11 @@ main(void)
 	    cmocka_unit_test(a_hook_that_ignores_its_input_is_no_failure),
 	    cmocka_unit_test(time_limit_stops_the_whole_group),
 	    cmocka_unit_test(jobs_cap_concurrency),
+	    cmocka_unit_test(env_names_values_and_order),
+	    cmocka_unit_test(env_first_of_two_names_wins),
+	    cmocka_unit_test(env_nul_is_replacement_character),
+	    cmocka_unit_test(env_long_value_is_cut_at_a_character),
+	    cmocka_unit_test(label_is_bounded_and_clean),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
