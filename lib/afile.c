@@ -1,10 +1,13 @@
 /*
- * afile.c - replace a file atomically through mkstemp() and rename().
+ * afile.c - replace a file atomically through mkstemp() and rename(), and
+ * open output files safely.
  */
 #include "afile.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,5 +110,118 @@ afile_commit(afile_t *af, const char *path, const char **what)
 	return sync_dir(path);
 fail:
 	afile_abort(af);
+	return -1;
+}
+
+/* ==== output files ===================================================== */
+
+/* The descriptor that path names (/dev/stdout, /dev/fd/3), or -1. */
+static int
+fd_name(const char *path)
+{
+	const char *p;
+	long n = 0;
+
+	if (strcmp(path, "/dev/stdout") == 0)
+		return 1;
+	if (strcmp(path, "/dev/stderr") == 0)
+		return 2;
+	if (strncmp(path, "/dev/fd/", 8) == 0)
+		p = path + 8;
+	else if (strncmp(path, "/proc/self/fd/", 14) == 0)
+		p = path + 14;
+	else
+		return -1;
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		n = n * 10 + (*p - '0');
+		if (n > INT_MAX)
+			return -1;
+	}
+	return *p == '\0' ? (int)n : -1;
+}
+
+static int
+is_stream(const struct stat *st)
+{
+	return S_ISFIFO(st->st_mode) || S_ISCHR(st->st_mode);
+}
+
+/* path is a symbolic link: open what it points to if that is a FIFO or a
+ * character device (such as a pipe the shell made), else refuse. */
+static int
+follow_stream(const char *path, const char **why)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) == 0 && is_stream(&st)) {
+		fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		/* What was opened may not be what was looked at. */
+		if (fstat(fd, &st) == 0 && is_stream(&st))
+			return fd;
+		close(fd);
+	}
+	*why = "it is a symbolic link";
+	errno = ELOOP;
+	return -1;
+}
+
+int
+afile_output(const char *path, const char **why)
+{
+	const int fl = O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC;
+	struct stat st;
+	int fd, n;
+
+	*why = NULL;
+	if ((n = fd_name(path)) >= 0) {
+		int mode = fcntl(n, F_GETFL);
+		if (mode < 0)
+			return -1;
+		if ((mode & O_ACCMODE) == O_RDONLY) {
+			*why = "that descriptor is not open for writing";
+			errno = EBADF;
+			return -1;
+		}
+		return fcntl(n, F_DUPFD_CLOEXEC, 3);
+	}
+	for (int tries = 0;; tries++) {
+		fd = open(path, fl | O_CREAT | O_EXCL, 0666);
+		if (fd >= 0)
+			return fd; /* made here */
+		if (errno != EEXIST)
+			return -1;
+		fd = open(path, fl);
+		if (fd >= 0)
+			break;
+		if (errno == ENOENT && tries < 3)
+			continue; /* removed in between */
+		if (errno == ELOOP)
+			return follow_stream(path, why);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0)
+		goto fail;
+	if (is_stream(&st))
+		return fd;
+	if (!S_ISREG(st.st_mode))
+		*why = "it is not a regular file, FIFO or character device";
+	else if (st.st_nlink > 1)
+		*why = "it has another name (a hard link)";
+	else if (st.st_size > 0 && st.st_uid != geteuid())
+		*why = "it belongs to another user";
+	else if (ftruncate(fd, 0) < 0)
+		goto fail;
+	else
+		return fd;
+	errno = EPERM;
+fail:
+	n = errno;
+	close(fd);
+	errno = n;
 	return -1;
 }

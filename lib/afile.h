@@ -1,14 +1,25 @@
 /*
- * afile.h - replace a file atomically.
+ * afile.h - the files tingle writes: state files replaced atomically,
+ * and output files opened without following links.
  *
- * The new content goes to a fresh temporary file made with mkstemp() in
- * the target's directory, which is then renamed over the target: readers
- * see the old file or the new one, never a part.  The temporary name is
- * unique and created exclusively, so a symlink planted next to the target
- * is never followed and two runs saving the same file do not share one.
+ * A state file's new content goes to a fresh temporary file made with
+ * mkstemp() in the target's directory, which is then renamed over the
+ * target: readers see the old file or the new one, never a part.  The
+ * temporary name is unique and created exclusively, so a symlink planted
+ * next to the target is never followed and two runs saving the same file
+ * do not share one.  The rename replaces a symbolic link at the target's
+ * name, never the file it points to.
+ *
+ * Functions here never exit.  They return -1 with errno set; where tingle
+ * refuses a file that the system would have opened, *why names the reason
+ * in words ("it is a symbolic link"), else *why is NULL and errno says it.
  */
 #ifndef TINGLE_AFILE_H
 #define TINGLE_AFILE_H
+
+#include <stdint.h>
+
+#include "util.h"
 
 typedef struct afile {
 	int fd;    /* write the content here; -1 once closed */
@@ -28,5 +39,22 @@ int afile_commit(afile_t *af, const char *path, const char **what);
 
 /* Close and remove the temporary file and release af; errno is kept. */
 void afile_abort(afile_t *af);
+
+/*
+ * Open path to write an output file (such as --rejects), close-on-exec:
+ *  - /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N name a
+ *    descriptor already open, which is duplicated (so `--rejects
+ *    /dev/stderr` and `--rejects >(cmd)` write where the shell set up);
+ *  - a missing file is created (0666 less the umask);
+ *  - an existing FIFO or character device is written as it is;
+ *  - an existing regular file is truncated, unless it has another name
+ *    (a hard link), or holds data and belongs to another user: then it
+ *    is refused and left alone;
+ *  - a symbolic link is followed only to a FIFO or character device,
+ *    never to a regular file or to a name that does not exist yet;
+ *  - anything else (a block device, a directory) is refused.
+ * Returns the descriptor, or -1 with errno or *why set.
+ */
+int afile_output(const char *path, const char **why);
 
 #endif

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "ttime.h"
 
 size_t rio_max_line = 16u << 20;
@@ -112,6 +113,27 @@ usage_error(const char *fmt, ...)
 	exit(EX_USAGE);
 }
 
+/* Open --rejects by the rules of afile_output: never through a link to a
+ * regular file, never over a file someone else may need. */
+static void
+open_rejects(const char *path)
+{
+	const char *why;
+	int fd;
+
+	if (rejects_fp != NULL)
+		fclose(rejects_fp);
+	rejects_name = path;
+	fd = afile_output(path, &why);
+	if (fd < 0 && why != NULL)
+		die(EX_IOERR, "refusing to write --rejects file '%s': %s", path,
+		    why);
+	if (fd < 0)
+		die(EX_IOERR, "cannot open '%s': %s", path, strerror(errno));
+	if ((rejects_fp = fdopen(fd, "w")) == NULL)
+		die(EX_OSERR, "cannot open '%s': %s", path, strerror(errno));
+}
+
 void
 rio_option(int c, const char *arg, void (*usage)(FILE *fp))
 {
@@ -127,11 +149,7 @@ rio_option(int c, const char *arg, void (*usage)(FILE *fp))
 			usage_error("invalid --max-line '%s'", arg);
 		break;
 	case RIO_OPT_REJECTS:
-		rejects_name = arg;
-		rejects_fp = fopen(arg, "w");
-		if (rejects_fp == NULL)
-			die(EX_IOERR, "cannot open '%s': %s", arg,
-			    strerror(errno));
+		open_rejects(arg);
 		break;
 	case RIO_OPT_STRICT:
 		rio_strict = 1;
