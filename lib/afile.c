@@ -35,8 +35,10 @@ afile_open(afile_t *af, const char *path)
 		errno = saved;
 		return -1;
 	}
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-		mode = st.st_mode & 07777;
+	/* Permission bits only: a set-id bit someone put on the old file is
+	 * not carried over to a file this process owns. */
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		mode = st.st_mode & 0666;
 	} else {
 		mask = umask(0);
 		umask(mask);
@@ -110,6 +112,57 @@ afile_commit(afile_t *af, const char *path, const char **what)
 	return sync_dir(path);
 fail:
 	afile_abort(af);
+	return -1;
+}
+
+int
+afile_read(const char *path, buf_t *b, const char **why)
+{
+	struct stat st;
+	ssize_t n;
+	int fd, saved;
+
+	*why = NULL;
+	fd = open(path,
+	          O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 1;
+		if (errno == ELOOP && lstat(path, &st) == 0 &&
+		    S_ISLNK(st.st_mode))
+			*why = "it is a symbolic link";
+		return -1;
+	}
+	if (fstat(fd, &st) < 0)
+		goto fail;
+	if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*why = "it is not a regular file";
+		errno = EINVAL;
+		goto fail;
+	}
+	for (;;) {
+		buf_grow(b, 65536);
+		n = read(fd, b->p + b->len, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+	}
+	close(fd);
+	buf_grow(b, 1);
+	b->p[b->len] = '\0';
+	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
 	return -1;
 }
 

@@ -26,9 +26,11 @@ typedef struct afile {
 	char *tmp; /* the temporary file's name, owned */
 } afile_t;
 
-/* Create the temporary file for path, with the mode of the file it will
- * replace (or 0666 less the umask when there is none).  -1 with errno set
- * on failure. */
+/* Create the temporary file for path, with the permission bits (0666 at
+ * most: never setuid, setgid or sticky) of the regular file it will
+ * replace, or 0666 less the umask when there is none or path is not a
+ * regular file (a symbolic link is not followed).  -1 with errno set on
+ * failure. */
 int afile_open(afile_t *af, const char *path);
 
 /* fsync and close the temporary file, rename it to path and fsync the
@@ -39,6 +41,15 @@ int afile_commit(afile_t *af, const char *path, const char **what);
 
 /* Close and remove the temporary file and release af; errno is kept. */
 void afile_abort(afile_t *af);
+
+/*
+ * Read the state file path whole into b (appended, NUL-terminated, the
+ * NUL not counted), never through a symbolic link.  Returns 0; 1 when
+ * path does not exist; -1 when it cannot be read: a symbolic link, or
+ * anything but a regular file, is refused (*why says which), other
+ * failures leave errno.
+ */
+int afile_read(const char *path, buf_t *b, const char **why);
 
 /*
  * Open path to write an output file (such as --rejects), close-on-exec:

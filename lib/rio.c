@@ -470,6 +470,23 @@ rd_slurp(const char *path, buf_t *b, int missing_ok)
 	return 0;
 }
 
+int
+rd_slurp_state(const char *path, buf_t *b)
+{
+	const char *why;
+	int rc = afile_read(path, b, &why);
+
+	if (rc == 1)
+		return -1;
+	if (rc == 0)
+		return 0;
+	if (why != NULL)
+		die(EX_NOINPUT, "refusing to read state file '%s': %s", path,
+		    why);
+	die(errno == EIO ? EX_IOERR : EX_NOINPUT, "%s: %s", path,
+	    strerror(errno));
+}
+
 reader_t *
 rd_open(int nfiles, char **files)
 {

@@ -139,6 +139,14 @@ void rd_check_file(const char *path);
  */
 int rd_slurp(const char *path, buf_t *b, int missing_ok);
 
+/*
+ * Read the state file path as rd_slurp(path, b, 1) does, but never
+ * through a symbolic link: returns 0, or -1 when path does not exist; a
+ * symbolic link or anything but a regular file is refused with exit 66,
+ * naming the file and never quoting it.
+ */
+int rd_slurp_state(const char *path, buf_t *b);
+
 /* A reader of one already open descriptor (e.g. a second input). */
 reader_t *rd_open_fd(int fd, const char *name);
 

@@ -910,7 +910,7 @@ state_load(void)
 	buf_t text = BUF_INIT;
 	json_t *doc;
 
-	if (rd_slurp(state_file, &text, 1) < 0)
+	if (rd_slurp_state(state_file, &text) < 0)
 		return; /* the first run */
 	doc = bl_state_parse(text.p, text.len, err, sizeof err);
 	buf_free(&text);
