@@ -1,6 +1,6 @@
 /*
- * afile.h - the files tingle writes: state files replaced atomically,
- * and output files opened without following links.
+ * afile.h - the files tingle writes: state files replaced atomically and
+ * locked for a run, and output files opened without following links.
  *
  * A state file's new content goes to a fresh temporary file made with
  * mkstemp() in the target's directory, which is then renamed over the
@@ -50,6 +50,35 @@ void afile_abort(afile_t *af);
  * failures leave errno.
  */
 int afile_read(const char *path, buf_t *b, const char **why);
+
+/* An exclusive lock for a state file, held while fd is open. */
+typedef struct alock {
+	int fd;     /* the open lock file; -1 when none is held */
+	char *name; /* its name (STATE.lock), owned */
+} alock_t;
+
+/*
+ * Lock the state file path for this process: flock(2) on the lock file
+ * path.lock beside it, made when missing (the state file itself cannot
+ * carry the lock, since every save renames a new file over it).  The
+ * lock file holds the pid of the process that holds the lock.
+ *
+ * Waits up to timeout_ms (0: not at all), looking at *stop (if not NULL)
+ * while it waits.  Returns 0 with the lock held in lk; 1 without a lock
+ * when no lock file can be made because the directory is missing or
+ * cannot be written (nor can the state be saved there, so no run can
+ * overwrite another's); -1 on failure, with errno EWOULDBLOCK when the
+ * wait timed out (*holder is then the pid in the lock file, or 0 when
+ * unknown), EINTR when *stop was set, or another errno or *why when the
+ * lock file cannot be used (a symbolic link, a file of another kind).
+ */
+int afile_lock(alock_t *lk, const char *path, int64_t timeout_ms,
+               volatile int *stop, long *holder, const char **why);
+
+/* Remove the lock file, then release the lock.  A process waiting for
+ * it sees that its lock file was removed and takes a new one.  Does
+ * nothing when lk holds no lock. */
+void afile_unlock(alock_t *lk);
 
 /*
  * Open path to write an output file (such as --rejects), close-on-exec:

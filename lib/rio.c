@@ -487,6 +487,47 @@ rd_slurp_state(const char *path, buf_t *b)
 	    strerror(errno));
 }
 
+static alock_t state_lock = {-1, NULL};
+
+static void
+unlock_state(void)
+{
+	afile_unlock(&state_lock);
+}
+
+void
+rio_lock_state(const char *path, int64_t timeout_ms)
+{
+	const char *why;
+	long pid;
+	int rc;
+
+	rc = afile_lock(&state_lock, path, timeout_ms, &rio_stop, &pid, &why);
+	if (rc == 0) {
+		atexit(unlock_state);
+		return;
+	}
+	if (rc == 1)
+		return; /* no run can save path: nothing to keep apart */
+	if (errno == EWOULDBLOCK && pid > 0)
+		die(EX_TEMPFAIL,
+		    "state file '%s' is locked by process %ld; try again later "
+		    "or raise --lock-timeout",
+		    path, pid);
+	if (errno == EWOULDBLOCK)
+		die(EX_TEMPFAIL,
+		    "state file '%s' is locked by another run; try again later "
+		    "or raise --lock-timeout",
+		    path);
+	if (errno == EINTR && rio_stop)
+		exit(rio_finish(EX_TEMPFAIL));
+	if (why != NULL)
+		die(EX_NOINPUT, "refusing to use lock file '%s.lock': %s", path,
+		    why);
+	die(EX_IOERR, "cannot lock state file '%s': '%s.lock': %s", path, path,
+	    strerror(errno));
+}
+
 reader_t *
 rd_open(int nfiles, char **files)
 {
