@@ -910,8 +910,9 @@ bl_state_parse(const char *text, size_t n, char *err, size_t errlen)
 
 	doc = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je);
 	if (doc == NULL) {
+		/* Not je.text: it quotes the file, which may not be ours. */
 		snprintf(err, errlen, "invalid JSON at line %d column %d: %s",
-		         je.line, je.column, je.text);
+		         je.line, je.column, jerr_what(json_error_code(&je)));
 		return NULL;
 	}
 	fmt = json_string_value(json_object_get(doc, "format"));

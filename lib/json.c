@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 /* ==== scanning ========================================================== */
 
 typedef struct scan {
@@ -981,4 +983,30 @@ rec_free(rec_t *r)
 	jobj_free(&r->obj);
 	jobj_free(&r->set);
 	buf_free(&r->store);
+}
+
+const char *
+jerr_what(int code)
+{
+	switch (code) {
+	case json_error_out_of_memory:
+		return "out of memory";
+	case json_error_stack_overflow:
+		return "nesting too deep";
+	case json_error_invalid_utf8:
+		return "invalid UTF-8";
+	case json_error_premature_end_of_input:
+		return "unexpected end of file";
+	case json_error_end_of_input_expected:
+		return "unexpected data after the document";
+	case json_error_null_character:
+	case json_error_null_byte_in_key:
+		return "\\u0000 in a string";
+	case json_error_duplicate_key:
+		return "a key appears twice in an object";
+	case json_error_numeric_overflow:
+		return "number out of range";
+	default:
+		return "invalid syntax";
+	}
 }

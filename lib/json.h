@@ -166,4 +166,9 @@ int json_plain_integer(const char *s, size_t n);
 /* Length of the valid UTF-8 prefix of p[0..n). */
 size_t utf8_valid_prefix(const char *p, size_t n);
 
+/* What a jansson error code (json_error_code()) means, in a few fixed
+ * words: for diagnostics about files whose bytes must not be shown,
+ * where jansson's own text would quote the text near the error. */
+const char *jerr_what(int code);
+
 #endif

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "ttime.h"
 
 size_t rio_max_line = 16u << 20;
@@ -135,6 +136,27 @@ usage_error(const char *fmt, ...)
 	exit(EX_USAGE);
 }
 
+/* Open --rejects by the rules of afile_output: never through a link to a
+ * regular file, never over a file someone else may need. */
+static void
+open_rejects(const char *path)
+{
+	const char *why;
+	int fd;
+
+	if (rejects_fp != NULL)
+		fclose(rejects_fp);
+	rejects_name = path;
+	fd = afile_output(path, &why);
+	if (fd < 0 && why != NULL)
+		die(EX_IOERR, "refusing to write --rejects file '%s': %s", path,
+		    why);
+	if (fd < 0)
+		die(EX_IOERR, "cannot open '%s': %s", path, strerror(errno));
+	if ((rejects_fp = fdopen(fd, "w")) == NULL)
+		die(EX_OSERR, "cannot open '%s': %s", path, strerror(errno));
+}
+
 void
 rio_option(int c, const char *arg, void (*usage)(FILE *fp))
 {
@@ -150,11 +172,7 @@ rio_option(int c, const char *arg, void (*usage)(FILE *fp))
 			usage_error("invalid --max-line '%s'", arg);
 		break;
 	case RIO_OPT_REJECTS:
-		rejects_name = arg;
-		rejects_fp = fopen(arg, "w");
-		if (rejects_fp == NULL)
-			die(EX_IOERR, "cannot open '%s': %s", arg,
-			    strerror(errno));
+		open_rejects(arg);
 		break;
 	case RIO_OPT_STRICT:
 		rio_strict = 1;
@@ -521,6 +539,64 @@ rd_slurp(const char *path, buf_t *b, int missing_ok)
 	buf_grow(b, 1);
 	b->p[b->len] = '\0';
 	return 0;
+}
+
+int
+rd_slurp_state(const char *path, buf_t *b)
+{
+	const char *why;
+	int rc = afile_read(path, b, &why);
+
+	if (rc == 1)
+		return -1;
+	if (rc == 0)
+		return 0;
+	if (why != NULL)
+		die(EX_NOINPUT, "refusing to read state file '%s': %s", path,
+		    why);
+	die(errno == EIO ? EX_IOERR : EX_NOINPUT, "%s: %s", path,
+	    strerror(errno));
+}
+
+static alock_t state_lock = {-1, NULL};
+
+static void
+unlock_state(void)
+{
+	afile_unlock(&state_lock);
+}
+
+void
+rio_lock_state(const char *path, int64_t timeout_ms)
+{
+	const char *why;
+	long pid;
+	int rc;
+
+	rc = afile_lock(&state_lock, path, timeout_ms, &rio_stop, &pid, &why);
+	if (rc == 0) {
+		atexit(unlock_state);
+		return;
+	}
+	if (rc == 1)
+		return; /* no run can save path: nothing to keep apart */
+	if (errno == EWOULDBLOCK && pid > 0)
+		die(EX_TEMPFAIL,
+		    "state file '%s' is locked by process %ld; try again later "
+		    "or raise --lock-timeout",
+		    path, pid);
+	if (errno == EWOULDBLOCK)
+		die(EX_TEMPFAIL,
+		    "state file '%s' is locked by another run; try again later "
+		    "or raise --lock-timeout",
+		    path);
+	if (errno == EINTR && rio_stop)
+		exit(rio_finish(EX_TEMPFAIL));
+	if (why != NULL)
+		die(EX_NOINPUT, "refusing to use lock file '%s.lock': %s", path,
+		    why);
+	die(EX_IOERR, "cannot lock state file '%s': '%s.lock': %s", path, path,
+	    strerror(errno));
 }
 
 reader_t *

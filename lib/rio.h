@@ -161,6 +161,27 @@ void rd_check_file(const char *path);
  */
 int rd_slurp(const char *path, buf_t *b, int missing_ok);
 
+/*
+ * Read the state file path as rd_slurp(path, b, 1) does, but never
+ * through a symbolic link: returns 0, or -1 when path does not exist; a
+ * symbolic link or anything but a regular file is refused with exit 66,
+ * naming the file and never quoting it.
+ */
+int rd_slurp_state(const char *path, buf_t *b);
+
+/* How long --lock-timeout waits by default. */
+#define RIO_LOCK_TIMEOUT_MS 10000
+
+/*
+ * Lock the state file path for the rest of the run (afile_lock: the lock
+ * file path.lock, removed at exit).  Waits up to timeout_ms, then exits
+ * 75 naming the process that holds the lock; SIGINT or SIGTERM while it
+ * waits end the run as they do any other.  A lock file that is a symbolic
+ * link or not a regular file is exit 66, one that cannot be made exit 74
+ * (except where the state could not be saved either: then no lock).
+ */
+void rio_lock_state(const char *path, int64_t timeout_ms);
+
 /* A reader of one already open descriptor (e.g. a second input). */
 reader_t *rd_open_fd(int fd, const char *name);
 

@@ -1759,7 +1759,7 @@ rules_load_state(ruleset_t *rs, const char *path)
 	json_t *root;
 	buf_t text = BUF_INIT;
 
-	if (rd_slurp(path, &text, 1) < 0)
+	if (rd_slurp_state(path, &text) < 0)
 		return; /* the first run */
 	/* Key values and times are copied from records, which may hold
 	 * \u0000 in a string, and numbers of any size: they are read from
@@ -1768,11 +1768,12 @@ rules_load_state(ruleset_t *rs, const char *path)
 	                  JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL |
 	                      JSON_DECODE_INT_AS_REAL,
 	                  &e);
+	/* Not e.text: it quotes the file, which may not be ours. */
 	if (root == NULL)
 		die(EX_DATAERR,
 		    "%s:%d:%d: invalid state file: %s (remove it to start "
 		    "afresh)",
-		    path, e.line, e.column, e.text);
+		    path, e.line, e.column, jerr_what(json_error_code(&e)));
 	json_t *rules = json_object_get(root, "rules");
 	if (!json_is_object(root) ||
 	    json_number_value(json_object_get(root, "version")) != 1 ||

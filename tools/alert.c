@@ -33,6 +33,7 @@ enum {
 	OPT_EXEC_JOBS,
 	OPT_PASS,
 	OPT_STATE,
+	OPT_LOCK_TIMEOUT,
 	OPT_MAX_GROUPS,
 	OPT_RESOLVED_MESSAGE,
 };
@@ -52,6 +53,7 @@ static const struct option longopts[] = {
     {"exec-jobs", required_argument, NULL, OPT_EXEC_JOBS},
     {"pass", no_argument, NULL, OPT_PASS},
     {"state", required_argument, NULL, OPT_STATE},
+    {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
     {"max-groups", required_argument, NULL, OPT_MAX_GROUPS},
     RIO_LONGOPTS,
     {NULL, 0, NULL, 0}};
@@ -72,7 +74,8 @@ usage(FILE *fp)
 	        "[--cooldown DURATION]\n"
 	        "                    [--severity LEVEL] [--exec CMD] "
 	        "[--exec-timeout DURATION]\n"
-	        "                    [--exec-jobs N] [--pass] [--state FILE] "
+	        "                    [--exec-jobs N] [--pass] [--state FILE]\n"
+	        "                    [--lock-timeout DURATION] "
 	        "[--max-groups N] [FILE ...]\n"
 	        "\n"
 	        "Fire, repeat and resolve alerts from rules, per rule and "
@@ -114,6 +117,9 @@ usage(FILE *fp)
 	        "  --pass                   also write every input record\n"
 	        "  --state FILE             keep alert state in FILE across "
 	        "runs\n"
+	        "  --lock-timeout DURATION  wait this long for another run "
+	        "using FILE (default\n"
+	        "                           10s; 0: do not wait)\n"
 	        "  --max-groups N           stop (exit 70) past N groups "
 	        "(default 1000000)\n"
 	        "\n"
@@ -123,7 +129,7 @@ usage(FILE *fp)
 	        "status: 0 if an alert\n"
 	        "fired, 1 if none, 64 for a bad rule, 65 bad input under "
 	        "--strict, 66 missing\n"
-	        "file.\n"
+	        "file, 75 state file in use past --lock-timeout.\n"
 	        "\n%s",
 	        rio_common_usage);
 }
@@ -249,6 +255,7 @@ main(int argc, char **argv)
 	size_t nro = 0, nkey = 0;
 	char **keys = xcalloc((size_t)argc + 1, sizeof *keys);
 	const char *exec_cmd = NULL, *state_path = NULL;
+	int64_t lock_timeout = RIO_LOCK_TIMEOUT_MS;
 	long max_groups = 1000000;
 	int c;
 
@@ -300,7 +307,12 @@ main(int argc, char **argv)
 			pflag = 1;
 			break;
 		case OPT_STATE:
+			if (*optarg == '\0')
+				usage_error("empty --state file name");
 			state_path = optarg;
+			break;
+		case OPT_LOCK_TIMEOUT:
+			lock_timeout = duration("--lock-timeout", optarg, 0);
 			break;
 		case OPT_MAX_GROUPS:
 			max_groups =
@@ -326,6 +338,7 @@ main(int argc, char **argv)
 	}
 	rules_set_max_groups(rs, (size_t)max_groups);
 	if (state_path != NULL) {
+		rio_lock_state(state_path, lock_timeout);
 		rules_load_state(rs, state_path);
 		/* A reader that goes away must not cost the state: alerts
 		 * already announced would be announced again. */

@@ -32,6 +32,7 @@ enum {
 	OPT_AGAINST = RIO_OPT_FIRST_FREE,
 	OPT_AGAINST_VALUE,
 	OPT_IDLE,
+	OPT_LOCK_TIMEOUT,
 	OPT_MAX_GROUPS,
 	OPT_MIN_BASELINE,
 	OPT_NAME,
@@ -49,6 +50,7 @@ static const struct option longopts[] = {
     {"baseline", required_argument, NULL, 'b'},
     {"idle", required_argument, NULL, OPT_IDLE},
     {"key", required_argument, NULL, 'k'},
+    {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
     {"max-groups", required_argument, NULL, OPT_MAX_GROUPS},
     {"min-baseline", required_argument, NULL, OPT_MIN_BASELINE},
     {"name", required_argument, NULL, OPT_NAME},
@@ -86,6 +88,8 @@ static int64_t save_every_ms;             /* --save-every, 0: at exit only */
 static int64_t idle_ms;                   /* --idle, 0: never */
 static const char *name_opt;              /* --name */
 static size_t max_groups = 1000000;       /* --max-groups */
+/* --lock-timeout */
+static int64_t lock_timeout_ms = RIO_LOCK_TIMEOUT_MS;
 
 /* ---- state of the run ------------------------------------------------- */
 
@@ -109,7 +113,8 @@ static char *cfg_keys; /* JSON array text of the key field names */
 static const char usage_text[] =
     "usage: tingle-compare -b SOURCE [--stat mean|median] [-k FIELD,...]\n"
     "                      [--value FIELD] [--min-baseline N] [--name TEXT]\n"
-    "                      [--state FILE [--save-every DURATION]] [FILE...]\n"
+    "                      [--state FILE [--save-every DURATION]\n"
+    "                      [--lock-timeout DURATION]] [FILE...]\n"
     "       tingle-compare --against FILE [--rate R] [--on FIELD,...]\n"
     "                      [--against-value FIELD] [--idle DURATION]\n"
     "                      [-k FIELD,...] [--value FIELD] [FILE...]\n"
@@ -130,6 +135,9 @@ static const char usage_text[] =
     "  --state FILE                    keep the history in FILE across runs\n"
     "  --save-every DURATION           save it this often too (default: at "
     "exit)\n"
+    "  --lock-timeout DURATION         wait this long for another run using "
+    "FILE\n"
+    "                                  (default 10s; 0: do not wait)\n"
     "\n"
     "Expectation from another count stream:\n"
     "  --against FILE                  join FILE's records on the window and "
@@ -910,7 +918,7 @@ state_load(void)
 	buf_t text = BUF_INIT;
 	json_t *doc;
 
-	if (rd_slurp(state_file, &text, 1) < 0)
+	if (rd_slurp_state(state_file, &text) < 0)
 		return; /* the first run */
 	doc = bl_state_parse(text.p, text.len, err, sizeof err);
 	buf_free(&text);
@@ -1972,6 +1980,9 @@ parse_options(int argc, char **argv)
 		case OPT_SAVE_EVERY:
 			save_every_ms = parse_dur(optarg, "--save-every");
 			break;
+		case OPT_LOCK_TIMEOUT:
+			lock_timeout_ms = parse_dur(optarg, "--lock-timeout");
+			break;
 		case OPT_STAT:
 			if (strcmp(optarg, "median") == 0)
 				stat_median = 1;
@@ -2030,6 +2041,7 @@ main(int argc, char **argv)
 		groups = kmap_new();
 		hist = bl_new(&spec);
 		if (state_file != NULL) {
+			rio_lock_state(state_file, lock_timeout_ms);
 			state_load();
 			/* A reader that goes away must not cost the state. */
 			rio_hold_epipe();
