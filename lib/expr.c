@@ -28,7 +28,10 @@
 #include "ttime.h"
 
 /* Limits that keep a hostile expression or regex from exhausting the
- * stack or the CPU. */
+ * stack or the CPU.  MAX_DEPTH bounds both the parser's recursion
+ * (parentheses, brackets, calls, unary operators) and the height of the
+ * tree it builds, which the evaluator walks recursively: a chain of
+ * 30000 '+' nests as deeply as 30000 parentheses. */
 #define MAX_DEPTH 200
 #define RX_MATCH_LIMIT 1000000
 #define RX_DEPTH_LIMIT 100000
@@ -186,6 +189,7 @@ struct node {
 	enum node_op op;
 	const struct fn *fn; /* N_CALL */
 	size_t pos;          /* byte offset in the source, for messages */
+	int height;          /* 1 for a leaf, else 1 + its deepest operand */
 	struct node *a, *b;
 	struct node **args; /* N_CALL and N_LIST */
 	size_t nargs;
@@ -366,6 +370,32 @@ mknode(struct parser *p, enum node_op op, size_t pos)
 	e->nodes[e->nnodes++] = n;
 	n->op = op;
 	n->pos = pos;
+	n->height = 1;
+	return n;
+}
+
+/*
+ * Set the height of n, whose operands are in place, from theirs.  Returns
+ * n, or NULL with an error at n when the tree grows deeper than MAX_DEPTH:
+ * the evaluator would recurse that deep.
+ */
+static struct node *
+grown(struct parser *p, struct node *n)
+{
+	int h = 0;
+
+	if (n->a != NULL && n->a->height > h)
+		h = n->a->height;
+	if (n->b != NULL && n->b->height > h)
+		h = n->b->height;
+	for (size_t i = 0; i < n->nargs; i++)
+		if (n->args[i]->height > h)
+			h = n->args[i]->height;
+	n->height = h + 1;
+	if (n->height > MAX_DEPTH) {
+		perr(p, n->pos, "expression nested too deeply");
+		return NULL;
+	}
 	return n;
 }
 
@@ -856,7 +886,7 @@ parse_call(struct parser *p, size_t npos, size_t nlen)
 			     fn->name, fn->min);
 		return NULL;
 	}
-	return n;
+	return grown(p, n);
 }
 
 /* [ a, b, ... ] with p->tok at '[' */
@@ -882,6 +912,8 @@ parse_list(struct parser *p)
 		}
 	}
 	next(p);
+	if (grown(p, n) == NULL)
+		return NULL;
 	if (constant) {
 		/* Fold into one constant: the items array is kept with the
 		 * expression's strings and freed with them. */
@@ -973,7 +1005,7 @@ parse_postfix(struct parser *p)
 		m->name = keep_str(p->e, xstrndup(p->src + p->tpos, p->tlen));
 		m->nlen = p->tlen;
 		next(p);
-		n = m;
+		n = grown(p, m);
 	}
 	return n;
 }
@@ -1002,7 +1034,7 @@ parse_unary(struct parser *p)
 	}
 	n = mknode(p, t == T_NOT ? N_NOT : N_NEG, pos);
 	n->a = a;
-	return n;
+	return grown(p, n);
 }
 
 static struct node *
@@ -1016,7 +1048,7 @@ parse_mul(struct parser *p)
 		m->a = n;
 		if ((m->b = parse_unary(p)) == NULL)
 			return NULL;
-		n = m;
+		n = grown(p, m);
 	}
 	return n;
 }
@@ -1032,7 +1064,7 @@ parse_add(struct parser *p)
 		m->a = n;
 		if ((m->b = parse_mul(p)) == NULL)
 			return NULL;
-		n = m;
+		n = grown(p, m);
 	}
 	return n;
 }
@@ -1115,7 +1147,7 @@ parse_cmp(struct parser *p)
 	m = mknode(p, op, p->tpos);
 	next(p);
 	m->a = n;
-	if ((m->b = parse_add(p)) == NULL)
+	if ((m->b = parse_add(p)) == NULL || grown(p, m) == NULL)
 		return NULL;
 	if (op == N_MATCH || op == N_NMATCH) {
 		if (m->b->op == N_CONST) {
@@ -1144,7 +1176,7 @@ parse_and(struct parser *p)
 		m->a = n;
 		if ((m->b = parse_cmp(p)) == NULL)
 			return NULL;
-		n = m;
+		n = grown(p, m);
 	}
 	return n;
 }
@@ -1165,7 +1197,7 @@ parse_or(struct parser *p)
 		m->a = n;
 		if ((m->b = parse_and(p)) == NULL)
 			return NULL;
-		n = m;
+		n = grown(p, m);
 	}
 	p->depth--;
 	return n;

@@ -106,8 +106,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		ready = 1;
 	}
-	if (size > 8192)
-		return 0;
+	if (size > 65536)
+		return 0; /* as -max_len in expr.options */
 	nl = memchr(p, '\n', size);
 	srclen = nl != NULL ? (size_t)(nl - p) : size;
 	if (memchr(p, '\0', srclen) != NULL)

@@ -651,6 +651,87 @@ test_syntax_error_positions(void **state)
 	EQ(deep, NULL, "1");
 }
 
+/*
+ * Into buf, first followed by n - 1 times sep and then item: a chain of n
+ * terms.  Returns buf.
+ */
+static char *
+chain(char *buf, const char *first, const char *sep, const char *item, int n)
+{
+	char *p = buf + strlen(strcpy(buf, first));
+
+	for (int i = 1; i < n; i++)
+		p += sprintf(p, "%s%s", sep, item);
+	return buf;
+}
+
+/* The first line of the message for src: too deep at column col. */
+static void
+too_deep(const char *src, int col)
+{
+	char want[128], got[128];
+	const char *r = run(src, NULL);
+
+	snprintf(want, sizeof want,
+	         "syntax: syntax error in expression at column %d: "
+	         "expression nested too deeply",
+	         col);
+	snprintf(got, sizeof got, "%.*s", (int)strcspn(r, "\n"), r);
+	assert_string_equal(got, want);
+}
+
+static void
+test_tree_depth(void **state)
+{
+	const size_t big = 1 << 20;
+	char *b = malloc(big + 16);
+
+	(void)state;
+	/* A chain of 200 terms is 200 levels deep and evaluates. */
+	EQ(chain(b, "1", "+", "1", 200), NULL, "200");
+	EQ(chain(b, "1", "-", "1", 200), NULL, "-198");
+	EQ(chain(b, "2", "*", "1", 200), NULL, "2");
+	EQ(chain(b, "2", "/", "1", 200), NULL, "2");
+	EQ(chain(b, "true", "&&", "true", 200), NULL, "true");
+	EQ(chain(b, "false", "||", "x", 200), NULL, "false");
+	EQ(chain(b, "(o)", ". ", "b", 200), "{\"o\":{\"b\":1}}", "null");
+	/* One more operator: an error at that operator, found before any
+	 * record is read (the evaluator recurses once per level). */
+	too_deep(chain(b, "1", "+", "1", 201), 400);
+	too_deep(chain(b, "1", "-", "1", 201), 400);
+	too_deep(chain(b, "1", "*", "1", 201), 400);
+	too_deep(chain(b, "1", "/", "1", 201), 400);
+	too_deep(chain(b, "a", "&&", "a", 201), 599);
+	too_deep(chain(b, "a", "||", "a", 201), 599);
+	too_deep(chain(b, "(a)", ". ", "b", 201), 601);
+	too_deep(strcat(chain(b, "1", "+", "1", 200), " > 0"), 401);
+	/* Levels of every kind add up: 50 minus signs around 150 terms,
+	 * then around 151. */
+	memset(b, '-', 50);
+	b[50] = '(';
+	strcat(chain(b + 51, "x", "+", "1", 150), ")");
+	EQ(b, "{\"x\":1}", "150");
+	strcat(chain(b + 51, "x", "+", "1", 151), ")");
+	too_deep(b, 1);
+	EQ(strcat(chain(b, "str(1", "+", "1", 199), ")"), NULL, "\"199\"");
+	too_deep(strcat(chain(b, "str(1", "+", "1", 200), ")"), 1);
+	EQ(strcat(chain(b, "[x", "+", "1", 199), "]"), "{\"x\":1}", "[199]");
+	too_deep(strcat(chain(b, "[x", "+", "1", 200), "]"), 1);
+	/* A megabyte of operators is refused quickly, with no deep
+	 * recursion while parsing. */
+	for (size_t i = 0; i < big; i += 2)
+		memcpy(b + i, "1+", 2);
+	strcpy(b + big, "1");
+	too_deep(b, 400);
+	memset(b, '!', big);
+	strcpy(b + big, "x");
+	too_deep(b, 200);
+	memset(b, '-', big);
+	strcpy(b + big, "1");
+	too_deep(b, 200);
+	free(b);
+}
+
 static void
 test_fields_list(void **state)
 {
@@ -761,6 +842,7 @@ main(void)
 	    cmocka_unit_test(test_truthy),
 	    cmocka_unit_test(test_syntax_errors),
 	    cmocka_unit_test(test_syntax_error_positions),
+	    cmocka_unit_test(test_tree_depth),
 	    cmocka_unit_test(test_fields_list),
 	    cmocka_unit_test(test_to_text),
 	    cmocka_unit_test(test_repeated_eval),
