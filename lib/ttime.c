@@ -12,6 +12,7 @@
 #include "ttime.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -529,6 +530,27 @@ ts_parse_epoch(const char *s, size_t n, tstamp_t *t)
 	t->nsec = (int32_t)nsec;
 	t->digits = (int8_t)fracd;
 	return 0;
+}
+
+int
+ts_epoch_num(double d, tstamp_t *t)
+{
+	char buf[48];
+	int len = 0;
+
+	if (!isfinite(d))
+		return -1;
+	/* The shortest text that reads back as d, for ts_parse_epoch. */
+	if (d == floor(d) && fabs(d) < 1e17) {
+		len = snprintf(buf, sizeof buf, "%.0f", d);
+	} else {
+		for (int prec = 15; prec <= 17; prec++) {
+			len = snprintf(buf, sizeof buf, "%.*g", prec, d);
+			if (strtod(buf, NULL) == d)
+				break;
+		}
+	}
+	return ts_parse_epoch(buf, (size_t)len, t);
 }
 
 int

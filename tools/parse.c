@@ -462,22 +462,6 @@ match_patterns(const char *p, size_t n, fields_t *fs)
 
 /* ---- event time ---------------------------------------------------- */
 
-/* Does s[0..n) look like a decimal number (an epoch stamp)? */
-static int
-is_decimal(const char *s, size_t n)
-{
-	size_t i = 0, digits = 0;
-
-	if (i < n && (s[i] == '-' || s[i] == '+'))
-		i++;
-	for (; i < n && isdigit((unsigned char)s[i]); i++)
-		digits++;
-	if (i < n && s[i] == '.')
-		for (i++; i < n && isdigit((unsigned char)s[i]); i++)
-			digits++;
-	return digits > 0 && i == n;
-}
-
 /* Parse time text: --time-format if given, else RFC 3339/ISO 8601 or
  * an epoch number in seconds or milliseconds. */
 static int
@@ -487,15 +471,14 @@ parse_time_text(const char *s, size_t n, tstamp_t *t)
 		return ts_parse_fmt(s, n, time_format, year, ctx.now_sec, t);
 	if (ts_parse_iso(s, n, t) == 0)
 		return 0;
-	if (is_decimal(s, n))
-		return ts_parse_epoch(s, n, t);
-	return -1;
+	return ts_parse_epoch(s, n, t);
 }
 
 /*
  * Is s[0..n) already RFC 3339 as tingle writes it: "YYYY-MM-DDTHH:MM:SS",
  * an optional fraction, and "Z" or "+HH:MM"?  Such a stamp is left as it
- * is written.
+ * is written.  A leap second (":60") is not: tingle writes it as the next
+ * second, in --tz like any other time.
  */
 static int
 is_rfc3339(const char *s, size_t n)
@@ -509,6 +492,8 @@ is_rfc3339(const char *s, size_t n)
 		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i])
 		                    : s[i] != shape[i])
 			return 0;
+	if (s[17] > '5')
+		return 0;
 	if (s[i] == '.') {
 		size_t d = ++i;
 		while (i < n && isdigit((unsigned char)s[i]))

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -397,6 +398,80 @@ epoch_parses_text(void **state)
 	assert_int_equal(t.sec, 1);
 	assert_int_equal(t.nsec, 123456789);
 	assert_int_equal(t.digits, 9);
+}
+
+/* One rule for every stage: a number held as a double is read as its
+ * text would be. */
+static void
+epoch_rule_is_the_same_for_doubles(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+	    "1521233195",
+	    "1521233195.375",
+	    "1521233195375",
+	    "99999999999",
+	    "100000000000",
+	    "-62135596800",
+	    "1e9",
+	    "1.5",
+	    "-1.5",
+	    "0",
+	    "253402127999",
+	    "-62167046400",
+	    "1234567890123456",
+	    "-377705116800000",
+	    "1e16",
+	    "253402128000",
+	    "-62167046401",
+	};
+	tstamp_t a, b;
+	size_t k;
+
+	for (k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+		const char *s = texts[k];
+		int ra = ts_parse_epoch(s, strlen(s), &a);
+		int rb = ts_epoch_num(strtod(s, NULL), &b);
+
+		if (ra != rb)
+			fail_msg("'%s': text %d, double %d", s, ra, rb);
+		if (ra == 0 && (a.sec != b.sec || a.nsec != b.nsec))
+			fail_msg("'%s': text and double differ", s);
+	}
+	/* The range: years 0000 to 9999 in every zone, in s and ms. */
+	assert_int_equal(ts_parse_epoch("1234567890123456", 16, &a), -1);
+	assert_int_equal(ts_parse_epoch("-377705116800000", 16, &a), -1);
+	assert_int_equal(ts_parse_epoch("253402127999999", 15, &a), 0);
+	assert_int_equal(ts_parse_epoch("1e9", 3, &a), 0);
+	assert_int_equal(a.sec, 1000000000);
+	assert_int_equal(ts_parse_epoch("+5", 2, &a), -1);
+	assert_int_equal(ts_epoch_num(1e17, &b), -1);
+	assert_int_equal(ts_epoch_num(0.0 / 0.0, &b), -1);
+	assert_int_equal(ts_epoch_num(1.0 / 0.0, &b), -1);
+	assert_int_equal(ts_epoch_num(1521233195.25, &b), 0);
+	assert_int_equal(b.sec, 1521233195);
+	assert_int_equal(b.nsec, 250000000);
+	assert_int_equal(b.digits, 2);
+}
+
+/* A leap second is the second after :59, in any zone. */
+static void
+iso_leap_second_is_the_next_second(void **state)
+{
+	(void)state;
+
+	use_zone("UTC");
+	assert_int_equal(at("2026-06-30T23:59:60Z"),
+	                 at("2026-07-01T00:00:00Z"));
+	assert_string_equal(iso_round("2026-06-30T23:59:60.5Z"),
+	                    "2026-07-01T00:00:00.5Z");
+	use_zone("America/Chicago");
+	assert_string_equal(iso_round("2026-06-30T23:59:60Z"),
+	                    "2026-06-30T19:00:00-05:00");
+	assert_string_equal(iso_round("2026-06-30 18:59:60"),
+	                    "2026-06-30T19:00:00-05:00");
+	use_zone("UTC");
+	assert_int_equal(iso_fails("2026-06-30T23:59:61Z"), 1);
 }
 
 /* ---- formatting --------------------------------------------------------- */
@@ -1255,6 +1330,8 @@ main(void)
 	    cmocka_unit_test(json_negative_epochs),
 	    cmocka_unit_test(json_refuses_other_values),
 	    cmocka_unit_test(epoch_parses_text),
+	    cmocka_unit_test(epoch_rule_is_the_same_for_doubles),
+	    cmocka_unit_test(iso_leap_second_is_the_next_second),
 	    cmocka_unit_test(format_utc),
 	    cmocka_unit_test(format_in_zones),
 	    cmocka_unit_test(format_local_mean_time_names_the_instant),
