@@ -2078,36 +2078,20 @@ ev_arith(expr_t *e, const struct node *n, val_t *out)
 	return 0;
 }
 
-/* A value as an instant: a time string or an epoch number. */
+/* A value as an instant: a time string, or an epoch number (a number or
+ * a string) by the rule of ts_parse_epoch, the same in every stage. */
 static int
 to_time(const val_t *v, tstamp_t *t)
 {
-	double d;
-
-	if (v->t == V_STR) {
-		if (ts_parse_iso(v->s, v->len, t) == 0)
-			return 0;
-		if (!str_number(v->s, v->len, &d))
-			return -1;
-		if (ts_parse_epoch(v->s, v->len, t) == 0)
-			return 0;
-	} else if (v->t == V_NUM) {
-		if (v->s != NULL && ts_parse_epoch(v->s, v->len, t) == 0)
-			return 0;
-		d = v->n;
-	} else {
-		return -1;
-	}
-	if (!isfinite(d) || fabs(d) >= 1e17)
-		return -1;
-	/* The rule of ts_parse_json: from 1e11 on, milliseconds. */
-	if (fabs(d) >= 1e11)
-		d /= 1000;
-	double s = floor(d);
-	t->sec = (int64_t)s;
-	t->nsec = (int32_t)((d - s) * 1e9);
-	t->digits = t->nsec ? 9 : 0;
-	return 0;
+	if (v->t == V_STR)
+		return ts_parse_iso(v->s, v->len, t) == 0 ||
+		               ts_parse_epoch(v->s, v->len, t) == 0
+		           ? 0
+		           : -1;
+	if (v->t == V_NUM)
+		return v->s != NULL ? ts_parse_epoch(v->s, v->len, t)
+		                    : ts_epoch_num(v->n, t);
+	return -1;
 }
 
 /* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */

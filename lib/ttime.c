@@ -12,9 +12,11 @@
 #include "ttime.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 int tz_utc = 1;
@@ -531,6 +533,27 @@ ts_parse_epoch(const char *s, size_t n, tstamp_t *t)
 }
 
 int
+ts_epoch_num(double d, tstamp_t *t)
+{
+	char buf[48];
+	int len = 0;
+
+	if (!isfinite(d))
+		return -1;
+	/* The shortest text that reads back as d, for ts_parse_epoch. */
+	if (d == floor(d) && fabs(d) < 1e17) {
+		len = snprintf(buf, sizeof buf, "%.0f", d);
+	} else {
+		for (int prec = 15; prec <= 17; prec++) {
+			len = snprintf(buf, sizeof buf, "%.*g", prec, d);
+			if (strtod(buf, NULL) == d)
+				break;
+		}
+	}
+	return ts_parse_epoch(buf, (size_t)len, t);
+}
+
+int
 ts_parse_json(const char *v, size_t vlen, tstamp_t *t)
 {
 	if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
@@ -565,6 +588,36 @@ civil_instant(int64_t y, int mo, int d, int h, int mi, int se)
 	return tz_mktime(&tm);
 }
 
+/*
+ * The year of a civil time written without one (a syslog stamp, a
+ * --time-format without a year): the latest year in which the date exists
+ * and the time is not after now_sec plus a day of clock skew, so Feb 29
+ * goes back to the last leap year.  The time is read at UTC offset *off,
+ * or in the current zone when off is NULL.  Returns -1 for a date that
+ * exists in no year.
+ */
+static int64_t
+yearless(int mo, int d, int h, int mi, int se, const long *off, int64_t now_sec)
+{
+	struct tm now;
+	int64_t y, sec;
+
+	if (!civil_ok(2000, mo, d, h, mi, se))
+		return -1;
+	tz_civil(now_sec, &now);
+	for (y = (int64_t)now.tm_year + 1900 + 1;; y--) {
+		if (!civil_ok(y, mo, d, h, mi, se))
+			continue;
+		if (off != NULL)
+			sec = days_from_civil(y, mo, d) * 86400 + h * 3600L +
+			      mi * 60L + se - *off;
+		else
+			sec = civil_instant(y, mo, d, h, mi, se);
+		if (sec <= now_sec + 86400)
+			return y;
+	}
+}
+
 size_t
 ts_parse_syslog(const char *s, size_t n, int year, int64_t now_sec, tstamp_t *t)
 {
@@ -574,7 +627,6 @@ ts_parse_syslog(const char *s, size_t n, int year, int64_t now_sec, tstamp_t *t)
 	int32_t nsec = 0;
 	int8_t nd = 0;
 	int64_t y, best;
-	struct tm now;
 
 	if (n < 3)
 		return 0;
@@ -609,21 +661,11 @@ ts_parse_syslog(const char *s, size_t n, int year, int64_t now_sec, tstamp_t *t)
 	if (year > 0) {
 		if (!civil_ok(year, mo, d, h, mi, se))
 			return 0;
-		best = civil_instant(year, mo, d, h, mi, se);
-	} else {
-		/* The latest year that is not after now plus a day's skew;
-		 * Feb 29 may have to go back a few years. */
-		if (!civil_ok(2000, mo, d, h, mi, se))
-			return 0;
-		tz_civil(now_sec, &now);
-		for (y = (int64_t)now.tm_year + 1900 + 1;; y--) {
-			if (!civil_ok(y, mo, d, h, mi, se))
-				continue;
-			best = civil_instant(y, mo, d, h, mi, se);
-			if (best <= now_sec + 86400)
-				break;
-		}
+		y = year;
+	} else if ((y = yearless(mo, d, h, mi, se, NULL, now_sec)) < 0) {
+		return 0;
 	}
+	best = civil_instant(y, mo, d, h, mi, se);
 	if (best < SEC_MIN || best > SEC_MAX)
 		return 0;
 	t->sec = best;
@@ -632,15 +674,20 @@ ts_parse_syslog(const char *s, size_t n, int year, int64_t now_sec, tstamp_t *t)
 	return i;
 }
 
-/* Scan a strptime format for the conversions that change how the result
- * is read; *f is set to the offset of a "%f" or -1. */
+/* The conversions of a strptime format that decide how its result is
+ * read. */
+struct fmt_info {
+	int has_year; /* a conversion that sets the year */
+	int has_z;    /* %z: the text carries an offset */
+	int has_s;    /* %s: the text is an instant */
+};
+
 static void
-fmt_scan(const char *fmt, int *has_z, int *has_s, long *f)
+fmt_scan(const char *fmt, struct fmt_info *fi)
 {
 	const char *p;
 
-	*has_z = *has_s = 0;
-	*f = -1;
+	memset(fi, 0, sizeof *fi);
 	for (p = fmt; *p; p++) {
 		if (*p != '%')
 			continue;
@@ -650,65 +697,193 @@ fmt_scan(const char *fmt, int *has_z, int *has_s, long *f)
 			break;
 		p++;
 		if (*p == 'z')
-			*has_z = 1;
+			fi->has_z = 1;
 		else if (*p == 's')
-			*has_s = 1;
-		else if (*p == 'f' && *f < 0)
-			*f = p - 1 - fmt;
+			fi->has_s = 1;
+		else if (strchr("YyCFDcx", *p) != NULL)
+			fi->has_year = 1;
 	}
 }
 
-int
-ts_parse_fmt(const char *s, size_t n, const char *fmt, tstamp_t *t)
+/* Offset of the first "%f" or "%Z" (the conversions tingle reads itself)
+ * in fmt at or after from, with its letter in *c; or -1. */
+static long
+fmt_next_own(const char *fmt, size_t from, char *c)
 {
-	char buf[512], fbuf[512];
-	const char *p, *rest = NULL;
-	int has_z, has_s;
-	long f;
+	const char *p;
+
+	for (p = fmt + from; *p; p++) {
+		if (*p != '%')
+			continue;
+		if (p[1] == 'f' || p[1] == 'Z') {
+			*c = p[1];
+			return p - fmt;
+		}
+		if (p[1] == 'E' || p[1] == 'O')
+			p++;
+		if (p[1] == '\0')
+			break;
+		p++;
+	}
+	return -1;
+}
+
+/* Read a zone abbreviation after optional blanks at s[*i]: letters
+ * ("CET") or a sign and digits ("+03", as the tz database names some
+ * zones).  Sets *name to it and returns its length, or 0. */
+static size_t
+zone_abbr(const char *s, size_t *i, const char **name)
+{
+	size_t k, n;
+
+	while (s[*i] == ' ' || s[*i] == '\t')
+		(*i)++;
+	k = *i;
+	if (isalpha((unsigned char)s[k])) {
+		while (isalpha((unsigned char)s[k]))
+			k++;
+	} else if ((s[k] == '+' || s[k] == '-') &&
+	           isdigit((unsigned char)s[k + 1])) {
+		for (k++; isdigit((unsigned char)s[k]); k++)
+			;
+	}
+	*name = s + *i;
+	n = k - *i;
+	*i = k;
+	return n;
+}
+
+static int
+utc_abbr(const char *s, size_t n)
+{
+	static const char *const names[] = {"UTC", "GMT", "UT", "Z"};
+	size_t k;
+
+	for (k = 0; k < sizeof names / sizeof names[0]; k++)
+		if (strlen(names[k]) == n && strncasecmp(s, names[k], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The instant at which the current zone shows local (naive seconds) and
+ * calls itself name: on the night clocks fall back, "01:30 CET" and
+ * "01:30 CEST" are an hour apart.  Returns 0, or -1 when the zone never
+ * shows that time under that name. */
+static int
+named_instant(int64_t local, const char *name, size_t n, int64_t *sec)
+{
+	int64_t c[3];
+	struct tm tm;
+	time_t tt;
+	int k;
+
+	if (tz_utc)
+		return -1;
+	c[0] = local_to_instant(local);
+	c[1] = local - tz_offset(local - 86400);
+	c[2] = local - tz_offset(local + 86400);
+	for (k = 0; k < 3; k++) {
+		tt = (time_t)c[k];
+		if (!shows(c[k], local) || localtime_r(&tt, &tm) == NULL ||
+		    tm.tm_zone == NULL)
+			continue;
+		if (strlen(tm.tm_zone) == n &&
+		    memcmp(tm.tm_zone, name, n) == 0) {
+			*sec = c[k];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+ts_parse_fmt(const char *s, size_t n, const char *fmt, int year,
+             int64_t now_sec, tstamp_t *t)
+{
+	char buf[512], f[512], zone[16];
+	const char *p, *name;
+	struct fmt_info fi;
 	int32_t nsec = 0;
 	int8_t nd = 0;
+	size_t zl = 0, fl = strlen(fmt), i, j, from = 0;
 	struct tm tm;
-	size_t i;
-	int64_t sec;
+	int64_t sec, y;
+	long k, off;
+	char c;
 
-	if (n >= sizeof buf || memchr(s, '\0', n) != NULL)
+	if (n >= sizeof buf || memchr(s, '\0', n) != NULL || fl >= sizeof f)
 		return -1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	fmt_scan(fmt, &has_z, &has_s, &f);
-	if (f >= 0) {
-		if ((size_t)f >= sizeof fbuf)
-			return -1;
-		memcpy(fbuf, fmt, f);
-		fbuf[f] = '\0';
-		rest = fmt + f + 2;
-		fmt = fbuf;
-	}
+	memcpy(f, fmt, fl + 1);
+	fmt_scan(f, &fi);
 	memset(&tm, 0, sizeof tm);
 	tm.tm_mday = 1;
 	tm.tm_isdst = -1;
-	if ((p = strptime(buf, fmt, &tm)) == NULL)
-		return -1;
-	if (rest != NULL) {
-		i = p - buf;
-		if (fraction(buf, n, &i, &nsec, &nd) < 0)
+	/*
+	 * strptime cannot read "%f" and only skips "%Z".  Each is found by
+	 * matching the format up to it, read here, and cut from both text
+	 * and format, so that one strptime call reads all the rest (its %p
+	 * must see the %I that came before).
+	 */
+	while ((k = fmt_next_own(f, from, &c)) >= 0) {
+		struct tm scratch = tm;
+
+		f[k] = '\0';
+		p = strptime(buf, f, &scratch);
+		f[k] = '%';
+		if (p == NULL)
 			return -1;
-		if ((p = strptime(buf + i, rest, &tm)) == NULL)
-			return -1;
+		i = j = (size_t)(p - buf);
+		if (c == 'f') {
+			if (fraction(buf, n, &j, &nsec, &nd) < 0)
+				return -1;
+		} else {
+			zl = zone_abbr(buf, &j, &name);
+			if (zl == 0 || zl >= sizeof zone)
+				return -1;
+			memcpy(zone, name, zl);
+		}
+		memmove(buf + i, buf + j, n - j + 1);
+		n -= j - i;
+		memmove(f + k, f + k + 2, strlen(f + k + 2) + 1);
+		from = (size_t)k;
 	}
-	if (*p != '\0')
+	if ((p = strptime(buf, f, &tm)) == NULL || *p != '\0')
 		return -1;
-	if (has_s) {
+	if (fi.has_s) {
 		/* strptime read %s through the C library's zone. */
 		time_t tt = mktime(&tm);
 
 		if (tt == (time_t)-1)
 			return -1;
 		sec = tt;
-	} else if (has_z) {
-		sec = naive_seconds(&tm) - tm.tm_gmtoff;
 	} else {
-		sec = tz_mktime(&tm);
+		int mo = tm.tm_mon + 1, d = tm.tm_mday, h = tm.tm_hour;
+		int mi = tm.tm_min, se = tm.tm_sec;
+		int fixed = fi.has_z || (zl > 0 && utc_abbr(zone, zl));
+
+		off = fi.has_z ? tm.tm_gmtoff : 0;
+		if (fi.has_year)
+			y = (int64_t)tm.tm_year + 1900;
+		else if (year > 0)
+			y = year;
+		else if ((y = yearless(mo, d, h, mi, se, fixed ? &off : NULL,
+		                       now_sec)) < 0)
+			return -1;
+		/* strptime lets a day 31 into every month and a second
+		 * 61 through: bad input, not a date mktime would move. */
+		if (!civil_ok(y, mo, d, h, mi, se))
+			return -1;
+		tm.tm_year = (int)(y - 1900);
+		if (fixed)
+			sec = naive_seconds(&tm) - off;
+		else if (zl > 0) {
+			if (named_instant(naive_seconds(&tm), zone, zl, &sec) <
+			    0)
+				return -1;
+		} else
+			sec = tz_mktime(&tm);
 	}
 	if (sec < SEC_MIN || sec > SEC_MAX)
 		return -1;

@@ -34,21 +34,35 @@ extern int tz_utc;
  * Parse RFC 3339 / ISO 8601: "2026-11-29T13:58:36Z", with a space instead
  * of T, with or without seconds' fraction (any number of digits), with
  * zone "Z", "+01:00", "+0100", "+01" or none (then the current zone).
- * A bare date "2026-11-29" is midnight in the current zone.  Returns 0 or
+ * A bare date "2026-11-29" is midnight in the current zone.  A leap second
+ * (second 60, as RFC 3339 allows) is the instant after second 59, the
+ * next minute's :00, as POSIX time counts it.  Returns 0 or
  * -1.  The whole of s[0..n) must be consumed.
  */
 int ts_parse_iso(const char *s, size_t n, tstamp_t *t);
 
 /*
  * Parse a JSON value's raw text as a time: a string holding an ISO/RFC 3339
- * time or an epoch number, or a number.  Numbers are epoch seconds, or
- * milliseconds when their magnitude is at least 1e11 (after 1973 in ms,
- * before 5138 in s); fractions are kept.  Returns 0 or -1.
+ * time or an epoch number, or a number, the number by ts_parse_epoch's
+ * rule.  Returns 0 or -1.
  */
 int ts_parse_json(const char *v, size_t vlen, tstamp_t *t);
 
-/* Parse a decimal epoch number (text), seconds or milliseconds as above. */
+/*
+ * The one rule for epoch times, which every stage applies to numbers and
+ * to strings alike: the text of a decimal number ("1781524800",
+ * "-1.5", "1.7815248e9"; an optional minus, digits, a fraction, an
+ * exponent, nothing else) is epoch seconds when its magnitude is under
+ * 1e11 (before 5138), else milliseconds (from 1973 on).  The instant must
+ * lie within 0000-01-03 and 9999-12-29 UTC, so that it prints with a
+ * four-digit year in every zone.  Fraction digits are kept, up to 9.
+ * Returns 0 or -1.
+ */
 int ts_parse_epoch(const char *s, size_t n, tstamp_t *t);
+
+/* The same rule for a number held as a double (a computed value): its
+ * shortest decimal text goes to ts_parse_epoch. */
+int ts_epoch_num(double d, tstamp_t *t);
 
 /*
  * Parse a syslog (RFC 3164) stamp "Oct 10 15:59:28" or "Oct  3 05:01:02",
@@ -58,14 +72,21 @@ int ts_parse_epoch(const char *s, size_t n, tstamp_t *t);
  * current zone.  Returns the number of bytes consumed, or 0.
  */
 size_t ts_parse_syslog(const char *s, size_t n, int year, int64_t now_sec,
-		       tstamp_t *t);
+                       tstamp_t *t);
 
 /*
- * Parse s with a strptime(3) format in the current zone (%z honoured).
- * "%f" (tingle's own) reads the digits of a fraction of a second.  The
- * whole of s[0..n) must match.  Returns 0 or -1.
+ * Parse s with a strptime(3) format in the current zone.  "%f" (tingle's
+ * own) reads the digits of a fraction of a second; "%z" an offset; "%Z" a
+ * zone abbreviation: UTC, GMT, UT or Z, or one the current zone uses at
+ * that time (CET or CEST in Europe/Berlin, which also tells the two
+ * 02:30s of a fall-back night apart); "%s" an instant.  A date that does
+ * not exist (Feb 29 of 2026, April 31, hour 24, second 61) is refused,
+ * never moved to another day.  A format that sets no year takes year
+ * when it is > 0, else the syslog rule (see ts_parse_syslog) with
+ * now_sec.  The whole of s[0..n) must match.  Returns 0 or -1.
  */
-int ts_parse_fmt(const char *s, size_t n, const char *fmt, tstamp_t *t);
+int ts_parse_fmt(const char *s, size_t n, const char *fmt, int year,
+                 int64_t now_sec, tstamp_t *t);
 
 /*
  * Format t as RFC 3339: in UTC with "Z" when the zone is UTC, else with

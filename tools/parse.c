@@ -133,39 +133,42 @@ static unsigned long csv_lastnum;
 static void
 usage(FILE *fp)
 {
-	fprintf(fp,
-	        "usage: tingle-parse -f FORMAT [-e REGEX]... [options] "
-	        "[FILE...]\n"
-	        "       tingle-parse -e REGEX [-e REGEX]... [options] "
-	        "[FILE...]\n"
-	        "\n"
-	        "Turn log lines, CSV and JSON into NDJSON records.\n"
-	        "\n"
-	        "  -f, --format FORMAT   syslog, postfix, exim, clf, combined, "
-	        "logfmt,\n"
-	        "                        csv, tsv or json\n"
-	        "  -e, --regex REGEX     PCRE2 pattern whose named groups "
-	        "become fields;\n"
-	        "                        repeatable, first match wins; with "
-	        "-f, tried\n"
-	        "                        on lines the format does not match\n"
-	        "      --types LIST      FIELD:TYPE,... with TYPE int, float, "
-	        "bool\n"
-	        "                        or string\n"
-	        "      --time-format FMT strptime(3) format of the time field "
-	        "(default:\n"
-	        "                        RFC 3339/ISO 8601 or epoch s/ms)\n"
-	        "      --year YYYY       year of syslog stamps that have none\n"
-	        "      --hold DURATION   when the input pauses, wait this long "
-	        "for\n"
-	        "                        a continuation line before writing "
-	        "the\n"
-	        "                        last record (default 1s)\n"
-	        "      --keep-unmatched  write bad lines as {\"_raw\": LINE} "
-	        "instead\n"
-	        "                        of rejecting them\n"
-	        "%s",
-	        rio_common_usage);
+	fprintf(
+	    fp,
+	    "usage: tingle-parse -f FORMAT [-e REGEX]... [options] "
+	    "[FILE...]\n"
+	    "       tingle-parse -e REGEX [-e REGEX]... [options] "
+	    "[FILE...]\n"
+	    "\n"
+	    "Turn log lines, CSV and JSON into NDJSON records.\n"
+	    "\n"
+	    "  -f, --format FORMAT   syslog, postfix, exim, clf, combined, "
+	    "logfmt,\n"
+	    "                        csv, tsv or json\n"
+	    "  -e, --regex REGEX     PCRE2 pattern whose named groups "
+	    "become fields;\n"
+	    "                        repeatable, first match wins; with "
+	    "-f, tried\n"
+	    "                        on lines the format does not match\n"
+	    "      --types LIST      FIELD:TYPE,... with TYPE int, float, "
+	    "bool\n"
+	    "                        or string\n"
+	    "      --time-format FMT strptime(3) format of the time field "
+	    "(default:\n"
+	    "                        RFC 3339/ISO 8601 or epoch s/ms)\n"
+	    "      --year YYYY       year of syslog stamps and --time-format "
+	    "times\n"
+	    "                        that have none\n"
+	    "      --hold DURATION   when the input pauses, wait this long "
+	    "for\n"
+	    "                        a continuation line before writing "
+	    "the\n"
+	    "                        last record (default 1s)\n"
+	    "      --keep-unmatched  write bad lines as {\"_raw\": LINE} "
+	    "instead\n"
+	    "                        of rejecting them\n"
+	    "%s",
+	    rio_common_usage);
 }
 
 /* ---- small helpers ------------------------------------------------- */
@@ -459,40 +462,23 @@ match_patterns(const char *p, size_t n, fields_t *fs)
 
 /* ---- event time ---------------------------------------------------- */
 
-/* Does s[0..n) look like a decimal number (an epoch stamp)? */
-static int
-is_decimal(const char *s, size_t n)
-{
-	size_t i = 0, digits = 0;
-
-	if (i < n && (s[i] == '-' || s[i] == '+'))
-		i++;
-	for (; i < n && isdigit((unsigned char)s[i]); i++)
-		digits++;
-	if (i < n && s[i] == '.')
-		for (i++; i < n && isdigit((unsigned char)s[i]); i++)
-			digits++;
-	return digits > 0 && i == n;
-}
-
 /* Parse time text: --time-format if given, else RFC 3339/ISO 8601 or
  * an epoch number in seconds or milliseconds. */
 static int
 parse_time_text(const char *s, size_t n, tstamp_t *t)
 {
 	if (time_format)
-		return ts_parse_fmt(s, n, time_format, t);
+		return ts_parse_fmt(s, n, time_format, year, ctx.now_sec, t);
 	if (ts_parse_iso(s, n, t) == 0)
 		return 0;
-	if (is_decimal(s, n))
-		return ts_parse_epoch(s, n, t);
-	return -1;
+	return ts_parse_epoch(s, n, t);
 }
 
 /*
  * Is s[0..n) already RFC 3339 as tingle writes it: "YYYY-MM-DDTHH:MM:SS",
  * an optional fraction, and "Z" or "+HH:MM"?  Such a stamp is left as it
- * is written.
+ * is written.  A leap second (":60") is not: tingle writes it as the next
+ * second, in --tz like any other time.
  */
 static int
 is_rfc3339(const char *s, size_t n)
@@ -506,6 +492,8 @@ is_rfc3339(const char *s, size_t n)
 		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i])
 		                    : s[i] != shape[i])
 			return 0;
+	if (s[17] > '5')
+		return 0;
 	if (s[i] == '.') {
 		size_t d = ++i;
 		while (i < n && isdigit((unsigned char)s[i]))

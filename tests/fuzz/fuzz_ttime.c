@@ -93,10 +93,16 @@ check_times(const uint8_t *p, size_t n)
 			fail("ts_parse_syslog picked a far year", p, n);
 		round_trip(&t, p, n);
 	}
-	if (ts_parse_fmt(s, n, "%Y-%m-%d %H:%M:%S.%f %z", &t) == 0)
+	if (ts_parse_fmt(s, n, "%Y-%m-%d %H:%M:%S.%f %z", 0, NOW, &t) == 0)
 		round_trip(&t, p, n);
-	if (ts_parse_fmt(s, n, "%d/%b/%Y:%H:%M:%S", &t) == 0)
+	if (ts_parse_fmt(s, n, "%d/%b/%Y:%H:%M:%S", 0, NOW, &t) == 0)
 		round_trip(&t, p, n);
+	/* Without a year: the syslog rule, as for ts_parse_syslog. */
+	if (ts_parse_fmt(s, n, "%d/%m %I:%M:%S.%f %p %Z", 0, NOW, &t) == 0) {
+		if (t.sec > NOW + 2 * 86400 || t.sec < NOW - 9 * 366 * 86400LL)
+			fail("ts_parse_fmt picked a far year", p, n);
+		round_trip(&t, p, n);
+	}
 }
 
 static void

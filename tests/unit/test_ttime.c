@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -397,6 +398,80 @@ epoch_parses_text(void **state)
 	assert_int_equal(t.sec, 1);
 	assert_int_equal(t.nsec, 123456789);
 	assert_int_equal(t.digits, 9);
+}
+
+/* One rule for every stage: a number held as a double is read as its
+ * text would be. */
+static void
+epoch_rule_is_the_same_for_doubles(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+	    "1521233195",
+	    "1521233195.375",
+	    "1521233195375",
+	    "99999999999",
+	    "100000000000",
+	    "-62135596800",
+	    "1e9",
+	    "1.5",
+	    "-1.5",
+	    "0",
+	    "253402127999",
+	    "-62167046400",
+	    "1234567890123456",
+	    "-377705116800000",
+	    "1e16",
+	    "253402128000",
+	    "-62167046401",
+	};
+	tstamp_t a, b;
+	size_t k;
+
+	for (k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+		const char *s = texts[k];
+		int ra = ts_parse_epoch(s, strlen(s), &a);
+		int rb = ts_epoch_num(strtod(s, NULL), &b);
+
+		if (ra != rb)
+			fail_msg("'%s': text %d, double %d", s, ra, rb);
+		if (ra == 0 && (a.sec != b.sec || a.nsec != b.nsec))
+			fail_msg("'%s': text and double differ", s);
+	}
+	/* The range: years 0000 to 9999 in every zone, in s and ms. */
+	assert_int_equal(ts_parse_epoch("1234567890123456", 16, &a), -1);
+	assert_int_equal(ts_parse_epoch("-377705116800000", 16, &a), -1);
+	assert_int_equal(ts_parse_epoch("253402127999999", 15, &a), 0);
+	assert_int_equal(ts_parse_epoch("1e9", 3, &a), 0);
+	assert_int_equal(a.sec, 1000000000);
+	assert_int_equal(ts_parse_epoch("+5", 2, &a), -1);
+	assert_int_equal(ts_epoch_num(1e17, &b), -1);
+	assert_int_equal(ts_epoch_num(0.0 / 0.0, &b), -1);
+	assert_int_equal(ts_epoch_num(1.0 / 0.0, &b), -1);
+	assert_int_equal(ts_epoch_num(1521233195.25, &b), 0);
+	assert_int_equal(b.sec, 1521233195);
+	assert_int_equal(b.nsec, 250000000);
+	assert_int_equal(b.digits, 2);
+}
+
+/* A leap second is the second after :59, in any zone. */
+static void
+iso_leap_second_is_the_next_second(void **state)
+{
+	(void)state;
+
+	use_zone("UTC");
+	assert_int_equal(at("2026-06-30T23:59:60Z"),
+	                 at("2026-07-01T00:00:00Z"));
+	assert_string_equal(iso_round("2026-06-30T23:59:60.5Z"),
+	                    "2026-07-01T00:00:00.5Z");
+	use_zone("America/Chicago");
+	assert_string_equal(iso_round("2026-06-30T23:59:60Z"),
+	                    "2026-06-30T19:00:00-05:00");
+	assert_string_equal(iso_round("2026-06-30 18:59:60"),
+	                    "2026-06-30T19:00:00-05:00");
+	use_zone("UTC");
+	assert_int_equal(iso_fails("2026-06-30T23:59:61Z"), 1);
 }
 
 /* ---- formatting --------------------------------------------------------- */
@@ -917,7 +992,7 @@ fmt_sec(const char *s, const char *f)
 {
 	tstamp_t t;
 
-	if (ts_parse_fmt(s, strlen(s), f, &t) < 0)
+	if (ts_parse_fmt(s, strlen(s), f, 0, 0, &t) < 0)
 		fail_msg("'%s' refused with '%s'", s, f);
 	return t.sec;
 }
@@ -956,18 +1031,19 @@ fmt_parses_with_strptime(void **state)
 	assert_int_equal(fmt_sec("1795960716", "%s"), 1795960716);
 	/* %f reads a fraction of a second. */
 	s = "2026-11-29 13:58:36.375624";
-	assert_int_equal(ts_parse_fmt(s, strlen(s), "%Y-%m-%d %H:%M:%S.%f", &t),
-	                 0);
+	assert_int_equal(
+	    ts_parse_fmt(s, strlen(s), "%Y-%m-%d %H:%M:%S.%f", 0, 0, &t), 0);
 	assert_int_equal(t.sec, at("2026-11-29T13:58:36Z"));
 	assert_int_equal(t.nsec, 375624000);
 	assert_int_equal(t.digits, 6);
 	s = "13:58:36,5 29/11/2026";
-	assert_int_equal(ts_parse_fmt(s, strlen(s), "%H:%M:%S,%f %d/%m/%Y", &t),
-	                 0);
+	assert_int_equal(
+	    ts_parse_fmt(s, strlen(s), "%H:%M:%S,%f %d/%m/%Y", 0, 0, &t), 0);
 	assert_int_equal(t.sec, at("2026-11-29T13:58:36Z"));
 	assert_int_equal(t.nsec, 500000000);
 	/* The length, not a NUL, ends the text. */
-	assert_int_equal(ts_parse_fmt("29.11.2026junk", 10, "%d.%m.%Y", &t), 0);
+	assert_int_equal(
+	    ts_parse_fmt("29.11.2026junk", 10, "%d.%m.%Y", 0, 0, &t), 0);
 	assert_int_equal(t.sec, at("2026-11-29T00:00:00Z"));
 }
 
@@ -978,12 +1054,163 @@ fmt_refuses_mismatches(void **state)
 	tstamp_t t;
 
 	use_zone("UTC");
-	assert_int_equal(ts_parse_fmt("29.11.2026x", 11, "%d.%m.%Y", &t), -1);
-	assert_int_equal(ts_parse_fmt("29.11", 5, "%d.%m.%Y", &t), -1);
-	assert_int_equal(ts_parse_fmt("2026-11-29", 10, "%d.%m.%Y", &t), -1);
-	assert_int_equal(ts_parse_fmt("", 0, "%d.%m.%Y", &t), -1);
-	assert_int_equal(ts_parse_fmt("13:58:36.", 9, "%H:%M:%S.%f", &t), -1);
-	assert_int_equal(ts_parse_fmt("29.11.2026\0x", 12, "%d.%m.%Y", &t), -1);
+	assert_int_equal(ts_parse_fmt("29.11.2026x", 11, "%d.%m.%Y", 0, 0, &t),
+	                 -1);
+	assert_int_equal(ts_parse_fmt("29.11", 5, "%d.%m.%Y", 0, 0, &t), -1);
+	assert_int_equal(ts_parse_fmt("2026-11-29", 10, "%d.%m.%Y", 0, 0, &t),
+	                 -1);
+	assert_int_equal(ts_parse_fmt("", 0, "%d.%m.%Y", 0, 0, &t), -1);
+	assert_int_equal(ts_parse_fmt("13:58:36.", 9, "%H:%M:%S.%f", 0, 0, &t),
+	                 -1);
+	assert_int_equal(
+	    ts_parse_fmt("29.11.2026\0x", 12, "%d.%m.%Y", 0, 0, &t), -1);
+}
+
+static int
+fmt_fails(const char *s, const char *f, int year)
+{
+	tstamp_t t;
+
+	return ts_parse_fmt(s, strlen(s), f, year, at("2026-06-15T12:00:00Z"),
+	                    &t) < 0;
+}
+
+/* strptime lets these through and mktime would move them to another day:
+ * they are refused, as ts_parse_iso refuses them. */
+static void
+fmt_refuses_dates_that_do_not_exist(void **state)
+{
+	(void)state;
+	const char *f = "%Y-%m-%d %H:%M:%S";
+
+	use_zone("UTC");
+	assert_int_equal(fmt_fails("2026-02-29 10:00:00", f, 0), 1);
+	assert_int_equal(fmt_fails("2026-04-31 10:00:00", f, 0), 1);
+	assert_int_equal(fmt_fails("2026-03-01 24:00:00", f, 0), 1);
+	assert_int_equal(fmt_fails("2026-03-01 23:60:00", f, 0), 1);
+	assert_int_equal(fmt_fails("2026-03-01 23:59:61", f, 0), 1);
+	assert_int_equal(fmt_fails("1900-02-29 10:00:00", f, 0), 1);
+	assert_int_equal(fmt_fails("31/04/2026", "%d/%m/%Y", 0), 1);
+	assert_int_equal(fmt_fails("26-02-29", "%y-%m-%d", 0), 1);
+	assert_int_equal(fmt_fails("02/29 10:00", "%m/%d %H:%M", 2026), 1);
+	assert_int_equal(fmt_sec("2028-02-29 10:00:00", f),
+	                 at("2028-02-29T10:00:00Z"));
+	assert_int_equal(fmt_sec("2000-02-29 10:00:00", f),
+	                 at("2000-02-29T10:00:00Z"));
+	/* A leap second is the next second, as ts_parse_iso reads it. */
+	assert_int_equal(fmt_sec("2026-06-30 23:59:60", f),
+	                 at("2026-07-01T00:00:00Z"));
+}
+
+static int64_t
+fmt_year_sec(const char *s, const char *f, int year)
+{
+	tstamp_t t;
+
+	if (ts_parse_fmt(s, strlen(s), f, year, at("2026-06-15T12:00:00Z"),
+	                 &t) < 0)
+		fail_msg("'%s' refused with '%s'", s, f);
+	return t.sec;
+}
+
+/* A format without a year takes the given one, else the syslog rule. */
+static void
+fmt_without_year(void **state)
+{
+	(void)state;
+	const char *f = "%d/%m %H:%M";
+
+	use_zone("UTC");
+	assert_int_equal(fmt_year_sec("31/03 10:00", f, 2019),
+	                 at("2019-03-31T10:00:00Z"));
+	assert_int_equal(fmt_year_sec("31/12 10:00", f, 2026),
+	                 at("2026-12-31T10:00:00Z"));
+	assert_int_equal(fmt_year_sec("29/02 10:00", f, 2028),
+	                 at("2028-02-29T10:00:00Z"));
+	assert_int_equal(fmt_year_sec("31/03 10:00", f, 0),
+	                 at("2026-03-31T10:00:00Z"));
+	assert_int_equal(fmt_year_sec("16/06 11:00", f, 0),
+	                 at("2026-06-16T11:00:00Z"));
+	assert_int_equal(fmt_year_sec("16/06 13:00", f, 0),
+	                 at("2025-06-16T13:00:00Z"));
+	assert_int_equal(fmt_year_sec("29/02 10:00", f, 0),
+	                 at("2024-02-29T10:00:00Z"));
+	assert_int_equal(fmt_fails("31/04 10:00", f, 0), 1);
+	/* The same year as a syslog stamp gets. */
+	assert_int_equal(
+	    fmt_year_sec("Dec 31 10:00:00", "%b %d %H:%M:%S", 0),
+	    syslog_sec("Dec 31 10:00:00", 0, "2026-06-15T12:00:00Z"));
+	/* With an offset, "ahead of now" is judged at that offset. */
+	assert_int_equal(fmt_year_sec("16/06 23:00 +1200", "%d/%m %H:%M %z", 0),
+	                 at("2026-06-16T11:00:00Z"));
+	assert_int_equal(fmt_year_sec("16/06 23:00 -1200", "%d/%m %H:%M %z", 0),
+	                 at("2025-06-17T11:00:00Z"));
+	/* The year is judged in the current zone. */
+	use_zone("Pacific/Auckland");
+	assert_int_equal(fmt_year_sec("16/06 23:00", f, 0),
+	                 at("2026-06-16T11:00:00Z"));
+	use_zone("UTC");
+	/* A format with a year keeps it, --year or not. */
+	assert_int_equal(fmt_year_sec("2019-03-31", "%Y-%m-%d", 2026),
+	                 at("2019-03-31T00:00:00Z"));
+	assert_int_equal(fmt_year_sec("03/31/19", "%D", 2026),
+	                 at("2019-03-31T00:00:00Z"));
+}
+
+/* %Z names UTC or a name the zone really uses at that time. */
+static void
+fmt_zone_names(void **state)
+{
+	(void)state;
+	const char *f = "%Y-%m-%d %H:%M:%S %Z";
+
+	use_zone("UTC");
+	assert_int_equal(fmt_sec("2026-01-15 10:00:00 UTC", f),
+	                 at("2026-01-15T10:00:00Z"));
+	assert_int_equal(fmt_sec("2026-01-15 10:00:00 GMT", f),
+	                 at("2026-01-15T10:00:00Z"));
+	assert_int_equal(fmt_sec("2026-01-15 10:00:00Z", "%Y-%m-%d %H:%M:%S%Z"),
+	                 at("2026-01-15T10:00:00Z"));
+	assert_int_equal(fmt_fails("2026-01-15 10:00:00 CET", f, 0), 1);
+	assert_int_equal(fmt_fails("2026-01-15 10:00:00 +0100", f, 0), 1);
+	assert_int_equal(fmt_fails("2026-01-15 10:00:00 ", f, 0), 1);
+	use_zone("Europe/Berlin");
+	assert_int_equal(fmt_sec("2026-01-15 10:00:00 CET", f),
+	                 at("2026-01-15T09:00:00Z"));
+	assert_int_equal(fmt_sec("2026-07-15 10:00:00 CEST", f),
+	                 at("2026-07-15T08:00:00Z"));
+	assert_int_equal(fmt_sec("2026-07-15 10:00:00 UTC", f),
+	                 at("2026-07-15T10:00:00Z"));
+	assert_int_equal(fmt_fails("2026-01-15 10:00:00 CEST", f, 0), 1);
+	assert_int_equal(fmt_fails("2026-01-15 10:00:00 EST", f, 0), 1);
+	/* The two 02:30s of the night clocks fall back. */
+	assert_int_equal(fmt_sec("2026-10-25 02:30:00 CEST", f),
+	                 at("2026-10-25T00:30:00Z"));
+	assert_int_equal(fmt_sec("2026-10-25 02:30:00 CET", f),
+	                 at("2026-10-25T01:30:00Z"));
+	/* With %z too, the offset decides. */
+	assert_int_equal(
+	    fmt_sec("2026-01-15 10:00:00 +0000 XYZ", "%Y-%m-%d %H:%M:%S %z %Z"),
+	    at("2026-01-15T10:00:00Z"));
+	use_zone("UTC");
+}
+
+/* Reading %f apart from the rest must not lose what %p says of %I. */
+static void
+fmt_fraction_keeps_am_pm(void **state)
+{
+	(void)state;
+	tstamp_t t;
+	const char *s = "06/15/2026 01:02:03.250 PM";
+
+	use_zone("UTC");
+	assert_int_equal(
+	    ts_parse_fmt(s, strlen(s), "%m/%d/%Y %I:%M:%S.%f %p", 0, 0, &t), 0);
+	assert_int_equal(t.sec, at("2026-06-15T13:02:03Z"));
+	assert_int_equal(t.nsec, 250000000);
+	assert_int_equal(
+	    fmt_sec("12:00:00.5 AM 06/15/2026", "%I:%M:%S.%f %p %m/%d/%Y"),
+	    at("2026-06-15T00:00:00Z"));
 }
 
 /* ---- durations ---------------------------------------------------------- */
@@ -1103,6 +1330,8 @@ main(void)
 	    cmocka_unit_test(json_negative_epochs),
 	    cmocka_unit_test(json_refuses_other_values),
 	    cmocka_unit_test(epoch_parses_text),
+	    cmocka_unit_test(epoch_rule_is_the_same_for_doubles),
+	    cmocka_unit_test(iso_leap_second_is_the_next_second),
 	    cmocka_unit_test(format_utc),
 	    cmocka_unit_test(format_in_zones),
 	    cmocka_unit_test(format_local_mean_time_names_the_instant),
@@ -1121,6 +1350,10 @@ main(void)
 	    cmocka_unit_test(syslog_refuses_bad_stamps),
 	    cmocka_unit_test(fmt_parses_with_strptime),
 	    cmocka_unit_test(fmt_refuses_mismatches),
+	    cmocka_unit_test(fmt_refuses_dates_that_do_not_exist),
+	    cmocka_unit_test(fmt_without_year),
+	    cmocka_unit_test(fmt_zone_names),
+	    cmocka_unit_test(fmt_fraction_keeps_am_pm),
 	    cmocka_unit_test(dur_parses_units_sums_and_decimals),
 	    cmocka_unit_test(dur_refuses_garbage),
 	    cmocka_unit_test(dur_formats_compactly),
