@@ -256,8 +256,48 @@ cmp_double(const void *a, const void *b)
 static double
 median(double *x, size_t n)
 {
+	double m;
+
 	qsort(x, n, sizeof *x, cmp_double);
-	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+	if (n % 2)
+		return x[n / 2];
+	m = (x[n / 2 - 1] + x[n / 2]) / 2;
+	/* Two values near the largest double overflow when added. */
+	return isfinite(m) ? m : x[n / 2 - 1] / 2 + x[n / 2] / 2;
+}
+
+/* Mean of x[0..n), n > 0, finite when the values are. */
+static double
+mean(const double *x, size_t n)
+{
+	double sum = 0, c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += x[i];
+	if (isfinite(sum))
+		return sum / n;
+	for (size_t i = 0; i < n; i++)
+		c += x[i] / n;
+	return c;
+}
+
+/*
+ * Set z to (v - c) / spread in r, unless a part of it is not finite: a
+ * spread past the largest double (values near it, such as 5 and 1e308)
+ * would make every z 0, so z is then unknown, as with no history.
+ */
+static void
+set_z(const double *v, double c, double spread, struct bl_result *r)
+{
+	double z;
+
+	if (v == NULL || !(spread > 0) || !isfinite(spread) || !isfinite(c))
+		return;
+	z = (*v - c) / spread;
+	if (isfinite(z)) {
+		r->has_z = 1;
+		r->z = z;
+	}
 }
 
 /*
@@ -289,11 +329,9 @@ describe(int stat, double *x, size_t n, const double *v, struct bl_result *r)
 			spread = 1.4826 * median(x, n);
 		}
 	} else {
-		double sum = 0, ss = 0;
+		double ss = 0;
 
-		for (size_t i = 0; i < n; i++)
-			sum += x[i];
-		c = sum / n;
+		c = mean(x, n);
 		if (n >= 2 && lo != hi) {
 			for (size_t i = 0; i < n; i++)
 				ss += (x[i] - c) * (x[i] - c);
@@ -301,10 +339,7 @@ describe(int stat, double *x, size_t n, const double *v, struct bl_result *r)
 		}
 	}
 	r->exp = c;
-	if (v != NULL && spread > 0) {
-		r->has_z = 1;
-		r->z = (*v - c) / spread;
-	}
+	set_z(v, c, spread, r);
 }
 
 /* ---- prev ------------------------------------------------------------- */
@@ -346,7 +381,7 @@ ring_insert(struct bl_group *gr, uint32_t at, int64_t start, double v)
  */
 static void
 step_prev(struct bl_hist *h, struct bl_group *gr, int64_t start,
-	  const double *v, struct bl_result *r)
+          const double *v, struct bl_result *r)
 {
 	uint32_t cap = (uint32_t)h->sp.n, use = gr->len;
 	size_t n = 0;
@@ -558,10 +593,8 @@ step_ewma(struct bl_hist *h, struct bl_group *gr, int64_t start,
 		r->n = (int)(gr->n < INT_MAX ? gr->n : INT_MAX);
 		r->has_exp = 1;
 		r->exp = gr->m;
-		if (v != NULL && gr->n >= 2 && gr->s2 > 0) {
-			r->has_z = 1;
-			r->z = (*v - gr->m) / sqrt(gr->s2);
-		}
+		if (gr->n >= 2)
+			set_z(v, gr->m, sqrt(gr->s2), r);
 	}
 	if (v == NULL)
 		return;
@@ -574,8 +607,11 @@ step_ewma(struct bl_hist *h, struct bl_group *gr, int64_t start,
 	} else {
 		/* West's incremental form of the EW mean and variance. */
 		d = *v - gr->m;
-		gr->m += a * d;
-		gr->s2 = (1 - a) * (gr->s2 + a * d * d);
+		/* The mean stays between the old mean and v, so finite; the
+		 * variance can pass the largest double (infinite, kept in
+		 * the state file as null). */
+		gr->m = isfinite(d) ? gr->m + a * d : (1 - a) * gr->m + a * *v;
+		gr->s2 = a < 1 ? (1 - a) * (gr->s2 + a * d * d) : 0;
 	}
 	gr->n++;
 	gr->last = start;
@@ -862,6 +898,17 @@ read_values(struct bl_hist *h, struct bl_group *gr, json_t *jv)
 	return 0;
 }
 
+/* A variance: a number, or null for one past the largest double. */
+static int
+get_var(json_t *j, double *d)
+{
+	if (json_is_null(j)) {
+		*d = INFINITY;
+		return 0;
+	}
+	return get_num(j, d);
+}
+
 static int
 read_ewma(struct bl_group *gr, json_t *jg)
 {
@@ -869,10 +916,10 @@ read_ewma(struct bl_group *gr, json_t *jg)
 
 	if (get_int(json_object_get(jg, "n"), &n) < 0 || n < 0 ||
 	    get_num(json_object_get(jg, "mean"), &gr->m) < 0 ||
-	    get_num(json_object_get(jg, "var"), &gr->s2) < 0 ||
+	    get_var(json_object_get(jg, "var"), &gr->s2) < 0 ||
 	    get_int(json_object_get(jg, "prev_n"), &pn) < 0 || pn < 0 ||
 	    get_num(json_object_get(jg, "prev_mean"), &gr->pm) < 0 ||
-	    get_num(json_object_get(jg, "prev_var"), &gr->ps2) < 0 ||
+	    get_var(json_object_get(jg, "prev_var"), &gr->ps2) < 0 ||
 	    gr->s2 < 0 || gr->ps2 < 0)
 		return -1;
 	gr->n = (uint64_t)n;

@@ -98,7 +98,9 @@ void bl_free(struct bl_hist *h);
  * z is (v - mean) / standard deviation (sample, n - 1) with the mean
  * statistic, (v - median) / (1.4826 * MAD) with the median, and
  * (v - EWMA) / sqrt(EW variance) for ewma; it is not computed when fewer
- * than two values are known or the spread is zero.
+ * than two values are known, the spread is zero, or a part of it is not
+ * finite (a spread past the largest double, as with the values 5 and
+ * 1e308).
  */
 void bl_step(struct bl_hist *h, uint32_t g, int64_t start_ms, const double *v,
              struct bl_result *r);

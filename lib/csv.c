@@ -60,6 +60,25 @@ csv_abandon(csv_t *c)
 	c->nf = 0;
 }
 
+size_t
+csv_runaway(csv_t *c)
+{
+	const char *p = c->text.p, *e = c->text.p + c->text.len, *nl;
+	unsigned long own = c->qfirst - c->first + 1; /* the row's lines */
+
+	c->pending = 0;
+	c->nf = 0;
+	if (c->text.len == 0)
+		return 0;
+	/* Lines are joined by '\n': the row's part ends at the own-th. */
+	while ((nl = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		if (--own == 0)
+			return (size_t)(nl - c->text.p);
+		p = nl + 1;
+	}
+	return c->text.len;
+}
+
 /* Open a new field at the current end of vals. */
 static void
 field_open(csv_t *c)
@@ -119,6 +138,7 @@ csv_feed(csv_t *c, const char *p, size_t n, unsigned long num)
 		case CS_START:
 			if (ch == '"') {
 				c->state = CS_QUOTED;
+				c->qfirst = num;
 				i++;
 				continue;
 			}

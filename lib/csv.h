@@ -31,6 +31,7 @@ typedef struct csv {
 	int pending;          /* a row has begun and is not complete */
 	int at_start;         /* next line is the first of a file */
 	unsigned long first;  /* line number of the row's first line */
+	unsigned long qfirst; /* line where the open quoted field began */
 	unsigned long nlines; /* physical lines in the row so far */
 	buf_t text;           /* the row's lines as read, joined by "\n" */
 	buf_t vals;           /* field values, back to back */
@@ -68,6 +69,18 @@ int csv_feed(csv_t *c, const char *p, size_t n, unsigned long num);
  * stays readable in c->text until the next csv_feed().
  */
 void csv_abandon(csv_t *c);
+
+/*
+ * The open row can never complete: its quoted field has run on too long,
+ * or the input ended.  A quote opened by mistake takes in every line after
+ * it, so the row is dropped and split where that field began.  Returns
+ * the length of the row's own part of c->text: its lines up to and with
+ * line c->qfirst.  When that is less than c->text.len, the text after
+ * the following '\n' holds lines c->qfirst + 1 on, which the caller may
+ * feed again as rows of their own; it stays readable until the next
+ * csv_feed().
+ */
+size_t csv_runaway(csv_t *c);
 
 /* Fields of the last complete row. */
 size_t csv_nfields(const csv_t *c);

@@ -73,7 +73,13 @@ fields_new(fields_t *fs, const char *key, size_t klen)
 void
 fields_add(fields_t *fs, const char *key, const char *v, size_t n, char kind)
 {
-	size_t klen = strlen(key);
+	fields_addk(fs, key, strlen(key), v, n, kind);
+}
+
+void
+fields_addk(fields_t *fs, const char *key, size_t klen, const char *v, size_t n,
+            char kind)
+{
 	pfield_t *f;
 
 	if (fields_has(fs, key, klen))

@@ -48,6 +48,9 @@ void fields_free(fields_t *fs);
 void fields_add(fields_t *fs, const char *key, const char *v, size_t n,
 		char kind);
 void fields_addz(fields_t *fs, const char *key, const char *v);
+/* fields_add with a key of klen bytes, which may hold NULs. */
+void fields_addk(fields_t *fs, const char *key, size_t klen, const char *v,
+		 size_t n, char kind);
 void fields_add_time(fields_t *fs, const char *key, const tstamp_t *t);
 
 /* Key and value of field i (valid until the next fields_add). */

@@ -653,7 +653,7 @@ win_text(const struct win *w, char *out, size_t outlen)
 enum { VAL_NUM, VAL_NULL, VAL_BAD };
 
 /* The number in field name of r: VAL_NUM with *v, VAL_NULL, or VAL_BAD
- * when the field is missing or not a number. */
+ * when the field is missing or not a number a double holds. */
 static int
 get_value(const rec_t *r, const char *name, double *v)
 {
@@ -679,7 +679,9 @@ get_value(const rec_t *r, const char *name, double *v)
 		}
 	}
 	*v = strtod(p, NULL);
-	return VAL_NUM;
+	/* A number past the largest double (1e400) has no value to
+	 * compare or to keep in the history. */
+	return isfinite(*v) ? VAL_NUM : VAL_BAD;
 }
 
 /* ---- output ----------------------------------------------------------- */
@@ -1620,8 +1622,9 @@ against_result(const struct pent *e, struct bl_result *res)
 	memset(res, 0, sizeof *res);
 	if (e->other == OTHER_NUM) {
 		res->n = 1;
-		res->has_exp = 1;
 		res->exp = rate * e->ov;
+		/* R x a value near the largest double can pass it. */
+		res->has_exp = isfinite(res->exp);
 	}
 }
 

@@ -150,7 +150,7 @@ usage(FILE *fp)
 
 static wgrid_t grid;
 static int64_t lateness;
-static int64_t forget_ms = -1; /* -1: never */
+static int64_t forget_ms = -1;       /* -1: never */
 static int64_t max_ahead = 86400000; /* --max-ahead; 0: no limit */
 static const char *max_ahead_arg = "1d";
 static long long max_fill = 10000; /* --max-fill; 0: no limit */
@@ -191,6 +191,58 @@ static size_t naggs;
  * whose count is 0 has never been touched, so all of it is zero bytes.
  */
 static size_t cellsize = sizeof(uint64_t);
+
+/*
+ * A count (and the n of an average) is exact up to INT64_MAX.  A sum that
+ * passes it (only partial records can add up to that) goes on as a
+ * double: the count then holds the bits of that positive double with
+ * COUNT_BIG set, which no exact count has.  It stays nonzero, so "has
+ * events" tests still hold.
+ */
+#define COUNT_BIG ((uint64_t)1 << 63)
+
+static double
+count_double(uint64_t c)
+{
+	double d;
+
+	if (!(c & COUNT_BIG))
+		return (double)c;
+	c &= ~COUNT_BIG;
+	memcpy(&d, &c, sizeof d);
+	return d;
+}
+
+/* a + b, as a double once past INT64_MAX. */
+static uint64_t
+count_add(uint64_t a, uint64_t b)
+{
+	double d;
+	uint64_t bits;
+
+	/* Two exact counts are below 2^63 each, so their sum fits. */
+	if (!((a | b) & COUNT_BIG) && a + b <= (uint64_t)INT64_MAX)
+		return a + b;
+	d = count_double(a) + count_double(b);
+	memcpy(&bits, &d, sizeof bits);
+	return bits | COUNT_BIG;
+}
+
+static void
+count_inc(uint64_t *c)
+{
+	*c = *c < (uint64_t)INT64_MAX ? *c + 1 : count_add(*c, 1);
+}
+
+/* Append a count: digits while exact, else as a double. */
+static void
+put_count(buf_t *b, uint64_t c)
+{
+	if (c & COUNT_BIG)
+		jw_num(b, count_double(c));
+	else
+		buf_printf(b, "%llu", (unsigned long long)c);
+}
 
 /* An exact set of distinct values (canonical JSON text). */
 typedef struct dent {
@@ -827,7 +879,7 @@ agg_value(const line_t *l, agg_t *a, unsigned char *c, const char *v, size_t n,
 		break;
 	case AG_AVG:
 		dec_add(&((avg_t *)st)->sum, &d);
-		((avg_t *)st)->n++;
+		count_inc(&((avg_t *)st)->n);
 		break;
 	case AG_MIN:
 	case AG_MAX: {
@@ -846,7 +898,8 @@ agg_value(const line_t *l, agg_t *a, unsigned char *c, const char *v, size_t n,
 static void
 cell_combine(unsigned char *dst, const unsigned char *src, int borrow)
 {
-	*(uint64_t *)dst += *(const uint64_t *)src;
+	*(uint64_t *)dst =
+	    count_add(*(const uint64_t *)dst, *(const uint64_t *)src);
 	for (size_t i = 0; i < naggs; i++) {
 		const agg_t *a = &aggs[i];
 		unsigned char *d = dst + a->off;
@@ -871,7 +924,8 @@ cell_combine(unsigned char *dst, const unsigned char *src, int borrow)
 			break;
 		case AG_AVG:
 			dec_add(&((avg_t *)d)->sum, &((const avg_t *)s)->sum);
-			((avg_t *)d)->n += ((const avg_t *)s)->n;
+			((avg_t *)d)->n =
+			    count_add(((avg_t *)d)->n, ((const avg_t *)s)->n);
 			break;
 		default: {
 			const mm_t *sm = (const mm_t *)s;
@@ -954,6 +1008,49 @@ set_window(int64_t ws, int64_t we)
 	write_time(&win_head, "window_end", we);
 }
 
+/* A sum past the largest double, written as null. */
+static int
+sum_overflowed(const dec_t *d)
+{
+	return d->inexact && !isfinite(d->d);
+}
+
+static const char big_sum[] =
+    "passed the largest double (about 1.8e308): written as null";
+
+/*
+ * Say that field of the record of group g in the window being written
+ * does not hold its exact value: "window START group [KEYS]: FIELD WHAT".
+ * Long keys are cut.
+ */
+static void
+overflow_note(const group_t *g, const char *field, const char *what)
+{
+	buf_t k = BUF_INIT;
+	char ws[TS_MAXLEN + 1];
+	const char *p = memchr(win_head.p, ':', win_head.len);
+
+	/* win_head is {"window_start":"...","window_end":... */
+	snprintf(ws, sizeof ws, "%.*s", p ? (int)strcspn(p + 2, "\"") : 0,
+	         p ? p + 2 : "");
+	buf_addc(&k, '[');
+	buf_add(&k, g->key, g->klen);
+	for (size_t i = 1; i < k.len; i++)
+		if (k.p[i] == '\0')
+			k.p[i] = ',';
+	buf_addc(&k, ']');
+	if (k.len > 80) {
+		int cut = 72;
+		while (cut > 0 && (k.p[cut] & 0xC0) == 0x80)
+			cut--; /* not inside a UTF-8 sequence */
+		note_input(NULL, 0, "window %s group %.*s...]: %s %s", ws, cut,
+		           k.p, field, what);
+	} else
+		note_input(NULL, 0, "window %s group %s: %s %s", ws, k.p, field,
+		           what);
+	buf_free(&k);
+}
+
 /* Append a final record: keys, window, count, aggregates (from cell c,
  * or zeros when c is NULL), and "revision" when rev > 0. */
 static void
@@ -964,7 +1061,12 @@ write_record(const group_t *g, const unsigned char *c, unsigned rev)
 	if (nkeys > 0)
 		buf_addc(&out, ',');
 	buf_add(&out, win_head.p + 1, win_head.len - 1);
-	jw_kint(&out, "count", c ? (long long)*(const uint64_t *)c : 0);
+	jw_key(&out, "count");
+	put_count(&out, c ? *(const uint64_t *)c : 0);
+	if (c && (*(const uint64_t *)c & COUNT_BIG))
+		overflow_note(
+		    g, "count",
+		    "passed 9223372036854775807: written as a double");
 	for (size_t i = 0; i < naggs; i++) {
 		const agg_t *a = &aggs[i];
 		const unsigned char *st = c ? c + a->off : NULL;
@@ -980,14 +1082,18 @@ write_record(const group_t *g, const unsigned char *c, unsigned rev)
 				dec_format((const dec_t *)st, &out);
 			else
 				buf_addc(&out, '0');
+			if (st && sum_overflowed((const dec_t *)st))
+				overflow_note(g, a->name, big_sum);
 			break;
 		case AG_AVG: {
 			const avg_t *v = (const avg_t *)st;
 			if (v && v->n > 0)
-				jw_num(&out,
-				       dec_double(&v->sum) / (double)v->n);
+				jw_num(&out, dec_double(&v->sum) /
+				                 count_double(v->n));
 			else
 				buf_adds(&out, "null");
+			if (v && v->n > 0 && sum_overflowed(&v->sum))
+				overflow_note(g, a->name, big_sum);
 			break;
 		}
 		default: {
@@ -1070,7 +1176,8 @@ write_partial(const group_t *g, int64_t ss, int64_t se, const unsigned char *c)
 	}
 	buf_addc(&out, ',');
 	buf_add(&out, slot_head.p + 1, slot_head.len - 1);
-	jw_kint(&out, "count", (long long)*(const uint64_t *)c);
+	jw_key(&out, "count");
+	put_count(&out, *(const uint64_t *)c);
 	for (size_t i = 0; i < naggs; i++) {
 		const agg_t *a = &aggs[i];
 		const unsigned char *st = c + a->off;
@@ -1103,7 +1210,9 @@ write_partial(const group_t *g, int64_t ss, int64_t se, const unsigned char *c)
 			const avg_t *v = (const avg_t *)st;
 			buf_addc(&out, '[');
 			write_partial_sum(&v->sum);
-			buf_printf(&out, ",%llu]", (unsigned long long)v->n);
+			buf_addc(&out, ',');
+			put_count(&out, v->n);
+			buf_addc(&out, ']');
 			break;
 		}
 		default: {
@@ -1191,11 +1300,11 @@ static int have_wm;
 static int64_t wm;           /* the watermark */
 static int64_t max_t = NONE; /* latest event time */
 static int have_next;
-static int64_t next_ws, next_we; /* the next window to write */
-static unsigned char *scratch;   /* a cell for combining slots */
+static int64_t next_ws, next_we;   /* the next window to write */
+static unsigned char *scratch;     /* a cell for combining slots */
 static unsigned long late_dropped; /* late events not counted */
 static int have_first;
-static int64_t first_ws; /* start of the first window written */
+static int64_t first_ws;         /* start of the first window written */
 static int64_t last_ws = NONE;   /* start of the last window written */
 static int64_t pruned_to = NONE; /* the slots before it are freed */
 
@@ -1591,7 +1700,7 @@ event_into(const line_t *l, const rec_t *r, unsigned char *c)
 {
 	jfield_t f;
 
-	(*(uint64_t *)c)++;
+	count_inc((uint64_t *)c);
 	for (size_t i = 0; i < naggs; i++)
 		if (rec_path(r, aggs[i].field, aggs[i].flen, &f))
 			agg_value(l, &aggs[i], c, f.v, f.vlen, f.type);
@@ -1816,6 +1925,8 @@ partial_sum(const jfield_t *f, dec_t *d)
 	return 0;
 }
 
+/* A count in a partial record: a shard counts events one by one, so
+ * one past INT64_MAX is not from a shard. */
 static int
 parse_count(const char *v, size_t n, uint64_t *out)
 {
@@ -1828,6 +1939,8 @@ parse_count(const char *v, size_t n, uint64_t *out)
 			return -1;
 		c = c * 10 + (uint64_t)(v[i] - '0');
 	}
+	if (c > (uint64_t)INT64_MAX)
+		return -1;
 	*out = c;
 	return 0;
 }
@@ -1840,8 +1953,11 @@ read_partial(const rec_t *r, unsigned char *mc)
 	const jfield_t *f = rec_get(r, "count", 5);
 	uint64_t n;
 
-	if (f == NULL || parse_count(f->v, f->vlen, &n) < 0 || n == 0)
+	if (f == NULL)
 		return "no count";
+	if (parse_count(f->v, f->vlen, &n) < 0 || n == 0)
+		return "the count is not a whole number from 1 to "
+		       "9223372036854775807";
 	*(uint64_t *)mc = n;
 	for (size_t i = 0; i < naggs; i++) {
 		const agg_t *a = &aggs[i];

@@ -10,6 +10,7 @@
  * RFC 3339 when it has one.  Lines that fit nothing are bad input.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@ enum {
 	OPT_TYPES,
 	OPT_YEAR,
 	OPT_HOLD,
+	OPT_MAX_FIELD_LINES,
 };
 
 /* How a format reads its input. */
@@ -124,11 +126,20 @@ static rec_t rec;
 
 /* CSV state: the current file's header. */
 static csv_t csv;
-static char **hdr;
+static char **hdr; /* names may hold NULs: see hdrlen */
+static size_t *hdrlen;
 static size_t nhdr;
 static int hdr_state;  /* 0 not read yet, 1 read, -1 unusable */
 static buf_t csv_file; /* name of the file the CSV state belongs to */
 static unsigned long csv_lastnum;
+static unsigned long max_field_lines = 1000; /* --max-field-lines */
+
+/* Lines to read again, joined by '\n', after a quote that ran away took
+ * them in: again_n of them from again_pos on, the first numbered
+ * again_num. */
+static buf_t again;
+static size_t again_pos;
+static unsigned long again_n, again_num;
 
 static void
 usage(FILE *fp)
@@ -167,6 +178,10 @@ usage(FILE *fp)
 	    "      --keep-unmatched  write bad lines as {\"_raw\": LINE} "
 	    "instead\n"
 	    "                        of rejecting them\n"
+	    "      --max-field-lines N\n"
+	    "                        most lines a quoted CSV/TSV field may "
+	    "span\n"
+	    "                        (default 1000)\n"
 	    "%s",
 	    rio_common_usage);
 }
@@ -305,6 +320,22 @@ parse_types(const char *arg)
 		ntypes++;
 	}
 	free(list);
+}
+
+static unsigned long
+parse_field_lines(const char *arg)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno || v < 1 ||
+	    v > 1000000)
+		usage_error("--max-field-lines must be a whole number from 1 "
+		            "to 1000000, not '%s'",
+		            arg);
+	return v;
 }
 
 static int
@@ -1006,7 +1037,9 @@ free_header(void)
 	for (size_t i = 0; i < nhdr; i++)
 		free(hdr[i]);
 	free(hdr);
+	free(hdrlen);
 	hdr = NULL;
+	hdrlen = NULL;
 	nhdr = 0;
 }
 
@@ -1015,12 +1048,12 @@ free_header(void)
  * a field after it (which keeps that name)?
  */
 static int
-hdr_taken(const char *name, size_t i, size_t nf)
+hdr_taken(const char *name, size_t len, size_t i, size_t nf)
 {
-	size_t len = strlen(name), n;
+	size_t n;
 
 	for (size_t j = 0; j < i; j++)
-		if (strcmp(hdr[j], name) == 0)
+		if (hdrlen[j] == len && memcmp(hdr[j], name, len) == 0)
 			return 1;
 	for (size_t j = i + 1; j < nf; j++) {
 		const char *v = csv_field(&csv, j, &n);
@@ -1035,6 +1068,8 @@ hdr_taken(const char *name, size_t i, size_t nf)
  * 1-based column); a name used by an earlier column becomes NAME_2,
  * NAME_3, ... (the first one that no column uses), so every field keeps
  * its own key and a later column's own name is never taken from it.
+ * A NUL in a name is kept, as in a value (written as \u0000), so that
+ * "k\0x" is not taken for "k".
  */
 static void
 set_header(void)
@@ -1043,6 +1078,7 @@ set_header(void)
 
 	free_header();
 	hdr = xcalloc(nf, sizeof *hdr);
+	hdrlen = xcalloc(nf, sizeof *hdrlen);
 	for (size_t i = 0; i < nf; i++) {
 		size_t len;
 		const char *v = csv_field(&csv, i, &len);
@@ -1054,20 +1090,91 @@ set_header(void)
 		else
 			buf_add(&tmp, v, len);
 		for (size_t j = 0; j < i && !dup; j++)
-			dup = strcmp(hdr[j], tmp.p) == 0;
+			dup = hdrlen[j] == tmp.len &&
+			      memcmp(hdr[j], tmp.p, tmp.len) == 0;
 		if (dup) {
 			size_t base = tmp.len;
 			for (unsigned long k = 2;; k++) {
 				tmp.len = base;
 				buf_printf(&tmp, "_%lu", k);
-				if (!hdr_taken(tmp.p, i, nf))
+				if (!hdr_taken(tmp.p, tmp.len, i, nf))
 					break;
 			}
 		}
-		hdr[i] = xstrdup(tmp.p);
+		hdr[i] = xmalloc(tmp.len + 1);
+		memcpy(hdr[i], tmp.p, tmp.len);
+		hdr[i][tmp.len] = '\0';
+		hdrlen[i] = tmp.len;
 	}
 	nhdr = nf;
 	hdr_state = 1;
+}
+
+/*
+ * The open row's quoted field ran away (why says how: it spans too many
+ * lines, grew past --max-line, or the file ended).  Only the row's lines
+ * up to where that quote opened are rejected: a stray quote would
+ * otherwise take every row after it with it.  The lines after it are
+ * queued, before any still queued, to be read again as rows.
+ */
+static void
+csv_runaway_split(const char *why_text)
+{
+	unsigned long first = csv.first, q = csv.qfirst;
+	size_t own = csv_runaway(&csv);
+	buf_t rest = BUF_INIT;
+	unsigned long nrest = 0;
+
+	if (own < csv.text.len) {
+		buf_add(&rest, csv.text.p + own + 1, csv.text.len - own - 1);
+		for (size_t i = 0; i < rest.len; i++)
+			nrest += rest.p[i] == '\n';
+		nrest++;
+	}
+	if (hdr_state == 0)
+		hdr_state = -1; /* the header itself */
+	if (nrest == 0)
+		reject(csv_file.p, first, csv.text.p, own, "%s", why_text);
+	else if (q == first)
+		reject(csv_file.p, first, csv.text.p, own,
+		       "%s; reading on from line %lu", why_text, q + 1);
+	else
+		reject(csv_file.p, first, csv.text.p, own,
+		       "%s (the quote opened at line %lu); reading on from "
+		       "line %lu",
+		       why_text, q, q + 1);
+	if (nrest == 0)
+		return;
+	if (again_n > 0) {
+		buf_addc(&rest, '\n');
+		buf_add(&rest, again.p + again_pos, again.len - again_pos);
+	}
+	buf_free(&again);
+	again = rest;
+	again_pos = 0;
+	again_n += nrest;
+	again_num = q + 1;
+}
+
+static void csv_line(const char *p, size_t n, unsigned long num);
+
+/* Read the queued lines; a runaway quote among them queues more. */
+static void
+csv_drain(void)
+{
+	while (again_n > 0) {
+		const char *p = again.p + again_pos;
+		size_t n = again.len - again_pos;
+		const char *nl = memchr(p, '\n', n);
+
+		if (nl != NULL)
+			n = (size_t)(nl - p);
+		again_pos += n + 1;
+		again_n--;
+		csv_line(p, n, again_num++);
+	}
+	buf_reset(&again);
+	again_pos = 0;
 }
 
 /* The open row can never complete (end of file, or a signal stopped the
@@ -1077,10 +1184,16 @@ csv_truncated(void)
 {
 	if (!csv.pending)
 		return;
-	csv_abandon(&csv);
-	reject(csv_file.p, csv.first, csv.text.p, csv.text.len,
-	       rio_stop ? "quoted field still open when stopped"
-	                : "quoted field not closed at end of file");
+	if (rio_stop) {
+		csv_abandon(&csv);
+		reject(csv_file.p, csv.first, csv.text.p, csv.text.len,
+		       "quoted field still open when stopped");
+		return;
+	}
+	while (csv.pending) {
+		csv_runaway_split("quoted field not closed at end of file");
+		csv_drain();
+	}
 }
 
 static void
@@ -1108,7 +1221,7 @@ csv_row(void)
 	for (size_t i = 0; i < nf; i++) {
 		size_t len;
 		const char *v = csv_field(&csv, i, &len);
-		fields_add(cur, hdr[i], v, len, FK_STR);
+		fields_addk(cur, hdr[i], hdrlen[i], v, len, FK_STR);
 	}
 	if (finish_fields(cur) < 0) {
 		reject(csv_file.p, csv.first, text, tlen, "%s", why.p);
@@ -1117,11 +1230,50 @@ csv_row(void)
 	write_fields(cur);
 }
 
+/*
+ * Feed line num of the current file.  p may point into the queue of
+ * lines to read again: it is not used once csv_feed() has copied it.
+ */
+static void
+csv_line(const char *p, size_t n, unsigned long num)
+{
+	char msg[128];
+
+	switch (csv_feed(&csv, p, n, num)) {
+	case CSV_BLANK:
+		break;
+	case CSV_MORE:
+		if (num - csv.qfirst + 1 >= max_field_lines) {
+			snprintf(msg, sizeof msg,
+			         "quoted field not closed within %lu lines "
+			         "(--max-field-lines)",
+			         max_field_lines);
+			csv_runaway_split(msg);
+		} else if (csv.text.len > rio_max_line) {
+			csv_runaway_split(
+			    "quoted field longer than --max-line");
+		}
+		break;
+	case CSV_ERR:
+		if (hdr_state == 0)
+			hdr_state = -1;
+		if (csv.nlines > 1)
+			reject(csv_file.p, csv.first, csv.text.p, csv.text.len,
+			       "%s at line %lu column %zu", csv.err, num,
+			       csv.errcol);
+		else
+			reject(csv_file.p, csv.first, csv.text.p, csv.text.len,
+			       "%s at column %zu", csv.err, csv.errcol);
+		break;
+	case CSV_ROW:
+		csv_row();
+		break;
+	}
+}
+
 static void
 step_csv(const line_t *l)
 {
-	int rc;
-
 	/* A new file: a row left open is truncated; a new header follows. */
 	if (csv_file.len == 0 || strcmp(csv_file.p, l->file) != 0 ||
 	    l->num <= csv_lastnum) {
@@ -1133,33 +1285,8 @@ step_csv(const line_t *l)
 		buf_adds(&csv_file, l->file);
 	}
 	csv_lastnum = l->num;
-
-	rc = csv_feed(&csv, l->p, l->n, l->num);
-	switch (rc) {
-	case CSV_BLANK:
-		break;
-	case CSV_MORE:
-		if (csv.text.len > rio_max_line) {
-			csv_abandon(&csv);
-			reject(csv_file.p, csv.first, csv.text.p, csv.text.len,
-			       "quoted field longer than --max-line");
-		}
-		break;
-	case CSV_ERR:
-		if (hdr_state == 0)
-			hdr_state = -1;
-		if (csv.nlines > 1)
-			reject(csv_file.p, csv.first, csv.text.p, csv.text.len,
-			       "%s at line %lu column %zu", csv.err, l->num,
-			       csv.errcol);
-		else
-			reject(csv_file.p, csv.first, csv.text.p, csv.text.len,
-			       "%s at column %zu", csv.err, csv.errcol);
-		break;
-	case CSV_ROW:
-		csv_row();
-		break;
-	}
+	csv_line(l->p, l->n, l->num);
+	csv_drain();
 }
 
 /* ---- the loop ------------------------------------------------------ */
@@ -1243,6 +1370,7 @@ cleanup(void)
 	buf_free(&text);
 	buf_free(&lit);
 	buf_free(&csv_file);
+	buf_free(&again);
 }
 
 /*
@@ -1260,6 +1388,7 @@ main(int argc, char **argv)
 	    {"types", required_argument, NULL, OPT_TYPES},
 	    {"year", required_argument, NULL, OPT_YEAR},
 	    {"hold", required_argument, NULL, OPT_HOLD},
+	    {"max-field-lines", required_argument, NULL, OPT_MAX_FIELD_LINES},
 	    RIO_LONGOPTS,
 	    {0},
 	};
@@ -1297,6 +1426,9 @@ main(int argc, char **argv)
 				usage_error("bad --hold '%s': a duration up to "
 				            "1h, e.g. 1s or 200ms",
 				            optarg);
+			break;
+		case OPT_MAX_FIELD_LINES:
+			max_field_lines = parse_field_lines(optarg);
 			break;
 		case RIO_OPT_TIME_FIELD:
 			time_field_given = 1;

@@ -102,6 +102,27 @@ for stage in "tingle-parse -f json" "tingle-segment" "tingle-count -w 1m"; do
 	[ "$(cat rej)" = "not json" ] || fail "$stage: rejects after SIGKILL: '$(cat rej)'"
 done
 
+# A CSV quote left open holds back only what follows it: the rows before
+# it come out at once, and once it has spanned --max-field-lines lines
+# its line is rejected and the rows it took in come out after all.
+rm -f in out
+mkfifo in
+tingle-parse -f csv --max-field-lines 3 <in >out 2>err &
+pid=$!
+exec 3>in
+printf 'id,text\n1,a\n2,b\n3,"runaway\n' >&3
+wait_lines out 2
+printf '4,d\n' >&3
+sleep 0.3
+[ "$(wc -l <out)" = 2 ] || fail "csv: rows inside the open quote written: $(cat out)"
+printf '5,e\n' >&3
+wait_lines out 4
+grep -q '^tingle-parse: (stdin):4: quoted field not closed within 3 lines (--max-field-lines); reading on from line 5$' err ||
+	fail "csv runaway quote: $(cat err)"
+exec 3>&-
+wait "$pid" || fail "csv: status $?"
+[ "$(jq -r .id out | tr '\n' ' ')" = "1 2 4 5 " ] || fail "csv rows: $(cat out)"
+
 # The same for -f json and -e (no held record).
 for args in "-f json" "-e ^(?<word>\\w+)\$"; do
 	rm -f in out

@@ -579,6 +579,42 @@ test_state_save(void **state)
 	kmap_free(k);
 }
 
+/* A spread past the largest double leaves z unknown, not 0. */
+static void
+test_spread_overflow(void **state)
+{
+	static const char *specs[] = {"prev:4", "ewma:0.5"};
+	struct bl_result r;
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		struct bl_hist *h = hist(specs[i], BL_MEAN);
+		step(h, 0, T0, 5);
+		step(h, 0, T0 + H, 1e308);
+		r = step(h, 0, T0 + 2 * H, 7);
+		assert_true(r.has_exp);
+		assert_float_equal(r.exp, 5e307, 1e295);
+		assert_false(r.has_z);
+		bl_free(h);
+	}
+	/* The mean of values whose sum passes the largest double. */
+	struct bl_hist *h = hist("prev:4", BL_MEAN);
+	step(h, 0, T0, 1e308);
+	step(h, 0, T0 + H, 1.5e308);
+	r = step(h, 0, T0 + 2 * H, 7);
+	assert_float_equal(r.exp, 1.25e308, 1e296);
+	assert_false(r.has_z);
+	bl_free(h);
+	/* So is the median of two such values, and 1.4826 MAD past it. */
+	h = hist("prev:4", BL_MEDIAN);
+	step(h, 0, T0, -1.7e308);
+	step(h, 0, T0 + H, 1.7e308);
+	r = step(h, 0, T0 + 2 * H, 0);
+	assert_float_equal(r.exp, 0, 1e-12);
+	assert_false(r.has_z);
+	bl_free(h);
+}
+
 int
 main(void)
 {
@@ -594,6 +630,7 @@ main(void)
 	    cmocka_unit_test(test_season_hopping_and_out_of_order),
 	    cmocka_unit_test(test_season_follows_local_time),
 	    cmocka_unit_test(test_ewma),
+	    cmocka_unit_test(test_spread_overflow),
 	    cmocka_unit_test(test_state_round_trip),
 	    cmocka_unit_test(test_state_rejects_corrupt),
 	    cmocka_unit_test(test_state_save),

@@ -91,6 +91,39 @@ test_multiline(void **state)
 }
 
 static void
+test_runaway(void **state)
+{
+	csv_t c;
+	size_t own;
+
+	(void)state;
+	csv_init(&c, ',');
+	/* The quote opens on the row's first line: that line is its own. */
+	assert_int_equal(feed(&c, "1,\"runaway", 4), CSV_MORE);
+	assert_int_equal(c.qfirst, 4);
+	assert_int_equal(feed(&c, "2,b", 5), CSV_MORE);
+	assert_int_equal(feed(&c, "3,c", 6), CSV_MORE);
+	own = csv_runaway(&c);
+	assert_false(c.pending);
+	assert_int_equal(own, strlen("1,\"runaway"));
+	assert_string_equal(c.text.p + own + 1, "2,b\n3,c");
+	/* A row whose quote opens on a later line keeps its lines up to it. */
+	assert_int_equal(feed(&c, "4,\"x", 7), CSV_MORE);
+	assert_int_equal(feed(&c, "y\",\"open", 8), CSV_MORE);
+	assert_int_equal(c.first, 7);
+	assert_int_equal(c.qfirst, 8);
+	assert_int_equal(feed(&c, "5,e", 9), CSV_MORE);
+	own = csv_runaway(&c);
+	assert_int_equal(own, strlen("4,\"x\ny\",\"open"));
+	assert_string_equal(c.text.p + own + 1, "5,e");
+	/* Nothing after it: the whole text is the row's. */
+	assert_int_equal(feed(&c, "6,\"z", 10), CSV_MORE);
+	assert_int_equal(csv_runaway(&c), c.text.len);
+	assert_int_equal(feed(&c, "7,g", 11), CSV_ROW);
+	csv_free(&c);
+}
+
+static void
 test_crlf_bom_blank(void **state)
 {
 	csv_t c;
@@ -158,6 +191,7 @@ main(void)
 	    cmocka_unit_test(test_plain_row),
 	    cmocka_unit_test(test_quotes),
 	    cmocka_unit_test(test_multiline),
+	    cmocka_unit_test(test_runaway),
 	    cmocka_unit_test(test_crlf_bom_blank),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_tsv),
