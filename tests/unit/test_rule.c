@@ -1,0 +1,301 @@
+/*
+ * test_rule.c - alert rules (lib/rule.c): a group goes pending, fires,
+ * rides out dips and resolves as for, keep_firing_for and cooldown say;
+ * groups are independent; times are checked; state saved by one run is
+ * carried on by the next.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "json.h"
+#include "rio.h"
+#include "rule.h"
+#include "util.h"
+
+static char dir[4096];
+
+/* The alerts emitted, one "STATE WINDOW_START" per alert (the window's
+ * day of June 2026), and the last alert record whole. */
+static buf_t seen;
+static buf_t last;
+
+static void
+on_alert(void *ctx, const struct alert_event *ev)
+{
+	const char *ws = strstr(ev->rec, "\"window_start\":\"2026-06-");
+
+	(void)ctx;
+	assert_non_null(ws);
+	assert_string_equal(ev->rule, "low");
+	if (seen.len > 0)
+		buf_addc(&seen, ' ');
+	buf_printf(&seen, "%s:%.2s", ev->state, ws + 24);
+	buf_reset(&last);
+	buf_add(&last, ev->rec, ev->len);
+}
+
+/* Feed the window of June day d (1-31) for segment seg with ratio. */
+static void
+feed(ruleset_t *rs, const char *seg, int d, const char *ratio)
+{
+	char line[512];
+	rec_t r;
+	size_t col;
+	const char *msg;
+	const jfield_t *tv;
+
+	snprintf(
+	    line, sizeof line,
+	    "{\"segment\":\"%s\",\"window_start\":\"2026-06-%02dT00:00:00Z\","
+	    "\"window_end\":\"2026-06-%02dT00:00:00Z\",\"count\":1,"
+	    "\"ratio\":%s}",
+	    seg, d, d + 1, ratio);
+	memset(&r, 0, sizeof r);
+	assert_int_equal(rec_scan(&r, line, strlen(line), &col, &msg), 0);
+	assert_int_equal(rules_check_time(&r, &msg, &tv), 0);
+	rules_eval(rs, &r, "in", (unsigned long)d);
+	rec_free(&r);
+}
+
+/* Run "low: ratio < 0.2" with defaults d over ratios for days 1, 2, ...
+ * of segment Sun; the alerts seen. */
+static const char *
+run(const struct rule_defaults *d, const char *const *ratios)
+{
+	ruleset_t *rs = rules_new(on_alert, NULL);
+
+	buf_reset(&seen);
+	rules_add_arg(rs, "low: ratio < 0.2", d);
+	assert_int_equal(rules_count(rs), 1);
+	for (int i = 0; ratios[i] != NULL; i++)
+		feed(rs, "Sun", i + 1, ratios[i]);
+	rules_free(rs);
+	return seen.p != NULL ? seen.p : "";
+}
+
+static void
+test_fires_and_resolves(void **state)
+{
+	struct rule_defaults d = {.severity = "warning"};
+	const char *r[] = {"0.9", "0.05", "0.04", "0.95", "0.9", NULL};
+	ruleset_t *rs;
+
+	(void)state;
+	assert_string_equal(run(&d, r), "firing:02 resolved:04");
+	assert_string_equal(
+	    last.p,
+	    "{\"alert\":\"low\",\"state\":\"resolved\",\"severity\":"
+	    "\"warning\","
+	    "\"segment\":\"Sun\",\"window_start\":\"2026-06-04T00:00:00Z\","
+	    "\"window_end\":\"2026-06-05T00:00:00Z\",\"ratio\":0.95,"
+	    "\"since\":\"2026-06-03T00:00:00Z\",\"until\":\"2026-06-05T00:00:"
+	    "00Z\","
+	    "\"duration\":\"2d\",\"message\":\"low resolved for segment=Sun "
+	    "after 2d: ratio=0.95\"}");
+
+	rs = rules_new(on_alert, NULL);
+	rules_add_arg(rs, "low: ratio < 0.2", &d);
+	assert_int_equal(rules_fired(rs), 0);
+	feed(rs, "Sun", 1, "0.1");
+	feed(rs, "Sun", 2, "0.1");
+	assert_int_equal(rules_fired(rs), 1);
+	rules_free(rs);
+	rules_free(NULL);
+}
+
+/* for N: fires at the Nth window in a row that holds; one that does not
+ * hold, or a window missing in between, starts the count again. */
+static void
+test_for_counts_consecutive_windows(void **state)
+{
+	struct rule_defaults d = {.severity = "warning", .for_n = 3};
+	const char *a[] = {"0.9", "0.1", "0.1", "0.1", "0.1", "0.9", NULL};
+	const char *b[] = {"0.1", "0.1", "0.9", "0.1", "0.1", "0.9", NULL};
+	const char *c[] = {"0.1", "0.1", "0.9", "0.1", "0.1", "0.1", NULL};
+	ruleset_t *rs;
+
+	(void)state;
+	assert_string_equal(run(&d, a), "firing:04 resolved:06");
+	assert_string_equal(run(&d, b), "");
+	assert_string_equal(run(&d, c), "firing:06");
+
+	buf_reset(&seen);
+	rs = rules_new(on_alert, NULL);
+	rules_add_arg(rs, "low: ratio < 0.2", &d);
+	feed(rs, "Sun", 1, "0.1");
+	feed(rs, "Sun", 2, "0.1");
+	feed(rs, "Sun", 4, "0.1"); /* day 3 missing */
+	feed(rs, "Sun", 5, "0.1");
+	assert_string_equal(seen.p != NULL ? seen.p : "", "");
+	feed(rs, "Sun", 6, "0.1");
+	assert_string_equal(seen.p, "firing:06");
+	rules_free(rs);
+}
+
+/* keep_firing_for N: up to N windows that do not hold keep it firing. */
+static void
+test_keep_firing_for(void **state)
+{
+	struct rule_defaults d = {.severity = "warning", .keep_n = 2};
+	const char *a[] = {"0.1", "0.9", "0.9", "0.1",
+	                   "0.9", "0.9", "0.9", NULL};
+	const char *b[] = {"0.1", "0.9", "0.9", "0.9", "0.1", NULL};
+
+	(void)state;
+	assert_string_equal(run(&d, a), "firing:01 resolved:07");
+	assert_string_equal(run(&d, b), "firing:01 resolved:04 firing:05");
+	d.keep_n = 0;
+	assert_string_equal(run(&d, a),
+	                    "firing:01 resolved:02 firing:04 resolved:05");
+}
+
+/* A cooldown holds back a new episode of the same group until it has
+ * passed; without one every episode is announced. */
+static void
+test_cooldown_holds_back_flapping(void **state)
+{
+	struct rule_defaults d = {.severity = "warning"};
+	const char *a[] = {"0.1", "0.9", "0.1", "0.9", "0.9",
+	                   "0.9", "0.1", "0.9", NULL};
+
+	(void)state;
+	assert_string_equal(run(&d, a), "firing:01 resolved:02 firing:03 "
+	                                "resolved:04 firing:07 resolved:08");
+	d.cooldown_ms = 4LL * 86400 * 1000;
+	assert_string_equal(run(&d, a), "firing:01 resolved:02 firing:07 "
+	                                "resolved:08");
+}
+
+/* Each group (here: the segment, by the default key) has its own state. */
+static void
+test_groups_are_independent(void **state)
+{
+	struct rule_defaults d = {.severity = "warning", .for_n = 2};
+	ruleset_t *rs = rules_new(on_alert, NULL);
+
+	(void)state;
+	buf_reset(&seen);
+	rules_add_arg(rs, "low: ratio < 0.2", &d);
+	feed(rs, "Sun", 1, "0.1");
+	feed(rs, "Mon", 1, "0.9");
+	feed(rs, "Mon", 2, "0.1");
+	feed(rs, "Sun", 2, "0.1");
+	assert_string_equal(seen.p, "firing:02");
+	assert_non_null(strstr(last.p, "\"segment\":\"Sun\""));
+	feed(rs, "Mon", 3, "0.1");
+	assert_non_null(strstr(last.p, "\"segment\":\"Mon\""));
+	feed(rs, "Sun", 3, "0.9");
+	assert_string_equal(seen.p, "firing:02 firing:03 resolved:03");
+	assert_non_null(strstr(last.p, "\"segment\":\"Sun\""));
+	assert_int_equal(rules_fired(rs), 2);
+	rules_free(rs);
+}
+
+static void
+test_check_time(void **state)
+{
+	const char *ok = "{\"window_end\":\"2026-06-02T00:00:00Z\"}";
+	const char *bad = "{\"window_start\":\"2026-06-01T00:00:00Z\","
+	                  "\"window_end\":\"soon\"}";
+	const char *none = "{\"x\":1}";
+	rec_t r;
+	size_t col;
+	const char *msg, *name;
+	const jfield_t *v;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	assert_int_equal(rec_scan(&r, ok, strlen(ok), &col, &msg), 0);
+	assert_int_equal(rules_check_time(&r, &name, &v), 0);
+	assert_int_equal(rec_scan(&r, none, strlen(none), &col, &msg), 0);
+	assert_int_equal(rules_check_time(&r, &name, &v), 0);
+	assert_int_equal(rec_scan(&r, bad, strlen(bad), &col, &msg), 0);
+	assert_int_equal(rules_check_time(&r, &name, &v), -1);
+	assert_string_equal(name, "window_end");
+	assert_int_equal(v->vlen, 6);
+	assert_memory_equal(v->v, "\"soon\"", 6);
+	rec_free(&r);
+}
+
+/* A run that ends while firing saves the state; the next run loads it,
+ * does not announce the firing again, and resolves it.  A window older
+ * than the last one read is skipped. */
+static void
+test_state_carries_over(void **state)
+{
+	struct rule_defaults d = {.severity = "warning"};
+	char st[4200];
+	ruleset_t *rs;
+
+	(void)state;
+	snprintf(st, sizeof st, "%s/state.json", dir);
+	buf_reset(&seen);
+	rs = rules_new(on_alert, NULL);
+	rules_add_arg(rs, "low: ratio < 0.2", &d);
+	rules_load_state(rs, st); /* missing: empty */
+	feed(rs, "Sun", 1, "0.9");
+	feed(rs, "Sun", 2, "0.1");
+	assert_int_equal(rules_save_state(rs, st), 0);
+	rules_free(rs);
+	assert_string_equal(seen.p, "firing:02");
+	assert_int_equal(access(st, R_OK), 0);
+
+	buf_reset(&seen);
+	rs = rules_new(on_alert, NULL);
+	rules_add_arg(rs, "low: ratio < 0.2", &d);
+	rules_load_state(rs, st);
+	feed(rs, "Sun", 2, "0.9"); /* already read: skipped */
+	feed(rs, "Sun", 3, "0.1");
+	assert_int_equal(seen.len, 0);
+	feed(rs, "Sun", 4, "0.9");
+	assert_string_equal(seen.p, "resolved:04");
+	assert_non_null(strstr(last.p, "\"since\":\"2026-06-03T00:00:00Z\""));
+	rules_free(rs);
+}
+
+static int
+setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	(void)state;
+	rio_init("test_rule", 0, NULL);
+	snprintf(dir, sizeof dir, "%s/test_rule.XXXXXX",
+	         tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[4200];
+
+	(void)state;
+	buf_free(&seen);
+	buf_free(&last);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_fires_and_resolves),
+	    cmocka_unit_test(test_for_counts_consecutive_windows),
+	    cmocka_unit_test(test_keep_firing_for),
+	    cmocka_unit_test(test_cooldown_holds_back_flapping),
+	    cmocka_unit_test(test_groups_are_independent),
+	    cmocka_unit_test(test_check_time),
+	    cmocka_unit_test(test_state_carries_over),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
