@@ -55,8 +55,12 @@ for r in $(grep -oE '(--results |> )\$\(RESULTS\)/[a-z]+' "$mk" | sed 's,.*/,,')
 	esac
 done
 
-# tests/run writes a result line even when no test matches.
+# tests/run writes a result line even when no test matches (in a git
+# checkout, its check that tests/ is unchanged is one test).
 "$TINGLE_TOP/tests/run" --bin "$TINGLE_BIN" --label t --results r no-such-test-at-all >/dev/null 2>&1
-[ "$(cat r 2>/dev/null)" = "0 0 0" ] || { echo "FAIL: tests/run wrote '$(cat r 2>/dev/null)'"; fails=$((fails + 1)); }
+case $(cat r 2>/dev/null) in
+"0 0 0" | "1 0 0") ;;
+*) echo "FAIL: tests/run wrote '$(cat r 2>/dev/null)'"; fails=$((fails + 1)) ;;
+esac
 
 [ "$fails" -eq 0 ]

@@ -17,13 +17,13 @@
 #include "rio.h"
 #include "util.h"
 
-static char dir[] = "/tmp/test_rio.XXXXXX";
+static char dir[4096];
 static char *dirp;
 
 static char *
 path_of(const char *name)
 {
-	static char p[4][256];
+	static char p[4][4200];
 	static int i;
 
 	i = (i + 1) % 4;
@@ -98,7 +98,7 @@ static void
 test_files_in_turn_number_their_own_lines(void **state)
 {
 	char *files[3];
-	char a[256], b[256], c[256];
+	char a[4200], b[4200], c[4200];
 	reader_t *rd;
 
 	(void)state;
