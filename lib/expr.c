@@ -2094,26 +2094,14 @@ to_time(const val_t *v, tstamp_t *t)
 	return -1;
 }
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static long
-days_from_civil(long y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long)doe - 719468;
-}
-
 static long
 civil_day(int64_t sec)
 {
 	struct tm tm;
 
 	tz_civil(sec, &tm);
-	return days_from_civil(tm.tm_year + 1900L, (unsigned)tm.tm_mon + 1,
-	                       (unsigned)tm.tm_mday);
+	return (long)ts_days_from_civil(tm.tm_year + 1900L, tm.tm_mon + 1,
+	                                tm.tm_mday);
 }
 
 static int
