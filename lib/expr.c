@@ -1384,20 +1384,9 @@ from_json(expr_t *e, const char *v, size_t vlen, char type, val_t *out)
 static size_t
 num_text(double d, char *buf)
 {
-	int n;
-
 	if (d == 0)
 		d = 0; /* no "-0" */
-	if (d == floor(d) && fabs(d) < 1e17) {
-		n = snprintf(buf, 32, "%.0f", d);
-		return (size_t)n;
-	}
-	for (int prec = 15; prec <= 17; prec++) {
-		n = snprintf(buf, 32, "%.*g", prec, d);
-		if (strtod(buf, NULL) == d)
-			break;
-	}
-	return (size_t)n;
+	return json_dtoa(d, buf, 1e17);
 }
 
 /*

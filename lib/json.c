@@ -675,6 +675,55 @@ json_plain_integer(const char *s, size_t n)
 	return 1;
 }
 
+int
+json_number_ok(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		d = ++i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		d = i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == d)
+			return 0;
+	}
+	return i == n;
+}
+
+size_t
+json_dtoa(double d, char *buf, double int_below)
+{
+	int n;
+
+	if (d == floor(d) && fabs(d) < int_below)
+		return (size_t)snprintf(buf, JSON_DTOA_MAX + 1, "%.0f", d);
+	for (int prec = 15; prec <= 17; prec++) {
+		n = snprintf(buf, JSON_DTOA_MAX + 1, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	return (size_t)n;
+}
+
 /* ==== writing =========================================================== */
 
 static const char hexdig[] = "0123456789abcdef";
@@ -785,17 +834,7 @@ jw_num(buf_t *out, double v)
 		buf_add(out, "null", 4);
 		return;
 	}
-	if (v == floor(v) && fabs(v) < 1e15) {
-		buf_printf(out, "%.0f", v);
-		return;
-	}
-	/* Shortest of %.15g .. %.17g that reads back exactly. */
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-		if (strtod(tmp, NULL) == v)
-			break;
-	}
-	buf_adds(out, tmp);
+	buf_add(out, tmp, json_dtoa(v, tmp, 1e15));
 }
 
 void

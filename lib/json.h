@@ -163,6 +163,20 @@ void rec_free(rec_t *r);
  * no fraction or exponent. */
 int json_plain_integer(const char *s, size_t n);
 
+/* 1 if s[0..n) is a JSON number literal (RFC 8259: an optional minus, no
+ * leading zeros, a fraction and an exponent each with digits), else 0. */
+int json_number_ok(const char *s, size_t n);
+
+/*
+ * The shortest text of the finite double d that reads back as d: a whole
+ * number of magnitude under int_below without fraction or exponent
+ * ("%.0f"), any other with the fewest of 15, 16 or 17 significant digits
+ * ("%.*g").  Writes at most JSON_DTOA_MAX bytes plus NUL into buf and
+ * returns the length.  Every number tingle writes goes through it.
+ */
+#define JSON_DTOA_MAX 31
+size_t json_dtoa(double d, char *buf, double int_below);
+
 /* Length of the valid UTF-8 prefix of p[0..n). */
 size_t utf8_valid_prefix(const char *p, size_t n);
 

@@ -649,42 +649,6 @@ json_time(rec_t *r)
 
 /* ---- --types ------------------------------------------------------- */
 
-/* Is s[0..n) a JSON number literal? */
-static int
-is_json_number(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	if (i < n && s[i] == '-')
-		i++;
-	if (i < n && s[i] == '0')
-		i++;
-	else if (i < n && s[i] >= '1' && s[i] <= '9')
-		while (i < n && isdigit((unsigned char)s[i]))
-			i++;
-	else
-		return 0;
-	if (i < n && s[i] == '.') {
-		size_t d = ++i;
-		while (i < n && isdigit((unsigned char)s[i]))
-			i++;
-		if (i == d)
-			return 0;
-	}
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		size_t d;
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		d = i;
-		while (i < n && isdigit((unsigned char)s[i]))
-			i++;
-		if (i == d)
-			return 0;
-	}
-	return i == n;
-}
-
 static int
 word_is(const char *s, size_t n, const char *w)
 {
@@ -737,7 +701,7 @@ convert(int ty, const char *s, size_t n, buf_t *out, char *kind)
 	case TY_FLOAT: {
 		char *end;
 		double d;
-		if (is_json_number(s, n)) {
+		if (json_number_ok(s, n)) {
 			buf_add(out, s, n);
 			*kind = FK_NUM;
 			return NULL;

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -222,6 +223,88 @@ test_rec_splice(void **state)
 	rec_free(&r);
 }
 
+static const char *
+dtoa(double d, double int_below)
+{
+	static char out[JSON_DTOA_MAX + 1];
+	size_t n = json_dtoa(d, out, int_below);
+
+	assert_int_equal(n, strlen(out));
+	return out;
+}
+
+/* The shortest text that reads back, and whole numbers without a
+ * fraction below the caller's limit. */
+static void
+test_dtoa_shortest(void **state)
+{
+	static const double round[] = {0.1,
+	                               0.3,
+	                               1.0 / 3,
+	                               2.0 / 3,
+	                               1e-7,
+	                               5e-324,
+	                               1.7976931348623157e308,
+	                               0.1 + 0.2,
+	                               123456.789,
+	                               -2.5e-300,
+	                               9007199254740993.0,
+	                               1e15 + 0.5};
+	char *end;
+
+	(void)state;
+	assert_string_equal(dtoa(0.1, 1e15), "0.1");
+	assert_string_equal(dtoa(0.30000000000000004, 1e15),
+	                    "0.30000000000000004");
+	assert_string_equal(dtoa(1.0 / 3, 1e15), "0.3333333333333333");
+	assert_string_equal(dtoa(2.5, 1e15), "2.5");
+	assert_string_equal(dtoa(-1.5e-7, 1e15), "-1.5e-07");
+	assert_string_equal(dtoa(3, 1e15), "3");
+	assert_string_equal(dtoa(-42, 1e15), "-42");
+	assert_string_equal(dtoa(999999999999999, 1e15), "999999999999999");
+	assert_string_equal(dtoa(1e15, 1e15), "1e+15");
+	assert_string_equal(dtoa(1e16, 1e17), "10000000000000000");
+	assert_string_equal(dtoa(1e17, 1e17), "1e+17");
+	assert_string_equal(dtoa(1e300, 1e15), "1e+300");
+	assert_string_equal(dtoa(0.5, 0), "0.5");
+	assert_string_equal(dtoa(1, 0), "1");
+	for (size_t i = 0; i < sizeof round / sizeof round[0]; i++) {
+		const char *t = dtoa(round[i], 1e15);
+
+		assert_true(strtod(t, &end) == round[i]);
+		assert_int_equal(*end, '\0');
+	}
+}
+
+static void
+test_number_ok(void **state)
+{
+	static const char *const yes[] = {"0",
+	                                  "-0",
+	                                  "1",
+	                                  "-12",
+	                                  "1.5",
+	                                  "0.0",
+	                                  "1e5",
+	                                  "1E+5",
+	                                  "1e-05",
+	                                  "-0.5e3",
+	                                  "12345678901234567890"};
+	static const char *const no[] = {
+	    "",      "-",   "01",  "+1", "1.", ".5",  "1e",  "1e+",   "0x10",
+	    "1.5.2", "NaN", "inf", "1 ", " 1", "--1", "-01", "1e5.0", "0.e1"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		if (!json_number_ok(yes[i], strlen(yes[i])))
+			fail_msg("refused '%s'", yes[i]);
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		if (json_number_ok(no[i], strlen(no[i])))
+			fail_msg("took '%s'", no[i]);
+	assert_true(json_number_ok("12", 1));
+	assert_false(json_number_ok("1.", 2));
+}
+
 int
 main(void)
 {
@@ -234,6 +317,8 @@ main(void)
 	    cmocka_unit_test(test_decode_encode),
 	    cmocka_unit_test(test_arrays),
 	    cmocka_unit_test(test_rec_splice),
+	    cmocka_unit_test(test_dtoa_shortest),
+	    cmocka_unit_test(test_number_ok),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
