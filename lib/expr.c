@@ -475,40 +475,6 @@ ident_char(const char *s, int first)
 	return n;
 }
 
-static int
-read_hex4(const char *s)
-{
-	int v = 0;
-
-	for (int i = 0; i < 4; i++) {
-		int h = hexval((unsigned char)s[i]);
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	return v;
-}
-
-static void
-put_utf8(buf_t *b, unsigned cp)
-{
-	if (cp < 0x80) {
-		buf_addc(b, (int)cp);
-	} else if (cp < 0x800) {
-		buf_addc(b, (int)(0xC0 | (cp >> 6)));
-		buf_addc(b, (int)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		buf_addc(b, (int)(0xE0 | (cp >> 12)));
-		buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_addc(b, (int)(0x80 | (cp & 0x3F)));
-	} else {
-		buf_addc(b, (int)(0xF0 | (cp >> 18)));
-		buf_addc(b, (int)(0x80 | ((cp >> 12) & 0x3F)));
-		buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_addc(b, (int)(0x80 | (cp & 0x3F)));
-	}
-}
-
 /*
  * Scan a string literal starting at the quote at p->pos.  JSON's escapes
  * are understood; a backslash before any other character is kept, so a
@@ -542,56 +508,23 @@ lex_string(struct parser *p)
 		}
 		p->sesc = 1;
 		c = (unsigned char)s[i + 1];
+		/* JSON's escapes, strictly (a lone surrogate is an error),
+		 * and \' for the other quote. */
+		k = c == '\'' ? 0 : jstr_escape(s + i, n - i, JESC_STRICT, &b);
+		if (k > 0) {
+			i += (size_t)k;
+			continue;
+		}
 		switch (c) {
-		case '"':
 		case '\'':
-		case '\\':
-		case '/':
 			buf_addc(&b, c);
 			i += 2;
 			break;
-		case 'b':
-			buf_addc(&b, '\b');
-			i += 2;
-			break;
-		case 'f':
-			buf_addc(&b, '\f');
-			i += 2;
-			break;
-		case 'n':
-			buf_addc(&b, '\n');
-			i += 2;
-			break;
-		case 'r':
-			buf_addc(&b, '\r');
-			i += 2;
-			break;
-		case 't':
-			buf_addc(&b, '\t');
-			i += 2;
-			break;
-		case 'u': {
-			int cp = read_hex4(s + i + 2);
-			size_t at = i;
-			i += 6;
-			if (cp >= 0xD800 && cp <= 0xDBFF && s[i] == '\\' &&
-			    s[i + 1] == 'u') {
-				int lo = read_hex4(s + i + 2);
-				if (lo >= 0xDC00 && lo <= 0xDFFF) {
-					cp = 0x10000 + ((cp - 0xD800) << 10) +
-					     (lo - 0xDC00);
-					i += 6;
-				}
-			}
-			if (cp < 0 || (cp >= 0xD800 && cp <= 0xDFFF)) {
-				perr(p, at, "invalid \\u escape in string");
-				buf_free(&b);
-				p->tok = T_BAD;
-				return;
-			}
-			put_utf8(&b, (unsigned)cp);
-			break;
-		}
+		case 'u':
+			perr(p, i, "invalid \\u escape in string");
+			buf_free(&b);
+			p->tok = T_BAD;
+			return;
 		case '\0':
 			i++;
 			break;

@@ -305,6 +305,88 @@ test_number_ok(void **state)
 	assert_false(json_number_ok("1.", 2));
 }
 
+/* Decode the escape at the start of s under mode: the text decoded, or
+ * "(none)" for 0, "(error)" for -1, with the bytes read in *k. */
+static const char *
+esc(const char *s, int mode, int *k)
+{
+	static buf_t b = BUF_INIT;
+
+	buf_reset(&b);
+	buf_addc(&b, '\0');
+	b.len = 0;
+	*k = jstr_escape(s, strlen(s), mode, &b);
+	if (*k == 0) {
+		assert_int_equal(b.len, 0);
+		return "(none)";
+	}
+	if (*k < 0)
+		return "(error)";
+	return b.p;
+}
+
+static void
+test_escape_modes(void **state)
+{
+	int k;
+
+	(void)state;
+	assert_string_equal(esc("\\n", JESC_STRICT, &k), "\n");
+	assert_int_equal(k, 2);
+	assert_string_equal(esc("\\\"x", JESC_STRICT, &k), "\"");
+	assert_string_equal(esc("\\/", JESC_STRICT, &k), "/");
+	assert_string_equal(esc("\\\\", JESC_STRICT, &k), "\\");
+	assert_string_equal(esc("\\b\\f", JESC_STRICT, &k), "\b");
+	assert_string_equal(esc("\\r", JESC_STRICT, &k), "\r");
+	assert_string_equal(esc("\\t", JESC_STRICT, &k), "\t");
+	assert_string_equal(esc("\\u0061bc", JESC_STRICT, &k), "a");
+	assert_int_equal(k, 6);
+	assert_string_equal(esc("\\u00e9", JESC_STRICT, &k), "\xc3\xa9");
+	assert_string_equal(esc("\\u20AC", JESC_STRICT, &k), "\xe2\x82\xac");
+	assert_string_equal(esc("\\ud83d\\ude00", JESC_STRICT, &k),
+	                    "\xf0\x9f\x98\x80");
+	assert_int_equal(k, 12);
+	assert_string_equal(esc("\\uDBFF\\uDFFF", JESC_LENIENT, &k),
+	                    "\xf4\x8f\xbf\xbf");
+	assert_int_equal(k, 12);
+	/* Not JSON's: nothing decoded, nothing written. */
+	assert_string_equal(esc("\\d", JESC_STRICT, &k), "(none)");
+	assert_string_equal(esc("\\'", JESC_LENIENT, &k), "(none)");
+	assert_string_equal(esc("\\u12", JESC_STRICT, &k), "(none)");
+	assert_string_equal(esc("\\u12G4", JESC_LENIENT, &k), "(none)");
+	assert_string_equal(esc("\\", JESC_LENIENT, &k), "(none)");
+	/* Lone surrogates: an error when strict, U+FFFD when lenient. */
+	assert_string_equal(esc("\\ud83d", JESC_STRICT, &k), "(error)");
+	assert_string_equal(esc("\\ude00", JESC_STRICT, &k), "(error)");
+	assert_string_equal(esc("\\ud83d\\u0061", JESC_STRICT, &k), "(error)");
+	assert_string_equal(esc("\\ud83dx", JESC_LENIENT, &k), "\xef\xbf\xbd");
+	assert_int_equal(k, 6);
+	assert_string_equal(esc("\\ude00", JESC_LENIENT, &k), "\xef\xbf\xbd");
+	assert_string_equal(esc("\\ud83d\\u0061", JESC_LENIENT, &k),
+	                    "\xef\xbf\xbd");
+	assert_int_equal(k, 6);
+	assert_string_equal(esc("\\ud83d\\ud83d", JESC_LENIENT, &k),
+	                    "\xef\xbf\xbd");
+	assert_int_equal(k, 6);
+	/* A pair cut short by the end of the text is a lone surrogate. */
+	buf_t b = BUF_INIT;
+	assert_int_equal(jstr_escape("\\ud83d\\ude00", 11, JESC_STRICT, &b),
+	                 -1);
+	buf_free(&b);
+}
+
+static void
+test_decode_literal(void **state)
+{
+	buf_t b = BUF_INIT;
+	const char *lit = "\"a\\u0062\\n\\ud83d\\ude00\\\"\\\\/\\/z\"";
+
+	(void)state;
+	jstr_decode(lit, strlen(lit), &b);
+	assert_string_equal(b.p, "ab\n\xf0\x9f\x98\x80\"\\//z");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -319,6 +401,8 @@ main(void)
 	    cmocka_unit_test(test_rec_splice),
 	    cmocka_unit_test(test_dtoa_shortest),
 	    cmocka_unit_test(test_number_ok),
+	    cmocka_unit_test(test_escape_modes),
+	    cmocka_unit_test(test_decode_literal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
