@@ -21,10 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "json.h"
+#include "re.h"
 #include "ttime.h"
 
 /* Limits that keep a hostile expression or regex from exhausting the
@@ -33,8 +31,6 @@
  * tree it builds, which the evaluator walks recursively: a chain of
  * 30000 '+' nests as deeply as 30000 parentheses. */
 #define MAX_DEPTH 200
-#define RX_MATCH_LIMIT 1000000
-#define RX_DEPTH_LIMIT 100000
 #define RX_CACHE 8
 
 /* ---- arena ------------------------------------------------------------ */
@@ -209,8 +205,7 @@ struct expr {
 	size_t nstrs, capstrs;
 	char **fields; /* NULL-terminated, for expr_fields() */
 	size_t nfields;
-	pcre2_match_context *mctx;
-	pcre2_jit_stack *jstack;
+	struct re_ctx *rctx;
 
 	/* Per evaluation. */
 	const rec_t *rec;
@@ -224,16 +219,10 @@ struct expr {
 static void
 rx_context(expr_t *e)
 {
-	if (e->mctx != NULL)
-		return;
-	e->mctx = pcre2_match_context_create(NULL);
-	if (e->mctx == NULL)
-		die(EX_SOFTWARE, "out of memory for a regex match context");
-	pcre2_set_match_limit(e->mctx, RX_MATCH_LIMIT);
-	pcre2_set_depth_limit(e->mctx, RX_DEPTH_LIMIT);
-	e->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-	if (e->jstack != NULL)
-		pcre2_jit_stack_assign(e->mctx, NULL, e->jstack);
+	static const struct re_limits lim = RE_LIMITS_EXPR;
+
+	if (e->rctx == NULL)
+		e->rctx = re_ctx_new(&lim);
 }
 
 /*
@@ -244,19 +233,11 @@ static int
 rx_compile(struct rx *rx, const char *pat, size_t plen, char *msg,
            size_t msglen, size_t *erroff)
 {
-	int errcode;
-	PCRE2_SIZE off;
-
 	memset(rx, 0, sizeof *rx);
-	rx->code = pcre2_compile((PCRE2_SPTR)pat, plen,
-	                         PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &errcode,
-	                         &off, NULL);
-	if (rx->code == NULL) {
-		pcre2_get_error_message(errcode, (PCRE2_UCHAR *)msg, msglen);
-		*erroff = off;
+	rx->code =
+	    re_compile(pat, plen, PCRE2_MATCH_INVALID_UTF, msg, msglen, erroff);
+	if (rx->code == NULL)
 		return -1;
-	}
-	pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE);
 	rx->md = pcre2_match_data_create(1, NULL);
 	if (rx->md == NULL)
 		die(EX_SOFTWARE, "out of memory for regex match data");
@@ -485,8 +466,9 @@ lex_string(struct parser *p)
 {
 	const char *s = p->src;
 	char q = s[p->pos];
-	size_t i = p->pos + 1;
+	size_t i = p->pos + 1, n = i + strlen(s + i);
 	buf_t b = BUF_INIT;
+	int k;
 
 	p->sesc = 0;
 	for (;;) {
@@ -1903,14 +1885,13 @@ ev_match(expr_t *e, const struct node *n, val_t *out)
 	}
 	if (rx == NULL && (rx = rx_cached(e, n->rxc, &pat)) == NULL)
 		return -1;
-	rc = pcre2_match(rx->code, (PCRE2_SPTR)subj, slen, 0, 0, rx->md,
-	                 e->mctx);
+	rc = re_match(rx->code, subj, slen, 0, rx->md, e->rctx);
 	if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH) {
 		out->b = (rc >= 0) == (n->op == N_MATCH);
 		return 0;
 	}
 	char msg[160];
-	pcre2_get_error_message(rc, (PCRE2_UCHAR *)msg, sizeof msg);
+	re_message(rc, msg, sizeof msg);
 	return rt_error(e, "regular expression match failed: %s", msg);
 }
 
@@ -2399,8 +2380,7 @@ expr_free(expr_t *e)
 	for (size_t i = 0; i < e->nfields; i++)
 		free(e->fields[i]);
 	free(e->fields);
-	pcre2_match_context_free(e->mctx);
-	pcre2_jit_stack_free(e->jstack);
+	re_ctx_free(e->rctx);
 	arena_free(&e->ar);
 	buf_free(&e->tmp);
 	free(e->src);
