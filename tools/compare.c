@@ -1912,8 +1912,11 @@ parse_options(int argc, char **argv)
 			idle_ms = parse_dur(optarg, "--idle");
 			break;
 		case OPT_MAX_GROUPS:
-			max_groups = (size_t)parse_long(optarg, 1, LONG_MAX,
+			/* 0: no limit, as in every stage. */
+			max_groups = (size_t)parse_long(optarg, 0, LONG_MAX,
 			                                "--max-groups");
+			if (max_groups == 0)
+				max_groups = SIZE_MAX;
 			break;
 		case OPT_MIN_BASELINE:
 			min_baseline =

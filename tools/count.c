@@ -2392,11 +2392,11 @@ main(int argc, char **argv)
 			char *end;
 			errno = 0;
 			unsigned long long v = strtoull(optarg, &end, 10);
-			if (errno || *end || end == optarg || v == 0 ||
-			    optarg[0] == '-')
+			if (errno || *end || end == optarg || optarg[0] == '-')
 				usage_error("invalid --max-groups '%s'",
 				            optarg);
-			max_groups = (size_t)v;
+			/* 0: no limit, as in every stage. */
+			max_groups = v == 0 ? SIZE_MAX : (size_t)v;
 			break;
 		}
 		default:
