@@ -19,6 +19,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "json.h"
+
 int tz_utc = 1;
 
 /* The instants a parser accepts: those that print with a four-digit
@@ -542,22 +544,12 @@ ts_parse_epoch(const char *s, size_t n, tstamp_t *t)
 int
 ts_epoch_num(double d, tstamp_t *t)
 {
-	char buf[48];
-	int len = 0;
+	char buf[JSON_DTOA_MAX + 1];
 
 	if (!isfinite(d))
 		return -1;
-	/* The shortest text that reads back as d, for ts_parse_epoch. */
-	if (d == floor(d) && fabs(d) < 1e17) {
-		len = snprintf(buf, sizeof buf, "%.0f", d);
-	} else {
-		for (int prec = 15; prec <= 17; prec++) {
-			len = snprintf(buf, sizeof buf, "%.*g", prec, d);
-			if (strtod(buf, NULL) == d)
-				break;
-		}
-	}
-	return ts_parse_epoch(buf, (size_t)len, t);
+	/* The shortest text that reads back as d, as expressions write it. */
+	return ts_parse_epoch(buf, json_dtoa(d, buf, 1e17), t);
 }
 
 int
