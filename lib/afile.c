@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ttime.h"
 #include "util.h"
 
 int
@@ -224,19 +225,15 @@ lock_holder(int fd)
 }
 
 static int64_t
-elapsed_ms(const struct timespec *t0)
+elapsed_ms(int64_t t0)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)(t.tv_sec - t0->tv_sec) * 1000 +
-	       (t.tv_nsec - t0->tv_nsec) / 1000000;
+	return ts_mono_ms() - t0;
 }
 
 /* Wait for the lock on fd: 0, or -1 with errno as afile_lock's. */
 static int
-lock_wait(int fd, const struct timespec *t0, int64_t timeout_ms,
-          volatile int *stop, long *holder)
+lock_wait(int fd, int64_t t0, int64_t timeout_ms, volatile int *stop,
+          long *holder)
 {
 	for (;;) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
@@ -269,7 +266,7 @@ afile_lock(alock_t *lk, const char *path, int64_t timeout_ms,
 {
 	size_t plen = strlen(path);
 	char *name = xmalloc(plen + sizeof ".lock");
-	struct timespec t0;
+	int64_t t0;
 	struct stat a, b;
 	int fd, saved;
 
@@ -279,14 +276,14 @@ afile_lock(alock_t *lk, const char *path, int64_t timeout_ms,
 	lk->name = NULL;
 	*holder = 0;
 	*why = NULL;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = ts_mono_ms();
 	for (;;) {
 		fd = lock_file(name, why);
 		if (fd == -2) {
 			free(name);
 			return 1;
 		}
-		if (fd < 0 || lock_wait(fd, &t0, timeout_ms, stop, holder) < 0)
+		if (fd < 0 || lock_wait(fd, t0, timeout_ms, stop, holder) < 0)
 			break;
 		/* The holder removes the lock file before it lets go: a lock
 		 * on a file no longer at name locks nothing, so start over

@@ -141,20 +141,6 @@ bl_parse(const char *s, struct bl_spec *sp, char *err, size_t errlen)
 	return -1;
 }
 
-/* Shortest %g form that reads back as the same double. */
-static void
-add_double(buf_t *out, double d)
-{
-	char tmp[40];
-
-	for (int prec = 6; prec <= 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*g", prec, d);
-		if (strtod(tmp, NULL) == d)
-			break;
-	}
-	buf_adds(out, tmp);
-}
-
 void
 bl_text(const struct bl_spec *sp, buf_t *out)
 {
@@ -170,7 +156,7 @@ bl_text(const struct bl_spec *sp, buf_t *out)
 		break;
 	case BL_EWMA:
 		buf_adds(out, "ewma:");
-		add_double(out, sp->alpha);
+		jw_num(out, sp->alpha);
 		break;
 	}
 }

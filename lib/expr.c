@@ -21,10 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "json.h"
+#include "re.h"
 #include "ttime.h"
 
 /* Limits that keep a hostile expression or regex from exhausting the
@@ -33,8 +31,6 @@
  * tree it builds, which the evaluator walks recursively: a chain of
  * 30000 '+' nests as deeply as 30000 parentheses. */
 #define MAX_DEPTH 200
-#define RX_MATCH_LIMIT 1000000
-#define RX_DEPTH_LIMIT 100000
 #define RX_CACHE 8
 
 /* ---- arena ------------------------------------------------------------ */
@@ -209,8 +205,7 @@ struct expr {
 	size_t nstrs, capstrs;
 	char **fields; /* NULL-terminated, for expr_fields() */
 	size_t nfields;
-	pcre2_match_context *mctx;
-	pcre2_jit_stack *jstack;
+	struct re_ctx *rctx;
 
 	/* Per evaluation. */
 	const rec_t *rec;
@@ -224,16 +219,10 @@ struct expr {
 static void
 rx_context(expr_t *e)
 {
-	if (e->mctx != NULL)
-		return;
-	e->mctx = pcre2_match_context_create(NULL);
-	if (e->mctx == NULL)
-		die(EX_SOFTWARE, "out of memory for a regex match context");
-	pcre2_set_match_limit(e->mctx, RX_MATCH_LIMIT);
-	pcre2_set_depth_limit(e->mctx, RX_DEPTH_LIMIT);
-	e->jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-	if (e->jstack != NULL)
-		pcre2_jit_stack_assign(e->mctx, NULL, e->jstack);
+	static const struct re_limits lim = RE_LIMITS_EXPR;
+
+	if (e->rctx == NULL)
+		e->rctx = re_ctx_new(&lim);
 }
 
 /*
@@ -244,19 +233,11 @@ static int
 rx_compile(struct rx *rx, const char *pat, size_t plen, char *msg,
            size_t msglen, size_t *erroff)
 {
-	int errcode;
-	PCRE2_SIZE off;
-
 	memset(rx, 0, sizeof *rx);
-	rx->code = pcre2_compile((PCRE2_SPTR)pat, plen,
-	                         PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &errcode,
-	                         &off, NULL);
-	if (rx->code == NULL) {
-		pcre2_get_error_message(errcode, (PCRE2_UCHAR *)msg, msglen);
-		*erroff = off;
+	rx->code =
+	    re_compile(pat, plen, PCRE2_MATCH_INVALID_UTF, msg, msglen, erroff);
+	if (rx->code == NULL)
 		return -1;
-	}
-	pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE);
 	rx->md = pcre2_match_data_create(1, NULL);
 	if (rx->md == NULL)
 		die(EX_SOFTWARE, "out of memory for regex match data");
@@ -475,40 +456,6 @@ ident_char(const char *s, int first)
 	return n;
 }
 
-static int
-read_hex4(const char *s)
-{
-	int v = 0;
-
-	for (int i = 0; i < 4; i++) {
-		int h = hexval((unsigned char)s[i]);
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	return v;
-}
-
-static void
-put_utf8(buf_t *b, unsigned cp)
-{
-	if (cp < 0x80) {
-		buf_addc(b, (int)cp);
-	} else if (cp < 0x800) {
-		buf_addc(b, (int)(0xC0 | (cp >> 6)));
-		buf_addc(b, (int)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		buf_addc(b, (int)(0xE0 | (cp >> 12)));
-		buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_addc(b, (int)(0x80 | (cp & 0x3F)));
-	} else {
-		buf_addc(b, (int)(0xF0 | (cp >> 18)));
-		buf_addc(b, (int)(0x80 | ((cp >> 12) & 0x3F)));
-		buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_addc(b, (int)(0x80 | (cp & 0x3F)));
-	}
-}
-
 /*
  * Scan a string literal starting at the quote at p->pos.  JSON's escapes
  * are understood; a backslash before any other character is kept, so a
@@ -519,8 +466,9 @@ lex_string(struct parser *p)
 {
 	const char *s = p->src;
 	char q = s[p->pos];
-	size_t i = p->pos + 1;
+	size_t i = p->pos + 1, n = i + strlen(s + i);
 	buf_t b = BUF_INIT;
+	int k;
 
 	p->sesc = 0;
 	for (;;) {
@@ -542,56 +490,23 @@ lex_string(struct parser *p)
 		}
 		p->sesc = 1;
 		c = (unsigned char)s[i + 1];
+		/* JSON's escapes, strictly (a lone surrogate is an error),
+		 * and \' for the other quote. */
+		k = c == '\'' ? 0 : jstr_escape(s + i, n - i, JESC_STRICT, &b);
+		if (k > 0) {
+			i += (size_t)k;
+			continue;
+		}
 		switch (c) {
-		case '"':
 		case '\'':
-		case '\\':
-		case '/':
 			buf_addc(&b, c);
 			i += 2;
 			break;
-		case 'b':
-			buf_addc(&b, '\b');
-			i += 2;
-			break;
-		case 'f':
-			buf_addc(&b, '\f');
-			i += 2;
-			break;
-		case 'n':
-			buf_addc(&b, '\n');
-			i += 2;
-			break;
-		case 'r':
-			buf_addc(&b, '\r');
-			i += 2;
-			break;
-		case 't':
-			buf_addc(&b, '\t');
-			i += 2;
-			break;
-		case 'u': {
-			int cp = read_hex4(s + i + 2);
-			size_t at = i;
-			i += 6;
-			if (cp >= 0xD800 && cp <= 0xDBFF && s[i] == '\\' &&
-			    s[i + 1] == 'u') {
-				int lo = read_hex4(s + i + 2);
-				if (lo >= 0xDC00 && lo <= 0xDFFF) {
-					cp = 0x10000 + ((cp - 0xD800) << 10) +
-					     (lo - 0xDC00);
-					i += 6;
-				}
-			}
-			if (cp < 0 || (cp >= 0xD800 && cp <= 0xDFFF)) {
-				perr(p, at, "invalid \\u escape in string");
-				buf_free(&b);
-				p->tok = T_BAD;
-				return;
-			}
-			put_utf8(&b, (unsigned)cp);
-			break;
-		}
+		case 'u':
+			perr(p, i, "invalid \\u escape in string");
+			buf_free(&b);
+			p->tok = T_BAD;
+			return;
 		case '\0':
 			i++;
 			break;
@@ -1384,20 +1299,9 @@ from_json(expr_t *e, const char *v, size_t vlen, char type, val_t *out)
 static size_t
 num_text(double d, char *buf)
 {
-	int n;
-
 	if (d == 0)
 		d = 0; /* no "-0" */
-	if (d == floor(d) && fabs(d) < 1e17) {
-		n = snprintf(buf, 32, "%.0f", d);
-		return (size_t)n;
-	}
-	for (int prec = 15; prec <= 17; prec++) {
-		n = snprintf(buf, 32, "%.*g", prec, d);
-		if (strtod(buf, NULL) == d)
-			break;
-	}
-	return (size_t)n;
+	return json_dtoa(d, buf, 1e17);
 }
 
 /*
@@ -1981,14 +1885,13 @@ ev_match(expr_t *e, const struct node *n, val_t *out)
 	}
 	if (rx == NULL && (rx = rx_cached(e, n->rxc, &pat)) == NULL)
 		return -1;
-	rc = pcre2_match(rx->code, (PCRE2_SPTR)subj, slen, 0, 0, rx->md,
-	                 e->mctx);
+	rc = re_match(rx->code, subj, slen, 0, rx->md, e->rctx);
 	if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH) {
 		out->b = (rc >= 0) == (n->op == N_MATCH);
 		return 0;
 	}
 	char msg[160];
-	pcre2_get_error_message(rc, (PCRE2_UCHAR *)msg, sizeof msg);
+	re_message(rc, msg, sizeof msg);
 	return rt_error(e, "regular expression match failed: %s", msg);
 }
 
@@ -2094,26 +1997,14 @@ to_time(const val_t *v, tstamp_t *t)
 	return -1;
 }
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static long
-days_from_civil(long y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long)doe - 719468;
-}
-
 static long
 civil_day(int64_t sec)
 {
 	struct tm tm;
 
 	tz_civil(sec, &tm);
-	return days_from_civil(tm.tm_year + 1900L, (unsigned)tm.tm_mon + 1,
-	                       (unsigned)tm.tm_mday);
+	return (long)ts_days_from_civil(tm.tm_year + 1900L, tm.tm_mon + 1,
+	                                tm.tm_mday);
 }
 
 static int
@@ -2489,8 +2380,7 @@ expr_free(expr_t *e)
 	for (size_t i = 0; i < e->nfields; i++)
 		free(e->fields[i]);
 	free(e->fields);
-	pcre2_match_context_free(e->mctx);
-	pcre2_jit_stack_free(e->jstack);
+	re_ctx_free(e->rctx);
 	arena_free(&e->ar);
 	buf_free(&e->tmp);
 	free(e->src);

@@ -6,45 +6,12 @@
 
 #include <string.h>
 
-#define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
-
-int
-fmt_is_number(const char *p, size_t n)
-{
-	const char *e = p + n;
-
-	if (p < e && *p == '-')
-		p++;
-	if (p >= e || !IS_DIGIT(*p))
-		return 0;
-	if (*p == '0')
-		p++;
-	else
-		while (p < e && IS_DIGIT(*p))
-			p++;
-	if (p < e && *p == '.') {
-		p++;
-		if (p >= e || !IS_DIGIT(*p))
-			return 0;
-		while (p < e && IS_DIGIT(*p))
-			p++;
-	}
-	if (p < e && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < e && (*p == '+' || *p == '-'))
-			p++;
-		if (p >= e || !IS_DIGIT(*p))
-			return 0;
-		while (p < e && IS_DIGIT(*p))
-			p++;
-	}
-	return p == e;
-}
+#include "json.h"
 
 void
 fmt_add_num(fields_t *fs, const char *key, const char *p, size_t n)
 {
-	fields_add(fs, key, p, n, fmt_is_number(p, n) ? FK_NUM : FK_STR);
+	fields_add(fs, key, p, n, json_number_ok(p, n) ? FK_NUM : FK_STR);
 }
 
 void

@@ -59,8 +59,6 @@ int fmt_syslog_head(fmt_ctx_t *ctx, const char *p, size_t n, syslog_head_t *h);
  */
 void fmt_syslog_fields(fields_t *fs, const syslog_head_t *h, int with_msg);
 
-/* 1 if p[0..n) is a valid JSON number literal. */
-int fmt_is_number(const char *p, size_t n);
 
 /* Add p[0..n) as a number when it is a valid JSON number, else as a
  * string: format-defined numeric fields that hold placeholders such as

@@ -44,51 +44,6 @@ nomatch(fmt_ctx_t *ctx, const char *what, size_t col)
 	return FMT_NOMATCH;
 }
 
-/* Read 4 hex digits at p (n bytes available); -1 if they are not there. */
-static long
-hex4(const char *p, size_t n)
-{
-	long v = 0;
-
-	if (n < 4)
-		return -1;
-	for (int i = 0; i < 4; i++) {
-		int h = hexval(p[i]);
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	return v;
-}
-
-static void
-put_utf8(buf_t *b, unsigned long cp)
-{
-	char u[4];
-	size_t k;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		k = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		k = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		k = 3;
-	} else {
-		u[0] = (char)(0xF0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		k = 4;
-	}
-	buf_add(b, u, k);
-}
-
 /*
  * Decode the quoted value starting after its opening quote at p[i].
  * Appends to out; returns the index just past the closing quote, or 0 if
@@ -97,6 +52,8 @@ put_utf8(buf_t *b, unsigned long cp)
 static size_t
 unquote(const char *p, size_t n, size_t i, buf_t *out)
 {
+	int k;
+
 	while (i < n) {
 		size_t run = i;
 		while (run < n && p[run] != '"' && p[run] != '\\')
@@ -110,51 +67,11 @@ unquote(const char *p, size_t n, size_t i, buf_t *out)
 		/* a backslash */
 		if (i + 1 == n)
 			break;
-		switch (p[i + 1]) {
-		case '"':
-		case '\\':
-		case '/':
-			buf_addc(out, p[i + 1]);
-			i += 2;
+		/* JSON's escapes, leniently: a lone surrogate is U+FFFD. */
+		k = jstr_escape(p + i, n - i, JESC_LENIENT, out);
+		if (k > 0) {
+			i += (size_t)k;
 			continue;
-		case 'b':
-			buf_addc(out, '\b');
-			i += 2;
-			continue;
-		case 'f':
-			buf_addc(out, '\f');
-			i += 2;
-			continue;
-		case 'n':
-			buf_addc(out, '\n');
-			i += 2;
-			continue;
-		case 'r':
-			buf_addc(out, '\r');
-			i += 2;
-			continue;
-		case 't':
-			buf_addc(out, '\t');
-			i += 2;
-			continue;
-		case 'u': {
-			long cp = hex4(p + i + 2, n - i - 2), lo;
-			if (cp < 0)
-				break;
-			i += 6;
-			if (cp >= 0xD800 && cp < 0xDC00 && i + 1 < n &&
-			    p[i] == '\\' && p[i + 1] == 'u' &&
-			    (lo = hex4(p + i + 2, n - i - 2)) >= 0xDC00 &&
-			    lo < 0xE000) {
-				cp = 0x10000 + ((cp - 0xD800) << 10) +
-				     (lo - 0xDC00);
-				i += 6;
-			} else if (cp >= 0xD800 && cp < 0xE000) {
-				cp = 0xFFFD; /* a lone surrogate */
-			}
-			put_utf8(out, (unsigned long)cp);
-			continue;
-		}
 		}
 		/* Unknown escape: keep it as written. */
 		buf_add(out, p + i, 2);

@@ -61,15 +61,6 @@ enum {
 	WARN_TOTAL = 16,
 };
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ==== splitting the command line ======================================= */
 
 char **
@@ -509,7 +500,7 @@ hook_poll(hookset_t *h)
 	if (h == NULL || h->running == 0)
 		return -1;
 
-	int64_t now = mono_ms(), wait = HOOK_TICK_MS;
+	int64_t now = ts_mono_ms(), wait = HOOK_TICK_MS;
 	for (int i = 0; i < h->max_jobs; i++) {
 		struct job *j = &h->jobs[i];
 		int status;
@@ -580,7 +571,7 @@ pause_for(hookset_t *h, int ms)
 static void
 stop_all(hookset_t *h)
 {
-	int64_t now = mono_ms();
+	int64_t now = ts_mono_ms();
 
 	for (int i = 0; i < h->max_jobs; i++) {
 		struct job *j = &h->jobs[i];
@@ -663,7 +654,7 @@ hook_run(hookset_t *h, const char *input, size_t n, char *const *env,
 	memcpy(j->in, input, n);
 	j->n = n;
 	j->off = 0;
-	j->deadline = mono_ms() + h->timeout_ms;
+	j->deadline = ts_mono_ms() + h->timeout_ms;
 	j->label = lb.p;
 	h->running++;
 	feed(j);

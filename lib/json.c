@@ -612,53 +612,92 @@ put_utf8(buf_t *out, unsigned u)
 	}
 }
 
+/* The four hex digits at p[0..n) as a number, or -1. */
+static long
+hex4n(const char *p, size_t n)
+{
+	long v = 0;
+
+	if (n < 4)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		int h = hexval((unsigned char)p[i]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+int
+jstr_escape(const char *p, size_t n, int mode, buf_t *out)
+{
+	long cp, lo;
+
+	if (n < 2)
+		return 0;
+	switch (p[1]) {
+	case '"':
+	case '\\':
+	case '/':
+		buf_addc(out, p[1]);
+		return 2;
+	case 'b':
+		buf_addc(out, '\b');
+		return 2;
+	case 'f':
+		buf_addc(out, '\f');
+		return 2;
+	case 'n':
+		buf_addc(out, '\n');
+		return 2;
+	case 'r':
+		buf_addc(out, '\r');
+		return 2;
+	case 't':
+		buf_addc(out, '\t');
+		return 2;
+	case 'u':
+		break;
+	default:
+		return 0;
+	}
+	if ((cp = hex4n(p + 2, n - 2)) < 0)
+		return 0;
+	if (cp >= 0xD800 && cp < 0xDC00 && n >= 12 && p[6] == '\\' &&
+	    p[7] == 'u' && (lo = hex4n(p + 8, n - 8)) >= 0xDC00 &&
+	    lo < 0xE000) {
+		put_utf8(out, (unsigned)(0x10000 + ((cp - 0xD800) << 10) +
+		                         (lo - 0xDC00)));
+		return 12;
+	}
+	if (cp >= 0xD800 && cp < 0xE000) {
+		if (mode == JESC_STRICT)
+			return -1;
+		cp = 0xFFFD;
+	}
+	put_utf8(out, (unsigned)cp);
+	return 6;
+}
+
 void
 jstr_decode(const char *v, size_t vlen, buf_t *out)
 {
-	const unsigned char *s = (const unsigned char *)v + 1;
-	const unsigned char *e = (const unsigned char *)v + vlen - 1;
+	const char *s = v + 1, *e = v + vlen - 1;
 
 	buf_grow(out, vlen);
 	while (s < e) {
-		const unsigned char *run = s;
+		const char *run = s;
+		int k;
+
 		while (s < e && *s != '\\')
 			s++;
 		buf_add(out, run, (size_t)(s - run));
 		if (s >= e)
 			break;
-		switch (s[1]) {
-		case 'b':
-			buf_addc(out, '\b');
-			break;
-		case 'f':
-			buf_addc(out, '\f');
-			break;
-		case 'n':
-			buf_addc(out, '\n');
-			break;
-		case 'r':
-			buf_addc(out, '\r');
-			break;
-		case 't':
-			buf_addc(out, '\t');
-			break;
-		case 'u': {
-			unsigned u = 0, u2 = 0;
-			hex4(s + 2, &u);
-			s += 6;
-			if (u >= 0xD800 && u <= 0xDBFF && e - s >= 6 &&
-			    hex4(s + 2, &u2) == 0) {
-				u = 0x10000 + ((u - 0xD800) << 10) +
-				    (u2 - 0xDC00);
-				s += 6;
-			}
-			put_utf8(out, u);
-			continue;
-		}
-		default:
-			buf_addc(out, s[1]);
-		}
-		s += 2;
+		/* The literal was checked when read: every escape is whole. */
+		k = jstr_escape(s, (size_t)(e - s), JESC_STRICT, out);
+		s += k > 0 ? k : 2;
 	}
 }
 
@@ -673,6 +712,55 @@ json_plain_integer(const char *s, size_t n)
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
 	return 1;
+}
+
+int
+json_number_ok(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		d = ++i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		d = i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == d)
+			return 0;
+	}
+	return i == n;
+}
+
+size_t
+json_dtoa(double d, char *buf, double int_below)
+{
+	int n;
+
+	if (d == floor(d) && fabs(d) < int_below)
+		return (size_t)snprintf(buf, JSON_DTOA_MAX + 1, "%.0f", d);
+	for (int prec = 15; prec <= 17; prec++) {
+		n = snprintf(buf, JSON_DTOA_MAX + 1, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	return (size_t)n;
 }
 
 /* ==== writing =========================================================== */
@@ -779,23 +867,13 @@ jw_kint(buf_t *out, const char *key, long long v)
 void
 jw_num(buf_t *out, double v)
 {
-	char tmp[32];
+	char tmp[JSON_DTOA_MAX + 1];
 
 	if (!isfinite(v)) {
 		buf_add(out, "null", 4);
 		return;
 	}
-	if (v == floor(v) && fabs(v) < 1e15) {
-		buf_printf(out, "%.0f", v);
-		return;
-	}
-	/* Shortest of %.15g .. %.17g that reads back exactly. */
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-		if (strtod(tmp, NULL) == v)
-			break;
-	}
-	buf_adds(out, tmp);
+	buf_add(out, tmp, json_dtoa(v, tmp, 1e15));
 }
 
 void

@@ -59,14 +59,14 @@ typedef struct jobj {
  */
 #define JSON_MAX_DEPTH 512
 int jscan_object(const char *p, size_t n, jobj_t *o, size_t *errcol,
-		 const char **errmsg);
+                 const char **errmsg);
 
 /*
  * Scan p[0..n) as any single JSON value with optional surrounding
  * whitespace.  Same return convention.  *type gets the value's JT_ type.
  */
 int jscan_value(const char *p, size_t n, char *type, size_t *errcol,
-		const char **errmsg);
+                const char **errmsg);
 
 /*
  * Iterate the elements of an already validated array value v[0..vlen):
@@ -74,7 +74,7 @@ int jscan_value(const char *p, size_t n, char *type, size_t *errcol,
  * text and returns 1, or returns 0 at the end.
  */
 int jarr_next(const char *v, size_t vlen, size_t *pos, const char **ev,
-	      size_t *evlen);
+              size_t *evlen);
 
 /* Same for the members of an already validated object value. */
 int jobj_next(const char *v, size_t vlen, size_t *pos, jfield_t *out);
@@ -100,6 +100,21 @@ int jobj_path(const jobj_t *o, const char *path, size_t plen, jfield_t *out);
  * out.  The literal must be valid.
  */
 void jstr_decode(const char *v, size_t vlen, buf_t *out);
+
+/*
+ * Decode the one JSON escape at p[0..n) (p[0] is the backslash) and
+ * append its UTF-8 to out: \" \\ \/ \b \f \n \r \t, and \uXXXX, a
+ * high and a low surrogate escape making one character.  A lone
+ * surrogate is an error under JESC_STRICT and U+FFFD under JESC_LENIENT.
+ * Returns the bytes read (2, 6 or 12), 0 if p holds no escape of JSON's
+ * (another letter, or \u without four hex digits: out is untouched),
+ * or -1 for a lone surrogate under JESC_STRICT.  Every decoder of
+ * escaped text in tingle goes through it: records (strict; a record's
+ * strings are checked when read), expression literals (strict) and
+ * logfmt values (lenient).
+ */
+enum { JESC_LENIENT = 0, JESC_STRICT = 1 };
+int jstr_escape(const char *p, size_t n, int mode, buf_t *out);
 
 /*
  * Append s[0..n) as a quoted JSON string.  Invalid UTF-8 sequences are
@@ -139,7 +154,7 @@ typedef struct rec {
 
 /* Scan a line into r (reusing r's memory).  Same return as jscan_object. */
 int rec_scan(rec_t *r, const char *line, size_t len, size_t *errcol,
-	     const char **errmsg);
+             const char **errmsg);
 
 /* Member by top-level name: the stage's own setting first, then the line. */
 const jfield_t *rec_get(const rec_t *r, const char *key, size_t klen);
@@ -162,6 +177,20 @@ void rec_free(rec_t *r);
 /* 1 if s[0..n) is a JSON integer: digits with an optional minus sign,
  * no fraction or exponent. */
 int json_plain_integer(const char *s, size_t n);
+
+/* 1 if s[0..n) is a JSON number literal (RFC 8259: an optional minus, no
+ * leading zeros, a fraction and an exponent each with digits), else 0. */
+int json_number_ok(const char *s, size_t n);
+
+/*
+ * The shortest text of the finite double d that reads back as d: a whole
+ * number of magnitude under int_below without fraction or exponent
+ * ("%.0f"), any other with the fewest of 15, 16 or 17 significant digits
+ * ("%.*g").  Writes at most JSON_DTOA_MAX bytes plus NUL into buf and
+ * returns the length.  Every number tingle writes goes through it.
+ */
+#define JSON_DTOA_MAX 31
+size_t json_dtoa(double d, char *buf, double int_below);
 
 /* Length of the valid UTF-8 prefix of p[0..n). */
 size_t utf8_valid_prefix(const char *p, size_t n);

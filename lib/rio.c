@@ -863,7 +863,7 @@ now_ms(void)
 	if (fixed != NULL && *fixed != '\0') {
 		tstamp_t t;
 		if (ts_parse_iso(fixed, strlen(fixed), &t) == 0)
-			return (long long)t.sec * 1000 + t.nsec / 1000000;
+			return ts_to_ms(&t);
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;

@@ -163,12 +163,6 @@ in_list(const char *const *list, const char *s, size_t n)
 	return 0;
 }
 
-static int64_t
-time_ms(const tstamp_t *t)
-{
-	return t->sec * 1000 + t->nsec / 1000000;
-}
-
 ruleset_t *
 rules_new(alert_emit_fn emit, void *ctx)
 {
@@ -880,7 +874,7 @@ read_time(const rec_t *r, const char *name, jfield_t *f, int64_t *ms)
 	if (ts_parse_json(v->v, v->vlen, &t) < 0)
 		return -1;
 	*f = *v;
-	*ms = time_ms(&t);
+	*ms = ts_to_ms(&t);
 	return 1;
 }
 
@@ -1339,18 +1333,8 @@ static void
 put_ms(buf_t *b, const char *key, int64_t ms)
 {
 	char s[TS_MAXLEN + 1];
-	tstamp_t t;
 
-	t.sec = ms / 1000;
-	t.nsec = (int32_t)(ms % 1000);
-	if (t.nsec < 0) {
-		t.sec--;
-		t.nsec += 1000;
-	}
-	t.digits = t.nsec != 0 ? 3 : 0;
-	t.nsec *= 1000000;
-	size_t n = ts_format(&t, s);
-	jw_kstr(b, key, s, n);
+	jw_kstr(b, key, s, ts_format_ms(ms, s));
 }
 
 /*
@@ -1539,7 +1523,7 @@ state_time(const char *path, json_t *g, const char *name, int64_t *ms)
 	if (!json_is_string(v) ||
 	    ts_parse_iso(json_string_value(v), json_string_length(v), &t) < 0)
 		bad_state(path, "'%s' is not a time", name);
-	*ms = time_ms(&t);
+	*ms = ts_to_ms(&t);
 	return 1;
 }
 
@@ -1558,7 +1542,7 @@ state_edge(const char *path, const jobj_t *raw, const char *name, buf_t *b,
 		bad_state(path, "'%s' is not a time", name);
 	buf_reset(b);
 	buf_add(b, v->v, v->vlen);
-	*ms = time_ms(&t);
+	*ms = ts_to_ms(&t);
 	return 1;
 }
 

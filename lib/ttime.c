@@ -19,6 +19,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "json.h"
+
 int tz_utc = 1;
 
 /* The instants a parser accepts: those that print with a four-digit
@@ -45,9 +47,8 @@ floordiv(int64_t a, int64_t b)
 	return q;
 }
 
-/* Days from 1970-01-01 to y-m-d (m 1..12). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
+int64_t
+ts_days_from_civil(int64_t y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -97,7 +98,7 @@ naive_seconds(const struct tm *tm)
 	int64_t mon = tm->tm_mon;
 	int64_t y = (int64_t)tm->tm_year + 1900 + floordiv(mon, 12);
 	int m = (int)(mon - floordiv(mon, 12) * 12) + 1;
-	int64_t days = days_from_civil(y, m, 1) + tm->tm_mday - 1;
+	int64_t days = ts_days_from_civil(y, m, 1) + tm->tm_mday - 1;
 
 	return days * 86400 + (int64_t)tm->tm_hour * 3600 +
 	       (int64_t)tm->tm_min * 60 + tm->tm_sec;
@@ -129,7 +130,7 @@ utc_civil(int64_t sec, long off, struct tm *tm)
 	tm->tm_min = (int)(rem / 60 % 60);
 	tm->tm_sec = (int)(rem % 60);
 	tm->tm_wday = (int)(days + 4 - floordiv(days + 4, 7) * 7);
-	tm->tm_yday = (int)(days - days_from_civil(y, 1, 1));
+	tm->tm_yday = (int)(days - ts_days_from_civil(y, 1, 1));
 	tm->tm_gmtoff = off;
 	tm->tm_zone = off == 0 ? "UTC" : NULL;
 }
@@ -369,6 +370,12 @@ civil_ok(int64_t y, int mo, int d, int h, int mi, int se)
 int
 ts_parse_iso(const char *s, size_t n, tstamp_t *t)
 {
+	return ts_parse_iso_off(s, n, t, NULL);
+}
+
+int
+ts_parse_iso_off(const char *s, size_t n, tstamp_t *t, long *offp)
+{
 	size_t i = 0;
 	int y, mo, d, h = 0, mi = 0, se = 0, zone = 0;
 	long off = 0;
@@ -432,6 +439,8 @@ ts_parse_iso(const char *s, size_t n, tstamp_t *t)
 		return -1;
 	t->nsec = nsec;
 	t->digits = nd;
+	if (offp != NULL)
+		*offp = zone ? off : tz_offset(t->sec);
 	return 0;
 }
 
@@ -535,27 +544,25 @@ ts_parse_epoch(const char *s, size_t n, tstamp_t *t)
 int
 ts_epoch_num(double d, tstamp_t *t)
 {
-	char buf[48];
-	int len = 0;
+	char buf[JSON_DTOA_MAX + 1];
 
 	if (!isfinite(d))
 		return -1;
-	/* The shortest text that reads back as d, for ts_parse_epoch. */
-	if (d == floor(d) && fabs(d) < 1e17) {
-		len = snprintf(buf, sizeof buf, "%.0f", d);
-	} else {
-		for (int prec = 15; prec <= 17; prec++) {
-			len = snprintf(buf, sizeof buf, "%.*g", prec, d);
-			if (strtod(buf, NULL) == d)
-				break;
-		}
-	}
-	return ts_parse_epoch(buf, (size_t)len, t);
+	/* The shortest text that reads back as d, as expressions write it. */
+	return ts_parse_epoch(buf, json_dtoa(d, buf, 1e17), t);
 }
 
 int
 ts_parse_json(const char *v, size_t vlen, tstamp_t *t)
 {
+	return ts_parse_json_off(v, vlen, t, NULL);
+}
+
+int
+ts_parse_json_off(const char *v, size_t vlen, tstamp_t *t, long *off)
+{
+	int r = -1;
+
 	if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
 		const char *s = v + 1;
 		size_t n = vlen - 2;
@@ -563,13 +570,15 @@ ts_parse_json(const char *v, size_t vlen, tstamp_t *t)
 		/* A time never needs escapes; refuse rather than misread. */
 		if (memchr(s, '\\', n) != NULL)
 			return -1;
-		if (ts_parse_iso(s, n, t) == 0)
+		if (ts_parse_iso_off(s, n, t, off) == 0)
 			return 0;
-		return ts_parse_epoch(s, n, t);
+		r = ts_parse_epoch(s, n, t);
+	} else if (vlen > 0 && (v[0] == '-' || (v[0] >= '0' && v[0] <= '9'))) {
+		r = ts_parse_epoch(v, vlen, t);
 	}
-	if (vlen > 0 && (v[0] == '-' || (v[0] >= '0' && v[0] <= '9')))
-		return ts_parse_epoch(v, vlen, t);
-	return -1;
+	if (r == 0 && off != NULL)
+		*off = tz_offset(t->sec);
+	return r;
 }
 
 /* Instant of a civil time in the current zone. */
@@ -609,7 +618,7 @@ yearless(int mo, int d, int h, int mi, int se, const long *off, int64_t now_sec)
 		if (!civil_ok(y, mo, d, h, mi, se))
 			continue;
 		if (off != NULL)
-			sec = days_from_civil(y, mo, d) * 86400 + h * 3600L +
+			sec = ts_days_from_civil(y, mo, d) * 86400 + h * 3600L +
 			      mi * 60L + se - *off;
 		else
 			sec = civil_instant(y, mo, d, h, mi, se);
@@ -904,6 +913,29 @@ put_digits(char *p, int64_t v, int w)
 		v /= 10;
 	}
 	return p + w;
+}
+
+size_t
+ts_format_ms(int64_t ms, char *out)
+{
+	tstamp_t t = ts_from_ms(ms);
+
+	return ts_format(&t, out);
+}
+
+void
+ts_utc_civil(int64_t sec, struct tm *tm)
+{
+	utc_civil(sec, 0, tm);
+}
+
+int64_t
+ts_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 size_t

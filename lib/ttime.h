@@ -42,11 +42,23 @@ extern int tz_utc;
 int ts_parse_iso(const char *s, size_t n, tstamp_t *t);
 
 /*
+ * ts_parse_iso, also storing in *off the UTC offset, in seconds, that s
+ * was written with ("+05:30" is 19800, "Z" is 0), or for a time without a
+ * zone that of the current zone at the instant read.  off may be NULL.
+ */
+int ts_parse_iso_off(const char *s, size_t n, tstamp_t *t, long *off);
+
+/*
  * Parse a JSON value's raw text as a time: a string holding an ISO/RFC 3339
  * time or an epoch number, or a number, the number by ts_parse_epoch's
  * rule.  Returns 0 or -1.
  */
 int ts_parse_json(const char *v, size_t vlen, tstamp_t *t);
+
+/* ts_parse_json, also storing in *off the offset the time was written
+ * with, as ts_parse_iso_off does; an epoch number has the current zone's
+ * offset at its instant.  off may be NULL. */
+int ts_parse_json_off(const char *v, size_t vlen, tstamp_t *t, long *off);
 
 /*
  * The one rule for epoch times, which every stage applies to numbers and
@@ -95,6 +107,44 @@ int ts_parse_fmt(const char *s, size_t n, const char *fmt, int year,
  */
 #define TS_MAXLEN 40
 size_t ts_format(const tstamp_t *t, char *out);
+
+/* Milliseconds since the epoch of t, rounded down. */
+static inline int64_t
+ts_to_ms(const tstamp_t *t)
+{
+	return t->sec * 1000 + t->nsec / 1000000;
+}
+
+/* The instant ms milliseconds after the epoch (before it if negative),
+ * with 3 fraction digits when it is not a whole second, else none. */
+static inline tstamp_t
+ts_from_ms(int64_t ms)
+{
+	int64_t r = ms % 1000;
+	tstamp_t t;
+
+	if (r < 0)
+		r += 1000;
+	t.sec = (ms - r) / 1000;
+	t.nsec = (int32_t)(r * 1000000);
+	t.digits = r != 0 ? 3 : 0;
+	return t;
+}
+
+/* ts_format of ts_from_ms(ms).  Returns the length. */
+size_t ts_format_ms(int64_t ms, char *out);
+
+/* Days from 1970-01-01 to the proleptic Gregorian date y-m-d (m 1..12,
+ * d 1..31); negative before 1970. */
+int64_t ts_days_from_civil(int64_t y, int m, int d);
+
+/* Civil time of sec in UTC (gmtime_r), for any year the zone code
+ * handles. */
+void ts_utc_civil(int64_t sec, struct tm *tm);
+
+/* Milliseconds of the monotonic clock: for timeouts and intervals, never
+ * for event times. */
+int64_t ts_mono_ms(void);
 
 /* Civil time of sec in the current zone (localtime_r). */
 void tz_civil(int64_t sec, struct tm *tm);

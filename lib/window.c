@@ -209,10 +209,9 @@ static int64_t
 local_instant(int64_t local)
 {
 	int64_t sec = fdiv(local, 1000);
-	time_t tt = (time_t)sec;
 	struct tm tm;
 
-	gmtime_r(&tt, &tm);
+	ts_utc_civil(sec, &tm);
 	return tz_mktime(&tm) * 1000 + (local - sec * 1000);
 }
 

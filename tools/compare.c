@@ -423,56 +423,20 @@ struct win {
 	int64_t jump; /* largest change of offset in it or on its edges */
 };
 
-/* Seconds of a zone designator "+hh:mm", "+hhmm" or "+hh" (checked by
- * the time parser) at s[0..n). */
-static long
-zone_seconds(const char *s, size_t n)
-{
-	long sign = s[0] == '-' ? -1 : 1, m = 0;
-	long h = (s[1] - '0') * 10 + (s[2] - '0');
-	size_t j = 3;
-
-	if (j < n && s[j] == ':')
-		j++;
-	if (j + 1 < n)
-		m = (s[j] - '0') * 10 + (s[j + 1] - '0');
-	return sign * (h * 3600 + m * 60);
-}
-
-/*
- * The UTC offset, in seconds, that the time value v (raw JSON text,
- * already read as the instant sec) was written with: that of its zone
- * designator, or for a time without one (or an epoch number) that of
- * the --tz zone.
- */
-static long
-written_offset(const char *v, size_t vlen, int64_t sec)
-{
-	const char *s = v + 1;
-	size_t n = vlen >= 2 && v[0] == '"' ? vlen - 2 : 0;
-
-	/* An ISO time: "YYYY-MM-DDThh:mm..." with the zone at the end. */
-	if (n > 16 && s[4] == '-' && s[7] == '-') {
-		if (s[n - 1] == 'Z' || s[n - 1] == 'z')
-			return 0;
-		for (size_t i = 13; i < n; i++)
-			if (s[i] == '+' || s[i] == '-')
-				return zone_seconds(s + i, n - i);
-	}
-	return tz_offset(sec);
-}
-
 /* A window time: the instant in ms, and the offset it was written with
- * in ms.  -1 if the field is missing or not a time. */
+ * in ms (that of its zone designator, or for a time without one or an
+ * epoch number that of the --tz zone).  -1 if the field is missing or
+ * not a time. */
 static int
 window_time(const jfield_t *f, int64_t *ms, int64_t *off)
 {
 	tstamp_t t;
+	long o;
 
-	if (f == NULL || ts_parse_json(f->v, f->vlen, &t) < 0)
+	if (f == NULL || ts_parse_json_off(f->v, f->vlen, &t, &o) < 0)
 		return -1;
-	*ms = t.sec * 1000 + t.nsec / 1000000;
-	*off = written_offset(f->v, f->vlen, t.sec) * 1000LL;
+	*ms = ts_to_ms(&t);
+	*off = o * 1000LL;
 	return 0;
 }
 
@@ -996,16 +960,6 @@ check_config(const rec_t *r, const line_t *l, const struct win *w)
 	return 0;
 }
 
-/* Monotonic milliseconds, for --save-every and --idle. */
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- history: --baseline ----------------------------------------------- */
 
 static struct wcache main_cache[2];
@@ -1058,14 +1012,14 @@ run_history(reader_t *rd)
 	line_t l;
 
 	if (save_every_ms > 0)
-		next_save = mono_ms() + save_every_ms;
+		next_save = ts_mono_ms() + save_every_ms;
 	for (;;) {
 		if (next_save) {
-			int64_t now = mono_ms();
+			int64_t now = ts_mono_ms();
 
 			if (now >= next_save) {
 				state_save();
-				now = mono_ms();
+				now = ts_mono_ms();
 				next_save = now + save_every_ms;
 			}
 			timeout = (int)(next_save - now);
@@ -1405,7 +1359,7 @@ stamp_passed(int s)
 		if (pw->passed_at[s] >= 0 || !data_passed(&sides[s], pw))
 			continue;
 		if (now < 0)
-			now = mono_ms();
+			now = ts_mono_ms();
 		pw->passed_at[s] = now;
 	}
 }
@@ -1428,7 +1382,8 @@ add_window(const struct win *w)
 	pw->w = *w;
 	pw->keys = kmap_new();
 	for (int s = 0; s < 2; s++)
-		pw->passed_at[s] = data_passed(&sides[s], pw) ? mono_ms() : -1;
+		pw->passed_at[s] =
+		    data_passed(&sides[s], pw) ? ts_mono_ms() : -1;
 	if (npend == pendcap) {
 		pendcap = pendcap ? pendcap * 2 : 16;
 		pend = xrealloc(pend, pendcap * sizeof *pend);
@@ -1786,7 +1741,7 @@ emit_ready(int64_t now, int all)
 static int
 idle_timeout(void)
 {
-	int64_t now = mono_ms(), at = 0;
+	int64_t now = ts_mono_ms(), at = 0;
 
 	if (idle_ms <= 0 || npend == 0)
 		return -1;
@@ -1840,7 +1795,7 @@ read_side(int s)
 	}
 	if (r != RD_LINE)
 		return;
-	sides[s].last_read = mono_ms();
+	sides[s].last_read = ts_mono_ms();
 	if (s == OBS)
 		take_observed(&l);
 	else
@@ -1880,13 +1835,13 @@ wait_sides(const int *o, int n)
 static void
 run_against(void)
 {
-	int64_t start = mono_ms();
+	int64_t start = ts_mono_ms();
 
 	sides[OBS].last_read = sides[OTH].last_read = start;
 	while (!rio_stop && !(sides[OBS].eof && sides[OTH].eof)) {
 		int o[2], n, s = -1;
 
-		emit_ready(mono_ms(), 0);
+		emit_ready(ts_mono_ms(), 0);
 		n = read_order(o);
 		for (int i = 0; i < n && s < 0; i++)
 			if (rd_has_line(sides[o[i]].rd))
@@ -1957,8 +1912,11 @@ parse_options(int argc, char **argv)
 			idle_ms = parse_dur(optarg, "--idle");
 			break;
 		case OPT_MAX_GROUPS:
-			max_groups = (size_t)parse_long(optarg, 1, LONG_MAX,
+			/* 0: no limit, as in every stage. */
+			max_groups = (size_t)parse_long(optarg, 0, LONG_MAX,
 			                                "--max-groups");
+			if (max_groups == 0)
+				max_groups = SIZE_MAX;
 			break;
 		case OPT_MIN_BASELINE:
 			min_baseline =

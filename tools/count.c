@@ -981,18 +981,9 @@ write_keys(buf_t *b, const group_t *g)
 static void
 write_time(buf_t *b, const char *name, int64_t ms)
 {
-	tstamp_t t;
 	char s[TS_MAXLEN + 1];
-	int64_t sec = ms / 1000, frac = ms % 1000;
 
-	if (frac < 0) {
-		frac += 1000;
-		sec--;
-	}
-	t.sec = sec;
-	t.nsec = (int32_t)(frac * 1000000);
-	t.digits = frac ? 3 : 0;
-	jw_kstr(b, name, s, ts_format(&t, s));
+	jw_kstr(b, name, s, ts_format_ms(ms, s));
 }
 
 /* The formatted window_start and window_end of the window being
@@ -1533,11 +1524,7 @@ static const line_t *cur_line;
 static void
 format_ms(int64_t ms, char *out)
 {
-	tstamp_t t = {ms / 1000 - (ms % 1000 < 0), 0, 0};
-
-	t.nsec = (int32_t)((ms - t.sec * 1000) * 1000000);
-	t.digits = t.nsec ? 3 : 0;
-	ts_format(&t, out);
+	ts_format_ms(ms, out);
 }
 
 /*
@@ -1822,14 +1809,8 @@ late_event(const line_t *l, int64_t t, int64_t s)
 		return;
 	}
 	char ts[TS_MAXLEN + 1], ws[TS_MAXLEN + 1];
-	tstamp_t a = {t / 1000 - (t % 1000 < 0), 0, 0};
-	tstamp_t b = {wm / 1000 - (wm % 1000 < 0), 0, 0};
-	a.nsec = (int32_t)((t - a.sec * 1000) * 1000000);
-	a.digits = a.nsec ? 3 : 0;
-	b.nsec = (int32_t)((wm - b.sec * 1000) * 1000000);
-	b.digits = b.nsec ? 3 : 0;
-	ts_format(&a, ts);
-	ts_format(&b, ws);
+	ts_format_ms(t, ts);
+	ts_format_ms(wm, ws);
 	late_dropped++;
 	note_input(l->file, l->num,
 	           "late event at %s: the watermark is at %s and its window "
@@ -1883,7 +1864,7 @@ count_line(const line_t *l)
 		          (int)(tf.vlen > 60 ? 60 : tf.vlen), tf.v);
 		return;
 	}
-	int64_t t = ts.sec * 1000 + ts.nsec / 1000000;
+	int64_t t = ts_to_ms(&ts);
 	if (too_far_ahead(l, t))
 		return;
 	if (have_wm && t < wm) {
@@ -2067,7 +2048,7 @@ merge_line(const line_t *l)
 		bad_input(l, "partial record without a window_start");
 		return;
 	}
-	int64_t t = ts.sec * 1000 + ts.nsec / 1000000;
+	int64_t t = ts_to_ms(&ts);
 	if (wgrid_floor(&grid, t) != t) {
 		bad_input(l,
 		          "window_start %.*s does not start a slot of "
@@ -2236,15 +2217,6 @@ load_keys(const char *name)
 
 /* ==== the loop ============================================================ */
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int64_t last_input;       /* monotonic time of the last line */
 static int64_t idle_base = NONE; /* event time the idle clock runs from */
 
@@ -2288,7 +2260,7 @@ next_close(int64_t *end)
 static int
 idle_timeout(void)
 {
-	int64_t now = mono_ms(), w, end, d;
+	int64_t now = ts_mono_ms(), w, end, d;
 
 	if (idle_ms <= 0)
 		return -1;
@@ -2311,7 +2283,7 @@ idle_tick(void)
 {
 	int64_t w;
 
-	if (!idle_watermark(mono_ms(), &w))
+	if (!idle_watermark(ts_mono_ms(), &w))
 		return;
 	if (!partial_mode && !have_next && max_t == NONE)
 		start_windows(
@@ -2420,11 +2392,11 @@ main(int argc, char **argv)
 			char *end;
 			errno = 0;
 			unsigned long long v = strtoull(optarg, &end, 10);
-			if (errno || *end || end == optarg || v == 0 ||
-			    optarg[0] == '-')
+			if (errno || *end || end == optarg || optarg[0] == '-')
 				usage_error("invalid --max-groups '%s'",
 				            optarg);
-			max_groups = (size_t)v;
+			/* 0: no limit, as in every stage. */
+			max_groups = v == 0 ? SIZE_MAX : (size_t)v;
 			break;
 		}
 		default:
@@ -2459,7 +2431,7 @@ main(int argc, char **argv)
 
 	reader_t *rd = rd_open(argc - optind, argv + optind);
 	line_t l;
-	last_input = mono_ms();
+	last_input = ts_mono_ms();
 	if (nfill > 0 && idle_ms > 0)
 		idle_base = now_ms();
 	for (;;) {
@@ -2471,7 +2443,7 @@ main(int argc, char **argv)
 			continue;
 		}
 		if (idle_ms > 0)
-			last_input = mono_ms();
+			last_input = ts_mono_ms();
 		if (merge_mode)
 			merge_line(&l);
 		else

@@ -23,6 +23,7 @@
 #include "csv.h"
 #include "fields.h"
 #include "json.h"
+#include "re.h"
 #include "rio.h"
 #include "ttime.h"
 #include "util.h"
@@ -84,14 +85,6 @@ struct pattern {
 	size_t ng;
 };
 
-/*
- * Limits for one pattern on one line.  A pattern that backtracks
- * catastrophically hits them within a fraction of a second; the line is
- * then rejected and the run goes on.
- */
-#define MATCH_LIMIT 10000000
-#define DEPTH_LIMIT 1000000
-#define JIT_STACK_MAX (4 * 1024 * 1024)
 #define SUBJECT_PAD 64
 
 /* Settings. */
@@ -108,8 +101,7 @@ static int64_t hold_ms = 1000;  /* --hold */
 
 /* Working state, reused from line to line. */
 static fmt_ctx_t ctx;
-static pcre2_match_context *mctx;
-static pcre2_jit_stack *jstack;
+static struct re_ctx *rctx;
 static fields_t fa, fb;
 static fields_t *cur = &fa;  /* the line being parsed */
 static fields_t *held = &fb; /* the last record, until the next line */
@@ -364,20 +356,15 @@ static void
 compile_pattern(struct pattern *pt)
 {
 	PCRE2_SPTR table;
-	PCRE2_SIZE off;
+	size_t off;
 	uint32_t count, size;
-	int err;
+	char msg[256];
 
-	pt->re = pcre2_compile((PCRE2_SPTR)pt->src, PCRE2_ZERO_TERMINATED,
-	                       PCRE2_UTF | PCRE2_DUPNAMES, &err, &off, NULL);
-	if (pt->re == NULL) {
-		PCRE2_UCHAR msg[256];
-		pcre2_get_error_message(err, msg, sizeof msg);
+	pt->re = re_compile(pt->src, strlen(pt->src), PCRE2_DUPNAMES, msg,
+	                    sizeof msg, &off);
+	if (pt->re == NULL)
 		die(EX_USAGE, "bad pattern '%s': %s at offset %zu", pt->src,
-		    (char *)msg, (size_t)off);
-	}
-	/* Without JIT support the interpreter runs the pattern. */
-	pcre2_jit_compile(pt->re, PCRE2_JIT_COMPLETE);
+		    msg, off);
 	pt->md = pcre2_match_data_create_from_pattern(pt->re, NULL);
 
 	pcre2_pattern_info(pt->re, PCRE2_INFO_NAMECOUNT, &count);
@@ -404,12 +391,9 @@ compile_patterns(void)
 {
 	if (npats == 0)
 		return;
-	mctx = pcre2_match_context_create(NULL);
-	pcre2_set_match_limit(mctx, MATCH_LIMIT);
-	pcre2_set_depth_limit(mctx, DEPTH_LIMIT);
-	jstack = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
-	if (jstack)
-		pcre2_jit_stack_assign(mctx, NULL, jstack);
+	static const struct re_limits lim = RE_LIMITS_PARSE;
+
+	rctx = re_ctx_new(&lim);
 	for (size_t i = 0; i < npats; i++)
 		compile_pattern(&pats[i]);
 }
@@ -425,8 +409,7 @@ free_patterns(void)
 		pcre2_code_free(pats[i].re);
 	}
 	free(pats);
-	pcre2_match_context_free(mctx);
-	pcre2_jit_stack_free(jstack);
+	re_ctx_free(rctx);
 }
 
 /*
@@ -462,17 +445,17 @@ match_patterns(const char *p, size_t n, fields_t *fs)
 	n = clean.len;
 	for (size_t i = 0; i < npats; i++) {
 		struct pattern *pt = &pats[i];
-		int rc = pcre2_match(pt->re, (PCRE2_SPTR)p, n, 0,
-		                     PCRE2_NO_UTF_CHECK, pt->md, mctx);
+		int rc =
+		    re_match(pt->re, p, n, PCRE2_NO_UTF_CHECK, pt->md, rctx);
 		PCRE2_SIZE *ov;
 
 		if (rc == PCRE2_ERROR_NOMATCH)
 			continue;
 		if (rc < 0) {
-			PCRE2_UCHAR msg[256];
-			pcre2_get_error_message(rc, msg, sizeof msg);
+			char msg[256];
+			re_message(rc, msg, sizeof msg);
 			buf_reset(&why);
-			buf_printf(&why, "pattern %zu: %s", i + 1, (char *)msg);
+			buf_printf(&why, "pattern %zu: %s", i + 1, msg);
 			return -1;
 		}
 		ov = pcre2_get_ovector_pointer(pt->md);
@@ -649,42 +632,6 @@ json_time(rec_t *r)
 
 /* ---- --types ------------------------------------------------------- */
 
-/* Is s[0..n) a JSON number literal? */
-static int
-is_json_number(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	if (i < n && s[i] == '-')
-		i++;
-	if (i < n && s[i] == '0')
-		i++;
-	else if (i < n && s[i] >= '1' && s[i] <= '9')
-		while (i < n && isdigit((unsigned char)s[i]))
-			i++;
-	else
-		return 0;
-	if (i < n && s[i] == '.') {
-		size_t d = ++i;
-		while (i < n && isdigit((unsigned char)s[i]))
-			i++;
-		if (i == d)
-			return 0;
-	}
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		size_t d;
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		d = i;
-		while (i < n && isdigit((unsigned char)s[i]))
-			i++;
-		if (i == d)
-			return 0;
-	}
-	return i == n;
-}
-
 static int
 word_is(const char *s, size_t n, const char *w)
 {
@@ -737,7 +684,7 @@ convert(int ty, const char *s, size_t n, buf_t *out, char *kind)
 	case TY_FLOAT: {
 		char *end;
 		double d;
-		if (is_json_number(s, n)) {
+		if (json_number_ok(s, n)) {
 			buf_add(out, s, n);
 			*kind = FK_NUM;
 			return NULL;

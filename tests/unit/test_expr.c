@@ -589,6 +589,19 @@ test_syntax_errors(void **state)
 	   "escape in string\n"
 	   "  a == '\\uZZZZ'\n"
 	   "        ^");
+	/* A lone surrogate is an error in a literal (strict decoding); a
+	 * pair is one character. */
+	EQ("a == '\\ud83d'", NULL,
+	   "syntax: syntax error in expression at column 7: invalid \\u "
+	   "escape in string\n"
+	   "  a == '\\ud83d'\n"
+	   "        ^");
+	EQ("a == 'x\\ude00'", NULL,
+	   "syntax: syntax error in expression at column 8: invalid \\u "
+	   "escape in string\n"
+	   "  a == 'x\\ude00'\n"
+	   "         ^");
+	EQ("'\\ud83d\\ude00' == '\xf0\x9f\x98\x80'", NULL, "true");
 	EQ("a == @", NULL,
 	   "syntax: syntax error in expression at column 6: unexpected "
 	   "character '@'\n"

@@ -1248,9 +1248,9 @@ test_numbers(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
-		assert_true(fmt_is_number(yes[i], strlen(yes[i])));
+		assert_true(json_number_ok(yes[i], strlen(yes[i])));
 	for (i = 0; i < sizeof no / sizeof no[0]; i++)
-		assert_false(fmt_is_number(no[i], strlen(no[i])));
+		assert_false(json_number_ok(no[i], strlen(no[i])));
 }
 
 static void

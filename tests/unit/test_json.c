@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -222,6 +223,170 @@ test_rec_splice(void **state)
 	rec_free(&r);
 }
 
+static const char *
+dtoa(double d, double int_below)
+{
+	static char out[JSON_DTOA_MAX + 1];
+	size_t n = json_dtoa(d, out, int_below);
+
+	assert_int_equal(n, strlen(out));
+	return out;
+}
+
+/* The shortest text that reads back, and whole numbers without a
+ * fraction below the caller's limit. */
+static void
+test_dtoa_shortest(void **state)
+{
+	static const double round[] = {0.1,
+	                               0.3,
+	                               1.0 / 3,
+	                               2.0 / 3,
+	                               1e-7,
+	                               5e-324,
+	                               1.7976931348623157e308,
+	                               0.1 + 0.2,
+	                               123456.789,
+	                               -2.5e-300,
+	                               9007199254740993.0,
+	                               1e15 + 0.5};
+	char *end;
+
+	(void)state;
+	assert_string_equal(dtoa(0.1, 1e15), "0.1");
+	assert_string_equal(dtoa(0.30000000000000004, 1e15),
+	                    "0.30000000000000004");
+	assert_string_equal(dtoa(1.0 / 3, 1e15), "0.3333333333333333");
+	assert_string_equal(dtoa(2.5, 1e15), "2.5");
+	assert_string_equal(dtoa(-1.5e-7, 1e15), "-1.5e-07");
+	assert_string_equal(dtoa(3, 1e15), "3");
+	assert_string_equal(dtoa(-42, 1e15), "-42");
+	assert_string_equal(dtoa(999999999999999, 1e15), "999999999999999");
+	assert_string_equal(dtoa(1e15, 1e15), "1e+15");
+	assert_string_equal(dtoa(1e16, 1e17), "10000000000000000");
+	assert_string_equal(dtoa(1e17, 1e17), "1e+17");
+	assert_string_equal(dtoa(1e300, 1e15), "1e+300");
+	assert_string_equal(dtoa(0.5, 0), "0.5");
+	assert_string_equal(dtoa(1, 0), "1");
+	for (size_t i = 0; i < sizeof round / sizeof round[0]; i++) {
+		const char *t = dtoa(round[i], 1e15);
+
+		assert_true(strtod(t, &end) == round[i]);
+		assert_int_equal(*end, '\0');
+	}
+}
+
+static void
+test_number_ok(void **state)
+{
+	static const char *const yes[] = {"0",
+	                                  "-0",
+	                                  "1",
+	                                  "-12",
+	                                  "1.5",
+	                                  "0.0",
+	                                  "1e5",
+	                                  "1E+5",
+	                                  "1e-05",
+	                                  "-0.5e3",
+	                                  "12345678901234567890"};
+	static const char *const no[] = {
+	    "",      "-",   "01",  "+1", "1.", ".5",  "1e",  "1e+",   "0x10",
+	    "1.5.2", "NaN", "inf", "1 ", " 1", "--1", "-01", "1e5.0", "0.e1"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		if (!json_number_ok(yes[i], strlen(yes[i])))
+			fail_msg("refused '%s'", yes[i]);
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		if (json_number_ok(no[i], strlen(no[i])))
+			fail_msg("took '%s'", no[i]);
+	assert_true(json_number_ok("12", 1));
+	assert_false(json_number_ok("1.", 2));
+}
+
+/* Decode the escape at the start of s under mode: the text decoded, or
+ * "(none)" for 0, "(error)" for -1, with the bytes read in *k. */
+static const char *
+esc(const char *s, int mode, int *k)
+{
+	static buf_t b = BUF_INIT;
+
+	buf_reset(&b);
+	buf_addc(&b, '\0');
+	b.len = 0;
+	*k = jstr_escape(s, strlen(s), mode, &b);
+	if (*k == 0) {
+		assert_int_equal(b.len, 0);
+		return "(none)";
+	}
+	if (*k < 0)
+		return "(error)";
+	return b.p;
+}
+
+static void
+test_escape_modes(void **state)
+{
+	int k;
+
+	(void)state;
+	assert_string_equal(esc("\\n", JESC_STRICT, &k), "\n");
+	assert_int_equal(k, 2);
+	assert_string_equal(esc("\\\"x", JESC_STRICT, &k), "\"");
+	assert_string_equal(esc("\\/", JESC_STRICT, &k), "/");
+	assert_string_equal(esc("\\\\", JESC_STRICT, &k), "\\");
+	assert_string_equal(esc("\\b\\f", JESC_STRICT, &k), "\b");
+	assert_string_equal(esc("\\r", JESC_STRICT, &k), "\r");
+	assert_string_equal(esc("\\t", JESC_STRICT, &k), "\t");
+	assert_string_equal(esc("\\u0061bc", JESC_STRICT, &k), "a");
+	assert_int_equal(k, 6);
+	assert_string_equal(esc("\\u00e9", JESC_STRICT, &k), "\xc3\xa9");
+	assert_string_equal(esc("\\u20AC", JESC_STRICT, &k), "\xe2\x82\xac");
+	assert_string_equal(esc("\\ud83d\\ude00", JESC_STRICT, &k),
+	                    "\xf0\x9f\x98\x80");
+	assert_int_equal(k, 12);
+	assert_string_equal(esc("\\uDBFF\\uDFFF", JESC_LENIENT, &k),
+	                    "\xf4\x8f\xbf\xbf");
+	assert_int_equal(k, 12);
+	/* Not JSON's: nothing decoded, nothing written. */
+	assert_string_equal(esc("\\d", JESC_STRICT, &k), "(none)");
+	assert_string_equal(esc("\\'", JESC_LENIENT, &k), "(none)");
+	assert_string_equal(esc("\\u12", JESC_STRICT, &k), "(none)");
+	assert_string_equal(esc("\\u12G4", JESC_LENIENT, &k), "(none)");
+	assert_string_equal(esc("\\", JESC_LENIENT, &k), "(none)");
+	/* Lone surrogates: an error when strict, U+FFFD when lenient. */
+	assert_string_equal(esc("\\ud83d", JESC_STRICT, &k), "(error)");
+	assert_string_equal(esc("\\ude00", JESC_STRICT, &k), "(error)");
+	assert_string_equal(esc("\\ud83d\\u0061", JESC_STRICT, &k), "(error)");
+	assert_string_equal(esc("\\ud83dx", JESC_LENIENT, &k), "\xef\xbf\xbd");
+	assert_int_equal(k, 6);
+	assert_string_equal(esc("\\ude00", JESC_LENIENT, &k), "\xef\xbf\xbd");
+	assert_string_equal(esc("\\ud83d\\u0061", JESC_LENIENT, &k),
+	                    "\xef\xbf\xbd");
+	assert_int_equal(k, 6);
+	assert_string_equal(esc("\\ud83d\\ud83d", JESC_LENIENT, &k),
+	                    "\xef\xbf\xbd");
+	assert_int_equal(k, 6);
+	/* A pair cut short by the end of the text is a lone surrogate. */
+	buf_t b = BUF_INIT;
+	assert_int_equal(jstr_escape("\\ud83d\\ude00", 11, JESC_STRICT, &b),
+	                 -1);
+	buf_free(&b);
+}
+
+static void
+test_decode_literal(void **state)
+{
+	buf_t b = BUF_INIT;
+	const char *lit = "\"a\\u0062\\n\\ud83d\\ude00\\\"\\\\/\\/z\"";
+
+	(void)state;
+	jstr_decode(lit, strlen(lit), &b);
+	assert_string_equal(b.p, "ab\n\xf0\x9f\x98\x80\"\\//z");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -234,6 +399,10 @@ main(void)
 	    cmocka_unit_test(test_decode_encode),
 	    cmocka_unit_test(test_arrays),
 	    cmocka_unit_test(test_rec_splice),
+	    cmocka_unit_test(test_dtoa_shortest),
+	    cmocka_unit_test(test_number_ok),
+	    cmocka_unit_test(test_escape_modes),
+	    cmocka_unit_test(test_decode_literal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

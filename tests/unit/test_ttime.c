@@ -1316,6 +1316,208 @@ dur_formats_compactly(void **state)
 	                    "-15250284452w3d7h12m55s808ms");
 }
 
+/* ts_days_from_civil agrees with the C library's timegm(3) on every day
+ * from 1600 to 2400, each month's first and last day included. */
+static void
+days_from_civil_matches_timegm(void **state)
+{
+	(void)state;
+	for (int y = 1600; y <= 2400; y++)
+		for (int m = 1; m <= 12; m++)
+			for (int d = 1; d <= 31; d++) {
+				struct tm tm = {0};
+				time_t t;
+
+				tm.tm_year = y - 1900;
+				tm.tm_mon = m - 1;
+				tm.tm_mday = d;
+				t = timegm(&tm);
+				if (tm.tm_mday != d)
+					continue; /* no such day */
+				if (ts_days_from_civil(y, m, d) * 86400 !=
+				    (int64_t)t)
+					fail_msg("%04d-%02d-%02d: %lld days, "
+					         "timegm %lld s",
+					         y, m, d,
+					         (long long)ts_days_from_civil(
+					             y, m, d),
+					         (long long)t);
+			}
+}
+
+static void
+days_from_civil_known_dates(void **state)
+{
+	(void)state;
+	assert_int_equal(ts_days_from_civil(1970, 1, 1), 0);
+	assert_int_equal(ts_days_from_civil(1969, 12, 31), -1);
+	assert_int_equal(ts_days_from_civil(2000, 2, 29), 11016);
+	assert_int_equal(ts_days_from_civil(2000, 3, 1), 11017);
+	assert_int_equal(ts_days_from_civil(2026, 2, 28), 20512);
+	assert_int_equal(ts_days_from_civil(2026, 3, 1), 20513);
+	assert_int_equal(ts_days_from_civil(0, 3, 1), -719468);
+	assert_int_equal(ts_days_from_civil(-1, 12, 31), -719529);
+}
+
+/* The offset a time was written with: its zone designator in every form,
+ * or the current zone's for a time without one. */
+static void
+iso_off_reads_the_written_offset(void **state)
+{
+	tstamp_t t;
+	long off = 1;
+
+	(void)state;
+	use_zone("UTC");
+	assert_int_equal(
+	    ts_parse_iso_off("2026-03-01T10:00:00+05:30", 25, &t, &off), 0);
+	assert_int_equal(off, 19800);
+	assert_int_equal(t.sec, at("2026-03-01T04:30:00Z"));
+	assert_int_equal(
+	    ts_parse_iso_off("2026-03-01T10:00:00+0530", 24, &t, &off), 0);
+	assert_int_equal(off, 19800);
+	assert_int_equal(
+	    ts_parse_iso_off("2026-03-01T10:00:00-09:30", 25, &t, &off), 0);
+	assert_int_equal(off, -34200);
+	assert_int_equal(t.sec, at("2026-03-01T19:30:00Z"));
+	assert_int_equal(ts_parse_iso_off("2026-03-01T10:00+05", 19, &t, &off),
+	                 0);
+	assert_int_equal(off, 18000);
+	assert_int_equal(
+	    ts_parse_iso_off("2026-03-01T10:00:00.5-00:45", 27, &t, &off), 0);
+	assert_int_equal(off, -2700);
+	assert_int_equal(ts_parse_iso_off("2026-03-01T10:00:00Z", 20, &t, &off),
+	                 0);
+	assert_int_equal(off, 0);
+	assert_int_equal(ts_parse_iso_off("2026-03-01T10:00:00", 19, &t, &off),
+	                 0);
+	assert_int_equal(off, 0);
+	use_zone("Europe/Berlin");
+	assert_int_equal(ts_parse_iso_off("2026-03-01T10:00:00", 19, &t, &off),
+	                 0);
+	assert_int_equal(off, 3600);
+	assert_int_equal(ts_parse_iso_off("2026-07-01", 10, &t, &off), 0);
+	assert_int_equal(off, 7200);
+	assert_int_equal(
+	    ts_parse_iso_off("2026-07-01T10:00:00+05:45", 25, &t, &off), 0);
+	assert_int_equal(off, 20700);
+	assert_int_equal(
+	    ts_parse_iso_off("2026-07-01T10:00:00+05:60", 25, &t, &off), -1);
+	assert_int_equal(
+	    ts_parse_iso_off("2026-07-01T10:00:00+05:30", 25, &t, NULL), 0);
+	use_zone("UTC");
+}
+
+static void
+json_off_reads_the_written_offset(void **state)
+{
+	tstamp_t t;
+	long off = 1;
+
+	(void)state;
+	use_zone("Australia/Lord_Howe");
+	assert_int_equal(
+	    ts_parse_json_off("\"2026-04-05T06:00:00+10:30\"", 27, &t, &off),
+	    0);
+	assert_int_equal(off, 37800);
+	assert_int_equal(
+	    ts_parse_json_off("\"2026-04-05T00:00:00+11:00\"", 27, &t, &off),
+	    0);
+	assert_int_equal(off, 39600);
+	/* An epoch number, bare or in a string: the zone's offset then. */
+	assert_int_equal(ts_parse_json_off("1775300400", 10, &t, &off), 0);
+	assert_int_equal(off, 39600);
+	assert_int_equal(ts_parse_json_off("\"1775404800\"", 12, &t, &off), 0);
+	assert_int_equal(off, 37800);
+	assert_int_equal(ts_parse_json_off("true", 4, &t, &off), -1);
+	use_zone("UTC");
+}
+
+/* Milliseconds to an instant and back, before and after the epoch. */
+static void
+ms_round_trip(void **state)
+{
+	static const int64_t ms[] = {0,
+	                             1,
+	                             999,
+	                             1000,
+	                             -1,
+	                             -999,
+	                             -1000,
+	                             -1001,
+	                             1781524800123LL,
+	                             -62135596800000LL};
+	char out[TS_MAXLEN + 1];
+	tstamp_t t;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+		t = ts_from_ms(ms[i]);
+		assert_true(t.nsec >= 0 && t.nsec < 1000000000);
+		assert_int_equal(t.nsec % 1000000, 0);
+		assert_int_equal(ts_to_ms(&t), ms[i]);
+		assert_int_equal(t.digits, ms[i] % 1000 != 0 ? 3 : 0);
+	}
+	t = ts_from_ms(-1);
+	assert_int_equal(t.sec, -1);
+	assert_int_equal(t.nsec, 999000000);
+	use_zone("UTC");
+	assert_int_equal(ts_format_ms(-1, out), 24);
+	assert_string_equal(out, "1969-12-31T23:59:59.999Z");
+	ts_format_ms(1781524800000LL, out);
+	assert_string_equal(out, "2026-06-15T12:00:00Z");
+	ts_format_ms(1781524800120LL, out);
+	assert_string_equal(out, "2026-06-15T12:00:00.120Z");
+	use_zone("Asia/Kolkata");
+	ts_format_ms(1781524800005LL, out);
+	assert_string_equal(out, "2026-06-15T17:30:00.005+05:30");
+	use_zone("UTC");
+	t.sec = 5;
+	t.nsec = 999999999;
+	assert_int_equal(ts_to_ms(&t), 5999);
+}
+
+static void
+utc_civil_matches_gmtime(void **state)
+{
+	static const int64_t secs[] = {0,
+	                               -1,
+	                               951782400,
+	                               951868799,
+	                               1781524800,
+	                               -62135596800LL,
+	                               253402300799LL};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++) {
+		struct tm a, b;
+		time_t tt = (time_t)secs[i];
+
+		ts_utc_civil(secs[i], &a);
+		gmtime_r(&tt, &b);
+		assert_int_equal(a.tm_year, b.tm_year);
+		assert_int_equal(a.tm_mon, b.tm_mon);
+		assert_int_equal(a.tm_mday, b.tm_mday);
+		assert_int_equal(a.tm_hour, b.tm_hour);
+		assert_int_equal(a.tm_min, b.tm_min);
+		assert_int_equal(a.tm_sec, b.tm_sec);
+		assert_int_equal(a.tm_wday, b.tm_wday);
+		assert_int_equal(a.tm_yday, b.tm_yday);
+	}
+}
+
+static void
+mono_clock_does_not_go_back(void **state)
+{
+	int64_t a, b;
+
+	(void)state;
+	a = ts_mono_ms();
+	b = ts_mono_ms();
+	assert_true(a > 0);
+	assert_true(b >= a);
+}
+
 int
 main(void)
 {
@@ -1357,6 +1559,13 @@ main(void)
 	    cmocka_unit_test(dur_parses_units_sums_and_decimals),
 	    cmocka_unit_test(dur_refuses_garbage),
 	    cmocka_unit_test(dur_formats_compactly),
+	    cmocka_unit_test(days_from_civil_matches_timegm),
+	    cmocka_unit_test(days_from_civil_known_dates),
+	    cmocka_unit_test(iso_off_reads_the_written_offset),
+	    cmocka_unit_test(json_off_reads_the_written_offset),
+	    cmocka_unit_test(ms_round_trip),
+	    cmocka_unit_test(utc_civil_matches_gmtime),
+	    cmocka_unit_test(mono_clock_does_not_go_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
