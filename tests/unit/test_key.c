@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "json.h"
+#include "jtable.h"
 #include "key.h"
 #include "util.h"
 
@@ -162,6 +163,32 @@ test_value_of_a_record(void **state)
 }
 
 static void
+test_join_table_keys(void **state)
+{
+	buf_t s = BUF_INIT;
+	const char *k;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(jtable_key("1.0", 3, JT_NUM, &s, &k, &n), 0);
+	assert_int_equal(n, 1);
+	assert_memory_equal(k, "1", 1);
+	assert_int_equal(jtable_key("-0", 2, JT_NUM, &s, &k, &n), 0);
+	assert_memory_equal(k, "0", n);
+	assert_int_equal(jtable_key("9007199254740993", 16, JT_NUM, &s, &k, &n),
+	                 0);
+	assert_int_equal(n, 16);
+	assert_memory_equal(k, "9007199254740993", 16);
+	assert_int_equal(jtable_key("2.50", 4, JT_NUM, &s, &k, &n), 0);
+	assert_int_equal(n, 3);
+	assert_memory_equal(k, "2.5", 3);
+	assert_int_equal(jtable_key("\"\\u0061\"", 8, JT_STR, &s, &k, &n), 0);
+	assert_int_equal(n, 1);
+	assert_memory_equal(k, "a", 1);
+	buf_free(&s);
+}
+
+static void
 test_fields_the_stages_write(void **state)
 {
 	const struct key_field *f;
@@ -199,6 +226,7 @@ main(void)
 	    cmocka_unit_test(test_strings_by_decoded_value),
 	    cmocka_unit_test(test_objects_and_arrays),
 	    cmocka_unit_test(test_value_of_a_record),
+	    cmocka_unit_test(test_join_table_keys),
 	    cmocka_unit_test(test_fields_the_stages_write),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
