@@ -11,8 +11,10 @@
  * window and not yet forgotten, or seeded by --keys.
  *
  * Records are read with the record layer (json.h): no tree per record.
- * Groups live in one hash table keyed by the raw JSON text of their key
- * values; each slot holds a dense array of cells indexed by group number.
+ * Groups live in one hash table keyed by the canonical text of their key
+ * values (key.h: "\u0061" and "a", or 1 and 1.0, are one group), and
+ * keep the text of their first record to write; each slot holds a dense
+ * array of cells indexed by group number.
  * So memory is the groups plus open slots x groups x cell size, and one
  * event costs a scan, a hash lookup and a few additions.
  *
@@ -368,9 +370,11 @@ layout_cells(void)
 /* ==== canonical JSON text ================================================= */
 
 /*
- * Append the canonical text of a JSON value: a string with escapes is
- * decoded and written again with only the escapes JSON needs, so that
- * "\u0061" and "a" are one key; everything else is its raw text.
+ * Append the text count writes for a JSON value: a string with escapes
+ * is decoded and written again with only the escapes JSON needs, so that
+ * "\u0061" and "a" are one distinct value; everything else is its raw
+ * text.  It is a group's key as written, and the text of a value of
+ * --distinct (group identity is key_value()).
  */
 static buf_t canon_tmp = BUF_INIT;
 static buf_t valbuf = BUF_INIT; /* a canonical value being handled */
