@@ -23,6 +23,7 @@
 #include "baseline.h"
 #include "afile.h"
 #include "json.h"
+#include "key.h"
 #include "ttime.h"
 
 /* One group's history.  t[] and v[] hold (window start, value) pairs:
@@ -805,9 +806,11 @@ get_int(json_t *j, int64_t *v)
 }
 
 /* Rebuild a group key from [[name, value], ...] (empty for the one group
- * of records without key fields); -1 if malformed. */
+ * of records without key fields), each value made canonical (key.h),
+ * and in raw the same with the values as the file has them; -1 if
+ * malformed. */
 static int
-read_key(json_t *jk, buf_t *key)
+read_key(json_t *jk, buf_t *key, buf_t *raw)
 {
 	size_t i;
 	json_t *pair;
@@ -815,18 +818,18 @@ read_key(json_t *jk, buf_t *key)
 	if (!json_is_array(jk))
 		return -1;
 	buf_reset(key);
+	buf_reset(raw);
 	json_array_foreach(jk, i, pair)
 	{
 		json_t *name = json_array_get(pair, 0);
 		json_t *val = json_array_get(pair, 1);
-		size_t vlen, col;
-		const char *msg;
-		char type;
+		size_t vlen;
 
 		if (!json_is_array(pair) || json_array_size(pair) != 2 ||
 		    !json_is_string(name) || !json_is_string(val))
 			return -1;
 		vlen = json_string_length(val);
+		const char *vs = json_string_value(val);
 		if (memchr(json_string_value(name), BL_KEY_EQ,
 		           json_string_length(name)) ||
 		    memchr(json_string_value(name), BL_KEY_END,
@@ -834,13 +837,13 @@ read_key(json_t *jk, buf_t *key)
 		    memchr(json_string_value(name), '\0',
 		           json_string_length(name)))
 			return -1;
-		if (vlen > 0 && jscan_value(json_string_value(val), vlen, &type,
-		                            &col, &msg) < 0)
-			return -1;
 		buf_add(key, json_string_value(name), json_string_length(name));
 		buf_addc(key, BL_KEY_EQ);
-		buf_add(key, json_string_value(val), vlen);
+		if (vlen > 0 && key_text(key, vs, vlen) < 0)
+			return -1;
 		buf_addc(key, BL_KEY_END);
+		buf_add(raw, vs, vlen);
+		buf_addc(raw, BL_KEY_END);
 	}
 	return 0;
 }
@@ -971,22 +974,30 @@ bl_state_groups(struct bl_hist *h, struct kmap *keys, json_t *doc, char *err,
                 size_t errlen)
 {
 	json_t *jg;
-	buf_t key = BUF_INIT;
+	buf_t key = BUF_INIT, raw = BUF_INIT;
+	struct kmap *raws = kmap_new();
 	size_t i;
 	int rc = -1;
 
 	json_array_foreach(json_object_get(doc, "groups"), i, jg)
 	{
 		uint32_t id;
-		int added;
+		int added, rawadded;
 
 		if (!json_is_object(jg) ||
-		    read_key(json_object_get(jg, "key"), &key) < 0) {
+		    read_key(json_object_get(jg, "key"), &key, &raw) < 0) {
 			snprintf(err, errlen, "group %zu: bad key", i + 1);
 			goto out;
 		}
 		id = kmap_add(keys, key.p, key.len, hash_bytes(key.p, key.len),
 		              &added);
+		kmap_add(raws, raw.p, raw.len, hash_bytes(raw.p, raw.len),
+		         &rawadded);
+		/* Two groups of a file from before keys were canonical that
+		 * are one now ("\u0061" and "a", 1 and 1.0): the first keeps
+		 * its history. */
+		if (!added && rawadded)
+			continue;
 		if (!added) {
 			snprintf(err, errlen, "group %zu: repeated key", i + 1);
 			goto out;
@@ -999,6 +1010,8 @@ bl_state_groups(struct bl_hist *h, struct kmap *keys, json_t *doc, char *err,
 	rc = 0;
 out:
 	buf_free(&key);
+	buf_free(&raw);
+	kmap_free(raws);
 	return rc;
 }
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "key.h"
 #include "rio.h"
 
 #define WARN_MAX 10
@@ -280,8 +281,6 @@ int
 jtable_key(const char *v, size_t vlen, char type, buf_t *scratch,
            const char **k, size_t *n)
 {
-	char tmp[64];
-
 	switch (type) {
 	case JT_STR:
 		if (memchr(v + 1, '\\', vlen - 2) == NULL) {
@@ -293,17 +292,9 @@ jtable_key(const char *v, size_t vlen, char type, buf_t *scratch,
 		jstr_decode(v, vlen, scratch);
 		break;
 	case JT_NUM:
-		if (json_plain_integer(v, vlen)) {
-			*k = v;
-			*n = vlen;
-			return 0;
-		}
-		if (vlen >= sizeof tmp)
-			return -1;
-		memcpy(tmp, v, vlen);
-		tmp[vlen] = '\0';
+		/* By exact value, in the decimal text a table would hold. */
 		buf_reset(scratch);
-		jw_num(scratch, strtod(tmp, NULL));
+		key_decimal(scratch, v, vlen);
 		break;
 	case JT_TRUE:
 		*k = "true";

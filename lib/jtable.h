@@ -55,9 +55,11 @@ size_t jtable_size(const jtable_t *t);
 
 /*
  * The key text of a raw JSON value of the given JT_ type, as tables
- * compare keys.  Returns 0 and sets *k and *n (pointing into v, or into
- * scratch, which is reused) or -1 for a value that cannot be a key
- * (null, an object, an array).
+ * compare keys: a string's decoded value, a number's exact value in
+ * decimal (key_decimal: 1, 1.0 and 1e0 are "1"), "true" or "false".
+ * Returns 0 and sets *k and *n (pointing into v, or into scratch, which
+ * is reused) or -1 for a value that cannot be a key (null, an object,
+ * an array).
  */
 int jtable_key(const char *v, size_t vlen, char type, buf_t *scratch,
                const char **k, size_t *n);

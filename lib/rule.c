@@ -17,6 +17,7 @@
 
 #include "afile.h"
 #include "expr.h"
+#include "key.h"
 #include "kmap.h"
 #include "rio.h"
 #include "tmpl.h"
@@ -25,12 +26,6 @@
 enum { GS_INACTIVE, GS_PENDING, GS_FIRING };
 
 static const char *const state_names[] = {"inactive", "pending", "firing"};
-
-/* Fields of an alert record that belong to the alert itself.  An input
- * field with one of these names is written as input_NAME. */
-static const char *const own_fields[] = {"alert",  "state",   "severity",
-                                         "since",  "until",   "duration",
-                                         "repeat", "message", NULL};
 
 /* Active groups are counted in ACTIVE_SLOTS slots by hash, so a record of
  * a group that cannot be pending or firing is passed over without a
@@ -41,7 +36,7 @@ static const char *const own_fields[] = {"alert",  "state",   "severity",
 /*
  * The latest window read per group under one key spec, whatever the
  * rules made of it: a record of an older window is evaluated by none of
- * the spec's rules.  Groups are numbered by their identity (key_build).
+ * the spec's rules.  Groups are numbered by their identity (ident_build).
  */
 struct seentab {
 	struct kmap *ids;
@@ -62,7 +57,7 @@ struct keyspec {
 struct group {
 	struct group *next; /* hash chain */
 	uint64_t hash;
-	char *id; /* identity bytes (see key_build) */
+	char *id; /* identity bytes (see ident_build) */
 	size_t idlen;
 	char *keyjson; /* the key fields as one JSON object */
 	int state;     /* GS_* */
@@ -421,7 +416,8 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 		    xcalloc(json_object_size(labels) + 1, sizeof *ru->labels);
 		json_object_foreach(labels, k, v)
 		{
-			if (in_list(own_fields, k, strlen(k)) || *k == '\0')
+			if (key_written_by(k, strlen(k), KEY_BY_ALERT) ||
+			    *k == '\0')
 				die(EX_USAGE,
 				    "%s: label '%s' would replace a field of "
 				    "the alert record",
@@ -474,79 +470,11 @@ member_name(const jfield_t *f, buf_t *out)
 }
 
 /*
- * Append the identity of a JSON number: numbers equal as decimal numbers
- * have one identity, whatever their precision, so 1, 1.0, 1e0 and 10e-1
- * are one value, and so are 0 and -0, while 12345678901234567 and
- * 12345678901234568 stay two.  The form is a sign, the significant
- * digits, and a power of ten when it is not a whole number of modest
- * size.  An exponent too large to add up is kept as written.
+ * Append a value to an identity: its type, its canonical form (key.h),
+ * NUL.  A string's form is its decoded value, which the canonical text
+ * is one to one with (and what the identity of a string has always been,
+ * so that groups keep their order in the state file).
  */
-static void
-id_number(buf_t *id, const char *v, size_t vlen)
-{
-	const char *p = v, *end = v + vlen, *d0 = NULL, *d1 = NULL;
-	long long exp = 0, ex = 0;
-	int neg = 0, eneg = 0;
-	size_t nd = 0, nz = 0; /* digits kept; trailing zeros among them */
-
-	if (p < end && *p == '-') {
-		neg = 1;
-		p++;
-	}
-	/* Integer and fraction digits, leading zeros skipped. */
-	for (int frac = 0; p < end; p++) {
-		if (*p == '.') {
-			frac = 1;
-			continue;
-		}
-		if (*p < '0' || *p > '9')
-			break;
-		if (frac)
-			exp--;
-		if (d0 == NULL && *p == '0')
-			continue;
-		if (d0 == NULL)
-			d0 = p;
-		d1 = p + 1;
-		nd++;
-		nz = *p == '0' ? nz + 1 : 0;
-	}
-	if (p < end && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < end && (*p == '+' || *p == '-'))
-			eneg = *p++ == '-';
-		for (; p < end; p++) {
-			if (ex > 100000000) {
-				buf_add(id, v, vlen);
-				return;
-			}
-			ex = ex * 10 + (*p - '0');
-		}
-	}
-	exp += eneg ? -ex : ex;
-	if (d0 == NULL) {
-		buf_addc(id, '0');
-		return;
-	}
-	if (neg)
-		buf_addc(id, '-');
-	exp += (long long)nz;
-	nd -= nz;
-	for (const char *q = d0; nd > 0 && q < d1; q++) {
-		if (*q == '.')
-			continue;
-		buf_addc(id, *q);
-		nd--;
-	}
-	if (exp >= 0 && exp <= 64) {
-		for (; exp > 0; exp--)
-			buf_addc(id, '0');
-	} else {
-		buf_printf(id, "e%lld", exp);
-	}
-}
-
-/* Append a value to an identity: type, canonical bytes, NUL. */
 static void
 id_value(buf_t *id, const char *v, size_t vlen, char type)
 {
@@ -555,69 +483,27 @@ id_value(buf_t *id, const char *v, size_t vlen, char type)
 		buf_add(id, v + 1, vlen - 2);
 	else if (type == JT_STR)
 		jstr_decode(v, vlen, id);
-	else if (type == JT_NUM)
-		id_number(id, v, vlen);
 	else
-		buf_add(id, v, vlen);
+		key_value(id, v, vlen, type);
 	buf_addc(id, '\0');
-}
-
-/* 1 if the n bytes of name are lit, or start with it and go on. */
-static int
-name_is(const char *name, size_t n, const char *lit, int prefix)
-{
-	size_t m = strlen(lit);
-
-	return (prefix ? n > m : n == m) && memcmp(name, lit, m) == 0;
 }
 
 /*
  * Fields that are not part of the default key: what tingle-count and
  * tingle-compare write about a window rather than the group it belongs
- * to.  That is the window itself (window_start, window_end) and the event
- * time, which change from record to record of a group; the measures
- * tingle-count writes (count, the aggregates distinct_F, sum_F, min_F,
- * max_F and avg_F, and the revision of a corrected window); and those
- * tingle-compare adds (expected, ratio, delta, z, baseline_n, and
- * baseline, the source it names, which describes the comparison: with
- * --against it is a file name).  Every other field is a key field,
- * whatever the type of its value, as tingle-compare's own default key.
+ * to (key_window_field: the window, the measures, the comparison), and
+ * the event time, which changes from record to record of a group.
+ * Every other field is a key field, whatever the type of its value, as
+ * tingle-compare's own default key.
  */
 static int
 default_key_skips(const char *name, size_t n)
 {
 	if (n == 0)
 		return 0;
-	if (name_is(name, n, rio_time_field, 0))
+	if (n == strlen(rio_time_field) && memcmp(name, rio_time_field, n) == 0)
 		return 1;
-	switch (name[0]) {
-	case 'a':
-		return name_is(name, n, "avg_", 1);
-	case 'b':
-		return name_is(name, n, "baseline", 0) ||
-		       name_is(name, n, "baseline_n", 0);
-	case 'c':
-		return name_is(name, n, "count", 0);
-	case 'd':
-		return name_is(name, n, "delta", 0) ||
-		       name_is(name, n, "distinct_", 1);
-	case 'e':
-		return name_is(name, n, "expected", 0);
-	case 'm':
-		return name_is(name, n, "min_", 1) ||
-		       name_is(name, n, "max_", 1);
-	case 'r':
-		return name_is(name, n, "ratio", 0) ||
-		       name_is(name, n, "revision", 0);
-	case 's':
-		return name_is(name, n, "sum_", 1);
-	case 'w':
-		return name_is(name, n, "window_start", 0) ||
-		       name_is(name, n, "window_end", 0);
-	case 'z':
-		return name_is(name, n, "z", 0);
-	}
-	return 0;
+	return key_window_field(name, n);
 }
 
 /*
@@ -626,8 +512,8 @@ default_key_skips(const char *name, size_t n)
  * key fields as a JSON object, values as written in r.
  */
 static void
-key_build(ruleset_t *rs, const struct keyspec *ks, const rec_t *r, buf_t *id,
-          buf_t *json)
+ident_build(ruleset_t *rs, const struct keyspec *ks, const rec_t *r, buf_t *id,
+            buf_t *json)
 {
 	buf_reset(id);
 	buf_add(id, "", 0);
@@ -695,7 +581,7 @@ key_id(ruleset_t *rs, size_t spec, const rec_t *r)
 {
 	struct keycache *kc = &rs->cache[spec];
 	if (kc->gen != rs->gen) {
-		key_build(rs, &rs->specs[spec], r, &kc->id, NULL);
+		ident_build(rs, &rs->specs[spec], r, &kc->id, NULL);
 		kc->hash = hash_bytes(kc->id.p, kc->id.len);
 		kc->gen = rs->gen;
 	}
@@ -761,7 +647,7 @@ window_older(ruleset_t *rs, size_t spec, const rec_t *r, int64_t end)
 	struct seentab *st = &rs->specs[spec].seen;
 	const char *json = "";
 	if (kmap_find(st->ids, kc->id.p, kc->id.len, kc->hash) < 0) {
-		key_build(rs, &rs->specs[spec], r, &rs->tmp2, &rs->snap);
+		ident_build(rs, &rs->specs[spec], r, &rs->tmp2, &rs->snap);
 		json = rs->snap.p;
 	}
 	kc->older =
@@ -955,7 +841,7 @@ put_input(ruleset_t *rs, const struct rule *ru, const char *name, size_t n,
           const char *v, size_t vlen)
 {
 	buf_t *a = &rs->abuf;
-	int clash = in_list(own_fields, name, n);
+	int clash = key_written_by(name, n, KEY_BY_ALERT) != NULL;
 
 	for (size_t i = 0; i < ru->nlabels && !clash; i++)
 		clash = strlen(ru->labels[i].name) == n &&
@@ -1212,7 +1098,7 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 	if (g == NULL) {
 		if (!holds)
 			return;
-		key_build(rs, &rs->specs[ru->spec], r, &rs->tmp2, &rs->snap);
+		ident_build(rs, &rs->specs[ru->spec], r, &rs->tmp2, &rs->snap);
 		g = group_new(rs, ru, id->p, id->len, h, rs->snap.p);
 		gp = group_find(ru, id->p, id->len, h);
 	}
@@ -1603,7 +1489,7 @@ load_group(ruleset_t *rs, struct rule *ru, const char *path, json_t *jg,
 	if (kf == NULL || rec_scan(&r, kf->v, kf->vlen, &col, &msg) < 0)
 		bad_state(path, "bad group key");
 	buf_t id = BUF_INIT;
-	key_build(rs, &rs->specs[ru->spec], &r, &id, &rs->snap);
+	ident_build(rs, &rs->specs[ru->spec], &r, &id, &rs->snap);
 	uint64_t h = hash_bytes(id.p, id.len);
 	if (*group_find(ru, id.p, id.len, h) != NULL)
 		bad_state(path, "group %s of rule '%s' appears twice",
@@ -1724,7 +1610,7 @@ load_seen(ruleset_t *rs, const char *path, json_t *root, const jobj_t *top)
 			    rec_scan(&r, kf->v, kf->vlen, &col, &msg) < 0)
 				bad_state(path, "bad group key");
 			buf_t id = BUF_INIT;
-			key_build(rs, &rs->specs[spec], &r, &id, &rs->snap);
+			ident_build(rs, &rs->specs[spec], &r, &id, &rs->snap);
 			(void)seen_note(rs, spec, id.p, id.len,
 			                hash_bytes(id.p, id.len), rs->snap.p,
 			                end);

@@ -22,6 +22,7 @@
 
 #include "baseline.h"
 #include "json.h"
+#include "key.h"
 #include "kmap.h"
 #include "rio.h"
 #include "ttime.h"
@@ -285,53 +286,16 @@ name_is(const jfield_t *f, const char *s, size_t n)
 
 #define NAME_IS(f, lit) name_is((f), lit, sizeof lit - 1)
 
-static int
-has_prefix(const jfield_t *f, const char *lit, size_t n)
-{
-	return f->klen > n && memcmp(f->k, lit, n) == 0;
-}
-
-#define PREFIX_IS(f, lit) has_prefix((f), lit, sizeof lit - 1)
-
 /*
  * A field that is not part of the group key when --key is not given: the
- * window, the aggregates of tingle-count, the fields this stage adds and
- * the value fields named on the command line.
+ * window, the aggregates of tingle-count and the fields this stage adds
+ * (key_window_field), and the value fields named on the command line.
  */
-static int
-not_key(const jfield_t *f)
-{
-	if (f->klen == 0)
-		return 0;
-	switch (f->k[0]) {
-	case 'a':
-		return PREFIX_IS(f, "avg_");
-	case 'b':
-		return NAME_IS(f, "baseline") || NAME_IS(f, "baseline_n");
-	case 'c':
-		return NAME_IS(f, "count");
-	case 'd':
-		return NAME_IS(f, "delta") || PREFIX_IS(f, "distinct_");
-	case 'e':
-		return NAME_IS(f, "expected");
-	case 'm':
-		return PREFIX_IS(f, "min_") || PREFIX_IS(f, "max_");
-	case 'r':
-		return NAME_IS(f, "ratio") || NAME_IS(f, "revision");
-	case 's':
-		return PREFIX_IS(f, "sum_");
-	case 'w':
-		return NAME_IS(f, "window_start") || NAME_IS(f, "window_end");
-	case 'z':
-		return NAME_IS(f, "z");
-	}
-	return 0;
-}
-
 static int
 is_key_field(const jfield_t *f)
 {
-	if (not_key(f) || name_is(f, value_field, strlen(value_field)))
+	if (key_window_field(f->k, f->klen) ||
+	    name_is(f, value_field, strlen(value_field)))
 		return 0;
 	if (against_value != NULL &&
 	    name_is(f, against_value, strlen(against_value)))
@@ -345,7 +309,7 @@ key_add(buf_t *b, const char *name, size_t nlen, const jfield_t *f)
 	buf_add(b, name, nlen);
 	buf_addc(b, BL_KEY_EQ);
 	if (f != NULL)
-		buf_add(b, f->v, f->vlen);
+		key_value(b, f->v, f->vlen, f->type);
 	buf_addc(b, BL_KEY_END);
 }
 

@@ -11,8 +11,10 @@
  * window and not yet forgotten, or seeded by --keys.
  *
  * Records are read with the record layer (json.h): no tree per record.
- * Groups live in one hash table keyed by the raw JSON text of their key
- * values; each slot holds a dense array of cells indexed by group number.
+ * Groups live in one hash table keyed by the canonical text of their key
+ * values (key.h: "\u0061" and "a", or 1 and 1.0, are one group), and
+ * keep the text of their first record to write; each slot holds a dense
+ * array of cells indexed by group number.
  * So memory is the groups plus open slots x groups x cell size, and one
  * event costs a scan, a hash lookup and a few additions.
  *
@@ -31,6 +33,7 @@
 #include "csv.h"
 #include "dec.h"
 #include "json.h"
+#include "key.h"
 #include "rio.h"
 #include "ttime.h"
 #include "util.h"
@@ -309,14 +312,11 @@ add_agg(int kind, const char *field)
 static void
 check_key_names(void)
 {
-	static const char *const fixed[] = {"window_start", "window_end",
-	                                    "count", "revision"};
-
 	for (size_t i = 0; i < nkeys; i++) {
 		const char *k = keys[i].path;
-		int clash = 0;
-		for (size_t j = 0; j < sizeof fixed / sizeof fixed[0]; j++)
-			clash |= strcmp(k, fixed[j]) == 0;
+		const struct key_field *w =
+		    key_written_by(k, strlen(k), KEY_BY_COUNT);
+		int clash = w != NULL && !w->prefix;
 		for (size_t j = 0; j < naggs; j++)
 			clash |= strcmp(k, aggs[j].name) == 0;
 		if (clash)
@@ -370,9 +370,11 @@ layout_cells(void)
 /* ==== canonical JSON text ================================================= */
 
 /*
- * Append the canonical text of a JSON value: a string with escapes is
- * decoded and written again with only the escapes JSON needs, so that
- * "\u0061" and "a" are one key; everything else is its raw text.
+ * Append the text count writes for a JSON value: a string with escapes
+ * is decoded and written again with only the escapes JSON needs, so that
+ * "\u0061" and "a" are one distinct value; everything else is its raw
+ * text.  It is a group's key as written, and the text of a value of
+ * --distinct (group identity is key_value()).
  */
 static buf_t canon_tmp = BUF_INIT;
 static buf_t valbuf = BUF_INIT; /* a canonical value being handled */
@@ -478,16 +480,20 @@ dent_cmp(const void *a, const void *b)
 /* ==== groups ============================================================== */
 
 /*
- * A group: its key (the canonical JSON text of each key value, joined by
- * NUL bytes, which JSON text never holds) and what emission needs to know
- * about its past.
+ * A group: its identity (the canonical text of each key value, key.h,
+ * joined by NUL bytes, which that text never holds), its key as written
+ * (each value as the group's first record had it, a string with its
+ * escapes resolved, joined the same way; the same bytes as id when the
+ * two are equal) and what emission needs to know about its past.
  */
 typedef struct group {
 	uint64_t hash;
+	char *id;
 	char *key;
 	int64_t active_end; /* end of the latest written window in which it
 	                       had events, or NONE */
 	int64_t last_end;   /* end of the latest slot with its events */
+	uint32_t idlen;
 	uint32_t klen;
 	uint8_t seeded; /* from --keys: never forgotten */
 	uint8_t dead;   /* forgotten; its number is free */
@@ -528,22 +534,35 @@ htab_grow(void)
 }
 
 static long
-group_find(const char *key, size_t klen, uint64_t h)
+group_find(const char *id, size_t idlen, uint64_t h)
 {
 	if (hcap == 0)
 		return -1;
 	for (size_t j = h & (hcap - 1); htab[j] != 0;
 	     j = (j + 1) & (hcap - 1)) {
 		const group_t *g = &groups[htab[j] - 1];
-		if (g->hash == h && g->klen == klen &&
-		    memcmp(g->key, key, klen) == 0)
+		if (g->hash == h && g->idlen == idlen &&
+		    memcmp(g->id, id, idlen) == 0)
 			return (long)(htab[j] - 1);
 	}
 	return -1;
 }
 
+static char *
+dup_bytes(const char *p, size_t n)
+{
+	char *d = xmalloc(n + 1);
+
+	if (n > 0)
+		memcpy(d, p, n);
+	d[n] = '\0';
+	return d;
+}
+
+/* A new group of identity id and key as written key. */
 static uint32_t
-group_add(const char *key, size_t klen, uint64_t h)
+group_add(const char *id_, size_t idlen, uint64_t h, const char *key,
+          size_t klen)
 {
 	uint32_t id;
 
@@ -566,11 +585,12 @@ group_add(const char *key, size_t klen, uint64_t h)
 	group_t *g = &groups[id];
 	memset(g, 0, sizeof *g);
 	g->hash = h;
-	g->key = xmalloc(klen + 1);
-	if (klen > 0)
-		memcpy(g->key, key, klen);
-	g->key[klen] = '\0';
+	g->key = dup_bytes(key, klen);
 	g->klen = (uint32_t)klen;
+	g->id = idlen == klen && memcmp(id_, key, klen) == 0
+	            ? g->key
+	            : dup_bytes(id_, idlen);
+	g->idlen = (uint32_t)idlen;
 	g->active_end = NONE;
 	g->last_end = NONE;
 	nlive++;
@@ -611,8 +631,11 @@ group_forget(uint32_t id)
 	}
 	if (g->active_end != NONE || g->seeded)
 		nfill--;
+	if (g->id != g->key)
+		free(g->id);
 	free(g->key);
 	g->key = NULL;
+	g->id = NULL;
 	g->dead = 1;
 	nlive--;
 	if (partial_mode) {
@@ -1652,10 +1675,18 @@ emit_rest(void)
 /* ==== events ============================================================== */
 
 static rec_t rec;
-static buf_t keybuf = BUF_INIT;
 static size_t tflen;
 
-/* Build the key of the record r in keybuf. */
+/*
+ * The group of the record being handled: its identity in keybuf and, once
+ * show_key() has made it, its key as written in showbuf (see group_t).
+ * show_rec is the record they come from, or NULL when showbuf is made.
+ */
+static buf_t keybuf = BUF_INIT;
+static buf_t showbuf = BUF_INIT;
+static const rec_t *show_rec;
+
+/* Build the identity of the record r's group in keybuf. */
 static void
 record_key(const rec_t *r)
 {
@@ -1666,19 +1697,44 @@ record_key(const rec_t *r)
 		if (i > 0)
 			buf_addc(&keybuf, '\0');
 		if (rec_path(r, keys[i].path, keys[i].len, &f))
-			canon_value(&keybuf, f.v, f.vlen);
+			key_value(&keybuf, f.v, f.vlen, f.type);
 		else
 			buf_add(&keybuf, "null", 4);
 	}
+	show_rec = r;
 }
 
-static uint32_t
-group_of(const char *key, size_t klen)
+/* Make the key as written of show_rec in showbuf. */
+static void
+show_key(void)
 {
-	uint64_t h = hash_bytes(key, klen);
-	long id = group_find(key, klen, h);
+	jfield_t f;
 
-	return id >= 0 ? (uint32_t)id : group_add(key, klen, h);
+	if (show_rec == NULL)
+		return;
+	buf_reset(&showbuf);
+	for (size_t i = 0; i < nkeys; i++) {
+		if (i > 0)
+			buf_addc(&showbuf, '\0');
+		if (rec_path(show_rec, keys[i].path, keys[i].len, &f))
+			canon_value(&showbuf, f.v, f.vlen);
+		else
+			buf_add(&showbuf, "null", 4);
+	}
+	show_rec = NULL;
+}
+
+/* The group of keybuf, made with the key showbuf (show_key) if new. */
+static uint32_t
+group_of(void)
+{
+	uint64_t h = hash_bytes(keybuf.p, keybuf.len);
+	long id = group_find(keybuf.p, keybuf.len, h);
+
+	if (id >= 0)
+		return (uint32_t)id;
+	show_key();
+	return group_add(keybuf.p, keybuf.len, h, showbuf.p, showbuf.len);
 }
 
 /* Count the record r into cell c. */
@@ -1698,7 +1754,7 @@ static uint32_t
 place(const line_t *l, slot_t *s)
 {
 	record_key(&rec);
-	uint32_t id = group_of(keybuf.p, keybuf.len);
+	uint32_t id = group_of();
 	event_into(l, &rec, cell_at(s, id));
 	group_t *g = &groups[id];
 	if (g->last_end == NONE || s->end > g->last_end)
@@ -1745,9 +1801,10 @@ partial_delta(const line_t *l, int64_t s, int64_t se)
 	if (delta == NULL)
 		delta = xcalloc(1, cellsize);
 	record_key(&rec);
+	show_key();
 	memset(&tmp, 0, sizeof tmp);
-	tmp.key = keybuf.p;
-	tmp.klen = (uint32_t)keybuf.len;
+	tmp.key = showbuf.p;
+	tmp.klen = (uint32_t)showbuf.len;
 	event_into(l, &rec, delta);
 	write_partial(&tmp, s, se, delta);
 	cell_free(delta);
@@ -2031,11 +2088,20 @@ merge_line(const line_t *l)
 	}
 	f = rec_get(&rec, "key", 3);
 	buf_reset(&keybuf);
+	buf_reset(&showbuf);
+	show_rec = NULL;
 	if (f != NULL && f->type == JT_ARR) {
 		while (jarr_next(f->v, f->vlen, &pos, &ev, &evlen)) {
-			if (nk++ > 0)
+			size_t col;
+			const char *msg;
+			char type;
+			if (nk++ > 0) {
 				buf_addc(&keybuf, '\0');
-			canon_value(&keybuf, ev, evlen);
+				buf_addc(&showbuf, '\0');
+			}
+			jscan_value(ev, evlen, &type, &col, &msg);
+			key_value(&keybuf, ev, evlen, type);
+			canon_value(&showbuf, ev, evlen);
 		}
 	}
 	if (f == NULL || f->type != JT_ARR || nk != nkeys) {
@@ -2061,7 +2127,7 @@ merge_line(const line_t *l)
 		bad_input(l, "bad partial record: %s", why);
 	} else {
 		slot_t *s = slot_at(t);
-		uint32_t id = group_of(keybuf.p, keybuf.len);
+		uint32_t id = group_of();
 		cell_combine(cell_at(s, id), mc, 0);
 		if (groups[id].last_end == NONE || s->end > groups[id].last_end)
 			groups[id].last_end = s->end;
@@ -2077,7 +2143,7 @@ merge_line(const line_t *l)
 static void
 seed_group(void)
 {
-	uint32_t id = group_of(keybuf.p, keybuf.len);
+	uint32_t id = group_of();
 
 	if (!groups[id].seeded) {
 		groups[id].seeded = 1;
@@ -2179,6 +2245,10 @@ seed_csv(const char *name, char *p, size_t n, char sep)
 				buf_addc(&keybuf, '\0');
 			jw_str(&keybuf, f, fl);
 		}
+		/* A string's canonical text is how it is written. */
+		buf_reset(&showbuf);
+		buf_add(&showbuf, keybuf.p, keybuf.len);
+		show_rec = NULL;
 		seed_group();
 	}
 	csv_free(&c);
@@ -2425,6 +2495,7 @@ main(int argc, char **argv)
 	layout_cells();
 	scratch = xcalloc(1, cellsize);
 	buf_grow(&keybuf, 256); /* never NULL, even for an empty key */
+	buf_grow(&showbuf, 256);
 	make_signature(rio_tz ? rio_tz : "UTC", week_start);
 	if (keys_file != NULL)
 		load_keys(keys_file);
