@@ -65,7 +65,8 @@ $(BIN)/tingle-%: $(BUILD)/tools/%.o $(BUILD)/libtingle.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libtingle.a $(wildcard lib/*.h)
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libtingle.a $(wildcard lib/*.h) \
+		$(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(BUILD)/libtingle.a $(LDLIBS) -lcmocka

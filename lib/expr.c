@@ -1189,28 +1189,6 @@ expr_compile(const char *src, buf_t *err)
 
 static const val_t null_val = {V_NULL, 0, 0, NULL, 0, NULL, 0};
 
-/* The JT_ type of a raw JSON value from its first byte. */
-static char
-json_type(const char *v)
-{
-	switch (*v) {
-	case '"':
-		return JT_STR;
-	case '{':
-		return JT_OBJ;
-	case '[':
-		return JT_ARR;
-	case 't':
-		return JT_TRUE;
-	case 'f':
-		return JT_FALSE;
-	case 'n':
-		return JT_NULL;
-	default:
-		return JT_NUM;
-	}
-}
-
 /* A JSON number's value from its (valid) text. */
 static double
 json_number(const char *v, size_t n)
@@ -1418,7 +1396,7 @@ iter_next(expr_t *e, struct iter *it, val_t *out)
 	}
 	if (!jarr_next(it->v->s, it->v->len, &it->i, &ev, &evlen))
 		return 0;
-	from_json(e, ev, evlen, json_type(ev), out);
+	from_json(e, ev, evlen, jtype_of(ev), out);
 	return 1;
 }
 
@@ -1498,10 +1476,8 @@ object_equal(expr_t *e, const val_t *a, const val_t *b)
 		buf_free(&key);
 		if (!found)
 			return 0;
-		from_json(e, f.v, f.vlen, f.type ? f.type : json_type(f.v),
-		          &va);
-		from_json(e, g.v, g.vlen, g.type ? g.type : json_type(g.v),
-		          &vb);
+		from_json(e, f.v, f.vlen, f.type ? f.type : jtype_of(f.v), &va);
+		from_json(e, g.v, g.vlen, g.type ? g.type : jtype_of(g.v), &vb);
 		if (!val_equal(e, &va, &vb))
 			return 0;
 	}
@@ -1731,7 +1707,7 @@ ev_field(expr_t *e, const struct node *n, val_t *out)
 	*out = null_val;
 	if (rc <= 0)
 		return rc;
-	from_json(e, f.v, f.vlen, f.type ? f.type : json_type(f.v), out);
+	from_json(e, f.v, f.vlen, f.type ? f.type : jtype_of(f.v), out);
 	return 0;
 }
 

@@ -401,6 +401,27 @@ jscan_object(const char *p, size_t n, jobj_t *o, size_t *errcol,
 	return 0;
 }
 
+char
+jtype_of(const char *v)
+{
+	switch (*v) {
+	case '"':
+		return JT_STR;
+	case '{':
+		return JT_OBJ;
+	case '[':
+		return JT_ARR;
+	case 't':
+		return JT_TRUE;
+	case 'f':
+		return JT_FALSE;
+	case 'n':
+		return JT_NULL;
+	default:
+		return JT_NUM;
+	}
+}
+
 int
 jscan_value(const char *p, size_t n, char *type, size_t *errcol,
             const char **errmsg)

@@ -68,6 +68,9 @@ int jscan_object(const char *p, size_t n, jobj_t *o, size_t *errcol,
 int jscan_value(const char *p, size_t n, char *type, size_t *errcol,
                 const char **errmsg);
 
+/* The JT_ type of an already validated raw JSON value, from its first byte. */
+char jtype_of(const char *v);
+
 /*
  * Iterate the elements of an already validated array value v[0..vlen):
  * start with *pos = 0; each call sets *ev and *evlen to the next element's raw

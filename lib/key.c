@@ -14,26 +14,6 @@
 /* An exponent this large is not a value anyone means: keep its text. */
 #define KEY_MAX_EXP 100000000LL
 
-static char
-type_of(char c)
-{
-	switch (c) {
-	case '"':
-		return JT_STR;
-	case '{':
-		return JT_OBJ;
-	case '[':
-		return JT_ARR;
-	case 't':
-		return JT_TRUE;
-	case 'f':
-		return JT_FALSE;
-	case 'n':
-		return JT_NULL;
-	}
-	return JT_NUM;
-}
-
 /*
  * The value is (-1 if negative) x D x 10^E, D the significant digits
  * without leading or trailing zeros.  Written as an integer when E >= 0
@@ -247,7 +227,7 @@ canon_array(buf_t *out, const char *v, size_t n)
 		if (!first)
 			buf_addc(out, ',');
 		first = 0;
-		key_value(out, e, elen, type_of(e[0]));
+		key_value(out, e, elen, jtype_of(e));
 	}
 	buf_addc(out, ']');
 }

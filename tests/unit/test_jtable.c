@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "scratch.h"
+
 #include "json.h"
 #include "jtable.h"
 #include "rio.h"
@@ -243,23 +245,16 @@ test_format_given_and_refusals(void **state)
 static int
 setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	(void)state;
 	rio_init("test_jtable", 0, NULL);
-	snprintf(dir, sizeof dir, "%s/test_jtable.XXXXXX",
-	         tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	return mkdtemp(dir) == NULL ? -1 : 0;
+	return scratch_make(dir, sizeof dir, "test_jtable");
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[4200];
-
 	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_remove(dir);
 }
 
 int

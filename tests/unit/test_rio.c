@@ -14,11 +14,12 @@
 
 #include <cmocka.h>
 
+#include "scratch.h"
+
 #include "rio.h"
 #include "util.h"
 
 static char dir[4096];
-static char *dirp;
 
 static char *
 path_of(const char *name)
@@ -27,7 +28,7 @@ path_of(const char *name)
 	static int i;
 
 	i = (i + 1) % 4;
-	snprintf(p[i], sizeof p[i], "%s/%s", dirp, name);
+	snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
 	return p[i];
 }
 
@@ -289,20 +290,14 @@ setup(void **state)
 {
 	(void)state;
 	rio_init("test_rio", 0, NULL);
-	snprintf(dir, sizeof dir, "%s/test_rio.XXXXXX",
-	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	dirp = mkdtemp(dir);
-	return dirp == NULL ? -1 : 0;
+	return scratch_make(dir, sizeof dir, "test_rio");
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dirp);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_remove(dir);
 }
 
 int

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "scratch.h"
+
 #include "json.h"
 #include "rio.h"
 #include "rule.h"
@@ -264,25 +266,18 @@ test_state_carries_over(void **state)
 static int
 setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	(void)state;
 	rio_init("test_rule", 0, NULL);
-	snprintf(dir, sizeof dir, "%s/test_rule.XXXXXX",
-	         tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	return mkdtemp(dir) == NULL ? -1 : 0;
+	return scratch_make(dir, sizeof dir, "test_rule");
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[4200];
-
 	(void)state;
 	buf_free(&seen);
 	buf_free(&last);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_remove(dir);
 }
 
 int
