@@ -14,7 +14,7 @@ MANDIR_INSTALL = $(DESTDIR)$(PREFIX)/share/man
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-WARN = -Wall -Wextra -Werror -std=c11
+WARN = -Wall -Wextra -Wshadow -Werror -std=c11
 PKGS = jansson libpcre2-8
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lpcre2-8)

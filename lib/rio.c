@@ -23,7 +23,7 @@ const char *rio_time_field = "ts";
 const char *rio_tz;
 volatile int rio_stop;
 unsigned long rio_bad_count;
-buf_t out = BUF_INIT;
+buf_t rio_out = BUF_INIT;
 
 static const char *rejects_name;
 static FILE *rejects_fp;
@@ -271,9 +271,9 @@ static void rejects_flush(void);
 void
 out_flush(void)
 {
-	if (out.len > 0) {
-		write_all(STDOUT_FILENO, out.p, out.len, "standard output");
-		buf_reset(&out);
+	if (rio_out.len > 0) {
+		write_all(STDOUT_FILENO, rio_out.p, rio_out.len, "standard output");
+		buf_reset(&rio_out);
 	}
 	rejects_flush();
 }
@@ -282,19 +282,20 @@ out_flush(void)
 static void
 out_flush_complete(void)
 {
-	const char *end = out.len > 0 ? memrchr(out.p, '\n', out.len) : NULL;
+	const char *end =
+	    rio_out.len > 0 ? memrchr(rio_out.p, '\n', rio_out.len) : NULL;
 
 	if (end != NULL)
-		write_all(STDOUT_FILENO, out.p, (size_t)(end - out.p) + 1,
+		write_all(STDOUT_FILENO, rio_out.p, (size_t)(end - rio_out.p) + 1,
 		          "standard output");
-	buf_reset(&out);
+	buf_reset(&rio_out);
 	rejects_flush();
 }
 
 void
 out_record(void)
 {
-	if (rio_line_buffered || out.len >= OUT_FLUSH_AT)
+	if (rio_line_buffered || rio_out.len >= OUT_FLUSH_AT)
 		out_flush();
 }
 

@@ -207,7 +207,7 @@ void rd_close(reader_t *rd);
 /* ---- output -------------------------------------------------------- */
 
 /* The output buffer.  Append a record to it, then call out_record(). */
-extern buf_t out;
+extern buf_t rio_out;
 
 /* End of a record: flush if --line-buffered or the buffer is large. */
 void out_record(void);

@@ -183,8 +183,8 @@ static void
 on_alert(void *ctx, const struct alert_event *ev)
 {
 	(void)ctx;
-	buf_add(&out, ev->rec, ev->len);
-	buf_addc(&out, '\n');
+	buf_add(&rio_out, ev->rec, ev->len);
+	buf_addc(&rio_out, '\n');
 	out_record();
 	if (hooks != NULL)
 		run_hook(ev);
@@ -229,7 +229,7 @@ alert_loop(ruleset_t *rs, int nfiles, char **files)
 			continue;
 		}
 		if (pflag)
-			rec_write(&r, &out);
+			rec_write(&r, &rio_out);
 		rules_eval(rs, &r, l.file, l.num);
 		out_record();
 	}

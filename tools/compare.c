@@ -742,7 +742,7 @@ put_compare(int vt, double v, const struct bl_result *res)
 	put_uint(&num, (uint64_t)res->n);
 	rec_set(&rec, "baseline_n", num.p, num.len);
 	rec_set(&rec, "baseline", baseline_json.p, baseline_json.len);
-	rec_write(&rec, &out);
+	rec_write(&rec, &rio_out);
 	out_record();
 }
 

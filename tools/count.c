@@ -1070,13 +1070,13 @@ overflow_note(const group_t *g, const char *field, const char *what)
 static void
 write_record(const group_t *g, const unsigned char *c, unsigned rev)
 {
-	buf_addc(&out, '{');
-	write_keys(&out, g);
+	buf_addc(&rio_out, '{');
+	write_keys(&rio_out, g);
 	if (nkeys > 0)
-		buf_addc(&out, ',');
-	buf_add(&out, win_head.p + 1, win_head.len - 1);
-	jw_key(&out, "count");
-	put_count(&out, c ? *(const uint64_t *)c : 0);
+		buf_addc(&rio_out, ',');
+	buf_add(&rio_out, win_head.p + 1, win_head.len - 1);
+	jw_key(&rio_out, "count");
+	put_count(&rio_out, c ? *(const uint64_t *)c : 0);
 	if (c && (*(const uint64_t *)c & COUNT_BIG))
 		overflow_note(
 		    g, "count",
@@ -1084,28 +1084,28 @@ write_record(const group_t *g, const unsigned char *c, unsigned rev)
 	for (size_t i = 0; i < naggs; i++) {
 		const agg_t *a = &aggs[i];
 		const unsigned char *st = c ? c + a->off : NULL;
-		jw_key(&out, a->name);
+		jw_key(&rio_out, a->name);
 		switch (a->kind) {
 		case AG_DISTINCT: {
 			const dset_t *s = st ? *(dset_t *const *)st : NULL;
-			buf_printf(&out, "%zu", s ? s->n : 0);
+			buf_printf(&rio_out, "%zu", s ? s->n : 0);
 			break;
 		}
 		case AG_SUM:
 			if (st)
-				dec_format((const dec_t *)st, &out);
+				dec_format((const dec_t *)st, &rio_out);
 			else
-				buf_addc(&out, '0');
+				buf_addc(&rio_out, '0');
 			if (st && sum_overflowed((const dec_t *)st))
 				overflow_note(g, a->name, big_sum);
 			break;
 		case AG_AVG: {
 			const avg_t *v = (const avg_t *)st;
 			if (v && v->n > 0)
-				jw_num(&out, dec_double(&v->sum) /
-				                 count_double(v->n));
+				jw_num(&rio_out, dec_double(&v->sum) /
+				                     count_double(v->n));
 			else
-				buf_adds(&out, "null");
+				buf_adds(&rio_out, "null");
 			if (v && v->n > 0 && sum_overflowed(&v->sum))
 				overflow_note(g, a->name, big_sum);
 			break;
@@ -1113,15 +1113,15 @@ write_record(const group_t *g, const unsigned char *c, unsigned rev)
 		default: {
 			const mm_t *m = (const mm_t *)st;
 			if (m && m->has)
-				jw_num(&out, m->v);
+				jw_num(&rio_out, m->v);
 			else
-				buf_adds(&out, "null");
+				buf_adds(&rio_out, "null");
 		}
 		}
 	}
 	if (rev > 0)
-		jw_kint(&out, "revision", rev);
-	buf_add(&out, "}\n", 2);
+		jw_kint(&rio_out, "revision", rev);
+	buf_add(&rio_out, "}\n", 2);
 	out_record();
 }
 
@@ -1157,9 +1157,9 @@ write_partial_sum(const dec_t *d)
 		/* A string marks a sum that left the exact range. */
 		char tmp[40];
 		snprintf(tmp, sizeof tmp, "%.17g", d->d);
-		jw_str(&out, tmp, strlen(tmp));
+		jw_str(&rio_out, tmp, strlen(tmp));
 	} else {
-		dec_format(d, &out);
+		dec_format(d, &rio_out);
 	}
 }
 
@@ -1171,16 +1171,17 @@ static int64_t slot_head_s;
 static void
 write_partial(const group_t *g, int64_t ss, int64_t se, const unsigned char *c)
 {
-	buf_addc(&out, '{');
-	jw_kstr(&out, "tingle_partial", partial_sig, strlen(partial_sig));
-	jw_key(&out, "key");
-	buf_addc(&out, '[');
-	buf_add(&out, g->key, g->klen);
+	buf_addc(&rio_out, '{');
+	jw_kstr(&rio_out, "tingle_partial", partial_sig, strlen(partial_sig));
+	jw_key(&rio_out, "key");
+	buf_addc(&rio_out, '[');
+	buf_add(&rio_out, g->key, g->klen);
 	/* The key's parts are joined by NULs: make them commas. */
-	for (char *p = out.p + out.len - g->klen; p < out.p + out.len; p++)
+	for (char *p = rio_out.p + rio_out.len - g->klen;
+	     p < rio_out.p + rio_out.len; p++)
 		if (*p == '\0')
 			*p = ',';
-	buf_addc(&out, ']');
+	buf_addc(&rio_out, ']');
 	if (ss != slot_head_s || slot_head.len == 0) {
 		buf_reset(&slot_head);
 		buf_addc(&slot_head, '{');
@@ -1188,18 +1189,18 @@ write_partial(const group_t *g, int64_t ss, int64_t se, const unsigned char *c)
 		write_time(&slot_head, "window_end", se);
 		slot_head_s = ss;
 	}
-	buf_addc(&out, ',');
-	buf_add(&out, slot_head.p + 1, slot_head.len - 1);
-	jw_key(&out, "count");
-	put_count(&out, *(const uint64_t *)c);
+	buf_addc(&rio_out, ',');
+	buf_add(&rio_out, slot_head.p + 1, slot_head.len - 1);
+	jw_key(&rio_out, "count");
+	put_count(&rio_out, *(const uint64_t *)c);
 	for (size_t i = 0; i < naggs; i++) {
 		const agg_t *a = &aggs[i];
 		const unsigned char *st = c + a->off;
-		jw_key(&out, a->name);
+		jw_key(&rio_out, a->name);
 		switch (a->kind) {
 		case AG_DISTINCT: {
 			const dset_t *s = *(dset_t *const *)st;
-			buf_addc(&out, '[');
+			buf_addc(&rio_out, '[');
 			if (s != NULL) {
 				const dent_t **v = xmalloc(s->n * sizeof *v);
 				size_t n = 0;
@@ -1209,12 +1210,12 @@ write_partial(const group_t *g, int64_t ss, int64_t se, const unsigned char *c)
 				qsort(v, n, sizeof *v, dent_cmp);
 				for (size_t j = 0; j < n; j++) {
 					if (j > 0)
-						buf_addc(&out, ',');
-					buf_add(&out, v[j]->v, v[j]->len);
+						buf_addc(&rio_out, ',');
+					buf_add(&rio_out, v[j]->v, v[j]->len);
 				}
 				free(v);
 			}
-			buf_addc(&out, ']');
+			buf_addc(&rio_out, ']');
 			break;
 		}
 		case AG_SUM:
@@ -1222,11 +1223,11 @@ write_partial(const group_t *g, int64_t ss, int64_t se, const unsigned char *c)
 			break;
 		case AG_AVG: {
 			const avg_t *v = (const avg_t *)st;
-			buf_addc(&out, '[');
+			buf_addc(&rio_out, '[');
 			write_partial_sum(&v->sum);
-			buf_addc(&out, ',');
-			put_count(&out, v->n);
-			buf_addc(&out, ']');
+			buf_addc(&rio_out, ',');
+			put_count(&rio_out, v->n);
+			buf_addc(&rio_out, ']');
 			break;
 		}
 		default: {
@@ -1234,14 +1235,14 @@ write_partial(const group_t *g, int64_t ss, int64_t se, const unsigned char *c)
 			if (m->has) {
 				char tmp[40];
 				snprintf(tmp, sizeof tmp, "%.17g", m->v);
-				buf_adds(&out, tmp);
+				buf_adds(&rio_out, tmp);
 			} else {
-				buf_adds(&out, "null");
+				buf_adds(&rio_out, "null");
 			}
 		}
 		}
 	}
-	buf_add(&out, "}\n", 2);
+	buf_add(&rio_out, "}\n", 2);
 	out_record();
 }
 
@@ -2092,14 +2093,14 @@ merge_line(const line_t *l)
 	show_rec = NULL;
 	if (f != NULL && f->type == JT_ARR) {
 		while (jarr_next(f->v, f->vlen, &pos, &ev, &evlen)) {
-			size_t col;
-			const char *msg;
+			size_t vcol;
+			const char *vmsg;
 			char type;
 			if (nk++ > 0) {
 				buf_addc(&keybuf, '\0');
 				buf_addc(&showbuf, '\0');
 			}
-			jscan_value(ev, evlen, &type, &col, &msg);
+			jscan_value(ev, evlen, &type, &vcol, &vmsg);
 			key_value(&keybuf, ev, evlen, type);
 			canon_value(&showbuf, ev, evlen);
 		}

@@ -198,8 +198,8 @@ add_snippet(buf_t *b, const char *s, size_t n)
 static void
 write_fields(const fields_t *fs)
 {
-	fields_write(fs, &out);
-	buf_addc(&out, '\n');
+	fields_write(fs, &rio_out);
+	buf_addc(&rio_out, '\n');
 	out_record();
 }
 
@@ -246,12 +246,12 @@ emit_held_at_exit(void)
  * A line (or multi-line CSV row) that cannot become a record: reported
  * as bad input, or written as {"_raw": TEXT} under --keep-unmatched.
  */
-static void reject(const char *file, unsigned long num, const char *text,
+static void reject(const char *file, unsigned long num, const char *line,
                    size_t n, const char *msgfmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 static void
-reject(const char *file, unsigned long num, const char *text, size_t n,
+reject(const char *file, unsigned long num, const char *line, size_t n,
        const char *msgfmt, ...)
 {
 	char msg[1024];
@@ -259,16 +259,16 @@ reject(const char *file, unsigned long num, const char *text, size_t n,
 
 	if (keep_unmatched) {
 		emit_held();
-		buf_adds(&out, "{\"_raw\":");
-		jw_str(&out, text, n);
-		buf_adds(&out, "}\n");
+		buf_adds(&rio_out, "{\"_raw\":");
+		jw_str(&rio_out, line, n);
+		buf_adds(&rio_out, "}\n");
 		out_record();
 		return;
 	}
 	va_start(ap, msgfmt);
 	vsnprintf(msg, sizeof msg, msgfmt, ap);
 	va_end(ap);
-	bad_input_text(file, num, text, n, "%s", msg);
+	bad_input_text(file, num, line, n, "%s", msg);
 }
 
 /* ---- options ------------------------------------------------------- */
@@ -902,7 +902,7 @@ json_why(const line_t *l, const char *p, size_t col, const char *msg)
 static void
 step_json_array(const line_t *l, const char *p, size_t n)
 {
-	size_t col, pos = 0, k = 0, mark = out.len, elen;
+	size_t col, pos = 0, k = 0, mark = rio_out.len, elen;
 	const char *msg, *e;
 	char type;
 
@@ -924,15 +924,15 @@ step_json_array(const line_t *l, const char *p, size_t n)
 			buf_printf(&why, " (array element %zu)", k);
 			goto bad;
 		}
-		rec_write(&rec, &out);
+		rec_write(&rec, &rio_out);
 	}
 	for (size_t i = 0; i < k; i++)
 		out_record();
 	return;
 bad:
-	out.len = mark;
-	if (out.p != NULL) /* nothing may have been written yet */
-		out.p[mark] = '\0';
+	rio_out.len = mark;
+	if (rio_out.p != NULL) /* nothing may have been written yet */
+		rio_out.p[mark] = '\0';
 	reject(l->file, l->num, l->p, l->n, "%s", why.p);
 }
 
@@ -972,7 +972,7 @@ step_json(const line_t *l, const char *p, size_t n)
 		reject(l->file, l->num, l->p, l->n, "%s", why.p);
 		return;
 	}
-	rec_write(&rec, &out);
+	rec_write(&rec, &rio_out);
 	out_record();
 }
 
@@ -1147,7 +1147,7 @@ static void
 csv_row(void)
 {
 	size_t nf = csv_nfields(&csv);
-	const char *text = csv.text.p;
+	const char *row = csv.text.p;
 	size_t tlen = csv.text.len;
 
 	if (hdr_state == 0) {
@@ -1155,12 +1155,12 @@ csv_row(void)
 		return;
 	}
 	if (hdr_state < 0) {
-		reject(csv_file.p, csv.first, text, tlen,
+		reject(csv_file.p, csv.first, row, tlen,
 		       "no usable header row");
 		return;
 	}
 	if (nf != nhdr) {
-		reject(csv_file.p, csv.first, text, tlen,
+		reject(csv_file.p, csv.first, row, tlen,
 		       "row has %zu fields, header has %zu", nf, nhdr);
 		return;
 	}
@@ -1171,7 +1171,7 @@ csv_row(void)
 		fields_addk(cur, hdr[i], hdrlen[i], v, len, FK_STR);
 	}
 	if (finish_fields(cur) < 0) {
-		reject(csv_file.p, csv.first, text, tlen, "%s", why.p);
+		reject(csv_file.p, csv.first, row, tlen, "%s", why.p);
 		return;
 	}
 	write_fields(cur);

@@ -446,7 +446,7 @@ main(int argc, char **argv)
 			continue;
 		if (segmenting && !segment(&r, &l))
 			continue;
-		rec_write(&r, &out);
+		rec_write(&r, &rio_out);
 		out_record();
 	}
 	rd_close(rd);
