@@ -240,7 +240,7 @@ rx_compile(struct rx *rx, const char *pat, size_t plen, char *msg,
 		return -1;
 	rx->md = pcre2_match_data_create(1, NULL);
 	if (rx->md == NULL)
-		die(EX_SOFTWARE, "out of memory for regex match data");
+		util_die(EX_SOFTWARE, "out of memory for regex match data");
 	rx->pat = xstrndup(pat, plen);
 	rx->plen = plen;
 	return 0;

@@ -231,7 +231,7 @@ warn_once(hookset_t *h, unsigned what, const char *label, const char *fmt, ...)
 		return;
 	h->warned |= what;
 	hook_label(label, &b);
-	fprintf(stderr, "%s: hook for %s: ", progname, b.p);
+	fprintf(stderr, "%s: hook for %s: ", util_progname, b.p);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -382,7 +382,7 @@ fail(hookset_t *h, const struct job *j, const char *fmt, ...)
 	va_list ap;
 
 	h->failures++;
-	fprintf(stderr, "%s: hook for %s: ", progname, j->label);
+	fprintf(stderr, "%s: hook for %s: ", util_progname, j->label);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -83,9 +83,9 @@ twarn(jtable_t *t, unsigned long line, int fatal_when_strict, const char *fmt,
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (fatal_when_strict && rio_strict)
-		die(EX_DATAERR, "%s:%lu: %s", t->file, line, msg);
+		util_die(EX_DATAERR, "%s:%lu: %s", t->file, line, msg);
 	if (t->nwarn++ < WARN_MAX)
-		warnmsg("%s:%lu: %s", t->file, line, msg);
+		util_warnmsg("%s:%lu: %s", t->file, line, msg);
 }
 
 /* ---- storage ------------------------------------------------------------- */
@@ -161,7 +161,7 @@ add_cell(jtable_t *t, uint32_t name, const char *json, size_t len)
 		t->cells = xrealloc(t->cells, t->capcells * sizeof *t->cells);
 	}
 	if (len > UINT32_MAX)
-		die(EX_SOFTWARE, "%s: a value is too large", t->file);
+		util_die(EX_SOFTWARE, "%s: a value is too large", t->file);
 	t->cells[t->ncells].len = (uint32_t)len;
 	t->cells[t->ncells].name = name;
 	t->ncells++;
@@ -236,7 +236,7 @@ add_row(jtable_t *t, const char *k, size_t n, unsigned long line)
 	struct jrow hdr;
 
 	if (off / 8 + 1 >= UINT32_MAX)
-		die(EX_SOFTWARE, "%s: table too large", t->file);
+		util_die(EX_SOFTWARE, "%s: table too large", t->file);
 	if ((t->nkeys + 1) * 2 > t->nslots)
 		grow_slots(t);
 	hdr.klen = (uint32_t)n;
@@ -337,9 +337,11 @@ src_open(struct src *sr, const char *file)
 	sr->file = file;
 	sr->fd = open(file, O_RDONLY);
 	if (sr->fd < 0)
-		die(EX_NOINPUT, "cannot open '%s': %s", file, strerror(errno));
+		util_die(EX_NOINPUT, "cannot open '%s': %s", file,
+		         strerror(errno));
 	if (fstat(sr->fd, &st) == 0 && S_ISDIR(st.st_mode))
-		die(EX_NOINPUT, "cannot read '%s': %s", file, strerror(EISDIR));
+		util_die(EX_NOINPUT, "cannot read '%s': %s", file,
+		         strerror(EISDIR));
 	sr->cap = CHUNK;
 	sr->buf = xmalloc(sr->cap + 1);
 }
@@ -365,7 +367,7 @@ src_fill(struct src *sr)
 		r = read(sr->fd, sr->buf + sr->end, sr->cap - sr->end);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
-		die(EX_IOERR, "read error on '%s': %s", sr->file,
+		util_die(EX_IOERR, "read error on '%s': %s", sr->file,
 		    strerror(errno));
 	if (r == 0)
 		sr->eof = 1;
@@ -560,7 +562,7 @@ load_csv(jtable_t *t, struct src *sr, const char *key, char sep)
 				}
 			}
 			if (keycol == SIZE_MAX)
-				die(EX_USAGE,
+				util_die(EX_USAGE,
 				    "%s: no column '%s' in the header", t->file,
 				    key);
 			continue;
@@ -592,7 +594,7 @@ load_csv(jtable_t *t, struct src *sr, const char *key, char sep)
 		twarn(t, c.first, 1, "unterminated quoted field; row skipped");
 	}
 	if (ids == NULL)
-		die(EX_USAGE, "%s: no header row", t->file);
+		util_die(EX_USAGE, "%s: no header row", t->file);
 	free(ids);
 	csv_free(&c);
 	buf_free(&json);
@@ -630,7 +632,7 @@ jtable_load(const char *file, int format, const char *key, const char *prefix)
 
 	rd_check_file(file);
 	if (format == JTABLE_AUTO && (format = format_of(file)) < 0)
-		die(EX_USAGE,
+		util_die(EX_USAGE,
 		    "cannot tell the format of '%s' from its name; use "
 		    "--join-format",
 		    file);
@@ -647,7 +649,8 @@ jtable_load(const char *file, int format, const char *key, const char *prefix)
 	t->store.p = xrealloc(t->store.p, t->store.len + 1);
 	t->store.cap = t->store.len + 1;
 	if (t->nwarn > WARN_MAX)
-		warnmsg("%s: %lu more warnings", file, t->nwarn - WARN_MAX);
+		util_warnmsg("%s: %lu more warnings", file,
+		             t->nwarn - WARN_MAX);
 	return t;
 }
 

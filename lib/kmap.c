@@ -126,7 +126,7 @@ kmap_add(struct kmap *m, const void *k, size_t n, uint64_t h, int *added)
 		}
 	}
 	if (m->n >= UINT32_MAX - 1)
-		die(EX_SOFTWARE, "too many keys in one table");
+		util_die(EX_SOFTWARE, "too many keys in one table");
 	m->slot[i].hash = h;
 	m->slot[i].id1 = (uint32_t)(m->n + 1);
 	buf_add(&m->keys, k, n);

@@ -20,7 +20,8 @@ re_ctx_new(const struct re_limits *l)
 
 	c->mctx = pcre2_match_context_create(NULL);
 	if (c->mctx == NULL)
-		die(EX_SOFTWARE, "out of memory for a regex match context");
+		util_die(EX_SOFTWARE,
+		         "out of memory for a regex match context");
 	pcre2_set_match_limit(c->mctx, l->match);
 	pcre2_set_depth_limit(c->mctx, l->depth);
 	/* Without a JIT stack of its own, JIT code uses 32 KiB on the

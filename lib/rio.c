@@ -94,8 +94,8 @@ rio_init(const char *prog, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	progname = prog;
-	die_hook = out_flush_complete;
+	util_progname = prog;
+	util_die_hook = out_flush_complete;
 	signal(SIGPIPE, SIG_DFL);
 	/* Past a file size limit a write fails (EFBIG) and is reported as
 	 * any write error, instead of killing the stage. */
@@ -128,11 +128,12 @@ usage_error(const char *fmt, ...)
 	va_list ap;
 
 	fflush(stdout);
-	fprintf(stderr, "%s: ", progname);
+	fprintf(stderr, "%s: ", util_progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n", progname);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n",
+	        util_progname);
 	exit(EX_USAGE);
 }
 
@@ -149,12 +150,14 @@ open_rejects(const char *path)
 	rejects_name = path;
 	fd = afile_output(path, &why);
 	if (fd < 0 && why != NULL)
-		die(EX_IOERR, "refusing to write --rejects file '%s': %s", path,
-		    why);
+		util_die(EX_IOERR, "refusing to write --rejects file '%s': %s",
+		         path, why);
 	if (fd < 0)
-		die(EX_IOERR, "cannot open '%s': %s", path, strerror(errno));
+		util_die(EX_IOERR, "cannot open '%s': %s", path,
+		         strerror(errno));
 	if ((rejects_fp = fdopen(fd, "w")) == NULL)
-		die(EX_OSERR, "cannot open '%s': %s", path, strerror(errno));
+		util_die(EX_OSERR, "cannot open '%s': %s", path,
+		         strerror(errno));
 }
 
 void
@@ -165,7 +168,7 @@ rio_option(int c, const char *arg, void (*usage)(FILE *fp))
 		usage(stdout);
 		exit(0);
 	case RIO_OPT_VERSION:
-		printf("%s %s\n", progname, TINGLE_VERSION);
+		printf("%s %s\n", util_progname, TINGLE_VERSION);
 		exit(0);
 	case RIO_OPT_MAX_LINE:
 		if (parse_size(arg, &rio_max_line) < 0 || rio_max_line == 0)
@@ -194,7 +197,7 @@ rio_option(int c, const char *arg, void (*usage)(FILE *fp))
 	case '?':
 		/* getopt printed the problem. */
 		fprintf(stderr, "Try '%s --help' for more information.\n",
-		        progname);
+		        util_progname);
 		exit(EX_USAGE);
 	default:
 		usage_error("unhandled option");
@@ -253,8 +256,8 @@ write_all(int fd, const char *p, size_t n, const char *what)
 				raise(SIGPIPE);
 				_exit(141);
 			}
-			fprintf(stderr, "%s: write error on %s: %s\n", progname,
-			        what, strerror(errno));
+			fprintf(stderr, "%s: write error on %s: %s\n",
+			        util_progname, what, strerror(errno));
 			_exit(EX_IOERR);
 		}
 		p += w;
@@ -278,7 +281,7 @@ out_flush(void)
 	rejects_flush();
 }
 
-/* For die(): write the records that are complete, not a half-built one. */
+/* For util_die(): write the records that are complete, not a half-built one. */
 static void
 out_flush_complete(void)
 {
@@ -309,9 +312,9 @@ vdiag(const char *file, unsigned long num, const char *fmt, va_list ap)
 		return;
 	diag_shown++;
 	if (file != NULL)
-		fprintf(stderr, "%s: %s:%lu: ", progname, file, num);
+		fprintf(stderr, "%s: %s:%lu: ", util_progname, file, num);
 	else
-		fprintf(stderr, "%s: ", progname);
+		fprintf(stderr, "%s: ", util_progname);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
@@ -333,7 +336,8 @@ rejects_failed(void)
 	if (fp != NULL)
 		fclose(fp);
 	out_flush();
-	die(EX_IOERR, "write error on '%s': %s", rejects_name, strerror(e));
+	util_die(EX_IOERR, "write error on '%s': %s", rejects_name,
+	         strerror(e));
 }
 
 static void
@@ -450,11 +454,11 @@ rio_finish(int status)
 		fprintf(stderr,
 		        "%s: %lu more diagnostics not shown "
 		        "(%lu bad input lines in all)\n",
-		        progname, diag_total - diag_shown, rio_bad_count);
+		        util_progname, diag_total - diag_shown, rio_bad_count);
 	else if (diag_total > diag_shown)
 		fprintf(stderr,
 		        "%s: %lu more diagnostics not shown (%lu in all)\n",
-		        progname, diag_total - diag_shown, diag_total);
+		        util_progname, diag_total - diag_shown, diag_total);
 	close_rejects();
 	if (rio_stop && stop_signal)
 		return 128 + stop_signal;
@@ -513,9 +517,9 @@ rd_check_file(const char *path)
 	struct stat st;
 
 	if (access(path, R_OK) != 0)
-		die(EX_NOINPUT, "%s: %s", path, strerror(errno));
+		util_die(EX_NOINPUT, "%s: %s", path, strerror(errno));
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		die(EX_NOINPUT, "%s: %s", path, strerror(EISDIR));
+		util_die(EX_NOINPUT, "%s: %s", path, strerror(EISDIR));
 }
 
 int
@@ -528,14 +532,15 @@ rd_slurp(const char *path, buf_t *b, int missing_ok)
 		return -1;
 	rd_check_file(path);
 	if ((fp = fopen(path, "rb")) == NULL)
-		die(EX_NOINPUT, "%s: %s", path, strerror(errno));
+		util_die(EX_NOINPUT, "%s: %s", path, strerror(errno));
 	do {
 		buf_grow(b, 65536);
 		n = fread(b->p + b->len, 1, 65536, fp);
 		b->len += n;
 	} while (n > 0);
 	if (ferror(fp))
-		die(EX_IOERR, "read error on %s: %s", path, strerror(errno));
+		util_die(EX_IOERR, "read error on %s: %s", path,
+		         strerror(errno));
 	fclose(fp);
 	buf_grow(b, 1);
 	b->p[b->len] = '\0';
@@ -553,9 +558,9 @@ rd_slurp_state(const char *path, buf_t *b)
 	if (rc == 0)
 		return 0;
 	if (why != NULL)
-		die(EX_NOINPUT, "refusing to read state file '%s': %s", path,
-		    why);
-	die(errno == EIO ? EX_IOERR : EX_NOINPUT, "%s: %s", path,
+		util_die(EX_NOINPUT, "refusing to read state file '%s': %s",
+		         path, why);
+	util_die(errno == EIO ? EX_IOERR : EX_NOINPUT, "%s: %s", path,
 	    strerror(errno));
 }
 
@@ -582,22 +587,22 @@ rio_lock_state(const char *path, int64_t timeout_ms)
 	if (rc == 1)
 		return; /* no run can save path: nothing to keep apart */
 	if (errno == EWOULDBLOCK && pid > 0)
-		die(EX_TEMPFAIL,
+		util_die(EX_TEMPFAIL,
 		    "state file '%s' is locked by process %ld; try again later "
 		    "or raise --lock-timeout",
 		    path, pid);
 	if (errno == EWOULDBLOCK)
-		die(EX_TEMPFAIL,
+		util_die(EX_TEMPFAIL,
 		    "state file '%s' is locked by another run; try again later "
 		    "or raise --lock-timeout",
 		    path);
 	if (errno == EINTR && rio_stop)
 		exit(rio_finish(EX_TEMPFAIL));
 	if (why != NULL)
-		die(EX_NOINPUT, "refusing to use lock file '%s.lock': %s", path,
-		    why);
-	die(EX_IOERR, "cannot lock state file '%s': '%s.lock': %s", path, path,
-	    strerror(errno));
+		util_die(EX_NOINPUT, "refusing to use lock file '%s.lock': %s",
+		         path, why);
+	util_die(EX_IOERR, "cannot lock state file '%s': '%s.lock': %s", path,
+	         path, strerror(errno));
 }
 
 reader_t *
@@ -665,7 +670,7 @@ next_file(reader_t *rd)
 	} else {
 		rd->fd = open(f, O_RDONLY);
 		if (rd->fd < 0)
-			die(EX_NOINPUT, "%s: %s", f, strerror(errno));
+			util_die(EX_NOINPUT, "%s: %s", f, strerror(errno));
 		rd->own_fd = 1;
 	}
 	rd->name = display_name(f);
@@ -827,7 +832,7 @@ rd_next(reader_t *rd, line_t *l, int timeout_ms)
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			die(EX_IOERR, "read error on %s: %s", rd->name,
+			util_die(EX_IOERR, "read error on %s: %s", rd->name,
 			    strerror(errno));
 		}
 		if (r == 0)

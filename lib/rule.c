@@ -226,12 +226,12 @@ rule_start(ruleset_t *rs, const char *name, const char *when, const char *where)
 {
 	for (size_t i = 0; i < rs->n; i++)
 		if (strcmp(rs->r[i].name, name) == 0)
-			die(EX_USAGE, "%s: duplicate rule name '%s'", where,
-			    name);
+			util_die(EX_USAGE, "%s: duplicate rule name '%s'",
+			         where, name);
 	buf_reset(&rs->err);
 	expr_t *e = expr_compile(when, &rs->err);
 	if (e == NULL)
-		die(EX_USAGE, "%s: %s", where, rs->err.p);
+		util_die(EX_USAGE, "%s: %s", where, rs->err.p);
 
 	rs->r = xrealloc(rs->r, (rs->n + 1) * sizeof *rs->r);
 	struct rule *ru = &rs->r[rs->n++];
@@ -250,7 +250,8 @@ message_compile(ruleset_t *rs, const char *src, const char *where)
 	buf_reset(&rs->err);
 	tmpl_t *t = tmpl_compile(src, &rs->err);
 	if (t == NULL)
-		die(EX_USAGE, "%s: message template: %s", where, rs->err.p);
+		util_die(EX_USAGE, "%s: message template: %s", where,
+		         rs->err.p);
 	return t;
 }
 
@@ -284,7 +285,7 @@ rules_add_arg(ruleset_t *rs, const char *arg, const struct rule_defaults *d)
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (name == name_end || *p != ':')
-		die(EX_USAGE,
+		util_die(EX_USAGE,
 		    "rule '%s': expected NAME: EXPR (NAME starts with a "
 		    "letter or '_' and holds letters, digits, '_', '-', '.')",
 		    arg);
@@ -295,7 +296,7 @@ rules_add_arg(ruleset_t *rs, const char *arg, const struct rule_defaults *d)
 	buf_t where = BUF_INIT;
 	buf_printf(&where, "rule '%s'", n);
 	if (*p == '\0')
-		die(EX_USAGE, "%s: empty condition", where.p);
+		util_die(EX_USAGE, "%s: empty condition", where.p);
 	struct rule *ru = rule_start(rs, n, p, where.p);
 	rule_defaults(rs, ru, d, where.p);
 	buf_free(&where);
@@ -313,7 +314,7 @@ count_member(json_t *v, const char *what, const char *where)
 {
 	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 	    json_integer_value(v) > 1000000)
-		die(EX_USAGE,
+		util_die(EX_USAGE,
 		    "%s: '%s' must be a whole number of windows "
 		    "from 0 to 1000000",
 		    where, what);
@@ -330,10 +331,10 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 
 	buf_printf(&where, "%s: rule %zu", path, idx + 1);
 	if (!json_is_object(o))
-		die(EX_USAGE, "%s: not an object", where.p);
+		util_die(EX_USAGE, "%s: not an object", where.p);
 	json_t *jn = json_object_get(o, "name");
 	if (!json_is_string(jn) || !valid_name(json_string_value(jn)))
-		die(EX_USAGE,
+		util_die(EX_USAGE,
 		    "%s: 'name' must be a string that starts with a letter or "
 		    "'_' and holds letters, digits, '_', '-', '.'",
 		    where.p);
@@ -342,7 +343,7 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 	json_object_foreach(o, k, v)
 	{
 		if (!in_list(rule_members, k, strlen(k)))
-			die(EX_USAGE,
+			util_die(EX_USAGE,
 			    "%s: unknown member '%s' (known: name, when, for, "
 			    "keep_firing_for, cooldown, severity, message, "
 			    "resolved_message, key, labels)",
@@ -350,7 +351,7 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 	}
 	json_t *jw = json_object_get(o, "when");
 	if (!json_is_string(jw) || json_string_length(jw) == 0)
-		die(EX_USAGE,
+		util_die(EX_USAGE,
 		    "%s: 'when' must be a non-empty expression string",
 		    where.p);
 
@@ -363,14 +364,14 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 	if ((v = json_object_get(o, "cooldown")) != NULL) {
 		if (!json_is_string(v) ||
 		    dur_parse(json_string_value(v), &own.cooldown_ms) < 0)
-			die(EX_USAGE,
+			util_die(EX_USAGE,
 			    "%s: 'cooldown' must be a duration such as \"30m\" "
 			    "or \"1h\"",
 			    where.p);
 	}
 	if ((v = json_object_get(o, "severity")) != NULL) {
 		if (!json_is_string(v) || json_string_length(v) == 0)
-			die(EX_USAGE,
+			util_die(EX_USAGE,
 			    "%s: 'severity' must be a non-empty "
 			    "string",
 			    where.p);
@@ -378,14 +379,15 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 	}
 	if ((v = json_object_get(o, "message")) != NULL) {
 		if (!json_is_string(v))
-			die(EX_USAGE, "%s: 'message' must be a string",
+			util_die(EX_USAGE, "%s: 'message' must be a string",
 			    where.p);
 		own.message = json_string_value(v);
 	}
 	if ((v = json_object_get(o, "resolved_message")) != NULL) {
 		if (!json_is_string(v))
-			die(EX_USAGE, "%s: 'resolved_message' must be a string",
-			    where.p);
+			util_die(EX_USAGE,
+			         "%s: 'resolved_message' must be a string",
+			         where.p);
 		own.resolved_message = json_string_value(v);
 	}
 	char **keys = NULL;
@@ -395,7 +397,7 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 		for (size_t i = 0; i < n; i++) {
 			json_t *e = json_is_array(v) ? json_array_get(v, i) : v;
 			if (!json_is_string(e) || json_string_length(e) == 0)
-				die(EX_USAGE,
+				util_die(EX_USAGE,
 				    "%s: 'key' must be a field name or an "
 				    "array of field names",
 				    where.p);
@@ -410,7 +412,7 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 
 	json_t *labels = json_object_get(o, "labels");
 	if (labels != NULL && !json_is_object(labels))
-		die(EX_USAGE, "%s: 'labels' must be an object", where.p);
+		util_die(EX_USAGE, "%s: 'labels' must be an object", where.p);
 	if (labels != NULL) {
 		ru->labels =
 		    xcalloc(json_object_size(labels) + 1, sizeof *ru->labels);
@@ -418,12 +420,12 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 		{
 			if (key_written_by(k, strlen(k), KEY_BY_ALERT) ||
 			    *k == '\0')
-				die(EX_USAGE,
+				util_die(EX_USAGE,
 				    "%s: label '%s' would replace a field of "
 				    "the alert record",
 				    where.p, k);
 			if (json_is_object(v) || json_is_array(v))
-				die(EX_USAGE,
+				util_die(EX_USAGE,
 				    "%s: label '%s' must be a string, number, "
 				    "true, false or null",
 				    where.p, k);
@@ -444,13 +446,13 @@ rules_add_file(ruleset_t *rs, const char *path, const struct rule_defaults *d)
 	rd_check_file(path);
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
 	if (root == NULL)
-		die(EX_USAGE, "%s:%d:%d: invalid rules file: %s", path, e.line,
-		    e.column, e.text);
+		util_die(EX_USAGE, "%s:%d:%d: invalid rules file: %s", path,
+		         e.line, e.column, e.text);
 	if (!json_is_array(root))
-		die(EX_USAGE, "%s: a rules file holds a JSON array of rules",
-		    path);
+		util_die(EX_USAGE,
+		         "%s: a rules file holds a JSON array of rules", path);
 	if (json_array_size(root) == 0)
-		die(EX_USAGE, "%s: no rules", path);
+		util_die(EX_USAGE, "%s: no rules", path);
 	for (size_t i = 0; i < json_array_size(root); i++)
 		rule_from_json(rs, json_array_get(root, i), path, i, d);
 	json_decref(root);
@@ -592,7 +594,7 @@ key_id(ruleset_t *rs, size_t spec, const rec_t *r)
 static void
 too_many_groups(const ruleset_t *rs)
 {
-	die(EX_SOFTWARE,
+	util_die(EX_SOFTWARE,
 	    "more than %zu groups tracked (raise --max-groups, or pick "
 	    "the key fields with -k)",
 	    rs->max_groups);
@@ -1338,8 +1340,8 @@ write_atomic(const char *path, const char *data, size_t n)
 	afile_t af;
 
 	if (afile_open(&af, path) < 0) {
-		warnmsg("cannot create a temporary file for '%s': %s", path,
-		        strerror(errno));
+		util_warnmsg("cannot create a temporary file for '%s': %s",
+		             path, strerror(errno));
 		return -1;
 	}
 	for (size_t off = 0; off < n;) {
@@ -1355,8 +1357,8 @@ write_atomic(const char *path, const char *data, size_t n)
 	if (afile_commit(&af, path, &what) == 0)
 		return 0;
 fail:
-	warnmsg("cannot save state to '%s': %s: %s", path, what,
-	        strerror(errno));
+	util_warnmsg("cannot save state to '%s': %s: %s", path, what,
+	             strerror(errno));
 	return -1;
 }
 
@@ -1392,7 +1394,7 @@ bad_state(const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	die(EX_DATAERR,
+	util_die(EX_DATAERR,
 	    "%s: invalid state file: %s (remove it to start afresh)", path,
 	    what);
 }
@@ -1640,7 +1642,7 @@ rules_load_state(ruleset_t *rs, const char *path)
 	                  &e);
 	/* Not e.text: it quotes the file, which may not be ours. */
 	if (root == NULL)
-		die(EX_DATAERR,
+		util_die(EX_DATAERR,
 		    "%s:%d:%d: invalid state file: %s (remove it to start "
 		    "afresh)",
 		    path, e.line, e.column, jerr_what(json_error_code(&e)));
@@ -1678,16 +1680,17 @@ rules_load_state(ruleset_t *rs, const char *path)
 			if (strcmp(rs->r[k].name, json_string_value(jn)) == 0)
 				ru = &rs->r[k];
 		if (ru == NULL) {
-			warnmsg("%s: dropping the state of rule '%s', which "
-			        "is no longer given",
-			        path, json_string_value(jn));
+			util_warnmsg(
+			    "%s: dropping the state of rule '%s', which "
+			    "is no longer given",
+			    path, json_string_value(jn));
 			continue;
 		}
 		if (strcmp(expr_source(ru->expr), json_string_value(jw)) != 0 ||
 		    !same_key(rs, ru, json_object_get(jr, "key"))) {
-			warnmsg("%s: dropping the state of rule '%s': its "
-			        "condition or key changed",
-			        path, ru->name);
+			util_warnmsg("%s: dropping the state of rule '%s': its "
+			             "condition or key changed",
+			             path, ru->name);
 			continue;
 		}
 		for (size_t k = 0; k < json_array_size(groups); k++) {

@@ -20,7 +20,7 @@
  * firing nor its resolving is announced.
  *
  * Errors in rules (syntax, unknown settings, bad values) are reported with
- * die(): exit 64, or 66 for a rules file that does not exist.
+ * util_die(): exit 64, or 66 for a rules file that does not exist.
  *
  * Ownership: a ruleset owns its rules and groups; alert records passed to
  * the callback are valid only during the call.

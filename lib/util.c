@@ -7,14 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *progname = "tingle";
-void (*die_hook)(void);
+const char *util_progname = "tingle";
+void (*util_die_hook)(void);
 
 static void
 oom(size_t n)
 {
-	fprintf(stderr, "%s: out of memory allocating %zu bytes\n", progname,
-	        n);
+	fprintf(stderr, "%s: out of memory allocating %zu bytes\n",
+	        util_progname, n);
 	exit(EX_SOFTWARE);
 }
 
@@ -64,30 +64,30 @@ xstrndup(const char *s, size_t n)
 }
 
 void
-die(int code, const char *fmt, ...)
+util_die(int code, const char *fmt, ...)
 {
 	static int dying;
 	va_list ap;
 
 	fflush(stdout);
-	fprintf(stderr, "%s: ", progname);
+	fprintf(stderr, "%s: ", util_progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	if (die_hook != NULL && !dying) {
+	if (util_die_hook != NULL && !dying) {
 		dying = 1;
-		die_hook();
+		util_die_hook();
 	}
 	exit(code);
 }
 
 void
-warnmsg(const char *fmt, ...)
+util_warnmsg(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", progname);
+	fprintf(stderr, "%s: ", util_progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

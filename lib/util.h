@@ -16,7 +16,7 @@
 #define TINGLE_VERSION "0.1.0"
 
 /* The name used in diagnostics, e.g. "tingle-count". Set by diag_init(). */
-extern const char *progname;
+extern const char *util_progname;
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
@@ -24,17 +24,17 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
-/* Print "prog: message" on stderr, call die_hook (once), and exit with
+/* Print "prog: message" on stderr, call util_die_hook (once), and exit with
  * status code. */
-void die(int code, const char *fmt, ...)
+void util_die(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 
-/* Called by die() after its message, to write out what is complete; a
- * die() from inside it exits at once. */
-extern void (*die_hook)(void);
+/* Called by util_die() after its message, to write out what is complete; a
+ * util_die() from inside it exits at once. */
+extern void (*util_die_hook)(void);
 
 /* Print "prog: message" on stderr and return. */
-void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void util_warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * buf_t: a growable byte buffer.  p is always NUL-terminated after any

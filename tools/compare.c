@@ -782,7 +782,7 @@ config_json(buf_t *b)
 static void
 state_refuse(const char *what, const char *was, const char *now)
 {
-	die(EX_DATAERR,
+	util_die(EX_DATAERR,
 	    "state file '%s' was written for %s %s, not %s; use another "
 	    "--state file or remove it to start afresh",
 	    state_file, what, was, now);
@@ -806,7 +806,7 @@ state_expect(json_t *cfg, const char *member, const char *what,
 static void
 state_corrupt(const char *what)
 {
-	die(EX_DATAERR,
+	util_die(EX_DATAERR,
 	    "state file '%s' is corrupt: %s; remove it to start afresh",
 	    state_file, what);
 }
@@ -859,7 +859,7 @@ state_load(void)
 		state_corrupt(err);
 	json_decref(doc);
 	if (kmap_len(groups) > max_groups)
-		die(EX_SOFTWARE,
+		util_die(EX_SOFTWARE,
 		    "state file '%s' holds %zu groups, more than --max-groups "
 		    "%zu",
 		    state_file, kmap_len(groups), max_groups);
@@ -874,8 +874,8 @@ state_save(void)
 	out_flush(); /* what the state holds has been written out */
 	config_json(&cfg);
 	if (bl_state_save(hist, groups, cfg.p, state_file, &what) < 0)
-		die(EX_IOERR, "cannot %s state file '%s': %s", what, state_file,
-		    strerror(errno));
+		util_die(EX_IOERR, "cannot %s state file '%s': %s", what,
+		         state_file, strerror(errno));
 	buf_free(&cfg);
 }
 
@@ -958,7 +958,7 @@ compare_history(const line_t *l)
 	id = kmap_add(groups, key.p, key.len, hash_bytes(key.p, key.len),
 	              &added);
 	if (added && kmap_len(groups) > max_groups)
-		die(EX_SOFTWARE, "more than %zu groups (--max-groups)",
+		util_die(EX_SOFTWARE, "more than %zu groups (--max-groups)",
 		    max_groups);
 	bl_step(hist, id, w.start, vt == VAL_NUM ? &v : NULL, &res);
 	if (res.order == BL_OLD)
@@ -1280,7 +1280,8 @@ settle(void)
 			/* The line was checked when it arrived. */
 			if (rec_scan(&orec, text, d->len, &col, &m) < 0 ||
 			    get_window(&orec, NULL, &cache, &w) < 0)
-				die(EX_SOFTWARE, "kept record no longer scans");
+				util_die(EX_SOFTWARE,
+				         "kept record no longer scans");
 			make_join_key(&orec, &k, &ks);
 			if (pass == 0) {
 				if (ref.len == 0 || !ref.have_keys)
@@ -1383,7 +1384,7 @@ entry(struct pwin *pw, const buf_t *k, uint32_t *idp)
 
 	if (added) {
 		if (kmap_len(pw->keys) > max_groups)
-			die(EX_SOFTWARE,
+			util_die(EX_SOFTWARE,
 			    "more than %zu groups in one window (--max-groups)",
 			    max_groups);
 		if (id >= pw->ecap) {
@@ -1559,7 +1560,7 @@ emit_observed(const struct pwin *pw, const struct pent *e, size_t off,
 
 	/* The line was checked when it arrived. */
 	if (rec_scan(&rec, pw->text.p + off, len, &col, &msg) < 0)
-		die(EX_SOFTWARE, "kept record no longer scans: %s", msg);
+		util_die(EX_SOFTWARE, "kept record no longer scans: %s", msg);
 	vt = get_value(&rec, value_field, &v);
 	against_result(e, &res);
 	put_compare(vt, v, &res);
@@ -1580,7 +1581,7 @@ emit_missing(const struct pwin *pw, const struct pent *e)
 	buf_addc(&synthetic, '0');
 	buf_addc(&synthetic, '}');
 	if (rec_scan(&rec, synthetic.p, synthetic.len, &col, &msg) < 0)
-		die(EX_SOFTWARE, "built record does not scan: %s", msg);
+		util_die(EX_SOFTWARE, "built record does not scan: %s", msg);
 	against_result(e, &res);
 	put_compare(VAL_NUM, 0, &res);
 }
@@ -1837,7 +1838,7 @@ open_against(int nfiles, char **files)
 	rd_check_file(against_file);
 	fd = open(against_file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		die(EX_NOINPUT, "%s: %s", against_file, strerror(errno));
+		util_die(EX_NOINPUT, "%s: %s", against_file, strerror(errno));
 	return rd_open_fd(fd, against_file);
 }
 

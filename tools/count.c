@@ -568,7 +568,7 @@ group_add(const char *id_, size_t idlen, uint64_t h, const char *key,
 
 	if (nlive >= max_groups) {
 		out_flush();
-		die(EX_SOFTWARE,
+		util_die(EX_SOFTWARE,
 		    "more than %zu groups: stopping before memory runs out "
 		    "(raise --max-groups, or group by fewer or coarser keys)",
 		    max_groups);
@@ -2081,7 +2081,7 @@ merge_line(const line_t *l)
 	if (f->vlen != strlen(partial_sig) + 2 ||
 	    memcmp(f->v + 1, partial_sig, f->vlen - 2) != 0) {
 		out_flush();
-		die(EX_USAGE,
+		util_die(EX_USAGE,
 		    "%s:%lu: partial record made with other options: --merge "
 		    "needs the -w, --every, --tz, --week-start, -k and "
 		    "aggregate options the shards had",
@@ -2170,7 +2170,7 @@ seed_ndjson(const char *name, char *p, size_t n)
 			len--;
 		if (len > 0 && strspn(p, " \t\r") < len) {
 			if (rec_scan(&r, p, len, &col, &msg) < 0)
-				die(EX_USAGE,
+				util_die(EX_USAGE,
 				    "%s:%lu: invalid JSON at column %zu: %s",
 				    name, num, col, msg);
 			record_key(&r);
@@ -2201,15 +2201,16 @@ seed_csv(const char *name, char *p, size_t n, char sep)
 		int r;
 		if (n == 0) {
 			csv_abandon(&c);
-			die(EX_USAGE, "%s:%lu: a quoted field is not closed",
-			    name, c.first);
+			util_die(EX_USAGE,
+			         "%s:%lu: a quoted field is not closed", name,
+			         c.first);
 		}
 		r = csv_feed(&c, p, len, ++num);
 		n -= nl ? len + 1 : len;
 		p += nl ? len + 1 : len;
 		if (r == CSV_ERR)
-			die(EX_USAGE, "%s:%lu: %s at column %zu", name, num,
-			    c.err, c.errcol);
+			util_die(EX_USAGE, "%s:%lu: %s at column %zu", name,
+			         num, c.err, c.errcol);
 		if (r != CSV_ROW)
 			continue;
 		if (header) {
@@ -2225,7 +2226,7 @@ seed_csv(const char *name, char *p, size_t n, char sep)
 					}
 				}
 				if (col[k] == (size_t)-1)
-					die(EX_USAGE,
+					util_die(EX_USAGE,
 					    "%s: no column '%s' in the header",
 					    name, keys[k].path);
 			}
@@ -2239,7 +2240,7 @@ seed_csv(const char *name, char *p, size_t n, char sep)
 			                    ? csv_field(&c, col[k], &fl)
 			                    : NULL;
 			if (f == NULL)
-				die(EX_USAGE,
+				util_die(EX_USAGE,
 				    "%s:%lu: no field for column '%s'", name,
 				    c.first, keys[k].path);
 			if (k > 0)
@@ -2526,15 +2527,17 @@ main(int argc, char **argv)
 		emit_rest();
 	for (size_t i = 0; i < naggs; i++)
 		if (aggs[i].nbad > 0)
-			warnmsg("'%s': %zu value%s not a number, left out of "
-			        "its aggregates",
-			        aggs[i].field, aggs[i].nbad,
-			        aggs[i].nbad == 1 ? " was" : "s were");
+			util_warnmsg(
+			    "'%s': %zu value%s not a number, left out of "
+			    "its aggregates",
+			    aggs[i].field, aggs[i].nbad,
+			    aggs[i].nbad == 1 ? " was" : "s were");
 	if (late_dropped > 0)
-		warnmsg("%lu late event%s not counted (%s window%s had been "
-		        "written)",
-		        late_dropped, late_dropped == 1 ? " was" : "s were",
-		        late_dropped == 1 ? "its" : "their",
-		        late_dropped == 1 ? "" : "s");
+		util_warnmsg(
+		    "%lu late event%s not counted (%s window%s had been "
+		    "written)",
+		    late_dropped, late_dropped == 1 ? " was" : "s were",
+		    late_dropped == 1 ? "its" : "their",
+		    late_dropped == 1 ? "" : "s");
 	return rio_finish(0);
 }

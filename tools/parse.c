@@ -363,15 +363,15 @@ compile_pattern(struct pattern *pt)
 	pt->re = re_compile(pt->src, strlen(pt->src), PCRE2_DUPNAMES, msg,
 	                    sizeof msg, &off);
 	if (pt->re == NULL)
-		die(EX_USAGE, "bad pattern '%s': %s at offset %zu", pt->src,
-		    msg, off);
+		util_die(EX_USAGE, "bad pattern '%s': %s at offset %zu",
+		         pt->src, msg, off);
 	pt->md = pcre2_match_data_create_from_pattern(pt->re, NULL);
 
 	pcre2_pattern_info(pt->re, PCRE2_INFO_NAMECOUNT, &count);
 	pcre2_pattern_info(pt->re, PCRE2_INFO_NAMEENTRYSIZE, &size);
 	pcre2_pattern_info(pt->re, PCRE2_INFO_NAMETABLE, &table);
 	if (count == 0)
-		die(EX_USAGE,
+		util_die(EX_USAGE,
 		    "pattern '%s' has no named groups: name each field "
 		    "with (?<name>...)",
 		    pt->src);

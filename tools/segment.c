@@ -209,7 +209,7 @@ compile(const char *what, const char *src)
 	expr_t *x = expr_compile(src, &e);
 
 	if (x == NULL)
-		die(EX_USAGE, "%s: %s", what, e.p);
+		util_die(EX_USAGE, "%s: %s", what, e.p);
 	buf_free(&e);
 	return x;
 }

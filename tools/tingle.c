@@ -41,7 +41,7 @@ main(int argc, char **argv)
 	const char *stage;
 	ssize_t n;
 
-	progname = "tingle";
+	util_progname = "tingle";
 	if (argc < 2) {
 		usage(stderr);
 		return EX_USAGE;
@@ -57,7 +57,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strchr(stage, '/') != NULL || stage[0] == '-')
-		die(EX_USAGE, "'%s' is not a stage; see 'tingle help'", stage);
+		util_die(EX_USAGE, "'%s' is not a stage; see 'tingle help'",
+		         stage);
 	snprintf(path, sizeof path, "tingle-%s", stage);
 	argv[1] = path;
 
@@ -77,6 +78,7 @@ main(int argc, char **argv)
 	}
 	execvp(path, argv + 1);
 	if (errno == ENOENT)
-		die(EX_USAGE, "'%s' is not a stage; see 'tingle help'", stage);
-	die(EX_OSERR, "cannot run %s: %s", path, strerror(errno));
+		util_die(EX_USAGE, "'%s' is not a stage; see 'tingle help'",
+		         stage);
+	util_die(EX_OSERR, "cannot run %s: %s", path, strerror(errno));
 }

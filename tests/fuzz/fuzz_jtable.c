@@ -5,7 +5,7 @@
  * byte picks one by its value; with bit 7 set the load is --strict), the
  * rest of the first line is the key field, and what follows is the table.
  * It is written to a memory file and loaded with jtable_load(), under
- * trap_run(): a table it refuses ends in die(), which is fine, and
+ * trap_run(): a table it refuses ends in util_die(), which is fine, and
  * whatever it allocated is then freed.  A table that loads must free
  * everything it allocated.
  *
@@ -233,7 +233,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (fd < 0)
 			abort();
 		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-		progname = "fuzz_jtable";
+		util_progname = "fuzz_jtable";
 	}
 	if (size < 2)
 		return 0;

@@ -4,7 +4,7 @@
  *
  * The input is a rules file, then optionally a NUL byte and NDJSON
  * records (no JSON text holds a raw NUL).  The rules file is loaded with
- * rules_add_file() under trap_run(): one it refuses ends in die() with
+ * rules_add_file() under trap_run(): one it refuses ends in util_die() with
  * exit status 64, and whatever was allocated is freed.  A ruleset that
  * loads then evaluates the input's records and a fixed series of count
  * records over six daily windows.  Every alert record must be one valid
@@ -171,7 +171,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *a, *b;
 
 	if (dir[0] == '\0') {
-		progname = "fuzz_rules";
+		util_progname = "fuzz_rules";
 		if (tz_set("UTC") < 0)
 			abort();
 		strcpy(dir, "/dev/shm/fuzz_rules.XXXXXX");

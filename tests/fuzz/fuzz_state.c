@@ -5,7 +5,7 @@
  * The first byte picks the reader, and the rest is the state file.
  *
  * 'a' is tingle-alert's: rules_load_state() for a fixed set of three
- * rules, under trap_run(), since it ends in die() (exit 65) on a file it
+ * rules, under trap_run(), since it ends in util_die() (exit 65) on a file it
  * refuses.  A state that loads must survive the records of a few windows,
  * and then a save, a load into a new ruleset and a second save must keep
  * the same groups.
@@ -341,7 +341,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (dir[0] == '\0') {
-		progname = "fuzz_state";
+		util_progname = "fuzz_state";
 		strcpy(dir, "/dev/shm/fuzz_state.XXXXXX");
 		if (mkdtemp(dir) == NULL) {
 			strcpy(dir, "/tmp/fuzz_state.XXXXXX");

@@ -1,8 +1,8 @@
 /*
- * trap.h - let a fuzz target call code that may end in die().
+ * trap.h - let a fuzz target call code that may end in util_die().
  *
  * The loaders of rules, state files and join tables report bad input with
- * die(), which calls exit().  The fuzz targets are linked with
+ * util_die(), which calls exit().  The fuzz targets are linked with
  * -Wl,--wrap=exit, so exit() comes here: inside trap_run() it jumps back
  * out of the loader instead of ending the process; anywhere else it exits
  * as usual.
@@ -25,7 +25,7 @@
 /* Start noting allocations and open file descriptors. */
 void trap_begin(void);
 
-/* Call fn(arg).  Returns -1 when it returns, or the status die() (or
+/* Call fn(arg).  Returns -1 when it returns, or the status util_die() (or
  * exit()) gave when it did not. */
 int trap_run(void (*fn)(void *), void *arg);
 
