@@ -989,9 +989,9 @@ bl_state_groups(struct bl_hist *h, struct kmap *keys, json_t *doc, char *err,
 			snprintf(err, errlen, "group %zu: bad key", i + 1);
 			goto out;
 		}
-		id = kmap_add(keys, key.p, key.len, hash_bytes(key.p, key.len),
-		              &added);
-		kmap_add(raws, raw.p, raw.len, hash_bytes(raw.p, raw.len),
+		id = kmap_add(keys, key.p, key.len,
+		              util_hash_bytes(key.p, key.len), &added);
+		kmap_add(raws, raw.p, raw.len, util_hash_bytes(raw.p, raw.len),
 		         &rawadded);
 		/* Two groups of a file from before keys were canonical that
 		 * are one now ("\u0061" and "a", 1 and 1.0): the first keeps

@@ -591,7 +591,7 @@ hook_run(hookset_t *h, const char *input, size_t n, char *const *env,
 
 	while ((wait = hook_poll(h)) >= 0 && h->running >= h->max_jobs) {
 		/* Records already made must not wait behind a slow hook. */
-		out_flush();
+		rio_out_flush();
 		if (rio_stop_signal())
 			stop_all(h);
 		pause_for(h, wait);

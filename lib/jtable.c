@@ -93,7 +93,7 @@ twarn(jtable_t *t, unsigned long line, int fatal_when_strict, const char *fmt,
 static uint32_t
 name_hash(const char *s, size_t n)
 {
-	return (uint32_t)hash_bytes(s, n);
+	return (uint32_t)util_hash_bytes(s, n);
 }
 
 static void
@@ -231,7 +231,7 @@ grow_slots(jtable_t *t)
 static void
 add_row(jtable_t *t, const char *k, size_t n, unsigned long line)
 {
-	uint32_t h = (uint32_t)hash_bytes(k, n);
+	uint32_t h = (uint32_t)util_hash_bytes(k, n);
 	size_t off = ALIGN8(t->store.len), cells, vals;
 	struct jrow hdr;
 
@@ -668,7 +668,7 @@ jtable_merge(const jtable_t *t, const char *k, size_t n, rec_t *r)
 
 	if (t->nslots == 0)
 		return 0;
-	h = (uint32_t)hash_bytes(k, n);
+	h = (uint32_t)util_hash_bytes(k, n);
 	i = probe(t, k, n, h);
 	if (t->slots[i].row == 0)
 		return 0;

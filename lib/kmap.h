@@ -8,7 +8,7 @@
  * storage; there is no per-key allocation and no deletion: a map lives as
  * long as the set of keys it describes and is freed whole.
  *
- * The caller supplies the hash (hash_bytes() from util.h, or any other),
+ * The caller supplies the hash (util_hash_bytes() from util.h, or any other),
  * so a key hashed once can be looked up in several maps.
  */
 #ifndef TINGLE_KMAP_H

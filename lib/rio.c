@@ -123,7 +123,7 @@ rio_init(const char *prog, int argc, char **argv)
 }
 
 void
-usage_error(const char *fmt, ...)
+rio_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -171,8 +171,8 @@ rio_option(int c, const char *arg, void (*usage)(FILE *fp))
 		printf("%s %s\n", util_progname, TINGLE_VERSION);
 		exit(0);
 	case RIO_OPT_MAX_LINE:
-		if (parse_size(arg, &rio_max_line) < 0 || rio_max_line == 0)
-			usage_error("invalid --max-line '%s'", arg);
+		if (rio_parse_size(arg, &rio_max_line) < 0 || rio_max_line == 0)
+			rio_usage_error("invalid --max-line '%s'", arg);
 		break;
 	case RIO_OPT_REJECTS:
 		open_rejects(arg);
@@ -185,12 +185,12 @@ rio_option(int c, const char *arg, void (*usage)(FILE *fp))
 		break;
 	case RIO_OPT_TZ:
 		if (tz_set(arg) < 0)
-			usage_error("unknown time zone '%s'", arg);
+			rio_usage_error("unknown time zone '%s'", arg);
 		rio_tz = arg;
 		break;
 	case RIO_OPT_TIME_FIELD:
 		if (arg[0] == '\0')
-			usage_error("empty --time-field");
+			rio_usage_error("empty --time-field");
 		rio_time_field = arg;
 		break;
 	case ':':
@@ -200,7 +200,7 @@ rio_option(int c, const char *arg, void (*usage)(FILE *fp))
 		        util_progname);
 		exit(EX_USAGE);
 	default:
-		usage_error("unhandled option");
+		rio_usage_error("unhandled option");
 	}
 }
 
@@ -272,7 +272,7 @@ static void rejects_flush(void);
 /* Rejected lines go out with the records: a live stream that is killed
  * loses neither. */
 void
-out_flush(void)
+rio_out_flush(void)
 {
 	if (rio_out.len > 0) {
 		write_all(STDOUT_FILENO, rio_out.p, rio_out.len, "standard output");
@@ -296,10 +296,10 @@ out_flush_complete(void)
 }
 
 void
-out_record(void)
+rio_out_record(void)
 {
 	if (rio_line_buffered || rio_out.len >= OUT_FLUSH_AT)
-		out_flush();
+		rio_out_flush();
 }
 
 /* ==== diagnostics ====================================================== */
@@ -335,7 +335,7 @@ rejects_failed(void)
 	rejects_fp = NULL;
 	if (fp != NULL)
 		fclose(fp);
-	out_flush();
+	rio_out_flush();
 	util_die(EX_IOERR, "write error on '%s': %s", rejects_name,
 	         strerror(e));
 }
@@ -379,14 +379,14 @@ strict_stop(void)
 {
 	if (!rio_strict)
 		return;
-	out_flush();
+	rio_out_flush();
 	close_rejects();
 	exit(EX_DATAERR);
 }
 
 void
-bad_input_text(const char *file, unsigned long num, const char *text, size_t n,
-               const char *fmt, ...)
+rio_bad_input_text(const char *file, unsigned long num, const char *text,
+                   size_t n, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -399,7 +399,7 @@ bad_input_text(const char *file, unsigned long num, const char *text, size_t n,
 }
 
 void
-bad_input(const line_t *l, const char *fmt, ...)
+rio_bad_input(const line_t *l, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -412,17 +412,17 @@ bad_input(const line_t *l, const char *fmt, ...)
 }
 
 void
-bad_json(const line_t *l, size_t col, const char *msg)
+rio_bad_json(const line_t *l, size_t col, const char *msg)
 {
 	if (strcmp(msg, "not a JSON object") == 0 ||
 	    strncmp(msg, "empty line", 10) == 0)
-		bad_input(l, "%s", msg);
+		rio_bad_input(l, "%s", msg);
 	else
-		bad_input(l, "invalid JSON at column %zu: %s", col, msg);
+		rio_bad_input(l, "invalid JSON at column %zu: %s", col, msg);
 }
 
 void
-note_input(const char *file, unsigned long num, const char *fmt, ...)
+rio_note_input(const char *file, unsigned long num, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -432,7 +432,7 @@ note_input(const char *file, unsigned long num, const char *fmt, ...)
 }
 
 void
-reject_line(const line_t *l)
+rio_reject_line(const line_t *l)
 {
 	reject_write(l->p, l->n, 1);
 }
@@ -440,7 +440,7 @@ reject_line(const line_t *l)
 int
 rio_finish(int status)
 {
-	out_flush();
+	rio_out_flush();
 	if (out_closed) {
 		/* End as a stage without state ends at once: quietly, by
 		 * SIGPIPE. */
@@ -719,7 +719,7 @@ wait_input(reader_t *rd, int timeout_ms)
 		return 1;
 	if (poll(pfd, 1, 0) == 1)
 		return 1;
-	out_flush();
+	rio_out_flush();
 	for (;;) {
 		if (rio_stop)
 			return -1;
@@ -739,9 +739,9 @@ overlong_done(reader_t *rd, size_t lastpart)
 	reject_write(rd->buf + rd->start, lastpart, 1);
 	rio_bad_count++;
 	rd->num++;
-	note_input(rd->name, rd->num,
-	           "line longer than --max-line (%zu bytes), skipped",
-	           rio_max_line);
+	rio_note_input(rd->name, rd->num,
+	               "line longer than --max-line (%zu bytes), skipped",
+	               rio_max_line);
 	strict_stop();
 	rd->skipping = 0;
 	rd->skipped = 0;
@@ -861,7 +861,7 @@ rd_close(reader_t *rd)
 /* ==== misc ============================================================= */
 
 long long
-now_ms(void)
+rio_now_ms(void)
 {
 	const char *fixed = getenv("TINGLE_NOW");
 	struct timespec ts;
@@ -876,7 +876,7 @@ now_ms(void)
 }
 
 int
-parse_size(const char *s, size_t *out)
+rio_parse_size(const char *s, size_t *out)
 {
 	char *end;
 	unsigned long long v;

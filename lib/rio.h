@@ -18,11 +18,11 @@
  *	line_t l;
  *	while (rd_next(rd, &l, -1) == RD_LINE) {
  *		if (rec_scan(&r, l.p, l.n, &col, &msg) < 0) {
- *			bad_json(&l, col, msg);
+ *			rio_bad_json(&l, col, msg);
  *			continue;
  *		}
  *		...
- *		out_record();
+ *		rio_out_record();
  *	}
  *	rd_close(rd);
  *	return rio_finish(0);
@@ -106,7 +106,7 @@ void rio_hold_epipe(void);
 void rio_option(int c, const char *arg, void (*usage)(FILE *fp));
 
 /* Print "prog: message" plus "Try 'prog --help'." and exit 64. */
-void usage_error(const char *fmt, ...)
+void rio_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 
 /* Set to 1 by a signal of rio_stop_signals, or by a closed standard
@@ -206,15 +206,15 @@ void rd_close(reader_t *rd);
 
 /* ---- output -------------------------------------------------------- */
 
-/* The output buffer.  Append a record to it, then call out_record(). */
+/* The output buffer.  Append a record to it, then call rio_out_record(). */
 extern buf_t rio_out;
 
 /* End of a record: flush if --line-buffered or the buffer is large. */
-void out_record(void);
+void rio_out_record(void);
 
 /* Write everything buffered.  EPIPE ends the tool quietly; other write
  * errors exit 74. */
-void out_flush(void);
+void rio_out_flush(void);
 
 /* ---- bad input ----------------------------------------------------- */
 
@@ -223,30 +223,30 @@ void out_flush(void);
  * 10; later ones are counted and summarised by rio_finish), the line
  * verbatim to --rejects, and under --strict exit 65 at once.
  */
-void bad_input(const line_t *l, const char *fmt, ...)
+void rio_bad_input(const line_t *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Report a line that rec_scan/jscan_object refused, in the one wording
  * all stages share: "invalid JSON at column 17: expected ':'" or
  * "not a JSON object". */
-void bad_json(const line_t *l, size_t col, const char *msg);
+void rio_bad_json(const line_t *l, size_t col, const char *msg);
 
 /* Same, for a record spanning several lines (e.g. a quoted CSV field):
  * reports first_line, rejects the given text. */
-void bad_input_text(const char *file, unsigned long num, const char *text,
-		    size_t n, const char *fmt, ...)
+void rio_bad_input_text(const char *file, unsigned long num, const char *text,
+		        size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
 /* A diagnostic about the input that is not a rejected line (a late event,
- * a runtime type error): printed like bad_input, counted with them for
+ * a runtime type error): printed like rio_bad_input, counted with them for
  * the 10-line limit, not written to --rejects, not fatal. */
-void note_input(const char *file, unsigned long num, const char *fmt, ...)
+void rio_note_input(const char *file, unsigned long num, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Write a line verbatim to --rejects, when given, without reporting or
  * counting it: for input a stage sets aside with its own diagnostic
  * (tingle-count's late events), so that nothing is lost. */
-void reject_line(const line_t *l);
+void rio_reject_line(const line_t *l);
 
 /* Number of bad lines so far. */
 extern unsigned long rio_bad_count;
@@ -261,9 +261,9 @@ int rio_finish(int status);
 
 /* Wall-clock time in milliseconds since the epoch.  TINGLE_NOW (an
  * RFC 3339 time) fixes it, for tests. */
-long long now_ms(void);
+long long rio_now_ms(void);
 
 /* Parse a non-negative size with optional K/M/G suffix (binary). */
-int parse_size(const char *s, size_t *out);
+int rio_parse_size(const char *s, size_t *out);
 
 #endif

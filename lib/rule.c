@@ -109,7 +109,7 @@ struct rtime {
 
 struct keycache {
 	buf_t id;
-	uint64_t hash;          /* hash_bytes of id */
+	uint64_t hash;          /* util_hash_bytes of id */
 	unsigned long gen;      /* record the id was built for */
 	unsigned long seen_gen; /* record whose window was noted */
 	int older;              /* that window is older than one read before */
@@ -584,7 +584,7 @@ key_id(ruleset_t *rs, size_t spec, const rec_t *r)
 	struct keycache *kc = &rs->cache[spec];
 	if (kc->gen != rs->gen) {
 		ident_build(rs, &rs->specs[spec], r, &kc->id, NULL);
-		kc->hash = hash_bytes(kc->id.p, kc->id.len);
+		kc->hash = util_hash_bytes(kc->id.p, kc->id.len);
 		kc->gen = rs->gen;
 	}
 	return kc;
@@ -1199,8 +1199,8 @@ rules_eval(ruleset_t *rs, const rec_t *r, const char *file, unsigned long line)
 		buf_reset(&rs->err);
 		if (expr_eval(ru->expr, r, &v, &rs->err) < 0) {
 			/* Unknown is not false: the state stays as it is. */
-			note_input(file, line, "rule '%s': %s", ru->name,
-			           rs->err.p != NULL ? rs->err.p : "error");
+			rio_note_input(file, line, "rule '%s': %s", ru->name,
+			               rs->err.p != NULL ? rs->err.p : "error");
 			continue;
 		}
 		int holds = val_truthy(&v);
@@ -1492,7 +1492,7 @@ load_group(ruleset_t *rs, struct rule *ru, const char *path, json_t *jg,
 		bad_state(path, "bad group key");
 	buf_t id = BUF_INIT;
 	ident_build(rs, &rs->specs[ru->spec], &r, &id, &rs->snap);
-	uint64_t h = hash_bytes(id.p, id.len);
+	uint64_t h = util_hash_bytes(id.p, id.len);
 	if (*group_find(ru, id.p, id.len, h) != NULL)
 		bad_state(path, "group %s of rule '%s' appears twice",
 		          rs->snap.p, ru->name);
@@ -1614,8 +1614,8 @@ load_seen(ruleset_t *rs, const char *path, json_t *root, const jobj_t *top)
 			buf_t id = BUF_INIT;
 			ident_build(rs, &rs->specs[spec], &r, &id, &rs->snap);
 			(void)seen_note(rs, spec, id.p, id.len,
-			                hash_bytes(id.p, id.len), rs->snap.p,
-			                end);
+			                util_hash_bytes(id.p, id.len),
+			                rs->snap.p, end);
 			buf_free(&id);
 			rec_free(&r);
 		}

@@ -150,7 +150,7 @@ buf_free(buf_t *b)
 }
 
 uint64_t
-hash_bytes(const void *p, size_t n)
+util_hash_bytes(const void *p, size_t n)
 {
 	const unsigned char *s = p;
 	uint64_t h = 1469598103934665603ULL;

@@ -99,6 +99,6 @@ hexval(int c)
 }
 
 /* Hash of a byte string (FNV-1a, 64 bit). */
-uint64_t hash_bytes(const void *p, size_t n);
+uint64_t util_hash_bytes(const void *p, size_t n);
 
 #endif

@@ -144,8 +144,8 @@ number(const char *opt, const char *arg, long lo, long hi)
 	errno = 0;
 	v = strtol(arg, &end, 10);
 	if (errno != 0 || end == arg || *end != '\0' || v < lo || v > hi)
-		usage_error("invalid %s '%s' (allowed %ld-%ld)", opt, arg, lo,
-		            hi);
+		rio_usage_error("invalid %s '%s' (allowed %ld-%ld)", opt, arg,
+		                lo, hi);
 	return v;
 }
 
@@ -155,9 +155,9 @@ duration(const char *opt, const char *arg, int positive)
 	int64_t ms;
 
 	if (dur_parse(arg, &ms) < 0 || (positive && ms <= 0))
-		usage_error("invalid %s '%s' (a duration such as 30s, 5m, "
-		            "1h30m)",
-		            opt, arg);
+		rio_usage_error("invalid %s '%s' (a duration such as 30s, 5m, "
+		                "1h30m)",
+		                opt, arg);
 	return ms;
 }
 
@@ -185,7 +185,7 @@ on_alert(void *ctx, const struct alert_event *ev)
 	(void)ctx;
 	buf_add(&rio_out, ev->rec, ev->len);
 	buf_addc(&rio_out, '\n');
-	out_record();
+	rio_out_record();
 	if (hooks != NULL)
 		run_hook(ev);
 }
@@ -220,18 +220,19 @@ alert_loop(ruleset_t *rs, int nfiles, char **files)
 		const char *msg;
 		const jfield_t *tv;
 		if (rec_scan(&r, l.p, l.n, &col, &msg) < 0) {
-			bad_json(&l, col, msg);
+			rio_bad_json(&l, col, msg);
 			continue;
 		}
 		if (rules_check_time(&r, &msg, &tv) < 0) {
-			bad_input(&l, "unreadable time in '%s': %.*s", msg,
-			          (int)(tv->vlen > 60 ? 60 : tv->vlen), tv->v);
+			rio_bad_input(&l, "unreadable time in '%s': %.*s", msg,
+			              (int)(tv->vlen > 60 ? 60 : tv->vlen),
+			              tv->v);
 			continue;
 		}
 		if (pflag)
 			rec_write(&r, &rio_out);
 		rules_eval(rs, &r, l.file, l.num);
-		out_record();
+		rio_out_record();
 	}
 	rd_close(rd);
 	rec_free(&r);
@@ -270,7 +271,7 @@ main(int argc, char **argv)
 			break;
 		case 'k':
 			if (*optarg == '\0')
-				usage_error("empty -k field name");
+				rio_usage_error("empty -k field name");
 			keys[nkey++] = optarg;
 			break;
 		case 'm':
@@ -291,7 +292,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_SEVERITY:
 			if (*optarg == '\0')
-				usage_error("empty --severity");
+				rio_usage_error("empty --severity");
 			d.severity = optarg;
 			break;
 		case OPT_EXEC:
@@ -308,7 +309,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_STATE:
 			if (*optarg == '\0')
-				usage_error("empty --state file name");
+				rio_usage_error("empty --state file name");
 			state_path = optarg;
 			break;
 		case OPT_LOCK_TIMEOUT:
@@ -323,7 +324,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (nro == 0)
-		usage_error("no rules: give -r 'NAME: EXPR' or -F RULES.json");
+		rio_usage_error(
+		    "no rules: give -r 'NAME: EXPR' or -F RULES.json");
 	d.key = keys;
 	d.nkey = nkey;
 	d.has_key = nkey > 0;
@@ -349,13 +351,13 @@ main(int argc, char **argv)
 		hooks = hook_open(exec_cmd, exec_timeout, (int)exec_jobs,
 		                  "TINGLE_", &err);
 		if (hooks == NULL)
-			usage_error("--exec: %s", err.p);
+			rio_usage_error("--exec: %s", err.p);
 	}
 
 	alert_loop(rs, argc - optind, argv + optind);
 
 	/* Alerts reach standard output before waiting for slow hooks. */
-	out_flush();
+	rio_out_flush();
 	hook_close(hooks);
 	int status = rules_fired(rs) > 0 ? 0 : 1;
 	if (state_path != NULL && rules_save_state(rs, state_path) < 0)

@@ -186,7 +186,8 @@ add_names(struct names *l, const char *arg, const char *opt)
 		size_t n = c ? (size_t)(c - p) : strlen(p);
 
 		if (n == 0)
-			usage_error("empty field name in %s '%s'", opt, arg);
+			rio_usage_error("empty field name in %s '%s'", opt,
+			                arg);
 		l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
 		l->v[l->n++] = xstrndup(p, n);
 		if (c == NULL)
@@ -204,9 +205,10 @@ parse_long(const char *s, long lo, long hi, const char *opt)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v < lo || v > hi)
-		usage_error("%s is '%s': expected a whole number from %ld to "
-		            "%ld",
-		            opt, s, lo, hi);
+		rio_usage_error(
+		    "%s is '%s': expected a whole number from %ld to "
+		    "%ld",
+		    opt, s, lo, hi);
 	return v;
 }
 
@@ -216,9 +218,10 @@ parse_dur(const char *s, const char *opt)
 	int64_t ms;
 
 	if (dur_parse(s, &ms) < 0 || ms < 0)
-		usage_error("%s is '%s': expected a duration such as 30s or "
-		            "5m",
-		            opt, s);
+		rio_usage_error(
+		    "%s is '%s': expected a duration such as 30s or "
+		    "5m",
+		    opt, s);
 	return ms;
 }
 
@@ -229,30 +232,32 @@ check_options(void)
 	char err[256];
 
 	if (baseline_arg == NULL && against_file == NULL)
-		usage_error("give --baseline or --against");
+		rio_usage_error("give --baseline or --against");
 	if (baseline_arg != NULL && against_file != NULL)
-		usage_error("give --baseline or --against, not both");
+		rio_usage_error("give --baseline or --against, not both");
 	if (baseline_arg != NULL) {
 		if (bl_parse(baseline_arg, &spec, err, sizeof err) < 0)
-			usage_error("--baseline %s", err);
+			rio_usage_error("--baseline %s", err);
 		if (stat_median && spec.kind == BL_EWMA)
-			usage_error("--stat applies to prev and season "
-			            "baselines, not ewma");
+			rio_usage_error("--stat applies to prev and season "
+			                "baselines, not ewma");
 		spec.stat = stat_median ? BL_MEDIAN : BL_MEAN;
 		if (rate_given || against_value || on_names.n || idle_ms)
-			usage_error("--rate, --on, --against-value and --idle "
-			            "need --against");
+			rio_usage_error(
+			    "--rate, --on, --against-value and --idle "
+			    "need --against");
 	} else {
 		if (state_file != NULL)
-			usage_error("--state keeps history, which --against "
-			            "does not use");
+			rio_usage_error(
+			    "--state keeps history, which --against "
+			    "does not use");
 		if (stat_median)
-			usage_error("--stat applies to --baseline");
+			rio_usage_error("--stat applies to --baseline");
 		if (against_value == NULL)
 			against_value = "count";
 	}
 	if (save_every_ms && state_file == NULL)
-		usage_error("--save-every needs --state");
+		rio_usage_error("--save-every needs --state");
 
 	buf_t b = BUF_INIT;
 	if (name_opt != NULL) {
@@ -451,15 +456,15 @@ get_window(const rec_t *r, const line_t *l, struct wcache *c, struct win *w)
 		return 0;
 	}
 	if (window_time(fs, &w->start, &os) < 0) {
-		bad_input(l, "missing or unreadable window_start");
+		rio_bad_input(l, "missing or unreadable window_start");
 		return -1;
 	}
 	if (window_time(fe, &w->end, &oe) < 0) {
-		bad_input(l, "missing or unreadable window_end");
+		rio_bad_input(l, "missing or unreadable window_end");
 		return -1;
 	}
 	if (w->end <= w->start) {
-		bad_input(l, "window_end is not after window_start");
+		rio_bad_input(l, "window_end is not after window_start");
 		return -1;
 	}
 	w->wall = (w->end + oe) - (w->start + os);
@@ -743,7 +748,7 @@ put_compare(int vt, double v, const struct bl_result *res)
 	rec_set(&rec, "baseline_n", num.p, num.len);
 	rec_set(&rec, "baseline", baseline_json.p, baseline_json.len);
 	rec_write(&rec, &rio_out);
-	out_record();
+	rio_out_record();
 }
 
 /* ---- configuration and state files ----------------------------------- */
@@ -871,7 +876,7 @@ state_save(void)
 	buf_t cfg = BUF_INIT;
 	const char *what;
 
-	out_flush(); /* what the state holds has been written out */
+	rio_out_flush(); /* what the state holds has been written out */
 	config_json(&cfg);
 	if (bl_state_save(hist, groups, cfg.p, state_file, &what) < 0)
 		util_die(EX_IOERR, "cannot %s state file '%s': %s", what,
@@ -897,9 +902,9 @@ check_config(const rec_t *r, const line_t *l, const struct win *w)
 			state_refuse("windows of",
 			             dur_format(cfg_window, b, sizeof b),
 			             win_text(w, a, sizeof a));
-		bad_input(l, "window of %s, but the first was %s",
-		          win_text(w, a, sizeof a),
-		          dur_format(cfg_window, b, sizeof b));
+		rio_bad_input(l, "window of %s, but the first was %s",
+		              win_text(w, a, sizeof a),
+		              dur_format(cfg_window, b, sizeof b));
 		return -1;
 	}
 	if (cfg_window == 0 && win_regular(w))
@@ -941,30 +946,30 @@ compare_history(const line_t *l)
 	int vt, added;
 
 	if (rec_scan(&rec, l->p, l->n, &col, &msg) < 0) {
-		bad_json(l, col, msg);
+		rio_bad_json(l, col, msg);
 		return;
 	}
 	if (get_window(&rec, l, main_cache, &w) < 0)
 		return;
 	vt = get_value(&rec, value_field, &v);
 	if (vt == VAL_BAD) {
-		bad_input(l, "field '%s' is missing or not a number",
-		          value_field);
+		rio_bad_input(l, "field '%s' is missing or not a number",
+		              value_field);
 		return;
 	}
 	if (check_config(&rec, l, &w) < 0)
 		return;
 	make_key(&rec, &key_names, &key);
-	id = kmap_add(groups, key.p, key.len, hash_bytes(key.p, key.len),
+	id = kmap_add(groups, key.p, key.len, util_hash_bytes(key.p, key.len),
 	              &added);
 	if (added && kmap_len(groups) > max_groups)
 		util_die(EX_SOFTWARE, "more than %zu groups (--max-groups)",
 		    max_groups);
 	bl_step(hist, id, w.start, vt == VAL_NUM ? &v : NULL, &res);
 	if (res.order == BL_OLD)
-		note_input(l->file, l->num,
-		           "window is older than its group's history, "
-		           "compared with nothing");
+		rio_note_input(l->file, l->num,
+		               "window is older than its group's history, "
+		               "compared with nothing");
 	put_compare(vt, v, &res);
 }
 
@@ -1231,7 +1236,7 @@ agrees(int side, const line_t *l, const struct win *w)
 	if (side == OTH && !ref.settled)
 		return 1;
 	if (!ref_agrees(side, w, &keysig, msg, sizeof msg)) {
-		bad_input(l, "%s", msg);
+		rio_bad_input(l, "%s", msg);
 		return 0;
 	}
 	ref_learn(side, w, &keysig);
@@ -1290,8 +1295,8 @@ settle(void)
 			}
 			if (ref_agrees(OTH, &w, &ks, msg, sizeof msg))
 				continue;
-			bad_input_text(d->file, d->num, text, d->len, "%s",
-			               msg);
+			rio_bad_input_text(d->file, d->num, text, d->len, "%s",
+			                   msg);
 			e->other = OTHER_NONE;
 			e->has_syn = 0;
 		}
@@ -1379,8 +1384,8 @@ static struct pent *
 entry(struct pwin *pw, const buf_t *k, uint32_t *idp)
 {
 	int added;
-	uint32_t id =
-	    kmap_add(pw->keys, k->p, k->len, hash_bytes(k->p, k->len), &added);
+	uint32_t id = kmap_add(pw->keys, k->p, k->len,
+	                       util_hash_bytes(k->p, k->len), &added);
 
 	if (added) {
 		if (kmap_len(pw->keys) > max_groups)
@@ -1433,14 +1438,15 @@ take_line(int side, rec_t *r, const char *field, const line_t *l, struct win *w,
 	int vt;
 
 	if (rec_scan(r, l->p, l->n, &col, &msg) < 0) {
-		bad_json(l, col, msg);
+		rio_bad_json(l, col, msg);
 		return -1;
 	}
 	if (get_window(r, l, sides[side].cache, w) < 0)
 		return -1;
 	vt = get_value(r, field, v);
 	if (vt == VAL_BAD) {
-		bad_input(l, "field '%s' is missing or not a number", field);
+		rio_bad_input(l, "field '%s' is missing or not a number",
+		              field);
 		return -1;
 	}
 	make_join_key(r, &key, &keysig);
@@ -1465,8 +1471,9 @@ take_observed(const line_t *l)
 		return;
 	pw = find_window(&w);
 	if (pw == NULL && is_late(&w)) {
-		note_input(l->file, l->num,
-		           "window already compared, compared with nothing");
+		rio_note_input(
+		    l->file, l->num,
+		    "window already compared, compared with nothing");
 		put_compare(vt, v, &res);
 		return;
 	}
@@ -1505,9 +1512,9 @@ take_other(const line_t *l)
 		return;
 	pw = find_window(&w);
 	if (pw == NULL && is_late(&w)) {
-		note_input(l->file, l->num,
-		           "window already compared without this record, "
-		           "ignored");
+		rio_note_input(l->file, l->num,
+		               "window already compared without this record, "
+		               "ignored");
 		return;
 	}
 	if (pw == NULL)
@@ -1788,7 +1795,7 @@ wait_sides(const int *o, int n)
 	p[np].fd = rio_stop_fd();
 	p[np].events = POLLIN;
 	p[np].revents = 0;
-	out_flush();
+	rio_out_flush();
 	if (rio_stop || poll(p, (nfds_t)np + 1, idle_timeout()) <= 0)
 		return -1;
 	for (int i = 0; i < np; i++)
@@ -1827,12 +1834,13 @@ open_against(int nfiles, char **files)
 
 	if (strcmp(against_file, "-") == 0) {
 		if (nfiles == 0)
-			usage_error("--against - needs the observed counts in "
-			            "named files");
+			rio_usage_error(
+			    "--against - needs the observed counts in "
+			    "named files");
 		for (int i = 0; i < nfiles; i++)
 			if (strcmp(files[i], "-") == 0)
-				usage_error("standard input cannot be both "
-				            "inputs");
+				rio_usage_error("standard input cannot be both "
+				                "inputs");
 		return rd_open_fd(STDIN_FILENO, "(stdin)");
 	}
 	rd_check_file(against_file);
@@ -1855,7 +1863,7 @@ parse_options(int argc, char **argv)
 		switch (c) {
 		case 'b':
 			if (baseline_arg != NULL)
-				usage_error("give --baseline once");
+				rio_usage_error("give --baseline once");
 			baseline_arg = optarg;
 			break;
 		case 'k':
@@ -1863,14 +1871,14 @@ parse_options(int argc, char **argv)
 			break;
 		case OPT_AGAINST:
 			if (against_file != NULL)
-				usage_error("give --against once");
+				rio_usage_error("give --against once");
 			if (*optarg == '\0')
-				usage_error("empty --against file name");
+				rio_usage_error("empty --against file name");
 			against_file = optarg;
 			break;
 		case OPT_AGAINST_VALUE:
 			if (*optarg == '\0')
-				usage_error("empty --against-value");
+				rio_usage_error("empty --against-value");
 			against_value = optarg;
 			break;
 		case OPT_IDLE:
@@ -1898,9 +1906,10 @@ parse_options(int argc, char **argv)
 			rate = strtod(optarg, &end);
 			if (errno || end == optarg || *end || !isfinite(rate) ||
 			    rate < 0)
-				usage_error("--rate is '%s': expected a number "
-				            "of 0 or more",
-				            optarg);
+				rio_usage_error(
+				    "--rate is '%s': expected a number "
+				    "of 0 or more",
+				    optarg);
 			rate_given = 1;
 			break;
 		case OPT_SAVE_EVERY:
@@ -1915,18 +1924,19 @@ parse_options(int argc, char **argv)
 			else if (strcmp(optarg, "mean") == 0)
 				stat_median = 0;
 			else
-				usage_error("--stat is '%s': expected mean or "
-				            "median",
-				            optarg);
+				rio_usage_error(
+				    "--stat is '%s': expected mean or "
+				    "median",
+				    optarg);
 			break;
 		case OPT_STATE:
 			if (*optarg == '\0')
-				usage_error("empty --state file name");
+				rio_usage_error("empty --state file name");
 			state_file = optarg;
 			break;
 		case OPT_VALUE:
 			if (*optarg == '\0')
-				usage_error("empty --value");
+				rio_usage_error("empty --value");
 			value_field = optarg;
 			break;
 		default:

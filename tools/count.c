@@ -274,9 +274,9 @@ add_key(const char *path)
 {
 	for (size_t i = 0; i < nkeys; i++)
 		if (strcmp(keys[i].path, path) == 0)
-			usage_error("-k %s given twice", path);
+			rio_usage_error("-k %s given twice", path);
 	if (*path == '\0')
-		usage_error("empty -k field");
+		rio_usage_error("empty -k field");
 	keys = xrealloc(keys, (nkeys + 1) * sizeof *keys);
 	keys[nkeys].path = path;
 	keys[nkeys].len = strlen(path);
@@ -289,12 +289,12 @@ add_agg(int kind, const char *field)
 	buf_t name = BUF_INIT;
 
 	if (*field == '\0')
-		usage_error("empty --%s field", agg_names[kind]);
+		rio_usage_error("empty --%s field", agg_names[kind]);
 	buf_printf(&name, "%s_%s", agg_names[kind], field);
 	for (size_t i = 0; i < naggs; i++)
 		if (strcmp(aggs[i].name, name.p) == 0)
-			usage_error("--%s %s given twice", agg_names[kind],
-			            field);
+			rio_usage_error("--%s %s given twice", agg_names[kind],
+			                field);
 	aggs = xrealloc(aggs, (naggs + 1) * sizeof *aggs);
 	memset(&aggs[naggs], 0, sizeof aggs[naggs]);
 	aggs[naggs].kind = kind;
@@ -320,7 +320,7 @@ check_key_names(void)
 		for (size_t j = 0; j < naggs; j++)
 			clash |= strcmp(k, aggs[j].name) == 0;
 		if (clash)
-			usage_error(
+			rio_usage_error(
 			    "-k %s: tingle-count writes a field of that "
 			    "name itself; group by a copy under another "
 			    "name, made e.g. with tingle-segment --by %s "
@@ -567,7 +567,7 @@ group_add(const char *id_, size_t idlen, uint64_t h, const char *key,
 	uint32_t id;
 
 	if (nlive >= max_groups) {
-		out_flush();
+		rio_out_flush();
 		util_die(EX_SOFTWARE,
 		    "more than %zu groups: stopping before memory runs out "
 		    "(raise --max-groups, or group by fewer or coarser keys)",
@@ -879,7 +879,7 @@ agg_value(const line_t *l, agg_t *a, unsigned char *c, const char *v, size_t n,
 			v = valbuf.p;
 			n = valbuf.len;
 		}
-		dset_add(*s, v, n, hash_bytes(v, n), 1);
+		dset_add(*s, v, n, util_hash_bytes(v, n), 1);
 		return;
 	}
 	r = num_value(v, n, &d,
@@ -890,9 +890,10 @@ agg_value(const line_t *l, agg_t *a, unsigned char *c, const char *v, size_t n,
 		if (a->speaks) {
 			a->nbad++;
 			if (l != NULL)
-				note_input(l->file, l->num,
-				           "'%s' is not a number: %.*s",
-				           a->field, (int)(n > 40 ? 40 : n), v);
+				rio_note_input(l->file, l->num,
+				               "'%s' is not a number: %.*s",
+				               a->field, (int)(n > 40 ? 40 : n),
+				               v);
 		}
 		return;
 	}
@@ -1057,11 +1058,11 @@ overflow_note(const group_t *g, const char *field, const char *what)
 		int cut = 72;
 		while (cut > 0 && (k.p[cut] & 0xC0) == 0x80)
 			cut--; /* not inside a UTF-8 sequence */
-		note_input(NULL, 0, "window %s group %.*s...]: %s %s", ws, cut,
-		           k.p, field, what);
+		rio_note_input(NULL, 0, "window %s group %.*s...]: %s %s", ws,
+		               cut, k.p, field, what);
 	} else
-		note_input(NULL, 0, "window %s group %s: %s %s", ws, k.p, field,
-		           what);
+		rio_note_input(NULL, 0, "window %s group %s: %s %s", ws, k.p,
+		               field, what);
 	buf_free(&k);
 }
 
@@ -1122,7 +1123,7 @@ write_record(const group_t *g, const unsigned char *c, unsigned rev)
 	if (rev > 0)
 		jw_kint(&rio_out, "revision", rev);
 	buf_add(&rio_out, "}\n", 2);
-	out_record();
+	rio_out_record();
 }
 
 /* ---- partial records ---- */
@@ -1146,7 +1147,7 @@ make_signature(const char *tzname, int week_start)
 		buf_add(&b, aggs[i].name, strlen(aggs[i].name) + 1);
 	}
 	snprintf(partial_sig, sizeof partial_sig, "%016llx",
-	         (unsigned long long)hash_bytes(b.p, b.len));
+	         (unsigned long long)util_hash_bytes(b.p, b.len));
 	buf_free(&b);
 }
 
@@ -1243,7 +1244,7 @@ write_partial(const group_t *g, int64_t ss, int64_t se, const unsigned char *c)
 		}
 	}
 	buf_add(&rio_out, "}\n", 2);
-	out_record();
+	rio_out_record();
 }
 
 /* ==== revisions ========================================================== */
@@ -1571,11 +1572,11 @@ skip_gap(int64_t limit)
 		return;
 	format_ms(from, a);
 	format_ms(next_ws, b);
-	note_input(cur_line ? cur_line->file : NULL,
-	           cur_line ? cur_line->num : 0,
-	           "a gap of more than %lld windows: %lld windows of zeros "
-	           "from %s to %s not written (--max-fill)",
-	           max_fill, n, a, b);
+	rio_note_input(cur_line ? cur_line->file : NULL,
+	               cur_line ? cur_line->num : 0,
+	               "a gap of more than %lld windows: %lld windows of zeros "
+	               "from %s to %s not written (--max-fill)",
+	               max_fill, n, a, b);
 }
 
 /*
@@ -1729,7 +1730,7 @@ show_key(void)
 static uint32_t
 group_of(void)
 {
-	uint64_t h = hash_bytes(keybuf.p, keybuf.len);
+	uint64_t h = util_hash_bytes(keybuf.p, keybuf.len);
 	long id = group_find(keybuf.p, keybuf.len, h);
 
 	if (id >= 0)
@@ -1870,11 +1871,12 @@ late_event(const line_t *l, int64_t t, int64_t s)
 	ts_format_ms(t, ts);
 	ts_format_ms(wm, ws);
 	late_dropped++;
-	note_input(l->file, l->num,
-	           "late event at %s: the watermark is at %s and its window "
-	           "was written; not counted",
-	           ts, ws);
-	reject_line(l);
+	rio_note_input(
+	    l->file, l->num,
+	    "late event at %s: the watermark is at %s and its window "
+	    "was written; not counted",
+	    ts, ws);
+	rio_reject_line(l);
 }
 
 /*
@@ -1891,13 +1893,13 @@ too_far_ahead(const line_t *l, int64_t t)
 		return 0;
 	if (now != NONE && t <= now + max_ahead)
 		return 0;
-	now = now_ms();
+	now = rio_now_ms();
 	if (t <= now + max_ahead)
 		return 0;
 	char ts[TS_MAXLEN + 1];
 	format_ms(t, ts);
-	bad_input(l, "event time %s is more than %s ahead of the clock", ts,
-	          max_ahead_arg);
+	rio_bad_input(l, "event time %s is more than %s ahead of the clock", ts,
+	              max_ahead_arg);
 	return 1;
 }
 
@@ -1910,16 +1912,17 @@ count_line(const line_t *l)
 	tstamp_t ts;
 
 	if (rec_scan(&rec, l->p, l->n, &col, &msg) < 0) {
-		bad_json(l, col, msg);
+		rio_bad_json(l, col, msg);
 		return;
 	}
 	if (!rec_path(&rec, rio_time_field, tflen, &tf)) {
-		bad_input(l, "no time field '%s'", rio_time_field);
+		rio_bad_input(l, "no time field '%s'", rio_time_field);
 		return;
 	}
 	if (ts_parse_json(tf.v, tf.vlen, &ts) < 0) {
-		bad_input(l, "unreadable time in '%s': %.*s", rio_time_field,
-		          (int)(tf.vlen > 60 ? 60 : tf.vlen), tf.v);
+		rio_bad_input(l, "unreadable time in '%s': %.*s",
+		              rio_time_field,
+		              (int)(tf.vlen > 60 ? 60 : tf.vlen), tf.v);
 		return;
 	}
 	int64_t t = ts_to_ms(&ts);
@@ -2017,7 +2020,8 @@ read_partial(const rec_t *r, unsigned char *mc)
 				buf_reset(&valbuf);
 				canon_value(&valbuf, ev, evlen);
 				dset_add(*s, valbuf.p, valbuf.len,
-				         hash_bytes(valbuf.p, valbuf.len), 1);
+				         util_hash_bytes(valbuf.p, valbuf.len),
+				         1);
 			}
 			break;
 		}
@@ -2070,17 +2074,17 @@ merge_line(const line_t *l)
 	if (mc == NULL)
 		mc = xcalloc(1, cellsize);
 	if (rec_scan(&rec, l->p, l->n, &col, &msg) < 0) {
-		bad_json(l, col, msg);
+		rio_bad_json(l, col, msg);
 		return;
 	}
 	f = rec_get(&rec, "tingle_partial", 14);
 	if (f == NULL) {
-		bad_input(l, "not a partial record (no tingle_partial)");
+		rio_bad_input(l, "not a partial record (no tingle_partial)");
 		return;
 	}
 	if (f->vlen != strlen(partial_sig) + 2 ||
 	    memcmp(f->v + 1, partial_sig, f->vlen - 2) != 0) {
-		out_flush();
+		rio_out_flush();
 		util_die(EX_USAGE,
 		    "%s:%lu: partial record made with other options: --merge "
 		    "needs the -w, --every, --tz, --week-start, -k and "
@@ -2106,26 +2110,26 @@ merge_line(const line_t *l)
 		}
 	}
 	if (f == NULL || f->type != JT_ARR || nk != nkeys) {
-		bad_input(l, "partial record without its %zu key values",
-		          nkeys);
+		rio_bad_input(l, "partial record without its %zu key values",
+		              nkeys);
 		return;
 	}
 	f = rec_get(&rec, "window_start", 12);
 	if (f == NULL || ts_parse_json(f->v, f->vlen, &ts) < 0) {
-		bad_input(l, "partial record without a window_start");
+		rio_bad_input(l, "partial record without a window_start");
 		return;
 	}
 	int64_t t = ts_to_ms(&ts);
 	if (wgrid_floor(&grid, t) != t) {
-		bad_input(l,
-		          "window_start %.*s does not start a slot of "
-		          "these windows",
-		          (int)f->vlen, f->v);
+		rio_bad_input(l,
+		              "window_start %.*s does not start a slot of "
+		              "these windows",
+		              (int)f->vlen, f->v);
 		return;
 	}
 	why = read_partial(&rec, mc);
 	if (why != NULL) {
-		bad_input(l, "bad partial record: %s", why);
+		rio_bad_input(l, "bad partial record: %s", why);
 	} else {
 		slot_t *s = slot_at(t);
 		uint32_t id = group_of();
@@ -2361,7 +2365,7 @@ idle_tick(void)
 		start_windows(
 		    wgrid_first_window(&grid, wgrid_floor(&grid, idle_base)));
 	advance(w);
-	out_flush();
+	rio_out_flush();
 }
 
 /* The name of the option whose value is c, for messages. */
@@ -2414,7 +2418,8 @@ main(int argc, char **argv)
 			errno = 0;
 			long long v = strtoll(optarg, &end, 10);
 			if (errno || *end || end == optarg || v < 0)
-				usage_error("invalid --max-fill '%s'", optarg);
+				rio_usage_error("invalid --max-fill '%s'",
+				                optarg);
 			max_fill = v;
 			break;
 		}
@@ -2434,9 +2439,10 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "report") == 0)
 				late_emit = 0;
 			else
-				usage_error("--late takes 'report' or 'emit', "
-				            "not '%s'",
-				            optarg);
+				rio_usage_error(
+				    "--late takes 'report' or 'emit', "
+				    "not '%s'",
+				    optarg);
 			break;
 		case OPT_KEYS:
 			keys_file = optarg;
@@ -2449,7 +2455,7 @@ main(int argc, char **argv)
 			         strcmp(optarg, "sunday") == 0)
 				week_start = 6;
 			else
-				usage_error(
+				rio_usage_error(
 				    "--week-start takes 'mon' or 'sun', "
 				    "not '%s'",
 				    optarg);
@@ -2465,8 +2471,8 @@ main(int argc, char **argv)
 			errno = 0;
 			unsigned long long v = strtoull(optarg, &end, 10);
 			if (errno || *end || end == optarg || optarg[0] == '-')
-				usage_error("invalid --max-groups '%s'",
-				            optarg);
+				rio_usage_error("invalid --max-groups '%s'",
+				                optarg);
 			/* 0: no limit, as in every stage. */
 			max_groups = v == 0 ? SIZE_MAX : (size_t)v;
 			break;
@@ -2475,21 +2481,22 @@ main(int argc, char **argv)
 			rio_option(c, optarg, usage);
 		}
 		if (dur != NULL && dur_parse(optarg, dur) < 0)
-			usage_error("invalid duration '%s' for %s%s", optarg,
-			            c == 'w' ? "-" : "--", option_name(c));
+			rio_usage_error("invalid duration '%s' for %s%s",
+			                optarg, c == 'w' ? "-" : "--",
+			                option_name(c));
 	}
 	if (width == 0)
-		usage_error(have_width
+		rio_usage_error(have_width
 		                ? "the window width must be more than 0"
 		                : "a window width is needed: -w DURATION");
 	if (partial_mode && merge_mode)
-		usage_error("--partial and --merge do not go together");
+		rio_usage_error("--partial and --merge do not go together");
 	if (merge_mode && idle_ms > 0)
-		usage_error("--merge reads partial records to their end; "
-		            "--idle does not apply");
+		rio_usage_error("--merge reads partial records to their end; "
+		                "--idle does not apply");
 	const char *err;
 	if (wgrid_init(&grid, width, every, week_start, &err) < 0)
-		usage_error("%s", err);
+		rio_usage_error("%s", err);
 	check_key_names();
 	if (late_keep < 0)
 		late_keep = width;
@@ -2506,7 +2513,7 @@ main(int argc, char **argv)
 	line_t l;
 	last_input = ts_mono_ms();
 	if (nfill > 0 && idle_ms > 0)
-		idle_base = now_ms();
+		idle_base = rio_now_ms();
 	for (;;) {
 		int r = rd_next(rd, &l, idle_timeout());
 		if (r == RD_EOF)

@@ -200,7 +200,7 @@ write_fields(const fields_t *fs)
 {
 	fields_write(fs, &rio_out);
 	buf_addc(&rio_out, '\n');
-	out_record();
+	rio_out_record();
 }
 
 /* Write the held record, joining any continuation lines to its "msg". */
@@ -238,7 +238,7 @@ emit_held_at_exit(void)
 {
 	if (have_held) {
 		emit_held();
-		out_flush();
+		rio_out_flush();
 	}
 }
 
@@ -262,13 +262,13 @@ reject(const char *file, unsigned long num, const char *line, size_t n,
 		buf_adds(&rio_out, "{\"_raw\":");
 		jw_str(&rio_out, line, n);
 		buf_adds(&rio_out, "}\n");
-		out_record();
+		rio_out_record();
 		return;
 	}
 	va_start(ap, msgfmt);
 	vsnprintf(msg, sizeof msg, msgfmt, ap);
 	va_end(ap);
-	bad_input_text(file, num, line, n, "%s", msg);
+	rio_bad_input_text(file, num, line, n, "%s", msg);
 }
 
 /* ---- options ------------------------------------------------------- */
@@ -295,17 +295,18 @@ parse_types(const char *arg)
 		int t = -1;
 
 		if (colon == NULL || colon == item)
-			usage_error("bad --types entry '%s': expected "
-			            "FIELD:TYPE",
-			            item);
+			rio_usage_error("bad --types entry '%s': expected "
+			                "FIELD:TYPE",
+			                item);
 		*colon = '\0';
 		for (int i = 0; i < 4; i++)
 			if (strcmp(colon + 1, names[i]) == 0)
 				t = i;
 		if (t < 0)
-			usage_error("unknown type '%s' in --types: use int, "
-			            "float, bool or string",
-			            colon + 1);
+			rio_usage_error(
+			    "unknown type '%s' in --types: use int, "
+			    "float, bool or string",
+			    colon + 1);
 		types = xrealloc(types, (ntypes + 1) * sizeof *types);
 		types[ntypes].field = xstrdup(item);
 		types[ntypes].type = t;
@@ -324,9 +325,10 @@ parse_field_lines(const char *arg)
 	v = strtoul(arg, &end, 10);
 	if (*arg < '0' || *arg > '9' || *end != '\0' || errno || v < 1 ||
 	    v > 1000000)
-		usage_error("--max-field-lines must be a whole number from 1 "
-		            "to 1000000, not '%s'",
-		            arg);
+		rio_usage_error(
+		    "--max-field-lines must be a whole number from 1 "
+		    "to 1000000, not '%s'",
+		    arg);
 	return v;
 }
 
@@ -337,8 +339,8 @@ parse_year(const char *arg)
 	long y = strtol(arg, &end, 10);
 
 	if (end == arg || *end != '\0' || y < 1 || y > 9999)
-		usage_error("--year must be a year from 1 to 9999, not '%s'",
-		            arg);
+		rio_usage_error(
+		    "--year must be a year from 1 to 9999, not '%s'", arg);
 	return (int)y;
 }
 
@@ -927,7 +929,7 @@ step_json_array(const line_t *l, const char *p, size_t n)
 		rec_write(&rec, &rio_out);
 	}
 	for (size_t i = 0; i < k; i++)
-		out_record();
+		rio_out_record();
 	return;
 bad:
 	rio_out.len = mark;
@@ -973,7 +975,7 @@ step_json(const line_t *l, const char *p, size_t n)
 		return;
 	}
 	rec_write(&rec, &rio_out);
-	out_record();
+	rio_out_record();
 }
 
 /* ---- CSV and TSV --------------------------------------------------- */
@@ -1353,7 +1355,7 @@ main(int argc, char **argv)
 			break;
 		case 'f':
 			if ((fmt = find_format(optarg)) == NULL)
-				usage_error("unknown format '%s'", optarg);
+				rio_usage_error("unknown format '%s'", optarg);
 			break;
 		case OPT_KEEP_UNMATCHED:
 			keep_unmatched = 1;
@@ -1370,9 +1372,10 @@ main(int argc, char **argv)
 		case OPT_HOLD:
 			if (dur_parse(optarg, &hold_ms) < 0 ||
 			    hold_ms > 3600000)
-				usage_error("bad --hold '%s': a duration up to "
-				            "1h, e.g. 1s or 200ms",
-				            optarg);
+				rio_usage_error(
+				    "bad --hold '%s': a duration up to "
+				    "1h, e.g. 1s or 200ms",
+				    optarg);
 			break;
 		case OPT_MAX_FIELD_LINES:
 			max_field_lines = parse_field_lines(optarg);
@@ -1386,12 +1389,12 @@ main(int argc, char **argv)
 		}
 	}
 	if (fmt == NULL && npats == 0)
-		usage_error("no format: give -f FORMAT or -e REGEX");
+		rio_usage_error("no format: give -f FORMAT or -e REGEX");
 	if (fmt != NULL && fmt->kind == IN_CSV && npats > 0)
-		usage_error("-e cannot be combined with -f %s", fmt->name);
+		rio_usage_error("-e cannot be combined with -f %s", fmt->name);
 	compile_patterns();
 	ctx.year = year;
-	ctx.now_sec = now_ms() / 1000;
+	ctx.now_sec = rio_now_ms() / 1000;
 	if (fmt != NULL && fmt->kind == IN_CSV)
 		csv_init(&csv, fmt->sep);
 

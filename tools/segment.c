@@ -155,14 +155,14 @@ set_on(const char *arg)
 	const char *eq = strchr(arg, '=');
 
 	if (j->set_on++)
-		usage_error("--on given twice for one --join");
+		rio_usage_error("--on given twice for one --join");
 	j->on = eq ? xstrndup(arg, (size_t)(eq - arg)) : xstrdup(arg);
 	j->fileon = xstrdup(eq ? eq + 1 : arg);
 	j->onlen = strlen(j->on);
 	if (j->on[0] == '\0' || j->fileon[0] == '\0')
-		usage_error("invalid --on '%s': expected FIELD or "
-		            "FIELD=FILEFIELD",
-		            arg);
+		rio_usage_error("invalid --on '%s': expected FIELD or "
+		                "FIELD=FILEFIELD",
+		                arg);
 }
 
 static void
@@ -173,12 +173,14 @@ set_join_option(int c, const char *arg)
 	switch (c) {
 	case OPT_JOIN_PREFIX:
 		if (j->set_prefix++)
-			usage_error("--join-prefix given twice for one --join");
+			rio_usage_error(
+			    "--join-prefix given twice for one --join");
 		j->prefix = arg;
 		break;
 	case OPT_JOIN_MISS:
 		if (j->set_miss++)
-			usage_error("--join-miss given twice for one --join");
+			rio_usage_error(
+			    "--join-miss given twice for one --join");
 		if (!strcmp(arg, "keep"))
 			j->miss = MISS_KEEP;
 		else if (!strcmp(arg, "drop"))
@@ -186,17 +188,19 @@ set_join_option(int c, const char *arg)
 		else if (!strcmp(arg, "reject"))
 			j->miss = MISS_REJECT;
 		else
-			usage_error("invalid --join-miss '%s': expected keep, "
-			            "drop or reject",
-			            arg);
+			rio_usage_error(
+			    "invalid --join-miss '%s': expected keep, "
+			    "drop or reject",
+			    arg);
 		break;
 	case OPT_JOIN_FORMAT:
 		if (j->set_format++)
-			usage_error("--join-format given twice for one --join");
+			rio_usage_error(
+			    "--join-format given twice for one --join");
 		if ((j->format = jtable_format(arg)) < 0)
-			usage_error("invalid --join-format '%s': expected "
-			            "ndjson, csv or tsv",
-			            arg);
+			rio_usage_error("invalid --join-format '%s': expected "
+			                "ndjson, csv or tsv",
+			                arg);
 		break;
 	}
 }
@@ -223,14 +227,15 @@ add_rule(const char *arg)
 	buf_t what = BUF_INIT;
 
 	if (colon == NULL)
-		usage_error("invalid rule '%s': expected 'NAME: EXPR'", arg);
+		rio_usage_error("invalid rule '%s': expected 'NAME: EXPR'",
+		                arg);
 	while (*s == ' ' || *s == '\t')
 		s++;
 	for (e = colon; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
 		;
 	if (e == s)
-		usage_error("invalid rule '%s': the name before ':' is empty",
-		            arg);
+		rio_usage_error(
+		    "invalid rule '%s': the name before ':' is empty", arg);
 	rules = xrealloc(rules, (nrules + 1) * sizeof *rules);
 	r = &rules[nrules++];
 	r->name = xstrndup(s, (size_t)(e - s));
@@ -250,17 +255,17 @@ static void
 setup(void)
 {
 	if (pending_used)
-		usage_error(
+		rio_usage_error(
 		    "--on, --join-prefix, --join-miss and --join-format "
 		    "need --join");
 	for (size_t i = 0; i < njoins; i++)
 		if (joins[i].on == NULL)
-			usage_error("--join %s needs --on FIELD",
-			            joins[i].file);
+			rio_usage_error("--join %s needs --on FIELD",
+			                joins[i].file);
 	if (only && nrules == 0 && by == NULL && deflt == NULL)
-		usage_error("--only needs --by, -s or --default");
+		rio_usage_error("--only needs --by, -s or --default");
 	if (field[0] == '\0')
-		usage_error("empty --field");
+		rio_usage_error("empty --field");
 	if (deflt != NULL) {
 		buf_t j = BUF_INIT;
 		jw_str(&j, deflt, strlen(deflt));
@@ -289,14 +294,14 @@ do_joins(rec_t *r, const line_t *l)
 			continue;
 		if (j->miss == MISS_REJECT) {
 			if (rec_path(r, j->on, j->onlen, &f))
-				bad_input(l, "no row in %s for %s %.*s",
-				          j->file, j->on,
-				          (int)utf8_valid_prefix(
+				rio_bad_input(l, "no row in %s for %s %.*s",
+				              j->file, j->on,
+				              (int)utf8_valid_prefix(
 				              f.v, f.vlen > 80 ? 80 : f.vlen),
-				          f.v);
+				              f.v);
 			else
-				bad_input(l, "no '%s' field to join %s on",
-				          j->on, j->file);
+				rio_bad_input(l, "no '%s' field to join %s on",
+				              j->on, j->file);
 		}
 		return 0;
 	}
@@ -310,7 +315,7 @@ test(expr_t *e, const rec_t *r, const line_t *l, const char *what)
 	val_t v;
 
 	if (expr_eval(e, r, &v, &err) < 0) {
-		note_input(l->file, l->num, "%s: %s", what, err.p);
+		rio_note_input(l->file, l->num, "%s: %s", what, err.p);
 		return -1;
 	}
 	return val_truthy(&v);
@@ -342,7 +347,7 @@ segment(rec_t *r, const line_t *l)
 	}
 	if (by != NULL) {
 		if (expr_eval(by, r, &v, &err) < 0)
-			note_input(l->file, l->num, "--by: %s", err.p);
+			rio_note_input(l->file, l->num, "--by: %s", err.p);
 		else if (v.t != V_NULL) {
 			buf_reset(&vjson);
 			val_to_json(&v, &vjson);
@@ -407,7 +412,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_BY:
 			if (by != NULL)
-				usage_error("--by given twice");
+				rio_usage_error("--by given twice");
 			by = compile("--by", optarg);
 			break;
 		case 's':
@@ -439,7 +444,7 @@ main(int argc, char **argv)
 	memset(&r, 0, sizeof r);
 	while (rd_next(rd, &l, -1) == RD_LINE) {
 		if (rec_scan(&r, l.p, l.n, &col, &msg) < 0) {
-			bad_json(&l, col, msg);
+			rio_bad_json(&l, col, msg);
 			continue;
 		}
 		if (!do_joins(&r, &l) || !keep(&r, &l))
@@ -447,7 +452,7 @@ main(int argc, char **argv)
 		if (segmenting && !segment(&r, &l))
 			continue;
 		rec_write(&r, &rio_out);
-		out_record();
+		rio_out_record();
 	}
 	rd_close(rd);
 	rec_free(&r);

@@ -223,7 +223,7 @@ test_prev_out_of_order(void **state)
 	r = step(h, 0, T0 + 6 * D, 0);
 	assert_float_equal(r.exp, 50, 1e-12); /* days 3, 4, 5 */
 	/* The ring is saved in order of windows. */
-	kmap_add(k, "", 0, hash_bytes("", 0), &added);
+	kmap_add(k, "", 0, util_hash_bytes("", 0), &added);
 	bl_state_write(h, k, "{}", &doc);
 	assert_non_null(strstr(doc.p, "[[1780617600000,50],[1780704000000,60],"
 	                              "[1780790400000,0]]"));
@@ -292,7 +292,7 @@ test_season_slots(void **state)
 		buf_t doc = BUF_INIT;
 		char stamp[32];
 
-		kmap_add(k, "", 0, hash_bytes("", 0), NULL);
+		kmap_add(k, "", 0, util_hash_bytes("", 0), NULL);
 		snprintf(stamp, sizeof stamp, "[%lld,", T0 + 5 * D + 5 * H);
 		bl_state_write(h, k, "{}", &doc);
 		assert_non_null(strstr(doc.p, stamp));
@@ -410,7 +410,7 @@ round_trip(const char *spec, int stat)
 
 	for (int g = 0; g < 3; g++)
 		kmap_add(ka, keys[g], strlen(keys[g]),
-		         hash_bytes(keys[g], strlen(keys[g])), NULL);
+		         util_hash_bytes(keys[g], strlen(keys[g])), NULL);
 	for (int i = 0; i < 60; i++)
 		for (int g = 0; g < 3; g++)
 			step(a, (uint32_t)g, T0 + i * 6 * H,
@@ -427,7 +427,7 @@ round_trip(const char *spec, int stat)
 	for (int g = 0; g < 3; g++) {
 		size_t n;
 		const char *k = kmap_key(kb, (uint32_t)g, &n);
-		long id = kmap_find(ka, k, n, hash_bytes(k, n));
+		long id = kmap_find(ka, k, n, util_hash_bytes(k, n));
 
 		assert_true(id >= 0);
 		for (int i = 60; i < 70; i++) {
@@ -548,7 +548,7 @@ test_state_save(void **state)
 	assert_int_equal(bl_state_save(h, k, "{}", path, &what), 0);
 	for (int g = 0; g < 5000; g++) {
 		snprintf(key, sizeof key, "s\001\"%d\"\002", g);
-		kmap_add(k, key, strlen(key), hash_bytes(key, strlen(key)),
+		kmap_add(k, key, strlen(key), util_hash_bytes(key, strlen(key)),
 		         NULL);
 		for (int i = 0; i < 3; i++)
 			step(h, (uint32_t)g, T0 + i * H, g * 0.5 + i);

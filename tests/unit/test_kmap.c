@@ -16,7 +16,7 @@
 static uint32_t
 add(struct kmap *m, const char *k, size_t n, int *added)
 {
-	return kmap_add(m, k, n, hash_bytes(k, n), added);
+	return kmap_add(m, k, n, util_hash_bytes(k, n), added);
 }
 
 static void
@@ -33,8 +33,8 @@ test_ids_are_dense_and_stable(void **state)
 	assert_int_equal(add(m, "a", 1, &added), 0);
 	assert_int_equal(added, 0);
 	assert_int_equal(kmap_len(m), 2);
-	assert_int_equal(kmap_find(m, "b", 1, hash_bytes("b", 1)), 1);
-	assert_int_equal(kmap_find(m, "c", 1, hash_bytes("c", 1)), -1);
+	assert_int_equal(kmap_find(m, "b", 1, util_hash_bytes("b", 1)), 1);
+	assert_int_equal(kmap_find(m, "c", 1, util_hash_bytes("c", 1)), -1);
 	kmap_free(m);
 	kmap_free(NULL);
 }
@@ -52,7 +52,7 @@ test_binary_and_empty_keys(void **state)
 	assert_int_equal(add(m, k1, 3, NULL), 1);
 	assert_int_equal(add(m, k2, 3, NULL), 2);
 	assert_int_equal(add(m, k1, 2, NULL), 3); /* a prefix is another key */
-	assert_int_equal(kmap_find(m, "", 0, hash_bytes("", 0)), 0);
+	assert_int_equal(kmap_find(m, "", 0, util_hash_bytes("", 0)), 0);
 	p = kmap_key(m, 2, &n);
 	assert_int_equal(n, 3);
 	assert_memory_equal(p, k2, 3);
@@ -95,7 +95,8 @@ test_growth_keeps_everything(void **state)
 	for (int i = 0; i < 100000; i += 997) {
 		snprintf(k, sizeof k, "\"seg%05d\"", i);
 		assert_int_equal(
-		    kmap_find(m, k, strlen(k), hash_bytes(k, strlen(k))), i);
+		    kmap_find(m, k, strlen(k), util_hash_bytes(k, strlen(k))),
+		    i);
 		p = kmap_key(m, (uint32_t)i, &n);
 		assert_int_equal(n, strlen(k));
 		assert_memory_equal(p, k, n);

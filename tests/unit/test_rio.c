@@ -188,8 +188,8 @@ test_max_line_skips_and_rejects(void **state)
 	buf_free(&in);
 }
 
-/* bad_input counts the line and copies it verbatim to --rejects;
- * note_input and a plain read do neither; reject_line only copies. */
+/* rio_bad_input counts the line and copies it verbatim to --rejects;
+ * rio_note_input and a plain read do neither; rio_reject_line only copies. */
 static void
 test_bad_input_goes_to_rejects(void **state)
 {
@@ -201,10 +201,10 @@ test_bad_input_goes_to_rejects(void **state)
 
 	(void)state;
 	rio_option(RIO_OPT_REJECTS, path_of("rej2"), NULL);
-	bad_input(&l, "broken %d", 1);
-	bad_json(&l, 5, "unexpected end");
-	note_input("in", 9, "only a note");
-	reject_line(&r);
+	rio_bad_input(&l, "broken %d", 1);
+	rio_bad_json(&l, 5, "unexpected end");
+	rio_note_input("in", 9, "only a note");
+	rio_reject_line(&r);
 	assert_int_equal(rio_bad_count - bad0, 2);
 	assert_int_equal(rio_finish(0), 0);
 	got = slurp("rej2", &n);
@@ -246,26 +246,26 @@ test_parse_size(void **state)
 	size_t v = 7;
 
 	(void)state;
-	assert_int_equal(parse_size("0", &v), 0);
+	assert_int_equal(rio_parse_size("0", &v), 0);
 	assert_int_equal(v, 0);
-	assert_int_equal(parse_size("100", &v), 0);
+	assert_int_equal(rio_parse_size("100", &v), 0);
 	assert_int_equal(v, 100);
-	assert_int_equal(parse_size("4k", &v), 0);
+	assert_int_equal(rio_parse_size("4k", &v), 0);
 	assert_int_equal(v, 4096);
-	assert_int_equal(parse_size("16M", &v), 0);
+	assert_int_equal(rio_parse_size("16M", &v), 0);
 	assert_int_equal(v, 16 << 20);
-	assert_int_equal(parse_size("1GiB", &v), 0);
+	assert_int_equal(rio_parse_size("1GiB", &v), 0);
 	assert_int_equal(v, (size_t)1 << 30);
-	assert_int_equal(parse_size("2KB", &v), 0);
+	assert_int_equal(rio_parse_size("2KB", &v), 0);
 	assert_int_equal(v, 2048);
 	v = 7;
-	assert_int_equal(parse_size("", &v), -1);
-	assert_int_equal(parse_size("-1", &v), -1);
-	assert_int_equal(parse_size(" 1", &v), -1);
-	assert_int_equal(parse_size("1T", &v), -1);
-	assert_int_equal(parse_size("1 M", &v), -1);
-	assert_int_equal(parse_size("99999999999999999999", &v), -1);
-	assert_int_equal(parse_size("17179869184G", &v), -1);
+	assert_int_equal(rio_parse_size("", &v), -1);
+	assert_int_equal(rio_parse_size("-1", &v), -1);
+	assert_int_equal(rio_parse_size(" 1", &v), -1);
+	assert_int_equal(rio_parse_size("1T", &v), -1);
+	assert_int_equal(rio_parse_size("1 M", &v), -1);
+	assert_int_equal(rio_parse_size("99999999999999999999", &v), -1);
+	assert_int_equal(rio_parse_size("17179869184G", &v), -1);
 	assert_int_equal(v, 7);
 }
 
