@@ -126,6 +126,7 @@ struct ruleset {
 	unsigned long fired;
 	alert_emit_fn emit;
 	void *ctx;
+	const char *time_field; /* the event time of a record without window */
 	const char *file; /* where the record at hand came from */
 	unsigned long line;
 	buf_t err, abuf, names, snap, msg, label, tmp, tmp2;
@@ -165,6 +166,7 @@ rules_new(alert_emit_fn emit, void *ctx)
 
 	rs->emit = emit;
 	rs->ctx = ctx;
+	rs->time_field = "ts";
 	return rs;
 }
 
@@ -184,6 +186,12 @@ void
 rules_set_max_groups(ruleset_t *rs, size_t max)
 {
 	rs->max_groups = max;
+}
+
+void
+rules_set_time_field(ruleset_t *rs, const char *name)
+{
+	rs->time_field = name;
 }
 
 /* ==== defining rules =================================================== */
@@ -499,11 +507,12 @@ id_value(buf_t *id, const char *v, size_t vlen, char type)
  * tingle-compare's own default key.
  */
 static int
-default_key_skips(const char *name, size_t n)
+default_key_skips(const ruleset_t *rs, const char *name, size_t n)
 {
 	if (n == 0)
 		return 0;
-	if (n == strlen(rio_time_field) && memcmp(name, rio_time_field, n) == 0)
+	if (n == strlen(rs->time_field) &&
+	    memcmp(name, rs->time_field, n) == 0)
 		return 1;
 	return key_window_field(name, n);
 }
@@ -537,7 +546,7 @@ ident_build(ruleset_t *rs, const struct keyspec *ks, const rec_t *r, buf_t *id,
 				if (memchr(name, '\0', n) != NULL)
 					continue;
 			}
-			if (default_key_skips(name, n))
+			if (default_key_skips(rs, name, n))
 				continue;
 			/* A name the record repeats has its last value, as
 			 * rec_get() sees it; a key holds each name once. */
@@ -767,7 +776,8 @@ read_time(const rec_t *r, const char *name, jfield_t *f, int64_t *ms)
 }
 
 int
-rules_check_time(const rec_t *r, const char **name, const jfield_t **v)
+rules_check_time(const ruleset_t *rs, const rec_t *r, const char **name,
+                 const jfield_t **v)
 {
 	static const char *const windowed[] = {"window_end", "window_start"};
 	const jfield_t *end = rec_get(r, "window_end", strlen("window_end"));
@@ -782,8 +792,8 @@ rules_check_time(const rec_t *r, const char **name, const jfield_t **v)
 				return -1;
 			}
 		}
-	} else if (read_time(r, rio_time_field, &f, &ms) < 0) {
-		*name = rio_time_field;
+	} else if (read_time(r, rs->time_field, &f, &ms) < 0) {
+		*name = rs->time_field;
 		*v = rec_get(r, *name, strlen(*name));
 		return -1;
 	}
@@ -795,7 +805,7 @@ rules_check_time(const rec_t *r, const char **name, const jfield_t **v)
  * when it has one, else the instant in the time field.
  */
 static void
-rtime_load(struct rtime *t, const rec_t *r)
+rtime_load(const ruleset_t *rs, struct rtime *t, const rec_t *r)
 {
 	/* rules_check_time has passed r: each time is absent or readable. */
 	if (t->loaded)
@@ -808,7 +818,7 @@ rtime_load(struct rtime *t, const rec_t *r)
 		    read_time(r, "window_start", &t->startf, &t->start) > 0;
 	} else {
 		t->has_end =
-		    read_time(r, rio_time_field, &t->endf, &t->end) > 0;
+		    read_time(r, rs->time_field, &t->endf, &t->end) > 0;
 	}
 	if (t->has_end && !t->has_start) {
 		t->has_start = 1;
@@ -1088,7 +1098,7 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 	const buf_t *id = &kc->id;
 	uint64_t h = kc->hash;
 
-	rtime_load(t, r);
+	rtime_load(rs, t, r);
 	/* A window older than one read before for the group (a revision
 	 * from count's --late emit) is not evaluated. */
 	if (t->windowed && window_older(rs, ru->spec, r, t->end))
@@ -1206,7 +1216,7 @@ rules_eval(ruleset_t *rs, const rec_t *r, const char *file, unsigned long line)
 		int holds = val_truthy(&v);
 		if (!holds && ru->nactive == 0) {
 			/* Nothing to move, but the window is read. */
-			rtime_load(&t, r);
+			rtime_load(rs, &t, r);
 			if (t.windowed)
 				(void)window_older(rs, ru->spec, r, t.end);
 			continue;

@@ -83,12 +83,19 @@ size_t rules_count(const ruleset_t *rs);
 void rules_set_max_groups(ruleset_t *rs, size_t max);
 
 /*
- * Check the times rules_eval reads from r: window_end and window_start
- * when it has a window_end, else the --time-field.  Returns 0 when each
- * is absent, null or a time; else -1, with *name and *v naming the first
- * that is not (the record is bad input).
+ * Read a record's event time, when it has no window_end, from the field
+ * name (default "ts").  name is borrowed: it must outlive rs.
  */
-int rules_check_time(const rec_t *r, const char **name, const jfield_t **v);
+void rules_set_time_field(ruleset_t *rs, const char *name);
+
+/*
+ * Check the times rules_eval reads from r: window_end and window_start
+ * when it has a window_end, else the time field (rules_set_time_field).
+ * Returns 0 when each is absent, null or a time; else -1, with *name and
+ * *v naming the first that is not (the record is bad input).
+ */
+int rules_check_time(const ruleset_t *rs, const rec_t *r, const char **name,
+                     const jfield_t **v);
 
 /*
  * Evaluate every rule against record r (read from file:line, for

@@ -223,7 +223,7 @@ alert_loop(ruleset_t *rs, int nfiles, char **files)
 			rio_bad_json(&l, col, msg);
 			continue;
 		}
-		if (rules_check_time(&r, &msg, &tv) < 0) {
+		if (rules_check_time(rs, &r, &msg, &tv) < 0) {
 			rio_bad_input(&l, "unreadable time in '%s': %.*s", msg,
 			              (int)(tv->vlen > 60 ? 60 : tv->vlen),
 			              tv->v);
@@ -332,6 +332,7 @@ main(int argc, char **argv)
 
 	/* Rules, state and the hook command are checked before any input. */
 	ruleset_t *rs = rules_new(on_alert, NULL);
+	rules_set_time_field(rs, rio_time_field);
 	for (size_t i = 0; i < nro; i++) {
 		if (ro[i].file)
 			rules_add_file(rs, ro[i].arg, &d);

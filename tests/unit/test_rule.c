@@ -62,7 +62,7 @@ feed(ruleset_t *rs, const char *seg, int d, const char *ratio)
 	    seg, d, d + 1, ratio);
 	memset(&r, 0, sizeof r);
 	assert_int_equal(rec_scan(&r, line, strlen(line), &col, &msg), 0);
-	assert_int_equal(rules_check_time(&r, &msg, &tv), 0);
+	assert_int_equal(rules_check_time(rs, &r, &msg, &tv), 0);
 	rules_eval(rs, &r, "in", (unsigned long)d);
 	rec_free(&r);
 }
@@ -208,6 +208,8 @@ test_check_time(void **state)
 	const char *bad = "{\"window_start\":\"2026-06-01T00:00:00Z\","
 	                  "\"window_end\":\"soon\"}";
 	const char *none = "{\"x\":1}";
+	const char *own = "{\"t\":\"soon\",\"ts\":\"2026-06-01T00:00:00Z\"}";
+	ruleset_t *rs = rules_new(on_alert, NULL);
 	rec_t r;
 	size_t col;
 	const char *msg, *name;
@@ -216,15 +218,22 @@ test_check_time(void **state)
 	(void)state;
 	memset(&r, 0, sizeof r);
 	assert_int_equal(rec_scan(&r, ok, strlen(ok), &col, &msg), 0);
-	assert_int_equal(rules_check_time(&r, &name, &v), 0);
+	assert_int_equal(rules_check_time(rs, &r, &name, &v), 0);
 	assert_int_equal(rec_scan(&r, none, strlen(none), &col, &msg), 0);
-	assert_int_equal(rules_check_time(&r, &name, &v), 0);
+	assert_int_equal(rules_check_time(rs, &r, &name, &v), 0);
 	assert_int_equal(rec_scan(&r, bad, strlen(bad), &col, &msg), 0);
-	assert_int_equal(rules_check_time(&r, &name, &v), -1);
+	assert_int_equal(rules_check_time(rs, &r, &name, &v), -1);
 	assert_string_equal(name, "window_end");
 	assert_int_equal(v->vlen, 6);
 	assert_memory_equal(v->v, "\"soon\"", 6);
+	/* Without a window the time is read from the field set, not "ts". */
+	assert_int_equal(rec_scan(&r, own, strlen(own), &col, &msg), 0);
+	assert_int_equal(rules_check_time(rs, &r, &name, &v), 0);
+	rules_set_time_field(rs, "t");
+	assert_int_equal(rules_check_time(rs, &r, &name, &v), -1);
+	assert_string_equal(name, "t");
 	rec_free(&r);
+	rules_free(rs);
 }
 
 /* A run that ends while firing saves the state; the next run loads it,
