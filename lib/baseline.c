@@ -78,10 +78,10 @@ bl_parse(const char *s, struct bl_spec *sp, char *err, size_t errlen)
 	if (!strncmp(s, "prev:", 5)) {
 		sp->kind = BL_PREV;
 		if (parse_count(s + 5, 100000, &sp->n) < 0) {
-			snprintf(err, errlen,
-			         "'%s': N must be a whole number from 1 to "
-			         "100000",
-			         s);
+			snprintf(
+			    err, errlen,
+			    "'%s': N must be a whole number from 1 to 100000",
+			    s);
 			return -1;
 		}
 		return 0;
@@ -103,10 +103,10 @@ bl_parse(const char *s, struct bl_spec *sp, char *err, size_t errlen)
 			return -1;
 		}
 		if (parse_count(colon + 1, 10000, &sp->n) < 0) {
-			snprintf(err, errlen,
-			         "'%s': N must be a whole number from 1 to "
-			         "10000",
-			         s);
+			snprintf(
+			    err, errlen,
+			    "'%s': N must be a whole number from 1 to 10000",
+			    s);
 			return -1;
 		}
 		if (sp->period_ms % MS_PER_DAY == 0) {
@@ -127,18 +127,18 @@ bl_parse(const char *s, struct bl_spec *sp, char *err, size_t errlen)
 		sp->alpha = strtod(s + 5, &end);
 		if (errno || end == s + 5 || *end || !(sp->alpha > 0) ||
 		    sp->alpha > 1) {
-			snprintf(err, errlen,
-			         "'%s': ALPHA must be a number above 0 and at "
-			         "most 1",
-			         s);
+			snprintf(
+			    err, errlen,
+			    "'%s': ALPHA must be a number above 0 and at most 1",
+			    s);
 			return -1;
 		}
 		return 0;
 	}
-	snprintf(err, errlen,
-	         "unknown baseline '%s' (expected prev:N, season:PERIOD:N or "
-	         "ewma:ALPHA)",
-	         s);
+	snprintf(
+	    err, errlen,
+	    "unknown baseline '%s' (expected prev:N, season:PERIOD:N or ewma:ALPHA)",
+	    s);
 	return -1;
 }
 

@@ -178,10 +178,10 @@ csv_feed(csv_t *c, const char *p, size_t n, unsigned long num)
 				field_open(c);
 				c->state = CS_START;
 			} else {
-				return fail(c,
-				            "unexpected character after "
-				            "closing quote",
-				            i + 1);
+				return fail(
+				    c,
+				    "unexpected character after closing quote",
+				    i + 1);
 			}
 			i++;
 			continue;

@@ -898,8 +898,8 @@ parse_primary(struct parser *p)
 		return n;
 	}
 	default:
-		return expected(p, "a value, a field name, a function call "
-		                   "or '('");
+		return expected(
+		    p, "a value, a field name, a function call or '('");
 	}
 }
 
@@ -1140,10 +1140,10 @@ syntax_message(const char *src, size_t pos, const char *msg, buf_t *err)
 	for (le = ls; src[le] && src[le] != '\n'; le++)
 		;
 	if (multiline)
-		buf_printf(err,
-		           "syntax error in expression at line %zu, column "
-		           "%zu: %s\n",
-		           line, col, msg);
+		buf_printf(
+		    err,
+		    "syntax error in expression at line %zu, column %zu: %s\n",
+		    line, col, msg);
 	else
 		buf_printf(err,
 		           "syntax error in expression at column %zu: %s\n",
@@ -1824,10 +1824,10 @@ ev_match(expr_t *e, const struct node *n, val_t *out)
 		if (pat.t != V_STR) {
 			buf_t d = BUF_INIT;
 			describe(&pat, &d);
-			rc = rt_error(e,
-			              "the right side of '%s' must be a "
-			              "string, not %s",
-			              n->op == N_MATCH ? "=~" : "!~", d.p);
+			rc = rt_error(
+			    e,
+			    "the right side of '%s' must be a string, not %s",
+			    n->op == N_MATCH ? "=~" : "!~", d.p);
 			buf_free(&d);
 			return rc;
 		}

@@ -229,10 +229,11 @@ clf_line(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs, int combined)
 	while (s < e && *s == ' ')
 		s++;
 	if (s < e)
-		return fmt_nomatch(ctx, combined ? "text after the user agent"
-		                                 : "text after the size (a "
-		                                   "combined log? try -f "
-		                                   "combined)");
+		return fmt_nomatch(
+		    ctx,
+		    combined
+		        ? "text after the user agent"
+		        : "text after the size (a combined log? try -f combined)");
 	fields_add_time(fs, "ts", &t);
 	fields_add(fs, "host", host, (size_t)(ident - 1 - host), FK_STR);
 	if (!(user - ident == 2 && *ident == '-'))

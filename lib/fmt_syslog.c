@@ -590,8 +590,9 @@ fmt_syslog_head(fmt_ctx_t *ctx, const char *p, size_t n, syslog_head_t *h)
 		if (q == NULL)
 			q = e;
 		if (q - s == 10 && e - s >= 19 && s[13] == ':')
-			return fmt_nomatch(ctx, "no syslog timestamp (an Exim "
-			                        "main log? try -f exim)");
+			return fmt_nomatch(
+			    ctx,
+			    "no syslog timestamp (an Exim main log? try -f exim)");
 		if (rfc3339(s, (size_t)(q - s), &h->ts) != 0)
 			return fmt_nomatch(ctx, "unreadable timestamp");
 		s = q;

@@ -89,8 +89,9 @@ hook_split(const char *s, buf_t *err)
 			} else if (*s == '"') {
 				for (s++; *s != '"'; s++) {
 					if (*s == '\0') {
-						buf_adds(err, "unterminated \" "
-						              "quote");
+						buf_adds(
+						    err,
+						    "unterminated \" quote");
 						goto fail;
 					}
 					if (*s == '\\' && s[1] != '\0' &&
@@ -281,8 +282,7 @@ hook_env(hookset_t *h, const char *rec, size_t n, const char *label)
 			if (var.len > HOOK_NAME_MAX) {
 				warn_once(
 				    h, WARN_NAME, label,
-				    "a field name longer than %d bytes is "
-				    "left out of the environment",
+				    "a field name longer than %d bytes is left out of the environment",
 				    HOOK_NAME_MAX - (int)strlen(prefix));
 				continue;
 			}
@@ -292,11 +292,11 @@ hook_env(hookset_t *h, const char *rec, size_t n, const char *label)
 			         env[k][var.len] == '='))
 				k++;
 			if (k < nenv) {
-				warn_once(h, WARN_CLASH, label,
-				          "field '%.*s' is left out: %s is "
-				          "already another field's",
-				          (int)utf8_cut(name.p, name.len, 64),
-				          name.p, var.p);
+				warn_once(
+				    h, WARN_CLASH, label,
+				    "field '%.*s' is left out: %s is already another field's",
+				    (int)utf8_cut(name.p, name.len, 64), name.p,
+				    var.p);
 				continue;
 			}
 			buf_reset(&val);
@@ -327,16 +327,16 @@ hook_env(hookset_t *h, const char *rec, size_t n, const char *label)
 				                  HOOK_VALUE_MAX);
 				var.p[var.len] = '\0';
 				buf_adds(&var, HOOK_CUT);
-				warn_once(h, WARN_CUT, label,
-				          "%.*s cut to %d bytes; the record on "
-				          "standard input is whole",
-				          (int)(eq - 1), var.p, HOOK_VALUE_MAX);
+				warn_once(
+				    h, WARN_CUT, label,
+				    "%.*s cut to %d bytes; the record on standard input is whole",
+				    (int)(eq - 1), var.p, HOOK_VALUE_MAX);
 			}
 			if (total + var.len + 1 > HOOK_ENV_MAX) {
-				warn_once(h, WARN_TOTAL, label,
-				          "%.*s is left out: the variables "
-				          "would pass %d bytes",
-				          (int)(eq - 1), var.p, HOOK_ENV_MAX);
+				warn_once(
+				    h, WARN_TOTAL, label,
+				    "%.*s is left out: the variables would pass %d bytes",
+				    (int)(eq - 1), var.p, HOOK_ENV_MAX);
 				continue;
 			}
 			total += var.len + 1;

@@ -492,9 +492,9 @@ load_ndjson(jtable_t *t, struct src *sr, const char *key)
 				jstr_decode(scratch.p, scratch.len, &d);
 				if (memchr(d.p, '\0', d.len) != NULL) {
 					/* Field names are C strings from here on. */
-					twarn(t, line, 0,
-					      "a field name holds \\u0000; field "
-					      "not merged");
+					twarn(
+					    t, line, 0,
+					    "a field name holds \\u0000; field not merged");
 					buf_free(&d);
 					continue;
 				}
@@ -552,10 +552,10 @@ load_csv(jtable_t *t, struct src *sr, const char *key, char sep)
 					keycol = i;
 				} else if (memchr(f, '\0', len) != NULL) {
 					/* Merged names are C strings. */
-					twarn(t, line, 0,
-					      "column %zu's name holds a NUL "
-					      "byte; column not merged",
-					      i + 1);
+					twarn(
+					    t, line, 0,
+					    "column %zu's name holds a NUL byte; column not merged",
+					    i + 1);
 					ids[i] = NO_NAME;
 				} else {
 					ids[i] = intern(t, f, len);
@@ -632,9 +632,9 @@ jtable_load(const char *file, int format, const char *key, const char *prefix)
 
 	rd_check_file(file);
 	if (format == JTABLE_AUTO && (format = format_of(file)) < 0)
-		util_die(EX_USAGE,
-		    "cannot tell the format of '%s' from its name; use "
-		    "--join-format",
+		util_die(
+		    EX_USAGE,
+		    "cannot tell the format of '%s' from its name; use --join-format",
 		    file);
 	t = xcalloc(1, sizeof *t);
 	t->file = file;

@@ -44,8 +44,7 @@ static int stop_pipe[2] = {-1, -1};
 const char rio_common_usage[] =
     "Common options:\n"
     "  --time-field NAME  event time field (default ts)\n"
-    "  --tz ZONE          IANA time zone for reading and writing times "
-    "(default UTC)\n"
+    "  --tz ZONE          IANA time zone for reading and writing times (default UTC)\n"
     "  --rejects FILE     write each bad input line verbatim to FILE\n"
     "  --strict           stop at the first bad input line (exit 65)\n"
     "  --max-line SIZE    longest accepted line (default 16M)\n"
@@ -451,10 +450,10 @@ rio_finish(int status)
 		return 128 + SIGPIPE;
 	}
 	if (diag_total > diag_shown && rio_bad_count > 0)
-		fprintf(stderr,
-		        "%s: %lu more diagnostics not shown "
-		        "(%lu bad input lines in all)\n",
-		        util_progname, diag_total - diag_shown, rio_bad_count);
+		fprintf(
+		    stderr,
+		    "%s: %lu more diagnostics not shown (%lu bad input lines in all)\n",
+		    util_progname, diag_total - diag_shown, rio_bad_count);
 	else if (diag_total > diag_shown)
 		fprintf(stderr,
 		        "%s: %lu more diagnostics not shown (%lu in all)\n",
@@ -587,14 +586,14 @@ rio_lock_state(const char *path, int64_t timeout_ms)
 	if (rc == 1)
 		return; /* no run can save path: nothing to keep apart */
 	if (errno == EWOULDBLOCK && pid > 0)
-		util_die(EX_TEMPFAIL,
-		    "state file '%s' is locked by process %ld; try again later "
-		    "or raise --lock-timeout",
+		util_die(
+		    EX_TEMPFAIL,
+		    "state file '%s' is locked by process %ld; try again later or raise --lock-timeout",
 		    path, pid);
 	if (errno == EWOULDBLOCK)
-		util_die(EX_TEMPFAIL,
-		    "state file '%s' is locked by another run; try again later "
-		    "or raise --lock-timeout",
+		util_die(
+		    EX_TEMPFAIL,
+		    "state file '%s' is locked by another run; try again later or raise --lock-timeout",
 		    path);
 	if (errno == EINTR && rio_stop)
 		exit(rio_finish(EX_TEMPFAIL));

@@ -293,9 +293,9 @@ rules_add_arg(ruleset_t *rs, const char *arg, const struct rule_defaults *d)
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (name == name_end || *p != ':')
-		util_die(EX_USAGE,
-		    "rule '%s': expected NAME: EXPR (NAME starts with a "
-		    "letter or '_' and holds letters, digits, '_', '-', '.')",
+		util_die(
+		    EX_USAGE,
+		    "rule '%s': expected NAME: EXPR (NAME starts with a letter or '_' and holds letters, digits, '_', '-', '.')",
 		    arg);
 	p++;
 	while (*p == ' ' || *p == '\t')
@@ -322,9 +322,9 @@ count_member(json_t *v, const char *what, const char *where)
 {
 	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 	    json_integer_value(v) > 1000000)
-		util_die(EX_USAGE,
-		    "%s: '%s' must be a whole number of windows "
-		    "from 0 to 1000000",
+		util_die(
+		    EX_USAGE,
+		    "%s: '%s' must be a whole number of windows from 0 to 1000000",
 		    where, what);
 	return (int)json_integer_value(v);
 }
@@ -342,19 +342,18 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 		util_die(EX_USAGE, "%s: not an object", where.p);
 	json_t *jn = json_object_get(o, "name");
 	if (!json_is_string(jn) || !valid_name(json_string_value(jn)))
-		util_die(EX_USAGE,
-		    "%s: 'name' must be a string that starts with a letter or "
-		    "'_' and holds letters, digits, '_', '-', '.'",
+		util_die(
+		    EX_USAGE,
+		    "%s: 'name' must be a string that starts with a letter or '_' and holds letters, digits, '_', '-', '.'",
 		    where.p);
 	const char *name = json_string_value(jn);
 	buf_printf(&where, " '%s'", name);
 	json_object_foreach(o, k, v)
 	{
 		if (!in_list(rule_members, k, strlen(k)))
-			util_die(EX_USAGE,
-			    "%s: unknown member '%s' (known: name, when, for, "
-			    "keep_firing_for, cooldown, severity, message, "
-			    "resolved_message, key, labels)",
+			util_die(
+			    EX_USAGE,
+			    "%s: unknown member '%s' (known: name, when, for, keep_firing_for, cooldown, severity, message, resolved_message, key, labels)",
 			    where.p, k);
 	}
 	json_t *jw = json_object_get(o, "when");
@@ -372,17 +371,16 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 	if ((v = json_object_get(o, "cooldown")) != NULL) {
 		if (!json_is_string(v) ||
 		    dur_parse(json_string_value(v), &own.cooldown_ms) < 0)
-			util_die(EX_USAGE,
-			    "%s: 'cooldown' must be a duration such as \"30m\" "
-			    "or \"1h\"",
+			util_die(
+			    EX_USAGE,
+			    "%s: 'cooldown' must be a duration such as \"30m\" or \"1h\"",
 			    where.p);
 	}
 	if ((v = json_object_get(o, "severity")) != NULL) {
 		if (!json_is_string(v) || json_string_length(v) == 0)
 			util_die(EX_USAGE,
-			    "%s: 'severity' must be a non-empty "
-			    "string",
-			    where.p);
+			         "%s: 'severity' must be a non-empty string",
+			         where.p);
 		own.severity = json_string_value(v);
 	}
 	if ((v = json_object_get(o, "message")) != NULL) {
@@ -405,9 +403,9 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 		for (size_t i = 0; i < n; i++) {
 			json_t *e = json_is_array(v) ? json_array_get(v, i) : v;
 			if (!json_is_string(e) || json_string_length(e) == 0)
-				util_die(EX_USAGE,
-				    "%s: 'key' must be a field name or an "
-				    "array of field names",
+				util_die(
+				    EX_USAGE,
+				    "%s: 'key' must be a field name or an array of field names",
 				    where.p);
 			keys[i] = (char *)json_string_value(e);
 		}
@@ -428,14 +426,14 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 		{
 			if (key_written_by(k, strlen(k), KEY_BY_ALERT) ||
 			    *k == '\0')
-				util_die(EX_USAGE,
-				    "%s: label '%s' would replace a field of "
-				    "the alert record",
+				util_die(
+				    EX_USAGE,
+				    "%s: label '%s' would replace a field of the alert record",
 				    where.p, k);
 			if (json_is_object(v) || json_is_array(v))
-				util_die(EX_USAGE,
-				    "%s: label '%s' must be a string, number, "
-				    "true, false or null",
+				util_die(
+				    EX_USAGE,
+				    "%s: label '%s' must be a string, number, true, false or null",
 				    where.p, k);
 			struct label *l = &ru->labels[ru->nlabels++];
 			l->name = xstrdup(k);
@@ -603,9 +601,9 @@ key_id(ruleset_t *rs, size_t spec, const rec_t *r)
 static void
 too_many_groups(const ruleset_t *rs)
 {
-	util_die(EX_SOFTWARE,
-	    "more than %zu groups tracked (raise --max-groups, or pick "
-	    "the key fields with -k)",
+	util_die(
+	    EX_SOFTWARE,
+	    "more than %zu groups tracked (raise --max-groups, or pick the key fields with -k)",
 	    rs->max_groups);
 }
 
@@ -1589,8 +1587,8 @@ load_seen(ruleset_t *rs, const char *path, json_t *root, const jobj_t *top)
 		json_t *js = json_array_get(seen, i);
 		json_t *groups = json_object_get(js, "groups");
 		if (!json_is_object(js) || !json_is_array(groups))
-			bad_state(path, "a 'seen' entry needs 'key' and "
-			                "'groups'");
+			bad_state(path,
+			          "a 'seen' entry needs 'key' and 'groups'");
 		if (!jarr_next(stext, slen, &spos, &ev, &evlen))
 			bad_state(path, "'seen' out of step");
 		size_t spec = 0;
@@ -1611,9 +1609,9 @@ load_seen(ruleset_t *rs, const char *path, json_t *root, const jobj_t *top)
 			if (!json_is_object(jg) ||
 			    !json_is_object(json_object_get(jg, "key")) ||
 			    !state_time(path, jg, "window_end", &end))
-				bad_state(path,
-				          "a 'seen' group needs 'key' and "
-				          "'window_end'");
+				bad_state(
+				    path,
+				    "a 'seen' group needs 'key' and 'window_end'");
 			state_object(path, ev, evlen, &go);
 			const jfield_t *kf = jobj_get(&go, "key", 3);
 			rec_t r;
@@ -1652,9 +1650,9 @@ rules_load_state(ruleset_t *rs, const char *path)
 	                  &e);
 	/* Not e.text: it quotes the file, which may not be ours. */
 	if (root == NULL)
-		util_die(EX_DATAERR,
-		    "%s:%d:%d: invalid state file: %s (remove it to start "
-		    "afresh)",
+		util_die(
+		    EX_DATAERR,
+		    "%s:%d:%d: invalid state file: %s (remove it to start afresh)",
 		    path, e.line, e.column, jerr_what(json_error_code(&e)));
 	json_t *rules = json_object_get(root, "rules");
 	if (!json_is_object(root) ||
@@ -1679,8 +1677,8 @@ rules_load_state(ruleset_t *rs, const char *path)
 		const char *gtext;
 		if (!json_is_string(jn) || !json_is_string(jw) ||
 		    !json_is_array(groups))
-			bad_state(path, "a rule needs 'name', 'when' and "
-			                "'groups'");
+			bad_state(path,
+			          "a rule needs 'name', 'when' and 'groups'");
 		if (!jarr_next(rtext, rlen, &rpos, &ev, &evlen))
 			bad_state(path, "rules out of step");
 		state_object(path, ev, evlen, &jro);
@@ -1691,16 +1689,15 @@ rules_load_state(ruleset_t *rs, const char *path)
 				ru = &rs->r[k];
 		if (ru == NULL) {
 			util_warnmsg(
-			    "%s: dropping the state of rule '%s', which "
-			    "is no longer given",
+			    "%s: dropping the state of rule '%s', which is no longer given",
 			    path, json_string_value(jn));
 			continue;
 		}
 		if (strcmp(expr_source(ru->expr), json_string_value(jw)) != 0 ||
 		    !same_key(rs, ru, json_object_get(jr, "key"))) {
-			util_warnmsg("%s: dropping the state of rule '%s': its "
-			             "condition or key changed",
-			             path, ru->name);
+			util_warnmsg(
+			    "%s: dropping the state of rule '%s': its condition or key changed",
+			    path, ru->name);
 			continue;
 		}
 		for (size_t k = 0; k < json_array_size(groups); k++) {

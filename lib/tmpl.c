@@ -133,12 +133,11 @@ tmpl_compile(const char *src, buf_t *err)
 		if (colon != NULL &&
 		    parse_conv(&t->p[t->n - 1], colon + 1,
 		               (size_t)(close - colon - 1)) < 0) {
-			buf_printf(err,
-			           "bad conversion '%.*s' at column %zu: "
-			           "expected one printf conversion such as "
-			           "%%.1f",
-			           (int)(close - colon - 1), colon + 1,
-			           (size_t)(colon - src) + 2);
+			buf_printf(
+			    err,
+			    "bad conversion '%.*s' at column %zu: expected one printf conversion such as %%.1f",
+			    (int)(close - colon - 1), colon + 1,
+			    (size_t)(colon - src) + 2);
 			goto fail;
 		}
 		s = close + 1;

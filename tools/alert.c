@@ -66,72 +66,47 @@ static long exec_jobs = 4;           /* --exec-jobs */
 static void
 usage(FILE *fp)
 {
-	fprintf(fp,
-	        "usage: tingle-alert -r 'NAME: EXPR' | -F RULES.json ... "
-	        "[-k FIELD] [-m TEMPLATE]\n"
-	        "                    [--resolved-message TEMPLATE]\n"
-	        "                    [--for N] [--keep-firing-for N] "
-	        "[--cooldown DURATION]\n"
-	        "                    [--severity LEVEL] [--exec CMD] "
-	        "[--exec-timeout DURATION]\n"
-	        "                    [--exec-jobs N] [--pass] [--state FILE]\n"
-	        "                    [--lock-timeout DURATION] "
-	        "[--max-groups N] [FILE ...]\n"
-	        "\n"
-	        "Fire, repeat and resolve alerts from rules, per rule and "
-	        "group.\n"
-	        "\n"
-	        "  -r, --rule 'NAME: EXPR'  a rule: alert NAME while EXPR "
-	        "holds (repeatable)\n"
-	        "  -F, --rules FILE         rules from a JSON array of rule "
-	        "objects (repeatable)\n"
-	        "  -k, --key FIELD          group by FIELD (repeatable; "
-	        "default: every field\n"
-	        "                           but the window, the time and the "
-	        "measures of count\n"
-	        "                           and compare: count, revision, "
-	        "distinct_*, sum_*,\n"
-	        "                           min_*, max_*, avg_*, expected, "
-	        "ratio, delta, z,\n"
-	        "                           baseline_n, baseline)\n"
-	        "  -m, --message TEMPLATE   message with {field} and "
-	        "{field:%%.1f} placeholders\n"
-	        "  --resolved-message TEMPLATE  message of resolved alerts "
-	        "(default: NAME\n"
-	        "                           resolved for KEYS after DURATION)\n"
-	        "  --for N                  fire after N consecutive windows "
-	        "(default 1)\n"
-	        "  --keep-firing-for N      keep firing through N windows "
-	        "without the condition\n"
-	        "  --cooldown DURATION      announce a group as firing at "
-	        "most once per DURATION\n"
-	        "                           of event time, and remind after "
-	        "it (default: none)\n"
-	        "  --severity LEVEL         severity of alerts (default "
-	        "warning)\n"
-	        "  --exec CMD               run CMD for each alert record, "
-	        "with it on stdin\n"
-	        "  --exec-timeout DURATION  time limit of each run (default "
-	        "10s)\n"
-	        "  --exec-jobs N            runs at a time (default 4)\n"
-	        "  --pass                   also write every input record\n"
-	        "  --state FILE             keep alert state in FILE across "
-	        "runs\n"
-	        "  --lock-timeout DURATION  wait this long for another run "
-	        "using FILE (default\n"
-	        "                           10s; 0: do not wait)\n"
-	        "  --max-groups N           stop (exit 70) past N groups "
-	        "(default 1000000)\n"
-	        "\n"
-	        "-k, -m, --resolved-message, --for, --keep-firing-for, "
-	        "--cooldown and --severity\n"
-	        "are the defaults of rules that do not set their own.  Exit "
-	        "status: 0 if an alert\n"
-	        "fired, 1 if none, 64 for a bad rule, 65 bad input under "
-	        "--strict, 66 missing\n"
-	        "file, 75 state file in use past --lock-timeout.\n"
-	        "\n%s",
-	        rio_common_usage);
+	fprintf(
+	    fp,
+	    "usage: tingle-alert -r 'NAME: EXPR' | -F RULES.json ... [-k FIELD] [-m TEMPLATE]\n"
+	    "                    [--resolved-message TEMPLATE]\n"
+	    "                    [--for N] [--keep-firing-for N] [--cooldown DURATION]\n"
+	    "                    [--severity LEVEL] [--exec CMD] [--exec-timeout DURATION]\n"
+	    "                    [--exec-jobs N] [--pass] [--state FILE]\n"
+	    "                    [--lock-timeout DURATION] [--max-groups N] [FILE ...]\n"
+	    "\n"
+	    "Fire, repeat and resolve alerts from rules, per rule and group.\n"
+	    "\n"
+	    "  -r, --rule 'NAME: EXPR'  a rule: alert NAME while EXPR holds (repeatable)\n"
+	    "  -F, --rules FILE         rules from a JSON array of rule objects (repeatable)\n"
+	    "  -k, --key FIELD          group by FIELD (repeatable; default: every field\n"
+	    "                           but the window, the time and the measures of count\n"
+	    "                           and compare: count, revision, distinct_*, sum_*,\n"
+	    "                           min_*, max_*, avg_*, expected, ratio, delta, z,\n"
+	    "                           baseline_n, baseline)\n"
+	    "  -m, --message TEMPLATE   message with {field} and {field:%%.1f} placeholders\n"
+	    "  --resolved-message TEMPLATE  message of resolved alerts (default: NAME\n"
+	    "                           resolved for KEYS after DURATION)\n"
+	    "  --for N                  fire after N consecutive windows (default 1)\n"
+	    "  --keep-firing-for N      keep firing through N windows without the condition\n"
+	    "  --cooldown DURATION      announce a group as firing at most once per DURATION\n"
+	    "                           of event time, and remind after it (default: none)\n"
+	    "  --severity LEVEL         severity of alerts (default warning)\n"
+	    "  --exec CMD               run CMD for each alert record, with it on stdin\n"
+	    "  --exec-timeout DURATION  time limit of each run (default 10s)\n"
+	    "  --exec-jobs N            runs at a time (default 4)\n"
+	    "  --pass                   also write every input record\n"
+	    "  --state FILE             keep alert state in FILE across runs\n"
+	    "  --lock-timeout DURATION  wait this long for another run using FILE (default\n"
+	    "                           10s; 0: do not wait)\n"
+	    "  --max-groups N           stop (exit 70) past N groups (default 1000000)\n"
+	    "\n"
+	    "-k, -m, --resolved-message, --for, --keep-firing-for, --cooldown and --severity\n"
+	    "are the defaults of rules that do not set their own.  Exit status: 0 if an alert\n"
+	    "fired, 1 if none, 64 for a bad rule, 65 bad input under --strict, 66 missing\n"
+	    "file, 75 state file in use past --lock-timeout.\n"
+	    "\n%s",
+	    rio_common_usage);
 }
 
 /* A whole number from lo to hi for option opt. */
@@ -155,9 +130,9 @@ duration(const char *opt, const char *arg, int positive)
 	int64_t ms;
 
 	if (dur_parse(arg, &ms) < 0 || (positive && ms <= 0))
-		rio_usage_error("invalid %s '%s' (a duration such as 30s, 5m, "
-		                "1h30m)",
-		                opt, arg);
+		rio_usage_error(
+		    "invalid %s '%s' (a duration such as 30s, 5m, 1h30m)", opt,
+		    arg);
 	return ms;
 }
 

@@ -125,43 +125,31 @@ static const char usage_text[] =
     "\n"
     "Expectation from the group's history:\n"
     "  -b, --baseline prev:N           the previous N windows\n"
-    "  -b, --baseline season:PERIOD:N  the same slot in the previous N "
-    "periods\n"
+    "  -b, --baseline season:PERIOD:N  the same slot in the previous N periods\n"
     "                                  (season:1w:4: same weekday and time,\n"
     "                                  four weeks)\n"
-    "  -b, --baseline ewma:ALPHA       exponentially weighted mean, 0 < ALPHA "
-    "<= 1\n"
-    "  --stat mean|median              statistic of prev and season "
-    "(default mean)\n"
+    "  -b, --baseline ewma:ALPHA       exponentially weighted mean, 0 < ALPHA <= 1\n"
+    "  --stat mean|median              statistic of prev and season (default mean)\n"
     "  --state FILE                    keep the history in FILE across runs\n"
-    "  --save-every DURATION           save it this often too (default: at "
-    "exit)\n"
-    "  --lock-timeout DURATION         wait this long for another run using "
-    "FILE\n"
+    "  --save-every DURATION           save it this often too (default: at exit)\n"
+    "  --lock-timeout DURATION         wait this long for another run using FILE\n"
     "                                  (default 10s; 0: do not wait)\n"
     "\n"
     "Expectation from another count stream:\n"
-    "  --against FILE                  join FILE's records on the window and "
-    "key\n"
-    "                                  (a record of either input with other "
-    "key\n"
+    "  --against FILE                  join FILE's records on the window and key\n"
+    "                                  (a record of either input with other key\n"
     "                                  fields or window width is bad input)\n"
-    "  --rate R                        expected = R x their value (default "
-    "1)\n"
-    "  --on FIELD,...                  join on these fields (default: the "
-    "key)\n"
+    "  --rate R                        expected = R x their value (default 1)\n"
+    "  --on FIELD,...                  join on these fields (default: the key)\n"
     "  --against-value FIELD           their value (default count)\n"
-    "  --idle DURATION                 compare a window once an input that "
-    "has\n"
+    "  --idle DURATION                 compare a window once an input that has\n"
     "                                  not passed it is quiet this long\n"
     "\n"
     "Both:\n"
-    "  -k, --key FIELD,...             the group key (default: every field "
-    "but\n"
+    "  -k, --key FIELD,...             the group key (default: every field but\n"
     "                                  the window and the aggregates)\n"
     "  --value FIELD                   the observed value (default count)\n"
-    "  --min-baseline N                expected is null until N values back "
-    "it\n"
+    "  --min-baseline N                expected is null until N values back it\n"
     "                                  (default 1)\n"
     "  --name TEXT                     the value of the baseline field\n"
     "  --max-groups N                  stop with an error beyond N groups\n"
@@ -206,9 +194,8 @@ parse_long(const char *s, long lo, long hi, const char *opt)
 	v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v < lo || v > hi)
 		rio_usage_error(
-		    "%s is '%s': expected a whole number from %ld to "
-		    "%ld",
-		    opt, s, lo, hi);
+		    "%s is '%s': expected a whole number from %ld to %ld", opt,
+		    s, lo, hi);
 	return v;
 }
 
@@ -219,9 +206,8 @@ parse_dur(const char *s, const char *opt)
 
 	if (dur_parse(s, &ms) < 0 || ms < 0)
 		rio_usage_error(
-		    "%s is '%s': expected a duration such as 30s or "
-		    "5m",
-		    opt, s);
+		    "%s is '%s': expected a duration such as 30s or 5m", opt,
+		    s);
 	return ms;
 }
 
@@ -239,18 +225,16 @@ check_options(void)
 		if (bl_parse(baseline_arg, &spec, err, sizeof err) < 0)
 			rio_usage_error("--baseline %s", err);
 		if (stat_median && spec.kind == BL_EWMA)
-			rio_usage_error("--stat applies to prev and season "
-			                "baselines, not ewma");
+			rio_usage_error(
+			    "--stat applies to prev and season baselines, not ewma");
 		spec.stat = stat_median ? BL_MEDIAN : BL_MEAN;
 		if (rate_given || against_value || on_names.n || idle_ms)
 			rio_usage_error(
-			    "--rate, --on, --against-value and --idle "
-			    "need --against");
+			    "--rate, --on, --against-value and --idle need --against");
 	} else {
 		if (state_file != NULL)
 			rio_usage_error(
-			    "--state keeps history, which --against "
-			    "does not use");
+			    "--state keeps history, which --against does not use");
 		if (stat_median)
 			rio_usage_error("--stat applies to --baseline");
 		if (against_value == NULL)
@@ -787,9 +771,9 @@ config_json(buf_t *b)
 static void
 state_refuse(const char *what, const char *was, const char *now)
 {
-	util_die(EX_DATAERR,
-	    "state file '%s' was written for %s %s, not %s; use another "
-	    "--state file or remove it to start afresh",
+	util_die(
+	    EX_DATAERR,
+	    "state file '%s' was written for %s %s, not %s; use another --state file or remove it to start afresh",
 	    state_file, what, was, now);
 }
 
@@ -864,9 +848,9 @@ state_load(void)
 		state_corrupt(err);
 	json_decref(doc);
 	if (kmap_len(groups) > max_groups)
-		util_die(EX_SOFTWARE,
-		    "state file '%s' holds %zu groups, more than --max-groups "
-		    "%zu",
+		util_die(
+		    EX_SOFTWARE,
+		    "state file '%s' holds %zu groups, more than --max-groups %zu",
 		    state_file, kmap_len(groups), max_groups);
 }
 
@@ -967,9 +951,9 @@ compare_history(const line_t *l)
 		    max_groups);
 	bl_step(hist, id, w.start, vt == VAL_NUM ? &v : NULL, &res);
 	if (res.order == BL_OLD)
-		rio_note_input(l->file, l->num,
-		               "window is older than its group's history, "
-		               "compared with nothing");
+		rio_note_input(
+		    l->file, l->num,
+		    "window is older than its group's history, compared with nothing");
 	put_compare(vt, v, &res);
 }
 
@@ -1512,9 +1496,9 @@ take_other(const line_t *l)
 		return;
 	pw = find_window(&w);
 	if (pw == NULL && is_late(&w)) {
-		rio_note_input(l->file, l->num,
-		               "window already compared without this record, "
-		               "ignored");
+		rio_note_input(
+		    l->file, l->num,
+		    "window already compared without this record, ignored");
 		return;
 	}
 	if (pw == NULL)
@@ -1835,12 +1819,11 @@ open_against(int nfiles, char **files)
 	if (strcmp(against_file, "-") == 0) {
 		if (nfiles == 0)
 			rio_usage_error(
-			    "--against - needs the observed counts in "
-			    "named files");
+			    "--against - needs the observed counts in named files");
 		for (int i = 0; i < nfiles; i++)
 			if (strcmp(files[i], "-") == 0)
-				rio_usage_error("standard input cannot be both "
-				                "inputs");
+				rio_usage_error(
+				    "standard input cannot be both inputs");
 		return rd_open_fd(STDIN_FILENO, "(stdin)");
 	}
 	rd_check_file(against_file);
@@ -1907,8 +1890,7 @@ parse_options(int argc, char **argv)
 			if (errno || end == optarg || *end || !isfinite(rate) ||
 			    rate < 0)
 				rio_usage_error(
-				    "--rate is '%s': expected a number "
-				    "of 0 or more",
+				    "--rate is '%s': expected a number of 0 or more",
 				    optarg);
 			rate_given = 1;
 			break;
@@ -1925,8 +1907,7 @@ parse_options(int argc, char **argv)
 				stat_median = 0;
 			else
 				rio_usage_error(
-				    "--stat is '%s': expected mean or "
-				    "median",
+				    "--stat is '%s': expected mean or median",
 				    optarg);
 			break;
 		case OPT_STATE:

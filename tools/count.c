@@ -92,63 +92,45 @@ static const struct option longopts[] = {
 static void
 usage(FILE *fp)
 {
-	fprintf(fp,
-	        "usage: tingle-count -w DURATION [-k FIELD]... [options] "
-	        "[FILE...]\n"
-	        "\n"
-	        "Count records per event-time window and group; groups that "
-	        "fall silent get\n"
-	        "a count of 0.\n"
-	        "\n"
-	        "Windows and groups:\n"
-	        "  -w, --window DURATION  window width (5m, 1h, 1d, 1w, ...); "
-	        "whole days are\n"
-	        "                         calendar days in --tz, also with "
-	        "--every\n"
-	        "  --every DURATION       start a window every DURATION "
-	        "(hopping windows)\n"
-	        "  -k, --key FIELD        group by FIELD (dotted path); "
-	        "repeatable; not a\n"
-	        "                         name count writes (count, "
-	        "window_start, sum_F, ...)\n"
-	        "  --week-start mon|sun   first day of week windows "
-	        "(default mon)\n"
-	        "Aggregates (each repeatable; count is always written):\n"
-	        "  --distinct FIELD       number of distinct values\n"
-	        "  --sum FIELD, --min FIELD, --max FIELD, --avg FIELD\n"
-	        "Time:\n"
-	        "  --lateness DURATION    watermark = latest event time less "
-	        "DURATION (default 0)\n"
-	        "  --late report|emit     late events are reported (default) "
-	        "or emitted as\n"
-	        "                         corrected records with \"revision\"\n"
-	        "  --late-keep DURATION   with --late emit: how long a written "
-	        "window can be\n"
-	        "                         revised (default: the window width)\n"
-	        "  --idle DURATION        after DURATION without input, move "
-	        "the watermark\n"
-	        "                         on with the wall clock\n"
-	        "Silence:\n"
-	        "  --forget DURATION      stop writing zeros for a group "
-	        "silent that long\n"
-	        "                         (default: never)\n"
-	        "  --keys FILE            seed the groups from an NDJSON or "
-	        "CSV file\n"
-	        "Scale-out and limits:\n"
-	        "  --partial              write mergeable partial aggregates\n"
-	        "  --merge                combine partial aggregates into "
-	        "windows\n"
-	        "  --max-groups N         stop (exit 70) beyond N groups "
-	        "(default 10000000)\n"
-	        "  --max-ahead DURATION   reject events more than DURATION "
-	        "ahead of the clock\n"
-	        "                         (default 1d; 0: no limit)\n"
-	        "  --max-fill N           write zeros for at most N windows "
-	        "when the watermark\n"
-	        "                         jumps (default 10000; 0: no "
-	        "limit)\n"
-	        "\n%s",
-	        rio_common_usage);
+	fprintf(
+	    fp,
+	    "usage: tingle-count -w DURATION [-k FIELD]... [options] [FILE...]\n"
+	    "\n"
+	    "Count records per event-time window and group; groups that fall silent get\n"
+	    "a count of 0.\n"
+	    "\n"
+	    "Windows and groups:\n"
+	    "  -w, --window DURATION  window width (5m, 1h, 1d, 1w, ...); whole days are\n"
+	    "                         calendar days in --tz, also with --every\n"
+	    "  --every DURATION       start a window every DURATION (hopping windows)\n"
+	    "  -k, --key FIELD        group by FIELD (dotted path); repeatable; not a\n"
+	    "                         name count writes (count, window_start, sum_F, ...)\n"
+	    "  --week-start mon|sun   first day of week windows (default mon)\n"
+	    "Aggregates (each repeatable; count is always written):\n"
+	    "  --distinct FIELD       number of distinct values\n"
+	    "  --sum FIELD, --min FIELD, --max FIELD, --avg FIELD\n"
+	    "Time:\n"
+	    "  --lateness DURATION    watermark = latest event time less DURATION (default 0)\n"
+	    "  --late report|emit     late events are reported (default) or emitted as\n"
+	    "                         corrected records with \"revision\"\n"
+	    "  --late-keep DURATION   with --late emit: how long a written window can be\n"
+	    "                         revised (default: the window width)\n"
+	    "  --idle DURATION        after DURATION without input, move the watermark\n"
+	    "                         on with the wall clock\n"
+	    "Silence:\n"
+	    "  --forget DURATION      stop writing zeros for a group silent that long\n"
+	    "                         (default: never)\n"
+	    "  --keys FILE            seed the groups from an NDJSON or CSV file\n"
+	    "Scale-out and limits:\n"
+	    "  --partial              write mergeable partial aggregates\n"
+	    "  --merge                combine partial aggregates into windows\n"
+	    "  --max-groups N         stop (exit 70) beyond N groups (default 10000000)\n"
+	    "  --max-ahead DURATION   reject events more than DURATION ahead of the clock\n"
+	    "                         (default 1d; 0: no limit)\n"
+	    "  --max-fill N           write zeros for at most N windows when the watermark\n"
+	    "                         jumps (default 10000; 0: no limit)\n"
+	    "\n%s",
+	    rio_common_usage);
 }
 
 static wgrid_t grid;
@@ -321,10 +303,7 @@ check_key_names(void)
 			clash |= strcmp(k, aggs[j].name) == 0;
 		if (clash)
 			rio_usage_error(
-			    "-k %s: tingle-count writes a field of that "
-			    "name itself; group by a copy under another "
-			    "name, made e.g. with tingle-segment --by %s "
-			    "--field %s_key or jq -c '.%s_key = .%s'",
+			    "-k %s: tingle-count writes a field of that name itself; group by a copy under another name, made e.g. with tingle-segment --by %s --field %s_key or jq -c '.%s_key = .%s'",
 			    k, k, k, k, k);
 	}
 }
@@ -568,9 +547,9 @@ group_add(const char *id_, size_t idlen, uint64_t h, const char *key,
 
 	if (nlive >= max_groups) {
 		rio_out_flush();
-		util_die(EX_SOFTWARE,
-		    "more than %zu groups: stopping before memory runs out "
-		    "(raise --max-groups, or group by fewer or coarser keys)",
+		util_die(
+		    EX_SOFTWARE,
+		    "more than %zu groups: stopping before memory runs out (raise --max-groups, or group by fewer or coarser keys)",
 		    max_groups);
 	}
 	if (nfree > 0) {
@@ -1572,11 +1551,10 @@ skip_gap(int64_t limit)
 		return;
 	format_ms(from, a);
 	format_ms(next_ws, b);
-	rio_note_input(cur_line ? cur_line->file : NULL,
-	               cur_line ? cur_line->num : 0,
-	               "a gap of more than %lld windows: %lld windows of zeros "
-	               "from %s to %s not written (--max-fill)",
-	               max_fill, n, a, b);
+	rio_note_input(
+	    cur_line ? cur_line->file : NULL, cur_line ? cur_line->num : 0,
+	    "a gap of more than %lld windows: %lld windows of zeros from %s to %s not written (--max-fill)",
+	    max_fill, n, a, b);
 }
 
 /*
@@ -1873,8 +1851,7 @@ late_event(const line_t *l, int64_t t, int64_t s)
 	late_dropped++;
 	rio_note_input(
 	    l->file, l->num,
-	    "late event at %s: the watermark is at %s and its window "
-	    "was written; not counted",
+	    "late event at %s: the watermark is at %s and its window was written; not counted",
 	    ts, ws);
 	rio_reject_line(l);
 }
@@ -1998,8 +1975,7 @@ read_partial(const rec_t *r, unsigned char *mc)
 	if (f == NULL)
 		return "no count";
 	if (parse_count(f->v, f->vlen, &n) < 0 || n == 0)
-		return "the count is not a whole number from 1 to "
-		       "9223372036854775807";
+		return "the count is not a whole number from 1 to 9223372036854775807";
 	*(uint64_t *)mc = n;
 	for (size_t i = 0; i < naggs; i++) {
 		const agg_t *a = &aggs[i];
@@ -2085,10 +2061,9 @@ merge_line(const line_t *l)
 	if (f->vlen != strlen(partial_sig) + 2 ||
 	    memcmp(f->v + 1, partial_sig, f->vlen - 2) != 0) {
 		rio_out_flush();
-		util_die(EX_USAGE,
-		    "%s:%lu: partial record made with other options: --merge "
-		    "needs the -w, --every, --tz, --week-start, -k and "
-		    "aggregate options the shards had",
+		util_die(
+		    EX_USAGE,
+		    "%s:%lu: partial record made with other options: --merge needs the -w, --every, --tz, --week-start, -k and aggregate options the shards had",
 		    l->file, l->num);
 	}
 	f = rec_get(&rec, "key", 3);
@@ -2121,10 +2096,10 @@ merge_line(const line_t *l)
 	}
 	int64_t t = ts_to_ms(&ts);
 	if (wgrid_floor(&grid, t) != t) {
-		rio_bad_input(l,
-		              "window_start %.*s does not start a slot of "
-		              "these windows",
-		              (int)f->vlen, f->v);
+		rio_bad_input(
+		    l,
+		    "window_start %.*s does not start a slot of these windows",
+		    (int)f->vlen, f->v);
 		return;
 	}
 	why = read_partial(&rec, mc);
@@ -2440,8 +2415,7 @@ main(int argc, char **argv)
 				late_emit = 0;
 			else
 				rio_usage_error(
-				    "--late takes 'report' or 'emit', "
-				    "not '%s'",
+				    "--late takes 'report' or 'emit', not '%s'",
 				    optarg);
 			break;
 		case OPT_KEYS:
@@ -2456,8 +2430,7 @@ main(int argc, char **argv)
 				week_start = 6;
 			else
 				rio_usage_error(
-				    "--week-start takes 'mon' or 'sun', "
-				    "not '%s'",
+				    "--week-start takes 'mon' or 'sun', not '%s'",
 				    optarg);
 			break;
 		case OPT_PARTIAL:
@@ -2492,8 +2465,8 @@ main(int argc, char **argv)
 	if (partial_mode && merge_mode)
 		rio_usage_error("--partial and --merge do not go together");
 	if (merge_mode && idle_ms > 0)
-		rio_usage_error("--merge reads partial records to their end; "
-		                "--idle does not apply");
+		rio_usage_error(
+		    "--merge reads partial records to their end; --idle does not apply");
 	const char *err;
 	if (wgrid_init(&grid, width, every, week_start, &err) < 0)
 		rio_usage_error("%s", err);
@@ -2535,14 +2508,12 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < naggs; i++)
 		if (aggs[i].nbad > 0)
 			util_warnmsg(
-			    "'%s': %zu value%s not a number, left out of "
-			    "its aggregates",
+			    "'%s': %zu value%s not a number, left out of its aggregates",
 			    aggs[i].field, aggs[i].nbad,
 			    aggs[i].nbad == 1 ? " was" : "s were");
 	if (late_dropped > 0)
 		util_warnmsg(
-		    "%lu late event%s not counted (%s window%s had been "
-		    "written)",
+		    "%lu late event%s not counted (%s window%s had been written)",
 		    late_dropped, late_dropped == 1 ? " was" : "s were",
 		    late_dropped == 1 ? "its" : "their",
 		    late_dropped == 1 ? "" : "s");

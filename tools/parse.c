@@ -138,41 +138,29 @@ usage(FILE *fp)
 {
 	fprintf(
 	    fp,
-	    "usage: tingle-parse -f FORMAT [-e REGEX]... [options] "
-	    "[FILE...]\n"
-	    "       tingle-parse -e REGEX [-e REGEX]... [options] "
-	    "[FILE...]\n"
+	    "usage: tingle-parse -f FORMAT [-e REGEX]... [options] [FILE...]\n"
+	    "       tingle-parse -e REGEX [-e REGEX]... [options] [FILE...]\n"
 	    "\n"
 	    "Turn log lines, CSV and JSON into NDJSON records.\n"
 	    "\n"
-	    "  -f, --format FORMAT   syslog, postfix, exim, clf, combined, "
-	    "logfmt,\n"
+	    "  -f, --format FORMAT   syslog, postfix, exim, clf, combined, logfmt,\n"
 	    "                        csv, tsv or json\n"
-	    "  -e, --regex REGEX     PCRE2 pattern whose named groups "
-	    "become fields;\n"
-	    "                        repeatable, first match wins; with "
-	    "-f, tried\n"
+	    "  -e, --regex REGEX     PCRE2 pattern whose named groups become fields;\n"
+	    "                        repeatable, first match wins; with -f, tried\n"
 	    "                        on lines the format does not match\n"
-	    "      --types LIST      FIELD:TYPE,... with TYPE int, float, "
-	    "bool\n"
+	    "      --types LIST      FIELD:TYPE,... with TYPE int, float, bool\n"
 	    "                        or string\n"
-	    "      --time-format FMT strptime(3) format of the time field "
-	    "(default:\n"
+	    "      --time-format FMT strptime(3) format of the time field (default:\n"
 	    "                        RFC 3339/ISO 8601 or epoch s/ms)\n"
-	    "      --year YYYY       year of syslog stamps and --time-format "
-	    "times\n"
+	    "      --year YYYY       year of syslog stamps and --time-format times\n"
 	    "                        that have none\n"
-	    "      --hold DURATION   when the input pauses, wait this long "
-	    "for\n"
-	    "                        a continuation line before writing "
-	    "the\n"
+	    "      --hold DURATION   when the input pauses, wait this long for\n"
+	    "                        a continuation line before writing the\n"
 	    "                        last record (default 1s)\n"
-	    "      --keep-unmatched  write bad lines as {\"_raw\": LINE} "
-	    "instead\n"
+	    "      --keep-unmatched  write bad lines as {\"_raw\": LINE} instead\n"
 	    "                        of rejecting them\n"
 	    "      --max-field-lines N\n"
-	    "                        most lines a quoted CSV/TSV field may "
-	    "span\n"
+	    "                        most lines a quoted CSV/TSV field may span\n"
 	    "                        (default 1000)\n"
 	    "%s",
 	    rio_common_usage);
@@ -295,17 +283,16 @@ parse_types(const char *arg)
 		int t = -1;
 
 		if (colon == NULL || colon == item)
-			rio_usage_error("bad --types entry '%s': expected "
-			                "FIELD:TYPE",
-			                item);
+			rio_usage_error(
+			    "bad --types entry '%s': expected FIELD:TYPE",
+			    item);
 		*colon = '\0';
 		for (int i = 0; i < 4; i++)
 			if (strcmp(colon + 1, names[i]) == 0)
 				t = i;
 		if (t < 0)
 			rio_usage_error(
-			    "unknown type '%s' in --types: use int, "
-			    "float, bool or string",
+			    "unknown type '%s' in --types: use int, float, bool or string",
 			    colon + 1);
 		types = xrealloc(types, (ntypes + 1) * sizeof *types);
 		types[ntypes].field = xstrdup(item);
@@ -326,8 +313,7 @@ parse_field_lines(const char *arg)
 	if (*arg < '0' || *arg > '9' || *end != '\0' || errno || v < 1 ||
 	    v > 1000000)
 		rio_usage_error(
-		    "--max-field-lines must be a whole number from 1 "
-		    "to 1000000, not '%s'",
+		    "--max-field-lines must be a whole number from 1 to 1000000, not '%s'",
 		    arg);
 	return v;
 }
@@ -373,9 +359,9 @@ compile_pattern(struct pattern *pt)
 	pcre2_pattern_info(pt->re, PCRE2_INFO_NAMEENTRYSIZE, &size);
 	pcre2_pattern_info(pt->re, PCRE2_INFO_NAMETABLE, &table);
 	if (count == 0)
-		util_die(EX_USAGE,
-		    "pattern '%s' has no named groups: name each field "
-		    "with (?<name>...)",
+		util_die(
+		    EX_USAGE,
+		    "pattern '%s' has no named groups: name each field with (?<name>...)",
 		    pt->src);
 	pt->g = xcalloc(count, sizeof *pt->g);
 	pt->ng = count;
@@ -836,9 +822,9 @@ step_line(const line_t *l, const char *p, size_t n)
 			reject(l->file, l->num, l->p, l->n,
 			       "continued record longer than --max-line");
 		} else if (held_paused) {
-			reject(l->file, l->num, l->p, l->n,
-			       "continuation line more than --hold after its "
-			       "record, which was already written");
+			reject(
+			    l->file, l->num, l->p, l->n,
+			    "continuation line more than --hold after its record, which was already written");
 		} else {
 			reject(l->file, l->num, l->p, l->n,
 			       "continuation line with no record before it");
@@ -1088,10 +1074,10 @@ csv_runaway_split(const char *why_text)
 		reject(csv_file.p, first, csv.text.p, own,
 		       "%s; reading on from line %lu", why_text, q + 1);
 	else
-		reject(csv_file.p, first, csv.text.p, own,
-		       "%s (the quote opened at line %lu); reading on from "
-		       "line %lu",
-		       why_text, q, q + 1);
+		reject(
+		    csv_file.p, first, csv.text.p, own,
+		    "%s (the quote opened at line %lu); reading on from line %lu",
+		    why_text, q, q + 1);
 	if (nrest == 0)
 		return;
 	if (again_n > 0) {
@@ -1193,10 +1179,10 @@ csv_line(const char *p, size_t n, unsigned long num)
 		break;
 	case CSV_MORE:
 		if (num - csv.qfirst + 1 >= max_field_lines) {
-			snprintf(msg, sizeof msg,
-			         "quoted field not closed within %lu lines "
-			         "(--max-field-lines)",
-			         max_field_lines);
+			snprintf(
+			    msg, sizeof msg,
+			    "quoted field not closed within %lu lines (--max-field-lines)",
+			    max_field_lines);
 			csv_runaway_split(msg);
 		} else if (csv.text.len > rio_max_line) {
 			csv_runaway_split(
@@ -1373,8 +1359,7 @@ main(int argc, char **argv)
 			if (dur_parse(optarg, &hold_ms) < 0 ||
 			    hold_ms > 3600000)
 				rio_usage_error(
-				    "bad --hold '%s': a duration up to "
-				    "1h, e.g. 1s or 200ms",
+				    "bad --hold '%s': a duration up to 1h, e.g. 1s or 200ms",
 				    optarg);
 			break;
 		case OPT_MAX_FIELD_LINES:

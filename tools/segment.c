@@ -78,48 +78,33 @@ static buf_t kscratch = BUF_INIT;
 static void
 usage(FILE *fp)
 {
-	fprintf(fp,
-	        "usage: tingle-segment [--join FILE --on FIELD[=FILEFIELD] "
-	        "[--join-prefix P]\n"
-	        "                      [--join-miss keep|drop|reject] "
-	        "[--join-format FMT]]...\n"
-	        "                      [--where EXPR]... [--by EXPR] "
-	        "[-s 'NAME: EXPR']...\n"
-	        "                      [--default NAME] [--field F] [--only] "
-	        "[FILE...]\n"
-	        "\n"
-	        "Filter records, merge lookup tables into them and give each "
-	        "a segment.\n"
-	        "Order: joins, then --where, then the segment.\n"
-	        "\n"
-	        "  --join FILE          merge the rows of an NDJSON or CSV "
-	        "table\n"
-	        "  --on FIELD[=FILEFIELD]  the key: the record's FIELD "
-	        "equals the table's\n"
-	        "                       FILEFIELD (default the same name)\n"
-	        "  --join-prefix P      put P before the names of merged "
-	        "fields\n"
-	        "  --join-miss MODE     a record with no match: keep "
-	        "(default), drop, reject\n"
-	        "  --join-format FMT    ndjson, csv or tsv (default: from "
-	        "the file name)\n"
-	        "  --where EXPR         keep records for which EXPR is true "
-	        "(repeatable: all)\n"
-	        "  --by EXPR            the segment is the value of EXPR\n"
-	        "  -s, --segment 'NAME: EXPR'\n"
-	        "                       the segment is NAME if EXPR is true; "
-	        "the first\n"
-	        "                       matching rule wins (repeatable)\n"
-	        "  --default NAME       the segment of records no rule or "
-	        "--by places\n"
-	        "  --field F            the segment field (default "
-	        "segment)\n"
-	        "  --only               drop records that fall in no "
-	        "segment\n"
-	        "\n"
-	        "Join options apply to the --join before them.  Expressions: "
-	        "see tingle(7).\n\n%s",
-	        rio_common_usage);
+	fprintf(
+	    fp,
+	    "usage: tingle-segment [--join FILE --on FIELD[=FILEFIELD] [--join-prefix P]\n"
+	    "                      [--join-miss keep|drop|reject] [--join-format FMT]]...\n"
+	    "                      [--where EXPR]... [--by EXPR] [-s 'NAME: EXPR']...\n"
+	    "                      [--default NAME] [--field F] [--only] [FILE...]\n"
+	    "\n"
+	    "Filter records, merge lookup tables into them and give each a segment.\n"
+	    "Order: joins, then --where, then the segment.\n"
+	    "\n"
+	    "  --join FILE          merge the rows of an NDJSON or CSV table\n"
+	    "  --on FIELD[=FILEFIELD]  the key: the record's FIELD equals the table's\n"
+	    "                       FILEFIELD (default the same name)\n"
+	    "  --join-prefix P      put P before the names of merged fields\n"
+	    "  --join-miss MODE     a record with no match: keep (default), drop, reject\n"
+	    "  --join-format FMT    ndjson, csv or tsv (default: from the file name)\n"
+	    "  --where EXPR         keep records for which EXPR is true (repeatable: all)\n"
+	    "  --by EXPR            the segment is the value of EXPR\n"
+	    "  -s, --segment 'NAME: EXPR'\n"
+	    "                       the segment is NAME if EXPR is true; the first\n"
+	    "                       matching rule wins (repeatable)\n"
+	    "  --default NAME       the segment of records no rule or --by places\n"
+	    "  --field F            the segment field (default segment)\n"
+	    "  --only               drop records that fall in no segment\n"
+	    "\n"
+	    "Join options apply to the --join before them.  Expressions: see tingle(7).\n\n%s",
+	    rio_common_usage);
 }
 
 /* The join that --on and friends apply to now. */
@@ -160,9 +145,9 @@ set_on(const char *arg)
 	j->fileon = xstrdup(eq ? eq + 1 : arg);
 	j->onlen = strlen(j->on);
 	if (j->on[0] == '\0' || j->fileon[0] == '\0')
-		rio_usage_error("invalid --on '%s': expected FIELD or "
-		                "FIELD=FILEFIELD",
-		                arg);
+		rio_usage_error(
+		    "invalid --on '%s': expected FIELD or FIELD=FILEFIELD",
+		    arg);
 }
 
 static void
@@ -189,8 +174,7 @@ set_join_option(int c, const char *arg)
 			j->miss = MISS_REJECT;
 		else
 			rio_usage_error(
-			    "invalid --join-miss '%s': expected keep, "
-			    "drop or reject",
+			    "invalid --join-miss '%s': expected keep, drop or reject",
 			    arg);
 		break;
 	case OPT_JOIN_FORMAT:
@@ -198,9 +182,9 @@ set_join_option(int c, const char *arg)
 			rio_usage_error(
 			    "--join-format given twice for one --join");
 		if ((j->format = jtable_format(arg)) < 0)
-			rio_usage_error("invalid --join-format '%s': expected "
-			                "ndjson, csv or tsv",
-			                arg);
+			rio_usage_error(
+			    "invalid --join-format '%s': expected ndjson, csv or tsv",
+			    arg);
 		break;
 	}
 }
@@ -256,8 +240,7 @@ setup(void)
 {
 	if (pending_used)
 		rio_usage_error(
-		    "--on, --join-prefix, --join-miss and --join-format "
-		    "need --join");
+		    "--on, --join-prefix, --join-miss and --join-format need --join");
 	for (size_t i = 0; i < njoins; i++)
 		if (joins[i].on == NULL)
 			rio_usage_error("--join %s needs --on FIELD",

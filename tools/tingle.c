@@ -30,8 +30,9 @@ usage(FILE *fp)
 	        "Stages (each is also a command of its own, tingle-STAGE):\n");
 	for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++)
 		fprintf(fp, "  %-8s  %s\n", stages[i].name, stages[i].what);
-	fprintf(fp, "\nSee tingle(7) for the conventions all stages share and "
-	            "tingle-STAGE(1) for each.\n");
+	fprintf(
+	    fp,
+	    "\nSee tingle(7) for the conventions all stages share and tingle-STAGE(1) for each.\n");
 }
 
 int
