@@ -16,10 +16,12 @@
  * owns everything it stores.  bl_step() compares one observed value with
  * the group's expectation and then records it.
  *
- * Group keys, as stored in state files, are byte strings: for each key
- * field its name as raw JSON text between the quotes, byte 0x01, the
- * value's raw JSON text (empty when the field is absent), byte 0x02.
- * Neither byte can occur in raw JSON text, so the encoding is unambiguous.
+ * Group keys (the keys of the kmap given to the state functions) are byte
+ * strings: for each key field its name as the JSON text between the
+ * quotes, byte 0x01, the value's canonical text (key_value() in key.h;
+ * empty when the field is absent), byte 0x02.  Neither byte occurs in
+ * either text, so the encoding is unambiguous.  A state file holds each
+ * key as [[name, value], ...].
  */
 #ifndef TINGLE_BASELINE_H
 #define TINGLE_BASELINE_H
@@ -139,9 +141,9 @@ int bl_state_groups(struct bl_hist *h, struct kmap *keys, json_t *doc,
 
 /*
  * Save the same document as the file path, so that a crash at any moment
- * leaves either the old file or the new one: write "PATH.tmp" in the
- * same directory, fsync it, rename it over path, and fsync the
- * directory.  Returns 0, or -1 with errno set and the step that failed
+ * leaves either the old file or the new one: write a temporary file
+ * "PATH.XXXXXX" in the same directory (afile.h), fsync it, rename it over
+ * path, and fsync the directory.  Returns 0, or -1 with errno set and the step that failed
  * in *what ("create", "write", "fsync", "rename", ...).
  */
 int bl_state_save(const struct bl_hist *h, const struct kmap *keys,

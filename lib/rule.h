@@ -7,9 +7,9 @@
  * it fires), keep_firing_for (windows it may fail while the alert still
  * fires), cooldown (event time after a group's firing announcement before
  * the next one: a reminder while it keeps firing, or a new episode),
- * severity, message templates (firing and resolved), the key fields that make
- *up a group, and fixed labels.  Each record is evaluated by every rule; the
- *rule's key fields pick the group, and the group's state moves
+ * severity, message templates (firing and resolved), the key fields that
+ * make up a group, and fixed labels.  Each record is evaluated by every
+ * rule; the rule's key fields pick the group, and the group's state moves
  *
  *	inactive -> pending -> firing -> resolved (inactive again)
  *
@@ -44,8 +44,8 @@ struct rule_defaults {
 	const char *resolved_message; /* the same, for resolved alerts */
 	char **key;                   /* key fields, when has_key */
 	size_t nkey;
-	int has_key; /* 0: the record's fields but its window, time and
-	              measures (see tingle-alert(1)) */
+	int has_key; /* 0: key by every field of the record but its window,
+	              * its time and the measures (see tingle-alert(1)) */
 };
 
 /* An alert record made by rules_eval. */
