@@ -782,7 +782,9 @@ nomatch_reason(void)
 
 	buf_reset(&why);
 	if (fmt != NULL) {
-		buf_printf(&why, "not a %s line", fmt->name);
+		buf_printf(&why, "not %s %s line",
+		           strchr("aeiou", fmt->name[0]) != NULL ? "an" : "a",
+		           fmt->name);
 		if (w->len > 0)
 			buf_printf(&why, ": %.*s", (int)w->len, w->p);
 		if (npats > 0)

@@ -21,12 +21,21 @@ static const struct {
     {"alert", "fire, repeat and resolve alerts from rules"},
 };
 
+static int
+is_stage(const char *name)
+{
+	for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++)
+		if (!strcmp(name, stages[i].name))
+			return 1;
+	return 0;
+}
+
 static void
 usage(FILE *fp)
 {
 	fprintf(fp,
 	        "usage: tingle STAGE [ARGS...]\n"
-	        "       tingle help | --help | --version\n\n"
+	        "       tingle help [STAGE] | --help | --version\n\n"
 	        "Stages (each is also a command of its own, tingle-STAGE):\n");
 	for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++)
 		fprintf(fp, "  %-8s  %s\n", stages[i].name, stages[i].what);
@@ -38,7 +47,7 @@ usage(FILE *fp)
 int
 main(int argc, char **argv)
 {
-	char path[PATH_MAX], self[PATH_MAX];
+	char path[PATH_MAX], self[PATH_MAX], *hargv[4];
 	const char *stage;
 	ssize_t n;
 
@@ -48,8 +57,21 @@ main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	stage = argv[1];
-	if (!strcmp(stage, "help") || !strcmp(stage, "-h") ||
-	    !strcmp(stage, "--help")) {
+	if (!strcmp(stage, "help") && argc > 2) {
+		/* tingle help STAGE is tingle STAGE --help, as git help does.
+		 */
+		if (!is_stage(argv[2]))
+			util_die(EX_USAGE,
+			         "'%s' is not a stage; see 'tingle help'",
+			         argv[2]);
+		hargv[0] = argv[0];
+		hargv[1] = argv[2];
+		hargv[2] = "--help";
+		hargv[3] = NULL;
+		argv = hargv;
+		stage = argv[1];
+	} else if (!strcmp(stage, "help") || !strcmp(stage, "-h") ||
+	           !strcmp(stage, "--help")) {
 		usage(stdout);
 		return 0;
 	}
