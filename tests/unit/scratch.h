@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 /* Make DIR (of SIZE bytes) a new directory NAME.XXXXXX; 0 or -1. */
-static int
+static inline int
 scratch_make(char *dir, size_t size, const char *name)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -25,7 +25,7 @@ scratch_make(char *dir, size_t size, const char *name)
 	return mkdtemp(dir) == NULL ? -1 : 0;
 }
 
-static int
+static inline int
 scratch_unlink(const char *path, const struct stat *st, int flag,
                struct FTW *ftw)
 {
@@ -36,10 +36,25 @@ scratch_unlink(const char *path, const struct stat *st, int flag,
 }
 
 /* Remove DIR and all below it, without following links; 0 or -1. */
-static int
+static inline int
 scratch_remove(const char *dir)
 {
 	return nftw(dir, scratch_unlink, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * The path of NAME in DIR.  The result stays valid until four more calls,
+ * so a test can hold a few paths at once.
+ */
+static inline char *
+scratch_path(const char *dir, const char *name)
+{
+	static char p[4][4200];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
+	return p[i];
 }
 
 #endif

@@ -28,12 +28,7 @@ static char dir[4096];
 static const char *
 path(const char *name)
 {
-	static char p[4][4200];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
-	return p[i];
+	return scratch_path(dir, name);
 }
 
 static void

@@ -27,16 +27,13 @@ static char dir[4096];
 static const char *
 put(const char *name, const char *s)
 {
-	static char p[4][4200];
-	static int i;
+	const char *path = scratch_path(dir, name);
 	FILE *fp;
 
-	i = (i + 1) % 4;
-	snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
-	assert_non_null(fp = fopen(p[i], "w"));
+	assert_non_null(fp = fopen(path, "w"));
 	fputs(s, fp);
 	assert_int_equal(fclose(fp), 0);
-	return p[i];
+	return path;
 }
 
 /* The record line with the row of key k merged in, or "-" when the table
