@@ -118,6 +118,19 @@ fail:
 	return -1;
 }
 
+/* After an O_NOFOLLOW open failed: say why when path is a symbolic link
+ * (ELOOP also means too many levels of links behind a directory). */
+static void
+refused_link(const char *path, const char **why)
+{
+	struct stat st;
+	int saved = errno;
+
+	if (saved == ELOOP && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		*why = "it is a symbolic link";
+	errno = saved;
+}
+
 int
 afile_read(const char *path, buf_t *b, const char **why)
 {
@@ -131,9 +144,7 @@ afile_read(const char *path, buf_t *b, const char **why)
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 1;
-		if (errno == ELOOP && lstat(path, &st) == 0 &&
-		    S_ISLNK(st.st_mode))
-			*why = "it is a symbolic link";
+		refused_link(path, why);
 		return -1;
 	}
 	if (fstat(fd, &st) < 0)
@@ -191,9 +202,7 @@ lock_file(const char *name, const char **why)
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return -2;
-		if (errno == ELOOP && lstat(name, &st) == 0 &&
-		    S_ISLNK(st.st_mode))
-			*why = "it is a symbolic link";
+		refused_link(name, why);
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
