@@ -1162,8 +1162,12 @@ syntax_message(const char *src, size_t pos, const char *msg, buf_t *err)
 	buf_addc(err, '^');
 }
 
-expr_t *
-expr_compile(const char *src, buf_t *err)
+/*
+ * Compile the expression that starts at byte start of src (messages show
+ * the whole of src).
+ */
+static expr_t *
+compile_at(const char *src, size_t start, buf_t *err)
 {
 	struct parser p;
 	expr_t *e = xcalloc(1, sizeof *e);
@@ -1173,6 +1177,7 @@ expr_compile(const char *src, buf_t *err)
 	memset(&p, 0, sizeof p);
 	p.e = e;
 	p.src = e->src;
+	p.pos = start;
 	next(&p);
 	e->root = parse_or(&p);
 	if (e->root != NULL && p.tok != T_EOF)
@@ -1182,6 +1187,52 @@ expr_compile(const char *src, buf_t *err)
 		expr_free(e);
 		return NULL;
 	}
+	return e;
+}
+
+expr_t *
+expr_compile(const char *src, buf_t *err)
+{
+	return compile_at(src, 0, err);
+}
+
+expr_t *
+expr_compile_assign(const char *src, char **name, buf_t *err)
+{
+	size_t i = 0, ns, ne, k;
+	const char *msg = NULL;
+
+	*name = NULL;
+	while (src[i] == ' ' || src[i] == '\t')
+		i++;
+	ns = i;
+	if ((k = ident_char(src + i, 1)) != 0)
+		for (i += k; (k = ident_char(src + i, 0)) != 0; i += k)
+			;
+	ne = i;
+	while (src[i] == ' ' || src[i] == '\t')
+		i++;
+	if (ne == ns)
+		msg = "expected a field name";
+	else if (src[ne] == '.' && ident_char(src + ne + 1, 0))
+		msg = "expected a top-level field name, not a dotted path";
+	else if (src[i] == '=' && src[i + 1] == '=')
+		msg = "expected '=' after the field name; '==' compares";
+	else if (src[i] != '=')
+		msg = src[i] == '\0' ? "expected '=' and an expression "
+		                       "after the field name"
+		                     : "expected '=' after the field name";
+	if (msg != NULL) {
+		syntax_message(src,
+		               ne == ns         ? ns
+		               : src[ne] == '.' ? ne
+		                                : i,
+		               msg, err);
+		return NULL;
+	}
+	expr_t *e = compile_at(src, i + 1, err);
+	if (e != NULL)
+		*name = xstrndup(src + ns, ne - ns);
 	return e;
 }
 

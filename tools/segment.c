@@ -3,8 +3,9 @@
  * each record a segment.
  *
  * For every record, in this order: each --join merges the matching row of
- * its table; every --where must hold; then the first -s rule that matches,
- * else the value of --by, else --default, becomes the segment field.
+ * its table; each --set computes a field; every --where must hold; then
+ * the first -s rule that matches, else the value of --by, else
+ * --default, becomes the segment field.
  * Records are written back as their own bytes with the new fields spliced
  * in.
  */
@@ -29,7 +30,8 @@ enum {
 	OPT_BY,
 	OPT_DEFAULT,
 	OPT_FIELD,
-	OPT_ONLY
+	OPT_ONLY,
+	OPT_SET
 };
 
 enum miss { MISS_KEEP, MISS_DROP, MISS_REJECT };
@@ -61,6 +63,14 @@ static size_t njoins;
 static struct join pending; /* join options given before any --join */
 static int pending_used;
 
+/* One --set 'NAME = EXPR'. */
+struct set {
+	char *name;
+	expr_t *e;
+};
+
+static struct set *sets;
+static size_t nsets;
 static expr_t **wheres;
 static size_t nwheres;
 static struct rule *rules;
@@ -82,11 +92,12 @@ usage(FILE *fp)
 	    fp,
 	    "usage: tingle-segment [--join FILE --on FIELD[=FILEFIELD] [--join-prefix P]\n"
 	    "                      [--join-miss keep|drop|reject] [--join-format FMT]]...\n"
-	    "                      [--where EXPR]... [--by EXPR] [-s 'NAME: EXPR']...\n"
+	    "                      [--set 'NAME = EXPR']... [--where EXPR]... [--by EXPR]\n"
+	    "                      [-s 'NAME: EXPR']...\n"
 	    "                      [--default NAME] [--field F] [--only] [FILE...]\n"
 	    "\n"
 	    "Filter records, merge lookup tables into them and give each a segment.\n"
-	    "Order: joins, then --where, then the segment.\n"
+	    "Order: joins, then --set, then --where, then the segment.\n"
 	    "\n"
 	    "  --join FILE          merge the rows of an NDJSON or CSV table\n"
 	    "  --on FIELD[=FILEFIELD]  the key: the record's FIELD equals the table's\n"
@@ -94,6 +105,8 @@ usage(FILE *fp)
 	    "  --join-prefix P      put P before the names of merged fields\n"
 	    "  --join-miss MODE     a record with no match: keep (default), drop, reject\n"
 	    "  --join-format FMT    ndjson, csv or tsv (default: from the file name)\n"
+	    "  --set 'NAME = EXPR'  set the field NAME to the value of EXPR (repeatable,\n"
+	    "                       in order: later ones see earlier fields)\n"
 	    "  --where EXPR         keep records for which EXPR is true (repeatable: all)\n"
 	    "  --by EXPR            the segment is the value of EXPR\n"
 	    "  -s, --segment 'NAME: EXPR'\n"
@@ -203,6 +216,20 @@ compile(const char *what, const char *src)
 }
 
 static void
+add_set(const char *arg)
+{
+	buf_t e = BUF_INIT;
+	struct set *st;
+
+	sets = xrealloc(sets, (nsets + 1) * sizeof *sets);
+	st = &sets[nsets];
+	if ((st->e = expr_compile_assign(arg, &st->name, &e)) == NULL)
+		util_die(EX_USAGE, "--set: %s", e.p);
+	nsets++;
+	buf_free(&e);
+}
+
+static void
 add_rule(const char *arg)
 {
 	const char *colon = strchr(arg, ':');
@@ -277,11 +304,12 @@ do_joins(rec_t *r, const line_t *l)
 			continue;
 		if (j->miss == MISS_REJECT) {
 			if (rec_path(r, j->on, j->onlen, &f))
-				rio_bad_input(l, "no row in %s for %s %.*s",
-				              j->file, j->on,
-				              (int)utf8_valid_prefix(
-				              f.v, f.vlen > 80 ? 80 : f.vlen),
-				              f.v);
+				rio_bad_input(
+				    l, "no row in %s for %s %.*s", j->file,
+				    j->on,
+				    (int)utf8_valid_prefix(
+				        f.v, f.vlen > 80 ? 80 : f.vlen),
+				    f.v);
 			else
 				rio_bad_input(l, "no '%s' field to join %s on",
 				              j->on, j->file);
@@ -289,6 +317,28 @@ do_joins(rec_t *r, const line_t *l)
 		return 0;
 	}
 	return 1;
+}
+
+/*
+ * Set the fields of every --set in turn, so that each sees the ones
+ * before it.  A run-time error is reported and sets the field to null.
+ */
+static void
+set_fields(rec_t *r, const line_t *l)
+{
+	val_t v;
+
+	for (size_t i = 0; i < nsets; i++) {
+		buf_reset(&vjson);
+		if (expr_eval(sets[i].e, r, &v, &err) < 0) {
+			rio_note_input(l->file, l->num, "--set %s: %s",
+			               sets[i].name, err.p);
+			buf_adds(&vjson, "null");
+		} else {
+			val_to_json(&v, &vjson);
+		}
+		rec_set(r, sets[i].name, vjson.p, vjson.len);
+	}
 }
 
 /* Evaluate e on r: 1 true, 0 false, -1 a run-time error (reported). */
@@ -363,6 +413,7 @@ main(int argc, char **argv)
 	    {"default", required_argument, NULL, OPT_DEFAULT},
 	    {"field", required_argument, NULL, OPT_FIELD},
 	    {"only", no_argument, NULL, OPT_ONLY},
+	    {"set", required_argument, NULL, OPT_SET},
 	    RIO_LONGOPTS,
 	    {NULL, 0, NULL, 0}};
 	int c, segmenting;
@@ -377,6 +428,9 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "s:" RIO_SHORTOPTS, longopts,
 	                        NULL)) != -1) {
 		switch (c) {
+		case OPT_SET:
+			add_set(optarg);
+			break;
 		case OPT_WHERE:
 			wheres =
 			    xrealloc(wheres, (nwheres + 1) * sizeof *wheres);
@@ -430,7 +484,10 @@ main(int argc, char **argv)
 			rio_bad_json(&l, col, msg);
 			continue;
 		}
-		if (!do_joins(&r, &l) || !keep(&r, &l))
+		if (!do_joins(&r, &l))
+			continue;
+		set_fields(&r, &l);
+		if (!keep(&r, &l))
 			continue;
 		if (segmenting && !segment(&r, &l))
 			continue;

@@ -774,6 +774,70 @@ test_fields_list(void **state)
 	buf_free(&err);
 }
 
+/* "NAME = EXPR" of tingle-segment --set: the name, or a caret message. */
+static const char *
+assign(const char *src)
+{
+	static char res[512];
+	buf_t err = BUF_INIT;
+	char *name;
+	expr_t *e = expr_compile_assign(src, &name, &err);
+
+	if (e == NULL) {
+		assert_null(name);
+		snprintf(res, sizeof res, "%s", err.p);
+	} else {
+		snprintf(res, sizeof res, "%s <- %s", name, expr_source(e));
+		free(name);
+	}
+	expr_free(e);
+	buf_free(&err);
+	return res;
+}
+
+static void
+test_assign(void **state)
+{
+	(void)state;
+	assert_string_equal(assign("domain = lower(to)"),
+	                    "domain <- domain = lower(to)");
+	assert_string_equal(assign("  x=1"), "x <-   x=1");
+	assert_string_equal(assign("pr\xc3\xa9nom = 'a'"),
+	                    "pr\xc3\xa9nom <- pr\xc3\xa9nom = 'a'");
+	assert_string_equal(assign("a.b = 1"),
+	                    "syntax error in expression at column 2: expected "
+	                    "a top-level field name, not a dotted path\n"
+	                    "  a.b = 1\n"
+	                    "   ^");
+	assert_string_equal(assign("= 1"),
+	                    "syntax error in expression at column 1: expected "
+	                    "a field name\n"
+	                    "  = 1\n"
+	                    "  ^");
+	assert_string_equal(assign("x == 1"),
+	                    "syntax error in expression at column 3: expected "
+	                    "'=' after the field name; '==' compares\n"
+	                    "  x == 1\n"
+	                    "    ^");
+	assert_string_equal(assign("x"),
+	                    "syntax error in expression at column 2: expected "
+	                    "'=' and an expression after the field name\n"
+	                    "  x\n"
+	                    "   ^");
+	/* The expression's own errors point into the whole text. */
+	assert_string_equal(assign("x = (1"),
+	                    "syntax error in expression at column 7: expected "
+	                    "')' before the end of the expression\n"
+	                    "  x = (1\n"
+	                    "        ^");
+	assert_string_equal(assign("x ="),
+	                    "syntax error in expression at column 4: expected "
+	                    "a value, a field name, a function call or '(' "
+	                    "before the end of the expression\n"
+	                    "  x =\n"
+	                    "     ^");
+}
+
 static void
 test_to_text(void **state)
 {
@@ -857,6 +921,7 @@ main(void)
 	    cmocka_unit_test(test_syntax_error_positions),
 	    cmocka_unit_test(test_tree_depth),
 	    cmocka_unit_test(test_fields_list),
+	    cmocka_unit_test(test_assign),
 	    cmocka_unit_test(test_to_text),
 	    cmocka_unit_test(test_repeated_eval),
 	};
