@@ -14,6 +14,7 @@
  */
 #include "stitch.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,6 +207,15 @@ stitch_new(const struct stitch_conf *c, buf_t *out, void (*written)(void))
 	return s;
 }
 
+static int
+str_is(const jfield_t *f, const char *s)
+{
+	size_t n = strlen(s);
+
+	return f != NULL && f->type == JT_STR && f->vlen == n + 2 &&
+	       memcmp(f->v + 1, s, n) == 0;
+}
+
 /* Append the canonical key of r to s->kb; 0, or -1 without any key
  * field (presets: no queue id). */
 static int
@@ -217,7 +227,7 @@ make_key(stitch_t *s, const rec_t *r)
 	buf_reset(&s->kb);
 	if (s->c.mode == STITCH_POSTFIX || s->c.mode == STITCH_EXIM) {
 		const jfield_t *q = rec_get(r, "queue_id", 8);
-		if (q == NULL || q->type != JT_STR)
+		if (q == NULL || q->type != JT_STR || str_is(q, "NOQUEUE"))
 			return -1;
 		buf_add(&s->kb, q->v, q->vlen);
 		return 0;
@@ -453,15 +463,6 @@ take_merge(stitch_t *s, struct slot *e, const rec_t *r)
 	}
 }
 
-static int
-str_is(const jfield_t *f, const char *s)
-{
-	size_t n = strlen(s);
-
-	return f != NULL && f->type == JT_STR && f->vlen == n + 2 &&
-	       memcmp(f->v + 1, s, n) == 0;
-}
-
 /* Keep the preset members r has that e does not have yet. */
 static void
 take_members(stitch_t *s, struct slot *e, const rec_t *r)
@@ -561,6 +562,26 @@ link_into(stitch_t *s, uint32_t a, uint32_t b)
 	eb->root = a;
 }
 
+/* Exim logs no count of recipients: count the words of the "for" list
+ * of the arrival. */
+static void
+count_recipients(struct slot *e, const jfield_t *f)
+{
+	char num[24];
+	int n, words = 0;
+
+	if (f == NULL || f->type != JT_STR)
+		return;
+	for (size_t i = 1; i + 1 < f->vlen; i++) {
+		if (f->v[i] != ' ' && (i == 1 || f->v[i - 1] == ' '))
+			words++;
+	}
+	n = snprintf(num, sizeof num, "%d", words);
+	e->span[2 * PF_NRCPT] = (uint32_t)e->body.len;
+	e->span[2 * PF_NRCPT + 1] = (uint32_t)n;
+	buf_add(&e->body, num, (size_t)n);
+}
+
 /* Postfix or Exim: does r start a message (and so end an earlier one of
  * the same id that never said it left)? */
 static int
@@ -569,7 +590,8 @@ arrival(stitch_t *s, const rec_t *r)
 	if (s->c.mode == STITCH_EXIM)
 		return str_is(rec_get(r, "event", 5), "arrival");
 	return (rec_get(r, "client", 6) != NULL &&
-	        rec_get(r, "action", 6) == NULL) ||
+	        rec_get(r, "action", 6) == NULL &&
+	        rec_get(r, "status", 6) == NULL) ||
 	       rec_get(r, "uid", 3) != NULL;
 }
 
@@ -586,6 +608,8 @@ take_mail(stitch_t *s, uint32_t i, const rec_t *r)
 	if (arrival(s, r))
 		s->s[i].arrived = 1;
 	take_members(s, e, r);
+	if (s->c.mode == STITCH_EXIM && e->span[2 * PF_NRCPT + 1] == 0)
+		count_recipients(e, rec_get(r, "recipients", 10));
 	if (s->c.mode == STITCH_POSTFIX) {
 		if (st != NULL && st->type == JT_STR &&
 		    rec_get(r, "to", 2) != NULL) {
