@@ -316,6 +316,14 @@ const struct key_field key_fields[] = {
     F("duration", 0, KEY_BY_ALERT),
     F("repeat", 0, KEY_BY_ALERT),
     F("message", 0, KEY_BY_ALERT),
+    /* tingle-stitch: what a merged record or a start record gains */
+    F("end_ts", 0, KEY_BY_STITCH),
+    F("records", 0, KEY_BY_STITCH),
+    F("complete", 0, KEY_BY_STITCH),
+    F("queue_ids", 0, KEY_BY_STITCH),
+    F("deliveries", 0, KEY_BY_STITCH),
+    F("matched", 0, KEY_BY_STITCH),
+    F("latency", 0, KEY_BY_STITCH),
     {NULL, 0, 0, 0},
 };
 

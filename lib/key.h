@@ -63,6 +63,7 @@ enum {
 	KEY_BY_COUNT = 1,   /* tingle-count, about a window */
 	KEY_BY_COMPARE = 2, /* tingle-compare, about a window */
 	KEY_BY_ALERT = 4,   /* tingle-alert, about an alert */
+	KEY_BY_STITCH = 8,  /* tingle-stitch, about a merged record */
 };
 
 struct key_field {
