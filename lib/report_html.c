@@ -59,8 +59,9 @@ static const char css[] =
     ".key{display:inline-block;width:18px;height:10px;margin:0 4px 0 10px;"
     "vertical-align:middle}\n"
     ".more{margin-top:16px}\n"
+    "td{white-space:nowrap}\n"
     "@media (max-width:600px){body{font-size:14px;padding:10px}"
-    "th,td{padding-right:6px}}\n"
+    "th,td{padding-right:6px}svg text{font-size:15px}}\n"
     "@media print{body{max-width:none;padding:0;font-size:11pt}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "h2{break-after:avoid}.charts{grid-template-columns:1fr 1fr}}\n";
