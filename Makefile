@@ -147,7 +147,8 @@ fuzz: fuzz-build
 
 DEPS = build-essential pkg-config libjansson-dev libpcre2-dev libcmocka-dev \
 	mandoc tzdata jq miller gawk mawk perl parallel python3 clang \
-	libclang-rt-14-dev valgrind procps time
+	libclang-rt-14-dev valgrind procps time \
+	chromium libxml2-utils
 
 deps:
 	@missing=$$(for p in $(DEPS); do \
