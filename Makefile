@@ -11,6 +11,7 @@
 PREFIX ?= /usr/local
 BINDIR_INSTALL = $(DESTDIR)$(PREFIX)/bin
 MANDIR_INSTALL = $(DESTDIR)$(PREFIX)/share/man
+HOOKDIR_INSTALL = $(DESTDIR)$(PREFIX)/share/tingle/hooks
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -40,6 +41,7 @@ TOOLS := $(foreach t,$(TOOL_NAMES),$(BIN)/$(if $(filter tingle,$(t)),tingle,ting
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 MANPAGES := $(sort $(wildcard man/*.[1-9]))
+HOOKS := $(sort $(wildcard examples/hooks/*.sh))
 
 .PHONY: all units check check-opt check-asan lint-man deps demo bench \
 	install uninstall clean format fuzz fuzz-build check-valgrind
@@ -165,16 +167,20 @@ demo: all
 bench: all
 	bench/run
 
+# Hooks go to PREFIX/share/tingle/hooks.
 install: all
-	install -d $(BINDIR_INSTALL) $(MANDIR_INSTALL)/man1 $(MANDIR_INSTALL)/man7
+	install -d $(BINDIR_INSTALL) $(MANDIR_INSTALL)/man1 $(MANDIR_INSTALL)/man7 \
+		$(HOOKDIR_INSTALL)
 	install -m 755 $(TOOLS) $(BINDIR_INSTALL)
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -m 644 $$m $(MANDIR_INSTALL)/man$$s; done
+	install -m 755 $(HOOKS) $(HOOKDIR_INSTALL)
 
 uninstall:
 	for t in $(notdir $(TOOLS)); do rm -f $(BINDIR_INSTALL)/$$t; done
 	for m in $(notdir $(MANPAGES)); do \
 		rm -f $(MANDIR_INSTALL)/man$${m##*.}/$$m; done
+	for h in $(notdir $(HOOKS)); do rm -f $(HOOKDIR_INSTALL)/$$h; done
 
 format:
 	clang-format -i lib/*.c lib/*.h tools/*.c tests/unit/*.c tests/fuzz/*.c
