@@ -89,7 +89,7 @@ usage(FILE *fp)
 {
 	fprintf(
 	    fp,
-	    "usage: tingle-count -w DURATION [-k FIELD]... [options] [FILE...]\n"
+	    "usage: tingle-count -w DURATION|all [-k FIELD]... [options] [FILE...]\n"
 	    "\n"
 	    "Count records per event-time window and group; groups that fall silent get\n"
 	    "a count of 0.\n"
@@ -97,6 +97,7 @@ usage(FILE *fp)
 	    "Windows and groups:\n"
 	    "  -w, --window DURATION  window width (5m, 1h, 1d, 1w, ...); whole days are\n"
 	    "                         calendar days in --tz, also with --every\n"
+	    "  -w all                 one window over the whole input, written at its end\n"
 	    "  --every DURATION       start a window every DURATION (hopping windows)\n"
 	    "  -k, --key FIELD        group by FIELD (dotted path); repeatable; not a\n"
 	    "                         name count writes (count, window_start, sum_F, ...)\n"
@@ -106,6 +107,7 @@ usage(FILE *fp)
 	    "  --sum FIELD, --min FIELD, --max FIELD, --avg FIELD\n"
 	    "Time:\n"
 	    "  --lateness DURATION    watermark = latest event time less DURATION (default 0)\n"
+	    "  --lateness all         keep every window open until the end of input\n"
 	    "  --late report|emit     late events are reported (default) or emitted as\n"
 	    "                         corrected records with \"revision\"\n"
 	    "  --late-keep DURATION   with --late emit: how long a written window can be\n"
@@ -163,14 +165,18 @@ main(int argc, char **argv)
 		int64_t *dur = NULL;
 		switch (c) {
 		case 'w':
-			dur = &cf.width;
 			have_width = 1;
+			cf.all = strcmp(optarg, "all") == 0;
+			if (!cf.all)
+				dur = &cf.width;
 			break;
 		case OPT_EVERY:
 			dur = &cf.every;
 			break;
 		case OPT_LATENESS:
-			dur = &cf.lateness;
+			cf.lateness_all = strcmp(optarg, "all") == 0;
+			if (!cf.lateness_all)
+				dur = &cf.lateness;
 			break;
 		case OPT_LATE_KEEP:
 			dur = &cf.late_keep;
@@ -258,7 +264,9 @@ main(int argc, char **argv)
 			                optarg, c == 'w' ? "-" : "--",
 			                option_name(c));
 	}
-	if (cf.width == 0)
+	if (cf.all && cf.every > 0)
+		rio_usage_error("-w all is one window: --every does not apply");
+	if (cf.width == 0 && !cf.all)
 		rio_usage_error(have_width
 		                    ? "the window width must be more than 0"
 		                    : "a window width is needed: -w DURATION");
