@@ -178,6 +178,7 @@ struct stitch {
 	uint32_t head, tail; /* age list */
 	size_t nopen;
 	unsigned long evicted;
+	unsigned long nokey;
 
 	struct start *st; /* expect mode */
 	size_t nst, capst;
@@ -811,7 +812,10 @@ stitch_add(stitch_t *s, const rec_t *r, const tstamp_t *t, buf_t *err)
 			rc = -1;
 		if (a <= 0 && b <= 0)
 			return rc;
-		make_key(s, r);
+		if (make_key(s, r) < 0) {
+			s->nokey++;
+			return rc;
+		}
 		expect_add(s, r, ms, a > 0, b > 0);
 		return rc;
 	}
@@ -820,6 +824,8 @@ stitch_add(stitch_t *s, const rec_t *r, const tstamp_t *t, buf_t *err)
 		if (s->c.mode == STITCH_POSTFIX && str_is(q, "NOQUEUE")) {
 			rec_write(r, s->out);
 			s->written();
+		} else if (s->c.mode == STITCH_MERGE) {
+			s->nokey++;
 		}
 		return 0;
 	}
@@ -900,6 +906,12 @@ unsigned long
 stitch_evicted(const stitch_t *s)
 {
 	return s->evicted;
+}
+
+unsigned long
+stitch_nokey(const stitch_t *s)
+{
+	return s->nokey;
 }
 
 void
