@@ -123,6 +123,50 @@ static const char *const pf_name[NPF] = {"queue_id", NULL /* the time field */,
 /* Written as null when absent (the others are left out then). */
 static const unsigned char pf_always[NPF] = {1, 1, 1, 0, 1, 1, 1, 1, 1, 0};
 
+/* The members of a mail log record the presets read: the PF_ ones,
+ * then these. */
+enum {
+	M_EVENT = NPF,
+	M_STATUS,
+	M_TO,
+	M_ACTION,
+	M_QUEUED_AS,
+	M_RECIPIENTS,
+	M_CLIENT_HOST,
+	M_CLIENT_IP,
+	M_DSN,
+	M_RELAY,
+	M_DELAY,
+	M_RELAY_HOST,
+	M_DELIVERY_TIME,
+	M_FORWARDED_AS,
+	NM
+};
+static const char *const m_name[NM] = {"queue_id",
+                                       NULL /* the time field */,
+                                       "client",
+                                       "uid",
+                                       "from",
+                                       "size",
+                                       "nrcpt",
+                                       "message_id",
+                                       "subject",
+                                       "bounce_queue_id",
+                                       "event",
+                                       "status",
+                                       "to",
+                                       "action",
+                                       "queued_as",
+                                       "recipients",
+                                       "client_host",
+                                       "client_ip",
+                                       "dsn",
+                                       "relay",
+                                       "delay",
+                                       "relay_host",
+                                       "delivery_time",
+                                       "forwarded_as"};
+
 struct member {
 	uint32_t h;   /* hash of the key as written */
 	uint32_t off; /* its opening quote in body */
@@ -178,6 +222,10 @@ struct stitch {
 	uint32_t head, tail; /* age list */
 	size_t nopen;
 	unsigned long evicted;
+	unsigned long nokey;
+
+	const jfield_t *m[NM]; /* presets: the record's members, by M_ */
+	size_t mlen[NM];
 
 	struct start *st; /* expect mode */
 	size_t nst, capst;
@@ -202,6 +250,8 @@ stitch_new(const struct stitch_conf *c, buf_t *out, void (*written)(void))
 	s->klen = xcalloc(c->nkeys + 1, sizeof *s->klen);
 	for (size_t i = 0; i < c->nkeys; i++)
 		s->klen[i] = strlen(c->keys[i]);
+	for (int i = 0; i < NM; i++)
+		s->mlen[i] = i == PF_TS ? s->tflen : strlen(m_name[i]);
 	s->free_s = s->free_st = s->free_ek = NIL;
 	s->head = s->tail = NIL;
 	return s;
@@ -216,6 +266,29 @@ str_is(const jfield_t *f, const char *s)
 	       memcmp(f->v + 1, s, n) == 0;
 }
 
+/* Note where the members the presets read are in r: one pass over its
+ * members instead of a lookup for each (the last of a name wins, as in
+ * rec_get; a name written with escapes is not looked at). */
+static void
+mail_scan(stitch_t *s, const rec_t *r)
+{
+	memset(s->m, 0, sizeof s->m);
+	for (size_t i = 0; i < r->obj.n; i++) {
+		const jfield_t *f = &r->obj.f[i];
+		if (f->kesc)
+			continue;
+		for (int j = 0; j < NM; j++) {
+			const char *name =
+			    j == PF_TS ? s->c.time_field : m_name[j];
+			if (s->mlen[j] == f->klen && name[0] == f->k[0] &&
+			    memcmp(name, f->k, f->klen) == 0) {
+				s->m[j] = f;
+				break;
+			}
+		}
+	}
+}
+
 /* Append the canonical key of r to s->kb; 0, or -1 without any key
  * field (presets: no queue id). */
 static int
@@ -226,7 +299,7 @@ make_key(stitch_t *s, const rec_t *r)
 
 	buf_reset(&s->kb);
 	if (s->c.mode == STITCH_POSTFIX || s->c.mode == STITCH_EXIM) {
-		const jfield_t *q = rec_get(r, "queue_id", 8);
+		const jfield_t *q = s->m[PF_QID];
 		if (q == NULL || q->type != JT_STR || str_is(q, "NOQUEUE"))
 			return -1;
 		buf_add(&s->kb, q->v, q->vlen);
@@ -465,20 +538,19 @@ take_merge(stitch_t *s, struct slot *e, const rec_t *r)
 
 /* Keep the preset members r has that e does not have yet. */
 static void
-take_members(stitch_t *s, struct slot *e, const rec_t *r)
+take_members(stitch_t *s, struct slot *e)
 {
 	if (e->span == NULL)
 		e->span = xcalloc(2 * NPF, sizeof *e->span);
 	for (int i = 0; i < NPF; i++) {
-		const char *name = i == PF_TS ? s->c.time_field : pf_name[i];
 		const jfield_t *f;
 
 		if (e->span[2 * i + 1] > 0)
 			continue;
-		f = rec_get(r, name, i == PF_TS ? s->tflen : strlen(name));
+		f = s->m[i];
 		if (f == NULL && i == PF_CLIENT && s->c.mode == STITCH_EXIM &&
-		    (f = rec_get(r, "client_host", 11)) == NULL)
-			f = rec_get(r, "client_ip", 9);
+		    (f = s->m[M_CLIENT_HOST]) == NULL)
+			f = s->m[M_CLIENT_IP];
 		if (f == NULL)
 			continue;
 		e->span[2 * i] = (uint32_t)e->body.len;
@@ -489,30 +561,29 @@ take_members(stitch_t *s, struct slot *e, const rec_t *r)
 
 /* Append {to, status, dsn, relay, delay} for a delivery attempt. */
 static void
-add_delivery(stitch_t *s, struct slot *e, const rec_t *r, const char *status)
+add_delivery(stitch_t *s, struct slot *e, const char *status)
 {
-	static const char *const names[] = {"to", "status", "dsn", "relay",
-	                                    "delay"};
+	static const int which[] = {M_TO, M_STATUS, M_DSN, M_RELAY, M_DELAY};
 	buf_t *b = coll(s, e, 0);
 
 	if (b->len > 0)
 		buf_addc(b, ',');
 	buf_addc(b, '{');
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		const jfield_t *f = rec_get(r, names[i], strlen(names[i]));
+	for (size_t i = 0; i < sizeof which / sizeof which[0]; i++) {
+		const char *name = m_name[which[i]];
+		const jfield_t *f = s->m[which[i]];
 		if (i == 1 && status != NULL)
-			jw_kstrz(b, "status", status);
+			jw_kstrz(b, name, status);
 		else if (i == 3 && f == NULL && s->c.mode == STITCH_EXIM &&
-		         (f = rec_get(r, "relay_host", 10)) != NULL)
-			jw_kraw(b, "relay", f->v, f->vlen);
+		         (f = s->m[M_RELAY_HOST]) != NULL)
+			jw_kraw(b, name, f->v, f->vlen);
 		else if (i == 4 && f == NULL && s->c.mode == STITCH_EXIM &&
-		         (f = rec_get(r, "delivery_time", 13)) != NULL)
-			jw_kraw(b, "delay", f->v, f->vlen);
+		         (f = s->m[M_DELIVERY_TIME]) != NULL)
+			jw_kraw(b, name, f->v, f->vlen);
 		else
-			jw_kraw(b, names[i], f ? f->v : "null",
-			        f ? f->vlen : 4);
+			jw_kraw(b, name, f ? f->v : "null", f ? f->vlen : 4);
 	}
-	const jfield_t *fw = rec_get(r, "forwarded_as", 12);
+	const jfield_t *fw = s->m[M_FORWARDED_AS];
 	if (fw != NULL)
 		jw_kraw(b, "forwarded_as", fw->v, fw->vlen);
 	buf_addc(b, '}');
@@ -585,35 +656,33 @@ count_recipients(struct slot *e, const jfield_t *f)
 /* Postfix or Exim: does r start a message (and so end an earlier one of
  * the same id that never said it left)? */
 static int
-arrival(stitch_t *s, const rec_t *r)
+arrival(stitch_t *s)
 {
 	if (s->c.mode == STITCH_EXIM)
-		return str_is(rec_get(r, "event", 5), "arrival");
-	return (rec_get(r, "client", 6) != NULL &&
-	        rec_get(r, "action", 6) == NULL &&
-	        rec_get(r, "status", 6) == NULL) ||
-	       rec_get(r, "uid", 3) != NULL;
+		return str_is(s->m[M_EVENT], "arrival");
+	return (s->m[PF_CLIENT] != NULL && s->m[M_ACTION] == NULL &&
+	        s->m[M_STATUS] == NULL) ||
+	       s->m[PF_UID] != NULL;
 }
 
 /* Take a mail log record into slot i (its own key's slot).  Returns 1
  * when the message is now complete. */
 static int
-take_mail(stitch_t *s, uint32_t i, const rec_t *r)
+take_mail(stitch_t *s, uint32_t i)
 {
 	uint32_t root = s->s[i].root;
 	struct slot *e = &s->s[root];
-	const jfield_t *ev = rec_get(r, "event", 5);
-	const jfield_t *st = rec_get(r, "status", 6);
+	const jfield_t *ev = s->m[M_EVENT];
+	const jfield_t *st = s->m[M_STATUS];
 
-	if (arrival(s, r))
+	if (arrival(s))
 		s->s[i].arrived = 1;
-	take_members(s, e, r);
+	take_members(s, e);
 	if (s->c.mode == STITCH_EXIM && e->span[2 * PF_NRCPT + 1] == 0)
-		count_recipients(e, rec_get(r, "recipients", 10));
+		count_recipients(e, s->m[M_RECIPIENTS]);
 	if (s->c.mode == STITCH_POSTFIX) {
-		if (st != NULL && st->type == JT_STR &&
-		    rec_get(r, "to", 2) != NULL) {
-			const jfield_t *qa = rec_get(r, "queued_as", 9);
+		if (st != NULL && st->type == JT_STR && s->m[M_TO] != NULL) {
+			const jfield_t *qa = s->m[M_QUEUED_AS];
 			long b = -1;
 			if (qa != NULL && qa->type == JT_STR &&
 			    str_is(st, "sent"))
@@ -622,7 +691,7 @@ take_mail(stitch_t *s, uint32_t i, const rec_t *r)
 			if (b >= 0 && s->s[b].root != root)
 				link_into(s, root, s->s[b].root);
 			else
-				add_delivery(s, e, r, NULL);
+				add_delivery(s, e, NULL);
 		}
 		if (!str_is(ev, "removed"))
 			return 0;
@@ -633,9 +702,8 @@ take_mail(stitch_t *s, uint32_t i, const rec_t *r)
 		    {"defer", "deferred"},
 		    {"suppressed", "suppressed"}};
 		for (size_t k = 0; k < 4; k++)
-			if (str_is(ev, ev_status[k][0]) &&
-			    rec_get(r, "to", 2) != NULL)
-				add_delivery(s, e, r, ev_status[k][1]);
+			if (str_is(ev, ev_status[k][0]) && s->m[M_TO] != NULL)
+				add_delivery(s, e, ev_status[k][1]);
 		if (!str_is(ev, "completed"))
 			return 0;
 	}
@@ -811,22 +879,29 @@ stitch_add(stitch_t *s, const rec_t *r, const tstamp_t *t, buf_t *err)
 			rc = -1;
 		if (a <= 0 && b <= 0)
 			return rc;
-		make_key(s, r);
+		if (make_key(s, r) < 0) {
+			s->nokey++;
+			return rc;
+		}
 		expect_add(s, r, ms, a > 0, b > 0);
 		return rc;
 	}
+	if (s->c.mode != STITCH_MERGE)
+		mail_scan(s, r);
 	if (make_key(s, r) < 0) {
-		const jfield_t *q = rec_get(r, "queue_id", 8);
+		const jfield_t *q = s->m[PF_QID];
 		if (s->c.mode == STITCH_POSTFIX && str_is(q, "NOQUEUE")) {
 			rec_write(r, s->out);
 			s->written();
+		} else if (s->c.mode == STITCH_MERGE) {
+			s->nokey++;
 		}
 		return 0;
 	}
 	h = util_hash_bytes(s->kb.p, s->kb.len);
 	i = ktab_find(&s->keys, s->kb.p, s->kb.len, h);
 	if (i >= 0 && s->c.mode != STITCH_MERGE && s->s[i].arrived &&
-	    s->s[i].root == (uint32_t)i && arrival(s, r)) {
+	    s->s[i].root == (uint32_t)i && arrival(s)) {
 		emit(s, (uint32_t)i, 0); /* its end was not logged */
 		i = -1;
 	}
@@ -849,7 +924,7 @@ stitch_add(stitch_t *s, const rec_t *r, const tstamp_t *t, buf_t *err)
 			done = 0;
 		}
 	} else {
-		done = take_mail(s, (uint32_t)i, r);
+		done = take_mail(s, (uint32_t)i);
 		root = s->s[i].root; /* a link may have moved it */
 	}
 	struct slot *e = &s->s[root];
@@ -900,6 +975,12 @@ unsigned long
 stitch_evicted(const stitch_t *s)
 {
 	return s->evicted;
+}
+
+unsigned long
+stitch_nokey(const stitch_t *s)
+{
+	return s->nokey;
 }
 
 void

@@ -87,6 +87,11 @@ size_t stitch_nopen(const stitch_t *s);
 /* Records written incomplete because --max-open was reached. */
 unsigned long stitch_evicted(const stitch_t *s);
 
+/* Records left out because they had none of the key fields (merge and
+ * expect modes; the presets leave out records without a queue id
+ * without counting them). */
+unsigned long stitch_nokey(const stitch_t *s);
+
 /* stitch_free(NULL) does nothing. */
 void stitch_free(stitch_t *s);
 

@@ -458,6 +458,11 @@ main(int argc, char **argv)
 		    stitch_evicted(engine) == 1 ? " was" : "s were",
 		    conf.max_open);
 
+	if (stitch_nokey(engine) > 0)
+		util_warnmsg("%lu record%s none of the key fields, left out",
+		             stitch_nokey(engine),
+		             stitch_nokey(engine) == 1 ? " had" : "s had");
+
 	for (int i = 0; i < nin; i++) {
 		rd_close(in[i].rd);
 		rec_free(&in[i].rec);
