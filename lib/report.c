@@ -516,6 +516,17 @@ make_episodes(report_t *rp)
 			open->to = x1;
 		open->alerts++;
 	}
+	/* Still firing at the end: through the group's last window. */
+	for (size_t i = 0; i < rp->neps; i++) {
+		struct report_episode *e = &rp->eps[i];
+		const struct report_group *g = &rp->groups[e->group];
+		int64_t x0, x1;
+		if (!e->ongoing || g->npt == 0)
+			continue;
+		report_span(g, &g->pt[g->npt - 1], &x0, &x1);
+		if (x1 > e->to)
+			e->to = x1;
+	}
 }
 
 void

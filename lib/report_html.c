@@ -190,10 +190,10 @@ summary(const report_t *rp, const struct report_opts *o, buf_t *out)
 			esc(out, rp->groups[e->group].name);
 			buf_adds(out, "</a></td>");
 			time_cell(out, e->from, days);
-			if (e->ongoing)
-				buf_adds(out, "<td>still firing</td>");
-			else
-				time_cell(out, e->to, days);
+			buf_adds(out, "<td>");
+			report_time(out, e->to, days);
+			buf_adds(out,
+			         e->ongoing ? " (still firing)</td>" : "</td>");
 			buf_adds(out, "<td class=\"n\">");
 			report_duration(out, e->to - e->from);
 			buf_adds(out, "</td></tr>\n");
