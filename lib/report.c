@@ -115,6 +115,36 @@ gfield_cmp(const void *a, const void *b)
 	return c != 0 ? c : (x->nlen > y->nlen) - (x->nlen < y->nlen);
 }
 
+/*
+ * Replace what a terminal or an XML parser must not get in b from byte
+ * `from` on: C0 and C1 control characters, DEL, U+FFFE and U+FFFF become
+ * '?'.  The report shows data; it never passes on escape sequences.
+ */
+static void
+printable(buf_t *b, size_t from)
+{
+	unsigned char *p = (unsigned char *)b->p;
+	size_t n = from;
+
+	for (size_t i = from; i < b->len; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7f) {
+			p[n++] = '?';
+		} else if (p[i] == 0xc2 && i + 1 < b->len && p[i + 1] >= 0x80 &&
+		           p[i + 1] <= 0x9f) {
+			p[n++] = '?';
+			i++;
+		} else if (p[i] == 0xef && i + 2 < b->len && p[i + 1] == 0xbf &&
+		           (p[i + 2] == 0xbe || p[i + 2] == 0xbf)) {
+			p[n++] = '?';
+			i += 2;
+		} else {
+			p[n++] = p[i];
+		}
+	}
+	b->len = n;
+	b->p[n] = '\0';
+}
+
 /* Append a field name in words: "start_weekday" is "start weekday". */
 static void
 words(buf_t *out, const char *s, size_t n)
@@ -222,6 +252,7 @@ group_of(report_t *rp, const rec_t *r)
 	}
 	if (nm.len == 0)
 		buf_adds(&nm, "all records");
+	printable(&nm, 0);
 	g->name = nm.p;
 	return id;
 }
@@ -233,6 +264,7 @@ rule_of(report_t *rp, const jfield_t *f)
 	int added;
 
 	jstr_decode(f->v, f->vlen, &name);
+	printable(&name, 0);
 	uint32_t id = kmap_add(rp->rmap, name.p, name.len,
 	                       util_hash_bytes(name.p, name.len), &added);
 	if (!added) {

@@ -58,6 +58,7 @@ test_groups_by_value_named_in_words(void **state)
 	    W("\"hour\":1.3e1", "07", "1", "1"),
 	    W("\"dimension\":\"os\",\"value\":\"iOS\"", "06", "1", "1"),
 	    W("\"x\":1", "06", "1", "1") /* p, q, open are no group */,
+	    W("\"esc\":\"a\\u001b[31m\\u009bb\\uffff\\u007f\"", "06", "1", "1"),
 	    "{\"x\":1,\"p\":0.5,\"q\":0.6,\"open\":true,\"window_start\":"
 	    "\"2026-04-07T00:00:00Z\",\"window_end\":\"2026-04-08T00:00:00Z\","
 	    "\"count\":2}",
@@ -66,18 +67,20 @@ test_groups_by_value_named_in_words(void **state)
 	const char *names[8];
 
 	(void)state;
-	assert_int_equal(rp->ngroups, 4);
+	assert_int_equal(rp->ngroups, 5);
 	for (size_t i = 0; i < rp->ngroups; i++)
 		names[i] = rp->groups[i].name;
 	/* Order: by smallest p, then largest |z|, then name. */
 	assert_string_equal(names[0], "x = 1");
-	assert_string_equal(names[1], "hour = 13");
-	assert_string_equal(names[2], "os = iOS");
-	assert_string_equal(names[3], "start weekday = Sun");
+	/* Control characters never reach a terminal or the page. */
+	assert_string_equal(names[1], "esc = a?[31m?b??");
+	assert_string_equal(names[2], "hour = 13");
+	assert_string_equal(names[3], "os = iOS");
+	assert_string_equal(names[4], "start weekday = Sun");
 	assert_int_equal(rp->groups[0].npt, 2);
 	assert_true(rp->groups[0].pt[1].open);
 	assert_true(rp->groups[0].min_p == 0.5);
-	assert_int_equal(rp->groups[3].npt, 2);
+	assert_int_equal(rp->groups[4].npt, 2);
 	report_free(rp);
 	report_free(NULL);
 }
