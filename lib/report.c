@@ -566,7 +566,7 @@ report_finish(report_t *rp)
 {
 	size_t n = rp->ngroups;
 
-	rp->days = n > 0;
+	int days = 1, any = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct report_group *g = &rp->groups[i];
 		sort_points(rp, g);
@@ -579,11 +579,13 @@ report_finish(report_t *rp)
 		} else if (rp->width != g->width || rp->hop != g->hop) {
 			rp->width = rp->hop = -1;
 		}
+		any = 1;
 		if (g->hop != 0 || g->width < 23 * 3600000LL ||
 		    tz_day_start(g->pt[0].start / 1000) * 1000 !=
 		        g->pt[0].start)
-			rp->days = 0;
+			days = 0;
 	}
+	rp->days = any && days;
 	make_episodes(rp);
 
 	/* Rules by name, groups by significance: renumber the episodes. */
