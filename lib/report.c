@@ -23,6 +23,14 @@ struct gfield {
 	const jfield_t *f;
 };
 
+/* qsort, which must not be given a null array, even an empty one. */
+static void
+sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 report_t *
 report_new(const char *value)
 {
@@ -194,8 +202,9 @@ group_of(report_t *rp, const rec_t *r)
 		gf[i].name = b->p + off[i];
 	/* The key by sorted names; the name in words in the record's order. */
 	memcpy(byorder, gf, ng * sizeof gf[0]);
-	qsort(gf, ng, sizeof gf[0], gfield_cmp);
+	sort(gf, ng, sizeof gf[0], gfield_cmp);
 	buf_reset(k);
+	buf_grow(k, 1); /* an empty key still has its bytes somewhere */
 	for (size_t i = 0; i < ng; i++) {
 		buf_add(k, gf[i].name, gf[i].nlen);
 		buf_addc(k, '\x1f');
@@ -379,7 +388,7 @@ sort_points(report_t *rp, struct report_group *g)
 	int64_t hop = 0;
 	int overlap = 0;
 
-	qsort(g->pt, g->npt, sizeof *g->pt, point_cmp);
+	sort(g->pt, g->npt, sizeof *g->pt, point_cmp);
 	for (size_t i = 0; i < g->npt; i++) {
 		if (n > 0 && g->pt[n - 1].start == g->pt[i].start)
 			n--;
@@ -510,7 +519,7 @@ make_episodes(report_t *rp)
 	uint32_t orule = 0, ogroup = 0;
 
 	/* qsort is not stable; alert_cmp breaks ties by position. */
-	qsort(rp->alerts, rp->nalerts, sizeof *rp->alerts, alert_cmp);
+	sort(rp->alerts, rp->nalerts, sizeof *rp->alerts, alert_cmp);
 	for (size_t i = 0; i < rp->nalerts; i++) {
 		const struct report_alert *a = &rp->alerts[i];
 		struct report_point pt = {.start = a->start, .end = a->end};
@@ -592,7 +601,7 @@ report_finish(report_t *rp)
 	uint32_t *rmap = xcalloc(rp->nrules + 1, sizeof *rmap);
 	for (size_t i = 0; i < rp->nrules; i++)
 		rp->rules[i].neps = i; /* old index, kept through the sort */
-	qsort(rp->rules, rp->nrules, sizeof *rp->rules, rule_cmp);
+	sort(rp->rules, rp->nrules, sizeof *rp->rules, rule_cmp);
 	for (size_t i = 0; i < rp->nrules; i++) {
 		rmap[rp->rules[i].neps] = (uint32_t)i;
 		rp->rules[i].neps = 0;
@@ -609,7 +618,7 @@ report_finish(report_t *rp)
 		/* The old index rides along in ep's place through the sort. */
 		rp->groups[i].ep = (size_t *)(uintptr_t)i;
 	}
-	qsort(rp->groups, n, sizeof *rp->groups, group_cmp);
+	sort(rp->groups, n, sizeof *rp->groups, group_cmp);
 	uint32_t *gmap = xcalloc(n + 1, sizeof *gmap);
 	for (size_t i = 0; i < n; i++) {
 		gmap[(uintptr_t)rp->groups[i].ep] = (uint32_t)i;
@@ -620,7 +629,7 @@ report_finish(report_t *rp)
 		rp->eps[i].group = gmap[rp->eps[i].group];
 	free(gmap);
 
-	qsort(rp->eps, rp->neps, sizeof *rp->eps, ep_cmp);
+	sort(rp->eps, rp->neps, sizeof *rp->eps, ep_cmp);
 	for (size_t i = 0; i < rp->neps; i++) {
 		const struct report_episode *e = &rp->eps[i];
 		struct report_group *g = &rp->groups[e->group];
