@@ -23,6 +23,14 @@ struct gfield {
 	const jfield_t *f;
 };
 
+/* qsort, which must not be given a null array, even an empty one. */
+static void
+sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 report_t *
 report_new(const char *value)
 {
@@ -115,6 +123,36 @@ gfield_cmp(const void *a, const void *b)
 	return c != 0 ? c : (x->nlen > y->nlen) - (x->nlen < y->nlen);
 }
 
+/*
+ * Replace what a terminal or an XML parser must not get in b from byte
+ * `from` on: C0 and C1 control characters, DEL, U+FFFE and U+FFFF become
+ * '?'.  The report shows data; it never passes on escape sequences.
+ */
+static void
+printable(buf_t *b, size_t from)
+{
+	unsigned char *p = (unsigned char *)b->p;
+	size_t n = from;
+
+	for (size_t i = from; i < b->len; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7f) {
+			p[n++] = '?';
+		} else if (p[i] == 0xc2 && i + 1 < b->len && p[i + 1] >= 0x80 &&
+		           p[i + 1] <= 0x9f) {
+			p[n++] = '?';
+			i++;
+		} else if (p[i] == 0xef && i + 2 < b->len && p[i + 1] == 0xbf &&
+		           (p[i + 2] == 0xbe || p[i + 2] == 0xbf)) {
+			p[n++] = '?';
+			i += 2;
+		} else {
+			p[n++] = p[i];
+		}
+	}
+	b->len = n;
+	b->p[n] = '\0';
+}
+
 /* Append a field name in words: "start_weekday" is "start weekday". */
 static void
 words(buf_t *out, const char *s, size_t n)
@@ -164,8 +202,9 @@ group_of(report_t *rp, const rec_t *r)
 		gf[i].name = b->p + off[i];
 	/* The key by sorted names; the name in words in the record's order. */
 	memcpy(byorder, gf, ng * sizeof gf[0]);
-	qsort(gf, ng, sizeof gf[0], gfield_cmp);
+	sort(gf, ng, sizeof gf[0], gfield_cmp);
 	buf_reset(k);
+	buf_grow(k, 1); /* an empty key still has its bytes somewhere */
 	for (size_t i = 0; i < ng; i++) {
 		buf_add(k, gf[i].name, gf[i].nlen);
 		buf_addc(k, '\x1f');
@@ -222,6 +261,7 @@ group_of(report_t *rp, const rec_t *r)
 	}
 	if (nm.len == 0)
 		buf_adds(&nm, "all records");
+	printable(&nm, 0);
 	g->name = nm.p;
 	return id;
 }
@@ -233,6 +273,7 @@ rule_of(report_t *rp, const jfield_t *f)
 	int added;
 
 	jstr_decode(f->v, f->vlen, &name);
+	printable(&name, 0);
 	uint32_t id = kmap_add(rp->rmap, name.p, name.len,
 	                       util_hash_bytes(name.p, name.len), &added);
 	if (!added) {
@@ -347,7 +388,7 @@ sort_points(report_t *rp, struct report_group *g)
 	int64_t hop = 0;
 	int overlap = 0;
 
-	qsort(g->pt, g->npt, sizeof *g->pt, point_cmp);
+	sort(g->pt, g->npt, sizeof *g->pt, point_cmp);
 	for (size_t i = 0; i < g->npt; i++) {
 		if (n > 0 && g->pt[n - 1].start == g->pt[i].start)
 			n--;
@@ -478,7 +519,7 @@ make_episodes(report_t *rp)
 	uint32_t orule = 0, ogroup = 0;
 
 	/* qsort is not stable; alert_cmp breaks ties by position. */
-	qsort(rp->alerts, rp->nalerts, sizeof *rp->alerts, alert_cmp);
+	sort(rp->alerts, rp->nalerts, sizeof *rp->alerts, alert_cmp);
 	for (size_t i = 0; i < rp->nalerts; i++) {
 		const struct report_alert *a = &rp->alerts[i];
 		struct report_point pt = {.start = a->start, .end = a->end};
@@ -516,6 +557,17 @@ make_episodes(report_t *rp)
 			open->to = x1;
 		open->alerts++;
 	}
+	/* Still firing at the end: through the group's last window. */
+	for (size_t i = 0; i < rp->neps; i++) {
+		struct report_episode *e = &rp->eps[i];
+		const struct report_group *g = &rp->groups[e->group];
+		int64_t x0, x1;
+		if (!e->ongoing || g->npt == 0)
+			continue;
+		report_span(g, &g->pt[g->npt - 1], &x0, &x1);
+		if (x1 > e->to)
+			e->to = x1;
+	}
 }
 
 void
@@ -523,7 +575,7 @@ report_finish(report_t *rp)
 {
 	size_t n = rp->ngroups;
 
-	rp->days = n > 0;
+	int days = 1, any = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct report_group *g = &rp->groups[i];
 		sort_points(rp, g);
@@ -536,18 +588,20 @@ report_finish(report_t *rp)
 		} else if (rp->width != g->width || rp->hop != g->hop) {
 			rp->width = rp->hop = -1;
 		}
+		any = 1;
 		if (g->hop != 0 || g->width < 23 * 3600000LL ||
 		    tz_day_start(g->pt[0].start / 1000) * 1000 !=
 		        g->pt[0].start)
-			rp->days = 0;
+			days = 0;
 	}
+	rp->days = any && days;
 	make_episodes(rp);
 
 	/* Rules by name, groups by significance: renumber the episodes. */
 	uint32_t *rmap = xcalloc(rp->nrules + 1, sizeof *rmap);
 	for (size_t i = 0; i < rp->nrules; i++)
 		rp->rules[i].neps = i; /* old index, kept through the sort */
-	qsort(rp->rules, rp->nrules, sizeof *rp->rules, rule_cmp);
+	sort(rp->rules, rp->nrules, sizeof *rp->rules, rule_cmp);
 	for (size_t i = 0; i < rp->nrules; i++) {
 		rmap[rp->rules[i].neps] = (uint32_t)i;
 		rp->rules[i].neps = 0;
@@ -564,7 +618,7 @@ report_finish(report_t *rp)
 		/* The old index rides along in ep's place through the sort. */
 		rp->groups[i].ep = (size_t *)(uintptr_t)i;
 	}
-	qsort(rp->groups, n, sizeof *rp->groups, group_cmp);
+	sort(rp->groups, n, sizeof *rp->groups, group_cmp);
 	uint32_t *gmap = xcalloc(n + 1, sizeof *gmap);
 	for (size_t i = 0; i < n; i++) {
 		gmap[(uintptr_t)rp->groups[i].ep] = (uint32_t)i;
@@ -575,7 +629,7 @@ report_finish(report_t *rp)
 		rp->eps[i].group = gmap[rp->eps[i].group];
 	free(gmap);
 
-	qsort(rp->eps, rp->neps, sizeof *rp->eps, ep_cmp);
+	sort(rp->eps, rp->neps, sizeof *rp->eps, ep_cmp);
 	for (size_t i = 0; i < rp->neps; i++) {
 		const struct report_episode *e = &rp->eps[i];
 		struct report_group *g = &rp->groups[e->group];

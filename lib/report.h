@@ -11,8 +11,9 @@
  * values (key_value), as in every other stage.
  *
  * An alert episode of a rule and group runs from the first window in
- * which the rule fired to the window in which it resolved, or to the end
- * of its last firing window when it never resolved.  With hopping
+ * which the rule fired to the window in which it resolved, or, when it
+ * never resolved, to the end of the group's last window (or of its last
+ * firing window, if later).  With hopping
  * windows (a 24 h window every hour) a window stands for its last hop,
  * the part of time it alone adds.
  *

@@ -45,7 +45,8 @@ static const char css[] =
     "minmax(min(100%,480px),1fr));gap:12px 20px}\n"
     "figure{margin:0;break-inside:avoid;page-break-inside:avoid}\n"
     "figcaption{font-weight:600;overflow-wrap:anywhere}\n"
-    "figcaption span{font-weight:400;color:var(--mute);font-size:.9em}\n"
+    "figcaption span{display:block;font-weight:400;color:var(--mute);"
+    "font-size:.9em}\n"
     "svg.chart{width:100%;height:auto;display:block}\n"
     "svg text{font:10px system-ui,sans-serif;fill:var(--mute)}\n"
     "svg .grid{stroke:var(--line);stroke-width:1}\n"
@@ -190,10 +191,10 @@ summary(const report_t *rp, const struct report_opts *o, buf_t *out)
 			esc(out, rp->groups[e->group].name);
 			buf_adds(out, "</a></td>");
 			time_cell(out, e->from, days);
-			if (e->ongoing)
-				buf_adds(out, "<td>still firing</td>");
-			else
-				time_cell(out, e->to, days);
+			buf_adds(out, "<td>");
+			report_time(out, e->to, days);
+			buf_adds(out,
+			         e->ongoing ? " (still firing)</td>" : "</td>");
 			buf_adds(out, "<td class=\"n\">");
 			report_duration(out, e->to - e->from);
 			buf_adds(out, "</td></tr>\n");

@@ -166,13 +166,11 @@ summary(const report_t *rp, const struct report_opts *o, buf_t *out)
 		buf_adds(out, "\n    ");
 		report_time(out, e->from, days);
 		buf_adds(out, " to ");
-		if (e->ongoing)
-			buf_adds(out, "now, still firing");
-		else
-			report_time(out, e->to, days);
+		report_time(out, e->to, days);
 		buf_adds(out, ", ");
 		report_duration(out, e->to - e->from);
-		buf_addc(out, '\n');
+		buf_adds(out,
+		         e->ongoing ? ", still firing at the end\n" : "\n");
 	}
 	if (rp->neps > o->max_rows)
 		buf_printf(out, "  and %zu more episodes\n",
