@@ -18,6 +18,8 @@ PREFIX ?= /usr/local
 BINDIR_INSTALL = $(DESTDIR)$(PREFIX)/bin
 MANDIR_INSTALL = $(DESTDIR)$(PREFIX)/share/man
 HOOKDIR_INSTALL = $(DESTDIR)$(PREFIX)/share/tingle/hooks
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -158,7 +160,7 @@ DEPS = build-essential pkg-config libjansson-dev libpcre2-dev libcmocka-dev \
 	mandoc tzdata jq miller gawk mawk perl parallel python3 clang \
 	libclang-rt-14-dev valgrind procps time \
 	chromium libxml2-utils \
-	dpkg-dev debhelper lintian
+	dpkg-dev debhelper lintian bash-completion zsh
 
 deps:
 	@missing=$$(for p in $(DEPS); do \
@@ -176,17 +178,25 @@ demo: all
 bench: all
 	bench/run
 
-# Hooks go to PREFIX/share/tingle/hooks.
+# Hooks go to PREFIX/share/tingle/hooks.  Completion: bash-completion
+# loads a command's file by its name, so each tingle-STAGE is a link to
+# the one file; zsh reads _tingle from a directory of its fpath.
 install: all
 	install -d $(BINDIR_INSTALL) $(MANDIR_INSTALL)/man1 $(MANDIR_INSTALL)/man7 \
-		$(HOOKDIR_INSTALL)
+		$(HOOKDIR_INSTALL) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(TOOLS) $(BINDIR_INSTALL)
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -m 644 $$m $(MANDIR_INSTALL)/man$$s; done
 	install -m 755 $(HOOKS) $(HOOKDIR_INSTALL)
+	install -m 644 completion/tingle.bash $(DESTDIR)$(BASHCOMPDIR)/tingle
+	for t in $(filter-out tingle,$(notdir $(TOOLS))); do \
+		ln -sf tingle $(DESTDIR)$(BASHCOMPDIR)/$$t; done
+	install -m 644 completion/_tingle $(DESTDIR)$(ZSHCOMPDIR)/_tingle
 
 uninstall:
-	for t in $(notdir $(TOOLS)); do rm -f $(BINDIR_INSTALL)/$$t; done
+	for t in $(notdir $(TOOLS)); do rm -f $(BINDIR_INSTALL)/$$t \
+		$(DESTDIR)$(BASHCOMPDIR)/$$t; done
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_tingle
 	for m in $(notdir $(MANPAGES)); do \
 		rm -f $(MANDIR_INSTALL)/man$${m##*.}/$$m; done
 	for h in $(notdir $(HOOKS)); do rm -f $(HOOKDIR_INSTALL)/$$h; done

@@ -72,8 +72,12 @@ for f in bin/tingle bin/tingle-parse bin/tingle-segment bin/tingle-count \
 	bin/tingle-compare bin/tingle-alert \
 	share/man/man1/tingle-parse.1.gz share/man/man7/tingle.7.gz \
 	share/tingle/hooks/mail-alert.sh \
+	share/bash-completion/completions/tingle \
+	share/bash-completion/completions/tingle-parse \
+	share/zsh/vendor-completions/_tingle \
 	share/doc/tingle/copyright \
 	share/doc/tingle/examples/email-blast/run.sh \
+	share/doc/tingle/examples/rsyslog/tingle.conf \
 	share/doc/tingle/examples/data/maillog; do
 	[ -e "$u/$f" ] || { echo "FAIL: /usr/$f not installed"; fail=1; }
 done
