@@ -57,6 +57,8 @@ enum {
 	OPT_MAX_GROUPS,
 	OPT_MAX_AHEAD,
 	OPT_MAX_FILL,
+	OPT_OPEN,
+	OPT_EACH,
 };
 
 static const struct option longopts[] = {
@@ -80,6 +82,8 @@ static const struct option longopts[] = {
     {"max-groups", required_argument, NULL, OPT_MAX_GROUPS},
     {"max-ahead", required_argument, NULL, OPT_MAX_AHEAD},
     {"max-fill", required_argument, NULL, OPT_MAX_FILL},
+    {"open", required_argument, NULL, OPT_OPEN},
+    {"each", required_argument, NULL, OPT_EACH},
     RIO_LONGOPTS,
     {NULL, 0, NULL, 0},
 };
@@ -101,6 +105,8 @@ usage(FILE *fp)
 	    "  --every DURATION       start a window every DURATION (hopping windows)\n"
 	    "  -k, --key FIELD        group by FIELD (dotted path); repeatable; not a\n"
 	    "                         name count writes (count, window_start, sum_F, ...)\n"
+	    "  --each F1,F2,...       count each record once in each field's group, written\n"
+	    "                         as \"dimension\" and \"value\" after the -k fields\n"
 	    "  --week-start mon|sun   first day of week windows (default mon)\n"
 	    "Aggregates (each repeatable; count is always written):\n"
 	    "  --distinct FIELD       number of distinct values\n"
@@ -114,6 +120,8 @@ usage(FILE *fp)
 	    "                         revised (default: the window width)\n"
 	    "  --idle DURATION        after DURATION without input, move the watermark\n"
 	    "                         on with the wall clock\n"
+	    "  --open hold|emit       at the end of input, windows the clock has not ended\n"
+	    "                         are held back (default) or written with \"open\":true\n"
 	    "Silence:\n"
 	    "  --forget DURATION      stop writing zeros for a group silent that long\n"
 	    "                         (default: never)\n"
@@ -222,6 +230,20 @@ main(int argc, char **argv)
 			else
 				rio_usage_error(
 				    "--late takes 'report' or 'emit', not '%s'",
+				    optarg);
+			break;
+		case OPT_EACH:
+			if ((err = count_conf_each(&cf, optarg)) != NULL)
+				rio_usage_error("%s", err);
+			break;
+		case OPT_OPEN:
+			if (strcmp(optarg, "emit") == 0)
+				cf.open_emit = 1;
+			else if (strcmp(optarg, "hold") == 0)
+				cf.open_emit = 0;
+			else
+				rio_usage_error(
+				    "--open takes 'hold' or 'emit', not '%s'",
 				    optarg);
 			break;
 		case OPT_KEYS:
