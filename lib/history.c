@@ -274,5 +274,5 @@ history_line(struct history *h, const line_t *l, cmp_emit_fn emit, void *ctx)
 		rio_note_input(
 		    l->file, l->num,
 		    "window is older than its group's history, compared with nothing");
-	emit(ctx, &h->rec, vt, v, &res);
+	emit(ctx, &h->rec, &w, vt, v, &res);
 }
