@@ -501,7 +501,7 @@ take_observed(struct against *ag, const line_t *l)
 		rio_note_input(
 		    l->file, l->num,
 		    "window already compared, compared with nothing");
-		ag->emit(ag->ctx, &ag->rec, vt, v, &res);
+		ag->emit(ag->ctx, &ag->rec, &w, vt, v, &res);
 		return;
 	}
 	if (pw == NULL)
@@ -580,6 +580,8 @@ against_result(struct against *ag, const struct pent *e, struct bl_result *res)
 		res->exp = ag->rate * e->ov;
 		/* R x a value near the largest double can pass it. */
 		res->has_exp = isfinite(res->exp);
+		res->has_trials = 1;
+		res->trials = e->ov;
 	}
 }
 
@@ -598,7 +600,7 @@ emit_observed(struct against *ag, const struct pwin *pw, const struct pent *e,
 		util_die(EX_SOFTWARE, "kept record no longer scans: %s", msg);
 	vt = cmp_value(&ag->rec, ag->cf->value_field, &v);
 	against_result(ag, e, &res);
-	ag->emit(ag->ctx, &ag->rec, vt, v, &res);
+	ag->emit(ag->ctx, &ag->rec, &pw->w, vt, v, &res);
 }
 
 /* A record for a key only the other input has: observed 0. */
@@ -619,7 +621,7 @@ emit_missing(struct against *ag, const struct pwin *pw, const struct pent *e)
 	    0)
 		util_die(EX_SOFTWARE, "built record does not scan: %s", msg);
 	against_result(ag, e, &res);
-	ag->emit(ag->ctx, &ag->rec, CMP_NUM, 0, &res);
+	ag->emit(ag->ctx, &ag->rec, &pw->w, CMP_NUM, 0, &res);
 }
 
 /* Write window pw: observed records in arrival order, then the keys only

@@ -131,11 +131,11 @@ char *cmp_key_names_json(const struct cmp_conf *cf, const rec_t *r);
 
 /*
  * What an engine hands on for every compared record: the record (its
- * fields may be read and set; it is borrowed for the call), the kind of
- * its observed value (CMP_NUM or CMP_NULL) and the value, and the
- * expectation found.
+ * fields may be read and set; it is borrowed for the call), its window,
+ * the kind of its observed value (CMP_NUM or CMP_NULL) and the value,
+ * and the expectation found.
  */
-typedef void (*cmp_emit_fn)(void *ctx, rec_t *r, int vt, double v,
-                            const struct bl_result *res);
+typedef void (*cmp_emit_fn)(void *ctx, rec_t *r, const struct cmp_win *w,
+                            int vt, double v, const struct bl_result *res);
 
 #endif

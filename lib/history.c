@@ -242,6 +242,7 @@ void
 history_line(struct history *h, const line_t *l, cmp_emit_fn emit, void *ctx)
 {
 	struct bl_result res;
+	const jfield_t *f;
 	struct cmp_win w;
 	const char *msg;
 	size_t col;
@@ -269,10 +270,16 @@ history_line(struct history *h, const line_t *l, cmp_emit_fn emit, void *ctx)
 	if (added && kmap_len(h->groups) > h->cf->max_groups)
 		util_die(EX_SOFTWARE, "more than %zu groups (--max-groups)",
 		         h->cf->max_groups);
-	bl_step(h->hist, id, w.start, vt == CMP_NUM ? &v : NULL, &res);
+	/* A window still in progress (tingle-count --open emit) is compared
+	 * but never enters the history. */
+	f = rec_get(&h->rec, "open", 4);
+	if (f != NULL && f->type == JT_TRUE)
+		bl_peek(h->hist, id, w.start, vt == CMP_NUM ? &v : NULL, &res);
+	else
+		bl_step(h->hist, id, w.start, vt == CMP_NUM ? &v : NULL, &res);
 	if (res.order == BL_OLD)
 		rio_note_input(
 		    l->file, l->num,
 		    "window is older than its group's history, compared with nothing");
-	emit(ctx, &h->rec, vt, v, &res);
+	emit(ctx, &h->rec, &w, vt, v, &res);
 }

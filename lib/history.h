@@ -49,6 +49,8 @@ void history_save(const struct history *h);
  * Compare the record of line l with its group's history, record its
  * value, and hand it to emit; a line that is bad input is reported
  * (rio.h) and dropped.  emit may set fields on the record it is given.
+ * A record with "open": true (a window still in progress) is compared
+ * but its value is not recorded, so it never reaches the state file.
  */
 void history_line(struct history *h, const line_t *l, cmp_emit_fn emit,
                   void *ctx);

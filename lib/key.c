@@ -305,6 +305,9 @@ const struct key_field key_fields[] = {
     F("ratio", 0, KEY_BY_COMPARE),
     F("delta", 0, KEY_BY_COMPARE),
     F("z", 0, KEY_BY_COMPARE),
+    F("p", 0, KEY_BY_COMPARE),
+    F("q", 0, KEY_BY_COMPARE),
+    F("peer_ratio", 0, KEY_BY_COMPARE),
     F("baseline_n", 0, KEY_BY_COMPARE),
     F("baseline", 0, KEY_BY_COMPARE),
     /* tingle-alert: the alert itself (an input field of one of these

@@ -28,6 +28,7 @@
 #include "rio.h"
 #include "ttime.h"
 #include "util.h"
+#include "verdict.h"
 
 enum {
 	OPT_AGAINST = RIO_OPT_FIRST_FREE,
@@ -38,6 +39,7 @@ enum {
 	OPT_MIN_BASELINE,
 	OPT_NAME,
 	OPT_ON,
+	OPT_PEERS,
 	OPT_RATE,
 	OPT_SAVE_EVERY,
 	OPT_STAT,
@@ -56,6 +58,7 @@ static const struct option longopts[] = {
     {"min-baseline", required_argument, NULL, OPT_MIN_BASELINE},
     {"name", required_argument, NULL, OPT_NAME},
     {"on", required_argument, NULL, OPT_ON},
+    {"peers", required_argument, NULL, OPT_PEERS},
     {"rate", required_argument, NULL, OPT_RATE},
     {"save-every", required_argument, NULL, OPT_SAVE_EVERY},
     {"stat", required_argument, NULL, OPT_STAT},
@@ -76,31 +79,37 @@ static int rate_given;
 static long min_baseline = 1;  /* --min-baseline */
 static const char *state_file; /* --state */
 static int64_t save_every_ms;  /* --save-every, 0: at exit only */
-static int64_t idle_ms;        /* --idle, 0: never */
+static int64_t idle_ms = -1;   /* --idle, 0: never; -1: not given */
+static const char *peers;      /* --peers */
 static const char *name_opt;   /* --name */
 /* --key, --on, --value, --against-value, --max-groups */
 static struct cmp_conf conf = {.value_field = "count", .max_groups = 1000000};
 /* --lock-timeout */
 static int64_t lock_timeout_ms = RIO_LOCK_TIMEOUT_MS;
 
+/* How long the input must be quiet before a window of --baseline is
+ * taken as complete (--idle). */
+#define HISTORY_IDLE_MS 1000
+
 /* ---- state of the run ------------------------------------------------- */
 
 static buf_t baseline_json; /* the "baseline" value, a JSON string */
-static buf_t num;           /* scratch for numbers */
 
 /* ---- usage ------------------------------------------------------------ */
 
 static const char usage_text[] =
     "usage: tingle-compare -b SOURCE [--stat mean|median] [-k FIELD,...]\n"
     "                      [--value FIELD] [--min-baseline N] [--name TEXT]\n"
+    "                      [--peers FIELD] [--idle DURATION]\n"
     "                      [--state FILE [--save-every DURATION]\n"
     "                      [--lock-timeout DURATION]] [FILE...]\n"
     "       tingle-compare --against FILE [--rate R] [--on FIELD,...]\n"
-    "                      [--against-value FIELD] [--idle DURATION]\n"
-    "                      [-k FIELD,...] [--value FIELD] [FILE...]\n"
+    "                      [--against-value FIELD] [--peers FIELD]\n"
+    "                      [--idle DURATION] [-k FIELD,...] [--value FIELD]\n"
+    "                      [FILE...]\n"
     "\n"
-    "Add expected, ratio, delta, z, baseline_n and baseline to every count\n"
-    "record of tingle-count.\n"
+    "Add expected, ratio, delta, z, p, q, baseline_n and baseline to every\n"
+    "count record of tingle-count.\n"
     "\n"
     "Expectation from the group's history:\n"
     "  -b, --baseline prev:N           the previous N windows\n"
@@ -113,6 +122,8 @@ static const char usage_text[] =
     "  --save-every DURATION           save it this often too (default: at exit)\n"
     "  --lock-timeout DURATION         wait this long for another run using FILE\n"
     "                                  (default 10s; 0: do not wait)\n"
+    "  --idle DURATION                 a window is complete once the input is\n"
+    "                                  quiet this long (default 1s)\n"
     "\n"
     "Expectation from another count stream:\n"
     "  --against FILE                  join FILE's records on the window and key\n"
@@ -131,8 +142,15 @@ static const char usage_text[] =
     "  --min-baseline N                expected is null until N values back it\n"
     "                                  (default 1)\n"
     "  --name TEXT                     the value of the baseline field\n"
+    "  --peers FIELD                   scale the expectation by how the groups of\n"
+    "                                  the window with the same FIELD did\n"
+    "                                  (peer_ratio, leaving the group out)\n"
     "  --max-groups N                  stop with an error beyond N groups\n"
     "                                  (default 1000000)\n"
+    "\n"
+    "p: probability of a count this far from expected (binomial against a\n"
+    "count of trials, negative binomial for an overdispersed history, else\n"
+    "Poisson); q: p adjusted by Benjamini-Hochberg over the window.\n"
     "\n";
 
 static void
@@ -206,9 +224,9 @@ check_options(void)
 			rio_usage_error(
 			    "--stat applies to prev and season baselines, not ewma");
 		spec.stat = stat_median ? BL_MEDIAN : BL_MEAN;
-		if (rate_given || conf.against_value || conf.on.n || idle_ms)
+		if (rate_given || conf.against_value || conf.on.n)
 			rio_usage_error(
-			    "--rate, --on, --against-value and --idle need --against");
+			    "--rate, --on and --against-value need --against");
 	} else {
 		if (state_file != NULL)
 			rio_usage_error(
@@ -218,6 +236,8 @@ check_options(void)
 		if (conf.against_value == NULL)
 			conf.against_value = "count";
 	}
+	if (idle_ms < 0)
+		idle_ms = baseline_arg != NULL ? HISTORY_IDLE_MS : 0;
 	if (save_every_ms && state_file == NULL)
 		rio_usage_error("--save-every needs --state");
 
@@ -244,77 +264,76 @@ check_options(void)
 
 /* ---- output ----------------------------------------------------------- */
 
-static void
-num_set(rec_t *rec, const char *field, double d)
-{
-	buf_reset(&num);
-	jw_stat(&num, d);
-	rec_set(rec, field, num.p, num.len);
-}
+/* The verdict of the run, for flush_at_exit. */
+static struct verdict *verdict;
 
 /*
- * Add the comparison to rec: observed value v (VAL_NUM or VAL_NULL in
- * vt), against expectation res (has_exp 0: none), then write it.
+ * A run that stops early (--strict, --max-groups, a state file that
+ * cannot be saved) still writes the records it holds, as it would have
+ * before it held them.
  */
 static void
-put_compare(void *ctx, rec_t *rec, int vt, double v,
+flush_at_exit(void)
+{
+	if (verdict == NULL || vd_held(verdict) == 0)
+		return;
+	vd_flush(verdict);
+	rio_out_flush();
+}
+
+/* Hand a compared record to the verdict, which holds its window. */
+static void
+put_compare(void *ctx, rec_t *rec, const struct cmp_win *w, int vt, double v,
             const struct bl_result *res)
 {
-	int has_exp = res->has_exp && res->n >= min_baseline;
-	int obs = vt == CMP_NUM;
-
-	(void)ctx;
-
-	if (has_exp)
-		num_set(rec, "expected", res->exp);
-	else
-		rec_set(rec, "expected", "null", 4);
-	if (has_exp && obs && res->exp != 0)
-		num_set(rec, "ratio", v / res->exp);
-	else
-		rec_set(rec, "ratio", "null", 4);
-	if (has_exp && obs)
-		num_set(rec, "delta", v - res->exp);
-	else
-		rec_set(rec, "delta", "null", 4);
-	if (has_exp && obs && res->has_z)
-		num_set(rec, "z", res->z);
-	else
-		rec_set(rec, "z", "null", 4);
-	num_set(rec, "baseline_n", res->n);
-	rec_set(rec, "baseline", baseline_json.p, baseline_json.len);
-	rec_write(rec, &rio_out);
-	rio_out_record();
+	vd_add(ctx, rec, w, vt, v, res);
 }
 
 /* ---- the loops ----------------------------------------------------------- */
 
+/*
+ * Compare the records of rd with their history.  A window's records are
+ * written when a record of another window comes, at the end, or once the
+ * input has been quiet for --idle.
+ */
 static void
-run_history(struct history *h, reader_t *rd)
+run_history(struct history *h, struct verdict *vd, reader_t *rd)
 {
-	int64_t next_save = 0;
-	int timeout = -1, r;
+	int64_t next_save = 0, last = ts_mono_ms(), now, t;
+	int timeout, r;
 	line_t l;
 
 	if (save_every_ms > 0)
-		next_save = ts_mono_ms() + save_every_ms;
+		next_save = last + save_every_ms;
 	for (;;) {
+		timeout = -1;
+		now = ts_mono_ms();
+		if (vd_held(vd) > 0 && idle_ms > 0) {
+			t = last + idle_ms - now;
+			if (t <= 0) {
+				vd_flush(vd);
+			} else {
+				timeout = t > INT_MAX ? INT_MAX : (int)t;
+			}
+		}
 		if (next_save) {
-			int64_t now = ts_mono_ms();
-
 			if (now >= next_save) {
 				history_save(h);
 				now = ts_mono_ms();
 				next_save = now + save_every_ms;
 			}
-			timeout = (int)(next_save - now);
+			if (timeout < 0 || next_save - now < timeout)
+				timeout = (int)(next_save - now);
 		}
 		r = rd_next(rd, &l, timeout);
 		if (r == RD_EOF)
 			break;
-		if (r == RD_LINE)
-			history_line(h, &l, put_compare, NULL);
+		if (r == RD_LINE) {
+			last = ts_mono_ms();
+			history_line(h, &l, put_compare, vd);
+		}
 	}
+	vd_flush(vd);
 }
 
 /* Read one line (or whatever has arrived) from input s. */
@@ -365,12 +384,13 @@ wait_sides(struct against *ag, reader_t **rds, const int *o, int n)
 }
 
 static void
-run_against(struct against *ag, reader_t **rds)
+run_against(struct against *ag, struct verdict *vd, reader_t **rds)
 {
 	while (!rio_stop && !(ag_ended(ag, AG_OBS) && ag_ended(ag, AG_OTH))) {
 		int o[2], n, s = -1;
 
 		ag_emit_ready(ag, ts_mono_ms(), 0);
+		vd_flush(vd);
 		n = ag_read_order(ag, o);
 		for (int i = 0; i < n && s < 0; i++)
 			if (rd_has_line(rds[o[i]]))
@@ -381,6 +401,7 @@ run_against(struct against *ag, reader_t **rds)
 			read_side(ag, rds, s);
 	}
 	ag_emit_ready(ag, 0, 1);
+	vd_flush(vd);
 }
 
 /* Open the other input: a file, a FIFO, /dev/fd/N from <(...), or "-". */
@@ -457,6 +478,11 @@ parse_options(int argc, char **argv)
 		case OPT_ON:
 			add_names(&conf.on, optarg, "--on");
 			break;
+		case OPT_PEERS:
+			if (*optarg == '\0')
+				rio_usage_error("empty --peers field name");
+			peers = optarg;
+			break;
 		case OPT_RATE:
 			errno = 0;
 			rate = strtod(optarg, &end);
@@ -506,6 +532,8 @@ parse_options(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	struct vd_conf vc = {0};
+	struct verdict *vd;
 	reader_t *rds[2];
 
 	rio_init("tingle-compare", argc, argv);
@@ -514,13 +542,19 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	vc.min_baseline = min_baseline;
+	vc.baseline = baseline_json.p;
+	vc.peers = peers;
+	vc.trials = against_file != NULL && (rate_given || peers != NULL);
+	verdict = vd = vd_new(&vc);
+	atexit(flush_at_exit);
 	if (against_file != NULL) {
 		struct against *ag =
-		    ag_new(&conf, rate, idle_ms, put_compare, NULL);
+		    ag_new(&conf, rate, idle_ms, put_compare, vd);
 
 		rds[AG_OTH] = open_against(argc, argv);
 		rds[AG_OBS] = rd_open(argc, argv);
-		run_against(ag, rds);
+		run_against(ag, vd, rds);
 		rd_close(rds[AG_OTH]);
 		rd_close(rds[AG_OBS]);
 		ag_free(ag);
@@ -535,15 +569,16 @@ main(int argc, char **argv)
 			rio_hold_epipe();
 		}
 		rds[0] = rd_open(argc, argv);
-		run_history(h, rds[0]);
+		run_history(h, vd, rds[0]);
 		if (state_file != NULL)
 			history_save(h);
 		rd_close(rds[0]);
 		history_free(h);
 	}
+	verdict = NULL;
+	vd_free(vd);
 	cmp_names_free(&conf.keys);
 	cmp_names_free(&conf.on);
-	buf_free(&num);
 	buf_free(&baseline_json);
 	return rio_finish(0);
 }

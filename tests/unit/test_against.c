@@ -25,11 +25,13 @@
 static buf_t seen;
 
 static void
-on_record(void *ctx, rec_t *r, int vt, double v, const struct bl_result *res)
+on_record(void *ctx, rec_t *r, const struct cmp_win *w, int vt, double v,
+          const struct bl_result *res)
 {
 	const jfield_t *k = rec_get(r, "segment", 7);
 
 	(void)ctx;
+	(void)w;
 	assert_int_equal(vt, CMP_NUM);
 	if (seen.len > 0)
 		buf_addc(&seen, ';');

@@ -195,11 +195,12 @@ test_fields_the_stages_write(void **state)
 
 	(void)state;
 	for (const char *const *p =
-	         (const char *const[]){"window_start", "window_end", "count",
-	                               "revision", "sum_bytes", "distinct_u",
-	                               "min_v", "max_v", "avg_v", "expected",
-	                               "ratio", "delta", "z", "baseline",
-	                               "baseline_n", NULL};
+	         (const char *const[]){
+	             "window_start", "window_end", "count",      "open",
+	             "revision",     "sum_bytes",  "distinct_u", "min_v",
+	             "max_v",        "avg_v",      "expected",   "ratio",
+	             "delta",        "z",          "p",          "q",
+	             "peer_ratio",   "baseline",   "baseline_n", NULL};
 	     *p != NULL; p++)
 		assert_true(key_window_field(*p, strlen(*p)));
 	for (const char *const *p =
