@@ -107,6 +107,25 @@ struct rtime {
 	jfield_t startf, endf; /* their JSON values */
 };
 
+/* The fields of the default key for one list of field names. */
+struct layout {
+	int valid;
+	size_t n, cap;
+	buf_t names;         /* the names, as written, one after another */
+	size_t *len;         /* by field: the length of its name there */
+	unsigned char *take; /* by field: 1 if it is in the default key */
+};
+
+/* The time text last read from one field, and what it read as. */
+struct tcache {
+	buf_t text;
+	int valid;
+	int rc; /* read_time's answer */
+	int64_t ms;
+};
+
+enum { TC_END, TC_START, TC_TIME, TC_N };
+
 struct keycache {
 	buf_t id;
 	uint64_t hash;          /* util_hash_bytes of id */
@@ -127,6 +146,11 @@ struct ruleset {
 	alert_emit_fn emit;
 	void *ctx;
 	const char *time_field; /* the event time of a record without window */
+	struct tcache tcache[TC_N];
+	struct layout layout;
+	struct rtime checked;     /* the times of the record last checked */
+	const rec_t *checked_rec; /* that record, until rules_eval */
+	const char *checked_line;
 	const char *file; /* where the record at hand came from */
 	unsigned long line;
 	buf_t err, abuf, names, snap, msg, label, tmp, tmp2;
@@ -192,6 +216,7 @@ void
 rules_set_time_field(ruleset_t *rs, const char *name)
 {
 	rs->time_field = name;
+	rs->layout.valid = 0;
 }
 
 /* ==== defining rules =================================================== */
@@ -359,8 +384,8 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 	json_t *jw = json_object_get(o, "when");
 	if (!json_is_string(jw) || json_string_length(jw) == 0)
 		util_die(EX_USAGE,
-		    "%s: 'when' must be a non-empty expression string",
-		    where.p);
+		         "%s: 'when' must be a non-empty expression string",
+		         where.p);
 
 	struct rule *ru = rule_start(rs, name, json_string_value(jw), where.p);
 	struct rule_defaults own = *d;
@@ -386,7 +411,7 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 	if ((v = json_object_get(o, "message")) != NULL) {
 		if (!json_is_string(v))
 			util_die(EX_USAGE, "%s: 'message' must be a string",
-			    where.p);
+			         where.p);
 		own.message = json_string_value(v);
 	}
 	if ((v = json_object_get(o, "resolved_message")) != NULL) {
@@ -509,10 +534,69 @@ default_key_skips(const ruleset_t *rs, const char *name, size_t n)
 {
 	if (n == 0)
 		return 0;
-	if (n == strlen(rs->time_field) &&
-	    memcmp(name, rs->time_field, n) == 0)
+	if (n == strlen(rs->time_field) && memcmp(name, rs->time_field, n) == 0)
 		return 1;
 	return key_window_field(name, n);
+}
+
+/*
+ * Which fields of r are in the default key, one byte per field, 1 if it
+ * is.  That depends only on the names of the fields, in order, so the
+ * answer for the last list of names is kept: the records of one stream
+ * mostly share theirs.
+ */
+static const unsigned char *
+default_key_fields(ruleset_t *rs, const rec_t *r)
+{
+	struct layout *lay = &rs->layout;
+	size_t i, pos = 0;
+
+	if (lay->valid && lay->n == r->obj.n) {
+		for (i = 0; i < r->obj.n; i++) {
+			const jfield_t *f = &r->obj.f[i];
+			if (f->klen != lay->len[i] ||
+			    memcmp(f->k, lay->names.p + pos, f->klen) != 0)
+				break;
+			pos += f->klen;
+		}
+		if (i == r->obj.n)
+			return lay->take;
+	}
+	if (r->obj.n > lay->cap) {
+		lay->cap = r->obj.n;
+		lay->take = xrealloc(lay->take, lay->cap);
+		lay->len = xrealloc(lay->len, lay->cap * sizeof *lay->len);
+	}
+	lay->n = r->obj.n;
+	lay->valid = 1;
+	buf_reset(&lay->names);
+	for (i = 0; i < r->obj.n; i++) {
+		const jfield_t *f = &r->obj.f[i];
+		const char *name = f->k;
+		size_t n = f->klen;
+		/* Names are kept as written: an escaped name is another
+		 * spelling, and is looked at again. */
+		buf_add(&lay->names, f->k, f->klen);
+		lay->len[i] = f->klen;
+		lay->take[i] = 0;
+		if (f->kesc) {
+			member_name(f, &rs->tmp);
+			name = rs->tmp.p;
+			n = rs->tmp.len;
+			/* The state file could not hold the name:
+			 * jansson takes no NUL in a member name. */
+			if (memchr(name, '\0', n) != NULL)
+				continue;
+		}
+		if (default_key_skips(rs, name, n))
+			continue;
+		/* A name the record repeats has its last value, as
+		 * rec_get() sees it; a key holds each name once. */
+		if (jobj_get(&r->obj, name, n) != f)
+			continue;
+		lay->take[i] = 1;
+	}
+	return lay->take;
 }
 
 /*
@@ -531,25 +615,18 @@ ident_build(ruleset_t *rs, const struct keyspec *ks, const rec_t *r, buf_t *id,
 		buf_addc(json, '{');
 	}
 	if (ks->dflt) {
+		const unsigned char *take = default_key_fields(rs, r);
 		for (size_t i = 0; i < r->obj.n; i++) {
 			const jfield_t *f = &r->obj.f[i];
 			const char *name = f->k;
 			size_t n = f->klen;
+			if (!take[i])
+				continue;
 			if (f->kesc) {
 				member_name(f, &rs->tmp);
 				name = rs->tmp.p;
 				n = rs->tmp.len;
-				/* The state file could not hold the name:
-				 * jansson takes no NUL in a member name. */
-				if (memchr(name, '\0', n) != NULL)
-					continue;
 			}
-			if (default_key_skips(rs, name, n))
-				continue;
-			/* A name the record repeats has its last value, as
-			 * rec_get() sees it; a key holds each name once. */
-			if (jobj_get(&r->obj, name, n) != f)
-				continue;
 			buf_add(id, name, n);
 			buf_addc(id, '\0');
 			id_value(id, f->v, f->vlen, f->type);
@@ -609,13 +686,13 @@ too_many_groups(const ruleset_t *rs)
 
 /*
  * Note that the group with identity id[0..n) (hash h) under spec read the
- * window ending at end, with the key fields keyjson (used only when the
- * group is new).  Returns 1 if a later window of the group was read
- * before, else 0.
+ * window ending at end.  A group new to the table keeps its key fields:
+ * keyjson, or when it is NULL those of the record r.  Returns 1 if a
+ * later window of the group was read before, else 0.
  */
 static int
 seen_note(ruleset_t *rs, size_t spec, const char *id, size_t n, uint64_t h,
-          const char *keyjson, int64_t end)
+          const rec_t *r, const char *keyjson, int64_t end)
 {
 	struct seentab *st = &rs->specs[spec].seen;
 	int added;
@@ -635,32 +712,39 @@ seen_note(ruleset_t *rs, size_t spec, const char *id, size_t n, uint64_t h,
 		st->keyjson =
 		    xrealloc(st->keyjson, st->cap * sizeof *st->keyjson);
 	}
+	if (keyjson == NULL) {
+		ident_build(rs, &rs->specs[spec], r, &rs->tmp2, &rs->snap);
+		keyjson = rs->snap.p;
+	}
 	st->end[i] = end;
 	st->keyjson[i] = xstrdup(keyjson);
 	return 0;
 }
+
+static int window_note(ruleset_t *rs, size_t spec, const rec_t *r, int64_t end);
 
 /*
  * Note the window of record r (which has one, ending at end) for its group
  * under spec, once per record.  Returns 1 if it is older than a window
  * of the group read before: no rule of the spec evaluates it.
  */
-static int
+static inline int
 window_older(ruleset_t *rs, size_t spec, const rec_t *r, int64_t end)
+{
+	const struct keycache *kc = &rs->cache[spec];
+
+	return kc->seen_gen == rs->gen ? kc->older
+	                               : window_note(rs, spec, r, end);
+}
+
+static int
+window_note(ruleset_t *rs, size_t spec, const rec_t *r, int64_t end)
 {
 	struct keycache *kc = &rs->cache[spec];
 
-	if (kc->seen_gen == rs->gen)
-		return kc->older;
 	key_id(rs, spec, r);
-	struct seentab *st = &rs->specs[spec].seen;
-	const char *json = "";
-	if (kmap_find(st->ids, kc->id.p, kc->id.len, kc->hash) < 0) {
-		ident_build(rs, &rs->specs[spec], r, &rs->tmp2, &rs->snap);
-		json = rs->snap.p;
-	}
 	kc->older =
-	    seen_note(rs, spec, kc->id.p, kc->id.len, kc->hash, json, end);
+	    seen_note(rs, spec, kc->id.p, kc->id.len, kc->hash, r, NULL, end);
 	kc->seen_gen = rs->gen;
 	return kc->older;
 }
@@ -756,73 +840,109 @@ set_state(struct rule *ru, struct group *g, int state)
 
 /* ==== event time ======================================================= */
 
-/* 1 and the time in *ms when r's field name holds one; 0 when it is
- * absent or null; -1 when it is not a time. */
+/*
+ * 1 and the time in *ms, with *f = *v, when the field v (read for the
+ * time slot slot) holds one; 0 when it is absent (NULL) or null; -1 when
+ * it is not a time.  The text
+ * last read in the slot is kept with what it read as: the records of one
+ * window, which share their window_start and window_end, parse them once.
+ */
 static int
-read_time(const rec_t *r, const char *name, jfield_t *f, int64_t *ms)
+read_time(ruleset_t *rs, int slot, const jfield_t *v, jfield_t *f, int64_t *ms)
 {
-	const jfield_t *v = rec_get(r, name, strlen(name));
+	struct tcache *tc = &rs->tcache[slot];
 	tstamp_t t;
 
 	if (v == NULL || v->type == JT_NULL)
 		return 0;
-	if (ts_parse_json(v->v, v->vlen, &t) < 0)
+	if (!tc->valid || tc->text.len != v->vlen ||
+	    memcmp(tc->text.p, v->v, v->vlen) != 0) {
+		buf_reset(&tc->text);
+		buf_add(&tc->text, v->v, v->vlen);
+		tc->valid = 1;
+		tc->rc = ts_parse_json(v->v, v->vlen, &t) < 0 ? -1 : 1;
+		if (tc->rc > 0)
+			tc->ms = ts_to_ms(&t);
+	}
+	if (tc->rc < 0)
 		return -1;
 	*f = *v;
-	*ms = ts_to_ms(&t);
+	*ms = tc->ms;
 	return 1;
-}
-
-int
-rules_check_time(const ruleset_t *rs, const rec_t *r, const char **name,
-                 const jfield_t **v)
-{
-	static const char *const windowed[] = {"window_end", "window_start"};
-	const jfield_t *end = rec_get(r, "window_end", strlen("window_end"));
-	jfield_t f;
-	int64_t ms;
-
-	if (end != NULL && end->type != JT_NULL) {
-		for (size_t i = 0; i < 2; i++) {
-			if (read_time(r, windowed[i], &f, &ms) < 0) {
-				*name = windowed[i];
-				*v = rec_get(r, *name, strlen(*name));
-				return -1;
-			}
-		}
-	} else if (read_time(r, rs->time_field, &f, &ms) < 0) {
-		*name = rs->time_field;
-		*v = rec_get(r, *name, strlen(*name));
-		return -1;
-	}
-	return 0;
 }
 
 /*
  * A record's event time: the window it covers (window_start, window_end)
- * when it has one, else the instant in the time field.
+ * when it has one, else the instant in the time field.  Returns 0, or -1
+ * with *bad naming the first time that is not one: window_end and
+ * window_start when window_end is there and not null, else the time
+ * field.  A time that is not one reads as absent.
  */
-static void
-rtime_load(const ruleset_t *rs, struct rtime *t, const rec_t *r)
+static int
+rtime_read(ruleset_t *rs, struct rtime *t, const rec_t *r, const char **bad)
 {
-	/* rules_check_time has passed r: each time is absent or readable. */
-	if (t->loaded)
-		return;
+	const jfield_t *end = rec_get(r, "window_end", strlen("window_end"));
+	int rc;
+
+	memset(t, 0, sizeof *t);
 	t->loaded = 1;
-	t->windowed = t->has_end =
-	    read_time(r, "window_end", &t->endf, &t->end) > 0;
-	if (t->windowed) {
-		t->has_start =
-		    read_time(r, "window_start", &t->startf, &t->start) > 0;
-	} else {
-		t->has_end =
-		    read_time(r, rs->time_field, &t->endf, &t->end) > 0;
+	*bad = NULL;
+	if (end != NULL && end->type != JT_NULL) {
+		rc = read_time(rs, TC_END, end, &t->endf, &t->end);
+		if (rc < 0)
+			*bad = "window_end";
+		t->windowed = t->has_end = rc > 0;
+		rc = read_time(
+		    rs, TC_START,
+		    rec_get(r, "window_start", strlen("window_start")),
+		    &t->startf, &t->start);
+		if (rc < 0 && *bad == NULL)
+			*bad = "window_start";
+		t->has_start = rc > 0;
+	}
+	if (!t->windowed) {
+		/* Only a record that failed the check above gets here with
+		 * a window_end: its time field stands in, as ever. */
+		t->has_start = 0;
+		rc = read_time(
+		    rs, TC_TIME,
+		    rec_get(r, rs->time_field, strlen(rs->time_field)),
+		    &t->endf, &t->end);
+		if (rc < 0 && *bad == NULL)
+			*bad = rs->time_field;
+		t->has_end = rc > 0;
 	}
 	if (t->has_end && !t->has_start) {
 		t->has_start = 1;
 		t->start = t->end;
 		t->startf = t->endf;
 	}
+	return *bad != NULL ? -1 : 0;
+}
+
+int
+rules_check_time(ruleset_t *rs, const rec_t *r, const char **name,
+                 const jfield_t **v)
+{
+	/* rules_eval of the same record takes the times read here. */
+	if (rtime_read(rs, &rs->checked, r, name) < 0) {
+		rs->checked_rec = NULL;
+		*v = rec_get(r, *name, strlen(*name));
+		return -1;
+	}
+	rs->checked_rec = r;
+	rs->checked_line = r->line;
+	return 0;
+}
+
+/* The event time of r, read once per record (see rtime_read). */
+static void
+rtime_load(ruleset_t *rs, struct rtime *t, const rec_t *r)
+{
+	const char *bad;
+
+	if (!t->loaded)
+		(void)rtime_read(rs, t, r, &bad);
 }
 
 /* ==== alert records ==================================================== */
@@ -1197,6 +1317,9 @@ rules_eval(ruleset_t *rs, const rec_t *r, const char *file, unsigned long line)
 {
 	struct rtime t = {0};
 
+	if (rs->checked_rec == r && rs->checked_line == r->line)
+		t = rs->checked;
+	rs->checked_rec = NULL;
 	rs->gen++;
 	rs->file = file;
 	rs->line = line;
@@ -1403,8 +1526,8 @@ bad_state(const char *path, const char *fmt, ...)
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	util_die(EX_DATAERR,
-	    "%s: invalid state file: %s (remove it to start afresh)", path,
-	    what);
+	         "%s: invalid state file: %s (remove it to start afresh)", path,
+	         what);
 }
 
 /* A time member of a saved group; 1 if present. */
@@ -1622,7 +1745,7 @@ load_seen(ruleset_t *rs, const char *path, json_t *root, const jobj_t *top)
 			buf_t id = BUF_INIT;
 			ident_build(rs, &rs->specs[spec], &r, &id, &rs->snap);
 			(void)seen_note(rs, spec, id.p, id.len,
-			                util_hash_bytes(id.p, id.len),
+			                util_hash_bytes(id.p, id.len), NULL,
 			                rs->snap.p, end);
 			buf_free(&id);
 			rec_free(&r);
@@ -1759,6 +1882,11 @@ rules_free(ruleset_t *rs)
 	}
 	free(rs->specs);
 	free(rs->cache);
+	for (size_t i = 0; i < TC_N; i++)
+		buf_free(&rs->tcache[i].text);
+	buf_free(&rs->layout.names);
+	free(rs->layout.len);
+	free(rs->layout.take);
 	buf_t *bufs[] = {&rs->err, &rs->abuf,  &rs->names, &rs->snap,
 	                 &rs->msg, &rs->label, &rs->tmp,   &rs->tmp2};
 	for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)

@@ -92,9 +92,10 @@ void rules_set_time_field(ruleset_t *rs, const char *name);
  * Check the times rules_eval reads from r: window_end and window_start
  * when it has a window_end, else the time field (rules_set_time_field).
  * Returns 0 when each is absent, null or a time; else -1, with *name and
- * *v naming the first that is not (the record is bad input).
+ * *v naming the first that is not (the record is bad input).  A
+ * rules_eval of the same record next takes the times read here.
  */
-int rules_check_time(const ruleset_t *rs, const rec_t *r, const char **name,
+int rules_check_time(ruleset_t *rs, const rec_t *r, const char **name,
                      const jfield_t **v);
 
 /*

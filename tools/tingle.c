@@ -20,6 +20,7 @@ static const struct {
     {"compare", "put an expected value next to every count"},
     {"alert", "fire, repeat and resolve alerts from rules"},
     {"stitch", "one record per key, mail message, or expected follow-up"},
+    {"report", "draw windows and alerts as an HTML page or text"},
 };
 
 static int
