@@ -129,10 +129,16 @@ add_name(const char **list, size_t *n, const char *name, const char *opt)
 	return list;
 }
 
+static char **copies; /* the -k arguments, split in place */
+static size_t ncopies;
+
 static void
 add_keys(const char *arg)
 {
 	char *copy = xstrdup(arg), *p = copy, *comma;
+
+	copies = xrealloc(copies, (ncopies + 1) * sizeof *copies);
+	copies[ncopies++] = copy;
 
 	for (;;) {
 		comma = strchr(p, ',');
@@ -471,6 +477,9 @@ main(int argc, char **argv)
 	stitch_free(engine);
 	free(keys);
 	free(collect);
+	for (size_t i = 0; i < ncopies; i++)
+		free(copies[i]);
+	free(copies);
 	buf_free(&err);
 	return rio_finish(0);
 }
