@@ -70,8 +70,8 @@ report_free(report_t *rp)
 
 /* ---- reading a record ----------------------------------------------- */
 
-/* A number field: 0 and *v, or -1 when present and not a number or
- * null.  Absent and null are NAN. */
+/* A number field: 0 and *v, or -1 when present and not a finite number
+ * or null.  Absent and null are NAN. */
 static int
 num_field(const rec_t *r, const char *name, double *v)
 {
@@ -83,6 +83,11 @@ num_field(const rec_t *r, const char *name, double *v)
 	if (f->type != JT_NUM)
 		return -1;
 	*v = strtod(f->v, NULL);
+	/* 1e999 is valid JSON but no number to draw. */
+	if (!isfinite(*v)) {
+		*v = NAN;
+		return -1;
+	}
 	return 0;
 }
 
@@ -342,12 +347,12 @@ report_add(report_t *rp, const rec_t *r, const char **why)
 	if (num_field(r, rp->value, &pt.obs) < 0 || isnan(pt.obs)) {
 		*why = rec_get(r, rp->value, strlen(rp->value)) == NULL
 		           ? "no observed value (count or --value)"
-		           : "observed value is not a number";
+		           : "observed value is not a finite number";
 		return -1;
 	}
 	if (num_field(r, "expected", &pt.exp) < 0 ||
 	    num_field(r, "z", &pt.z) < 0 || num_field(r, "p", &pt.p) < 0) {
-		*why = "expected, z or p is not a number";
+		*why = "expected, z or p is not a finite number";
 		return -1;
 	}
 	const jfield_t *op = rec_get(r, "open", 4);

@@ -86,19 +86,26 @@ summary(const report_t *rp, const struct report_opts *o, buf_t *out)
 		           rp->nrules == 1 ? "" : "s");
 	if (rp->nrules == 0)
 		goto done;
+	/* Names as wide as the longest, the durations too, within 80. */
+	size_t fw = 6, tw = days ? 10 : 16;
 	for (size_t i = 0; i < rp->nrules; i++) {
 		size_t c = cols(rp->rules[i].name, strlen(rp->rules[i].name));
 		if (c > w)
 			w = c;
+		buf_reset(&t);
+		report_duration(&t, rp->rules[i].firing_ms);
+		if (t.len > fw)
+			fw = t.len;
 	}
-	if (w > 28)
-		w = 28;
+	if (w > WIDTH - (14 + fw + 4 + 2 * tw))
+		w = WIDTH - (14 + fw + 4 + 2 * tw);
 	buf_adds(out, "  ");
 	cell(out, "rule", w, 1);
-	buf_adds(out, "  episodes  firing  first");
-	if (!days)
-		buf_adds(out, "      ");
-	buf_adds(out, "       last\n");
+	buf_adds(out, "  episodes  ");
+	cell(out, "firing", fw, 1);
+	buf_adds(out, "  ");
+	cell(out, "first", tw, 1);
+	buf_adds(out, "  last\n");
 	for (size_t i = 0; i < rp->nrules; i++) {
 		const struct report_rule *ru = &rp->rules[i];
 		buf_adds(out, "  ");
@@ -106,7 +113,7 @@ summary(const report_t *rp, const struct report_opts *o, buf_t *out)
 		buf_printf(out, "  %8zu  ", ru->neps);
 		buf_reset(&t);
 		report_duration(&t, ru->firing_ms);
-		cell(out, t.p, 6, 1);
+		cell(out, t.p, fw, 1);
 		if (ru->neps > 0) {
 			buf_adds(out, "  ");
 			report_time(out, ru->first, days);

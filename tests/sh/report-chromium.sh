@@ -9,6 +9,7 @@
 #   - has one SVG chart per start-day cohort (7) in the DOM;
 #   - has exactly one alert episode, in the chart of segment Sun,
 #     covering the bug's days 2026-04-29 and 2026-04-30 (to 2026-05-01);
+#   - prints to a PDF of one to four pages;
 #   - logs no console error and fetches nothing.
 # Skips (77) where Chromium is not installed or cannot start.
 #
@@ -95,7 +96,16 @@ browse --screenshot="$here/wide.png" --window-size=1000,1400 \
 browse --screenshot="$here/phone.png" --window-size=480,1150 \
 	"file://$here/report.html" >/dev/null 2>phone.err ||
 	{ echo "chromium --screenshot failed"; tail -3 phone.err; exit 1; }
-if grep -h 'CONSOLE\|Uncaught\|Failed to load\|net::ERR' dom.err wide.err phone.err; then
+browse --print-to-pdf="$here/report.pdf" --no-pdf-header-footer \
+	"file://$here/report.html" >/dev/null 2>print.err ||
+	{ echo "chromium --print-to-pdf failed"; tail -3 print.err; exit 1; }
+# Printed: a PDF of a few pages (the summary, then the charts two by two).
+pages=$(grep -ao '/Type */Pages*' report.pdf | grep -c 'Page$')
+if [ "$pages" -lt 1 ] || [ "$pages" -gt 4 ]; then
+	echo "the printed report has $pages pages"
+	fail=1
+fi
+if grep -h 'CONSOLE\|Uncaught\|Failed to load\|net::ERR' dom.err wide.err phone.err print.err; then
 	echo "console errors or fetches above"
 	fail=1
 fi

@@ -188,7 +188,13 @@ test_bad_records_say_why(void **state)
 	     "no observed value (count or --value)"},
 	    {"{\"window_start\":1781524800,\"window_end\":1781528400,"
 	     "\"count\":\"1\"}",
-	     "observed value is not a number"},
+	     "observed value is not a finite number"},
+	    {"{\"window_start\":1781524800,\"window_end\":1781528400,"
+	     "\"count\":1e999}",
+	     "observed value is not a finite number"},
+	    {"{\"window_start\":1781524800,\"window_end\":1781528400,"
+	     "\"count\":1,\"expected\":-1e999}",
+	     "expected, z or p is not a finite number"},
 	    {"{\"alert\":\"x\",\"window_start\":1781524800,\"window_end\":"
 	     "1781528400}",
 	     "alert without a state"},
