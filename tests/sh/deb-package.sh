@@ -78,6 +78,7 @@ for f in bin/tingle bin/tingle-parse bin/tingle-segment bin/tingle-count \
 	share/doc/tingle/copyright \
 	share/doc/tingle/examples/email-blast/run.sh \
 	share/doc/tingle/examples/rsyslog/tingle.conf \
+	share/doc/tingle/examples/systemd/tingle-mail.service \
 	share/doc/tingle/examples/data/maillog; do
 	[ -e "$u/$f" ] || { echo "FAIL: /usr/$f not installed"; fail=1; }
 done
