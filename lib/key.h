@@ -65,6 +65,10 @@ enum {
 	KEY_BY_ALERT = 4,   /* tingle-alert, about an alert */
 };
 
+/* Names in key_fields that stages read by name (test_key checks them). */
+#define KEY_WINDOW_START "window_start"
+#define KEY_WINDOW_END "window_end"
+
 struct key_field {
 	const char *name;
 	size_t len;

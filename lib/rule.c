@@ -871,7 +871,8 @@ read_time(ruleset_t *rs, int slot, const jfield_t *v, jfield_t *f, int64_t *ms)
 static int
 rtime_read(ruleset_t *rs, struct rtime *t, const rec_t *r, const char **bad)
 {
-	const jfield_t *end = rec_get(r, "window_end", strlen("window_end"));
+	const jfield_t *end =
+	    rec_get(r, KEY_WINDOW_END, strlen(KEY_WINDOW_END));
 	int rc;
 
 	memset(t, 0, sizeof *t);
@@ -880,14 +881,14 @@ rtime_read(ruleset_t *rs, struct rtime *t, const rec_t *r, const char **bad)
 	if (end != NULL && end->type != JT_NULL) {
 		rc = read_time(rs, TC_END, end, &t->endf, &t->end);
 		if (rc < 0)
-			*bad = "window_end";
+			*bad = KEY_WINDOW_END;
 		t->windowed = t->has_end = rc > 0;
 		rc = read_time(
 		    rs, TC_START,
-		    rec_get(r, "window_start", strlen("window_start")),
+		    rec_get(r, KEY_WINDOW_START, strlen(KEY_WINDOW_START)),
 		    &t->startf, &t->start);
 		if (rc < 0 && *bad == NULL)
-			*bad = "window_start";
+			*bad = KEY_WINDOW_START;
 		t->has_start = rc > 0;
 	}
 	if (!t->windowed) {
@@ -1105,7 +1106,7 @@ emit(ruleset_t *rs, struct rule *ru, struct rule_group *g, const rec_t *r,
 		          keys.f[i].vlen);
 	}
 	jobj_free(&keys);
-	static const char *const window[] = {"window_start", "window_end"};
+	static const char *const window[] = {KEY_WINDOW_START, KEY_WINDOW_END};
 	for (int i = 0; i < 2; i++) {
 		const jfield_t *f = rec_get(r, window[i], strlen(window[i]));
 		if (f != NULL)
