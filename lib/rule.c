@@ -92,6 +92,7 @@ struct rule {
 struct rtime {
 	int loaded;
 	int windowed; /* the record has a window_end */
+	int open;     /* it says "open": true, a window still in progress */
 	int has_start, has_end;
 	int64_t start, end;
 	jfield_t startf, endf; /* their JSON values */
@@ -727,6 +728,21 @@ window_older(ruleset_t *rs, size_t spec, const rec_t *r, int64_t end)
 	                               : window_note(rs, spec, r, end);
 }
 
+/*
+ * 1 if the window of record r, still open and ending at end, is not later
+ * than the window read last for its group under spec: its complete
+ * record has been read.  An open window is not noted.
+ */
+static int
+open_window_read(ruleset_t *rs, size_t spec, const rec_t *r, int64_t end)
+{
+	const struct keycache *kc = key_id(rs, spec, r);
+	const struct seentab *st = &rs->specs[spec].seen;
+	long i = kmap_find(st->ids, kc->id.p, kc->id.len, kc->hash);
+
+	return i >= 0 && end <= st->end[i];
+}
+
 static int
 window_note(ruleset_t *rs, size_t spec, const rec_t *r, int64_t end)
 {
@@ -908,6 +924,8 @@ rtime_read(ruleset_t *rs, struct rtime *t, const rec_t *r, const char **bad)
 		t->start = t->end;
 		t->startf = t->endf;
 	}
+	const jfield_t *open = rec_get(r, KEY_OPEN, strlen(KEY_OPEN));
+	t->open = open != NULL && open->type == JT_TRUE;
 	return *bad != NULL ? -1 : 0;
 }
 
@@ -1106,8 +1124,9 @@ emit(ruleset_t *rs, struct rule *ru, struct rule_group *g, const rec_t *r,
 		          keys.f[i].vlen);
 	}
 	jobj_free(&keys);
-	static const char *const window[] = {KEY_WINDOW_START, KEY_WINDOW_END};
-	for (int i = 0; i < 2; i++) {
+	static const char *const window[] = {KEY_WINDOW_START, KEY_WINDOW_END,
+	                                     KEY_OPEN};
+	for (int i = 0; i < 3; i++) {
 		const jfield_t *f = rec_get(r, window[i], strlen(window[i]));
 		if (f != NULL)
 			put_input(rs, ru, window[i], strlen(window[i]), f->v,
@@ -1192,6 +1211,43 @@ announce(ruleset_t *rs, struct rule *ru, struct rule_group *g, const rec_t *r,
 }
 
 /*
+ * Move the state of the group held by *gp for the record r of a window
+ * still open, in which the condition holds (or not), gap set when a
+ * window is missing before it.  An open window is tested and may make
+ * the group fire, at once or as the last of `for` consecutive windows,
+ * but it is not final: it counts for no later window, never resolves,
+ * and is not remembered as read, so that its complete record is
+ * evaluated in its turn (and may then resolve what it fired).
+ */
+static void
+step_open(ruleset_t *rs, struct rule *ru, struct rule_group **gp,
+          const rec_t *r, const struct rtime *t, int holds, int gap)
+{
+	struct rule_group *g = *gp;
+	int run = g->state == RULE_PENDING && !gap ? g->hold + 1 : 1;
+
+	if (holds && g->state != RULE_FIRING && run >= ru->for_n) {
+		if (run == 1) {
+			g->has_since = 0;
+			if (t->has_end)
+				set_time(&g->since, &g->has_since, &g->since_ms,
+				         &t->endf, t->end);
+		}
+		g->hold = run;
+		g->has_until = 0;
+		set_state(ru, g, RULE_FIRING);
+		g->miss = 0;
+		g->repeat = 0;
+		if (cooled(ru, g, t))
+			announce(rs, ru, g, r, t);
+		else
+			g->quiet = 1;
+	}
+	if (g->state == RULE_INACTIVE && !g->has_last)
+		group_delete(rs, ru, gp);
+}
+
+/*
  * Move g's state for a record in which the condition holds (or not).
  *
  * The cooldown holds back every firing announcement of a group, as
@@ -1210,8 +1266,10 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 
 	rtime_load(rs, t, r);
 	/* A window older than one read before for the group (a revision
-	 * from count's --late emit) is not evaluated. */
-	if (t->windowed && window_older(rs, ru->spec, r, t->end))
+	 * from count's --late emit) is not evaluated, nor an open window
+	 * whose complete record has been read. */
+	if (t->windowed && (t->open ? open_window_read(rs, ru->spec, r, t->end)
+	                            : window_older(rs, ru->spec, r, t->end)))
 		return;
 	if (!holds && ru->active[ACTIVE_SLOT(h)] == 0)
 		return;
@@ -1229,6 +1287,10 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 	if (t->windowed && g->has_last && t->end <= g->last)
 		return;
 	int gap = t->windowed && g->has_last && t->start > g->last;
+	if (t->open) {
+		step_open(rs, ru, gp, r, t, holds, gap);
+		return;
+	}
 	if (t->has_end) {
 		g->last = t->end;
 		g->has_last = 1;
@@ -1330,7 +1392,7 @@ rules_eval(ruleset_t *rs, const rec_t *r, const char *file, unsigned long line)
 		if (!holds && ru->nactive == 0) {
 			/* Nothing to move, but the window is read. */
 			rtime_load(rs, &t, r);
-			if (t.windowed)
+			if (t.windowed && !t.open)
 				(void)window_older(rs, ru->spec, r, t.end);
 			continue;
 		}

@@ -222,6 +222,9 @@ test_fields_the_stages_write(void **state)
 	f = key_written_by(KEY_WINDOW_END, strlen(KEY_WINDOW_END),
 	                   KEY_BY_COUNT);
 	assert_true(f != NULL && strcmp(f->name, KEY_WINDOW_END) == 0);
+	f = key_written_by(KEY_OPEN, strlen(KEY_OPEN), KEY_BY_COUNT);
+	assert_true(f != NULL && strcmp(f->name, KEY_OPEN) == 0);
+	assert_true(key_window_field("open", 4));
 }
 
 int
