@@ -66,6 +66,11 @@ enum {
 	KEY_BY_STITCH = 8,  /* tingle-stitch, about a merged record */
 };
 
+/* Names in key_fields that stages read by name (test_key checks them). */
+#define KEY_WINDOW_START "window_start"
+#define KEY_WINDOW_END "window_end"
+#define KEY_OPEN "open" /* true: a window not ended when it was written */
+
 struct key_field {
 	const char *name;
 	size_t len;

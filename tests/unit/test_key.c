@@ -216,6 +216,16 @@ test_fields_the_stages_write(void **state)
 	assert_non_null(key_written_by("expected", 8, KEY_BY_COMPARE));
 	assert_non_null(key_written_by("severity", 8, KEY_BY_ALERT));
 	assert_null(key_written_by("count", 5, KEY_BY_ALERT));
+	/* The names key.h spells out are those of the table. */
+	f = key_written_by(KEY_WINDOW_START, strlen(KEY_WINDOW_START),
+	                   KEY_BY_COUNT);
+	assert_true(f != NULL && strcmp(f->name, KEY_WINDOW_START) == 0);
+	f = key_written_by(KEY_WINDOW_END, strlen(KEY_WINDOW_END),
+	                   KEY_BY_COUNT);
+	assert_true(f != NULL && strcmp(f->name, KEY_WINDOW_END) == 0);
+	f = key_written_by(KEY_OPEN, strlen(KEY_OPEN), KEY_BY_COUNT);
+	assert_true(f != NULL && strcmp(f->name, KEY_OPEN) == 0);
+	assert_true(key_window_field("open", 4));
 }
 
 int

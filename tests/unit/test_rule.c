@@ -17,6 +17,7 @@
 
 #include "scratch.h"
 
+#include "alert_state.h"
 #include "json.h"
 #include "rio.h"
 #include "rule.h"
@@ -348,10 +349,10 @@ test_state_carries_over(void **state)
 	buf_reset(&seen);
 	rs = rules_new(on_alert, NULL);
 	rules_add_arg(rs, "low: ratio < 0.2", &d);
-	rules_load_state(rs, st); /* missing: empty */
+	alert_state_load(rs, st); /* missing: empty */
 	feed(rs, "Sun", 1, "0.9");
 	feed(rs, "Sun", 2, "0.1");
-	assert_int_equal(rules_save_state(rs, st), 0);
+	assert_int_equal(alert_state_save(rs, st), 0);
 	rules_free(rs);
 	assert_string_equal(seen.p, "firing:02");
 	assert_int_equal(access(st, R_OK), 0);
@@ -359,7 +360,7 @@ test_state_carries_over(void **state)
 	buf_reset(&seen);
 	rs = rules_new(on_alert, NULL);
 	rules_add_arg(rs, "low: ratio < 0.2", &d);
-	rules_load_state(rs, st);
+	alert_state_load(rs, st);
 	feed(rs, "Sun", 2, "0.9"); /* already read: skipped */
 	feed(rs, "Sun", 3, "0.1");
 	assert_int_equal(seen.len, 0);
