@@ -5,7 +5,8 @@
 # random, that loses its confirmation emails on one to three days.  For
 # each of 20 seeds, counting every attribute at once (--each), comparing
 # confirmations with attempts against their peers (--peers dimension) and
-# alerting on 'q < 0.001 && ratio < 0.5' must fire for the broken
+# alerting on 'q < 0.001 && ratio < 0.5' (again each day: --cooldown 1d)
+# must fire for the broken
 # dimension and value on each bug day and for nothing else, in at least
 # 19 of the 20 seeds.  The generator itself is checked first.
 set -u
@@ -80,7 +81,7 @@ for seed in $(seq 1 20); do
 		>"$d/a.ndjson" || { echo "seed $seed: count failed"; exit 1; }
 	tingle-count -w 1d --each "$dims" <"$d/confirmations.ndjson" |
 		tingle-compare --against "$d/a.ndjson" --peers dimension |
-		tingle-alert -r 'cohort_low: q < 0.001 && ratio < 0.5' \
+		tingle-alert --cooldown 1d -r 'cohort_low: q < 0.001 && ratio < 0.5' \
 			>"$d/alerts.ndjson"
 	st=$?
 	[ $st -le 1 ] || { echo "seed $seed: pipeline exit $st"; exit 1; }
