@@ -27,6 +27,7 @@
 struct count {
 	/* ---- settings ---- */
 	wgrid_t grid;
+	int all; /* -w all: one window over the whole input */
 	int64_t lateness;
 	int64_t forget_ms; /* -1: never */
 	int64_t max_ahead; /* 0: no limit */
@@ -73,6 +74,7 @@ struct count {
 	int have_wm;
 	int64_t wm;    /* the watermark */
 	int64_t max_t; /* latest event time */
+	int64_t min_t; /* earliest event time (-w all) */
 	int have_next;
 	int64_t next_ws, next_we;   /* the next window to write */
 	unsigned char *scratch;     /* a cell for combining slots */
@@ -106,6 +108,51 @@ struct count {
 	int64_t last_input; /* monotonic time of the last line */
 	int64_t idle_base;  /* event time the idle clock runs from */
 };
+
+/* ==== the grid =========================================================== */
+
+/*
+ * With -w all there is one slot and one window, from ALL_START to
+ * ALL_END, which no event time reaches: the watermark never closes it,
+ * so it is written at the end of input, with the first and last event
+ * time as its bounds.  Otherwise these are the grid's answers.
+ */
+#define ALL_START (-((int64_t)1 << 62))
+#define ALL_END ((int64_t)1 << 62)
+
+static int64_t
+g_floor(struct count *cn, int64_t t)
+{
+	return cn->all ? ALL_START : wgrid_floor(&cn->grid, t);
+}
+
+static int64_t
+g_next(struct count *cn, int64_t s)
+{
+	return cn->all ? ALL_END : wgrid_next(&cn->grid, s);
+}
+
+static int64_t
+g_wend(struct count *cn, int64_t s)
+{
+	return cn->all ? ALL_END : wgrid_window_end(&cn->grid, s);
+}
+
+static int64_t
+g_first(struct count *cn, int64_t s)
+{
+	return cn->all ? ALL_START : wgrid_first_window(&cn->grid, s);
+}
+
+/* The bounds a window (or slot) [ws, we) is written with. */
+static void
+bounds(const struct count *cn, int64_t *ws, int64_t *we)
+{
+	if (cn->all) {
+		*ws = cn->min_t;
+		*we = cn->max_t;
+	}
+}
 
 /* ==== keys and aggregates ================================================= */
 
@@ -658,10 +705,10 @@ slot_at(struct count *cn, int64_t s)
 		return cn->slots[i];
 	slot_t *p = xcalloc(1, sizeof *p);
 	p->start = s;
-	p->end = wgrid_next(&cn->grid, s);
-	p->wend = wgrid_window_end(&cn->grid, s);
-	p->first = wgrid_first_window(&cn->grid, s);
-	p->closes = wgrid_window_end(&cn->grid, p->first);
+	p->end = g_next(cn, s);
+	p->wend = g_wend(cn, s);
+	p->first = g_first(cn, s);
+	p->closes = g_wend(cn, p->first);
 	if (cn->nslots == cn->slots_cap) {
 		cn->slots_cap = cn->slots_cap ? cn->slots_cap * 2 : 16;
 		cn->slots =
@@ -683,7 +730,7 @@ slot_for(struct count *cn, int64_t t)
 	if (cn->cur_slot != NULL && t >= cn->cur_slot->start &&
 	    t < cn->cur_slot->end)
 		return cn->cur_slot;
-	cn->cur_slot = slot_at(cn, wgrid_floor(&cn->grid, t));
+	cn->cur_slot = slot_at(cn, g_floor(cn, t));
 	return cn->cur_slot;
 }
 
@@ -906,6 +953,7 @@ write_time(buf_t *b, const char *name, int64_t ms)
 static void
 set_window(struct count *cn, int64_t ws, int64_t we)
 {
+	bounds(cn, &ws, &we);
 	buf_reset(&cn->win_head);
 	buf_addc(&cn->win_head, '{');
 	write_time(&cn->win_head, "window_start", ws);
@@ -1024,9 +1072,13 @@ make_signature(struct count *cn, const char *tzname, int week_start)
 {
 	buf_t b = BUF_INIT;
 
-	buf_printf(&b, "tingle-count partial 1|w=%lld|every=%lld|tz=%s|ws=%d",
-	           (long long)cn->grid.width, (long long)cn->grid.slot, tzname,
-	           cn->grid.days && cn->grid.days % 7 == 0 ? week_start : 0);
+	if (cn->all)
+		buf_printf(&b, "tingle-count partial 1|w=all|tz=%s", tzname);
+	else
+		buf_printf(
+		    &b, "tingle-count partial 1|w=%lld|every=%lld|tz=%s|ws=%d",
+		    (long long)cn->grid.width, (long long)cn->grid.slot, tzname,
+		    cn->grid.days && cn->grid.days % 7 == 0 ? week_start : 0);
 	for (size_t i = 0; i < cn->nkeys; i++) {
 		buf_adds(&b, "|k=");
 		buf_add(&b, cn->keys[i].path, cn->keys[i].len + 1);
@@ -1073,10 +1125,12 @@ write_partial(struct count *cn, const group_t *g, int64_t ss, int64_t se,
 			*p = ',';
 	buf_addc(&rio_out, ']');
 	if (ss != cn->slot_head_s || cn->slot_head.len == 0) {
+		int64_t ws = ss, we = se;
+		bounds(cn, &ws, &we);
 		buf_reset(&cn->slot_head);
 		buf_addc(&cn->slot_head, '{');
-		write_time(&cn->slot_head, "window_start", ss);
-		write_time(&cn->slot_head, "window_end", se);
+		write_time(&cn->slot_head, "window_start", ws);
+		write_time(&cn->slot_head, "window_end", we);
 		cn->slot_head_s = ss;
 	}
 	buf_addc(&rio_out, ',');
@@ -1350,15 +1404,15 @@ start_windows(struct count *cn, int64_t ws)
 	if (cn->have_next && ws >= cn->next_ws)
 		return;
 	cn->next_ws = ws;
-	cn->next_we = wgrid_window_end(&cn->grid, ws);
+	cn->next_we = g_wend(cn, ws);
 	cn->have_next = 1;
 }
 
 static void
 step_window(struct count *cn)
 {
-	cn->next_ws = wgrid_next(&cn->grid, cn->next_ws);
-	cn->next_we = wgrid_window_end(&cn->grid, cn->next_ws);
+	cn->next_ws = g_next(cn, cn->next_ws);
+	cn->next_we = g_wend(cn, cn->next_ws);
 }
 
 /*
@@ -1375,15 +1429,14 @@ skip_empty(struct count *cn, int64_t limit)
 		int64_t ws = cn->slots[i]->first;
 		if (ws > cn->next_ws) {
 			cn->next_ws = ws;
-			cn->next_we = wgrid_window_end(&cn->grid, ws);
+			cn->next_we = g_wend(cn, ws);
 		}
 		return;
 	}
-	int64_t ws =
-	    wgrid_first_window(&cn->grid, wgrid_floor(&cn->grid, limit));
+	int64_t ws = g_first(cn, g_floor(cn, limit));
 	if (ws > cn->next_ws) {
 		cn->next_ws = ws;
-		cn->next_we = wgrid_window_end(&cn->grid, ws);
+		cn->next_we = g_wend(cn, ws);
 	}
 	while (cn->next_we <= limit)
 		step_window(cn);
@@ -1656,8 +1709,8 @@ revise(struct count *cn, const line_t *l, int64_t s)
 	if (!cn->have_first)
 		return;
 	int64_t ws = sl->first < cn->first_ws ? cn->first_ws : sl->first;
-	for (; ws <= s && ws < cn->next_ws; ws = wgrid_next(&cn->grid, ws)) {
-		int64_t we = wgrid_window_end(&cn->grid, ws);
+	for (; ws <= s && ws < cn->next_ws; ws = g_next(cn, ws)) {
+		int64_t we = g_wend(cn, ws);
 		/* Where the clock jumps, a window that starts later can end
 		 * before s (window.h): it does not hold the event. */
 		if (we <= s)
@@ -1696,8 +1749,8 @@ static void
 slot_windows(struct count *cn, int64_t s, int64_t *first, int64_t *closes)
 {
 	if (s != cn->memo_s) {
-		cn->memo_f = wgrid_first_window(&cn->grid, s);
-		cn->memo_c = wgrid_window_end(&cn->grid, cn->memo_f);
+		cn->memo_f = g_first(cn, s);
+		cn->memo_c = g_wend(cn, cn->memo_f);
 		cn->memo_s = s;
 	}
 	*first = cn->memo_f;
@@ -1729,14 +1782,14 @@ late_event(struct count *cn, const line_t *l, int64_t t, int64_t s)
 
 	slot_windows(cn, s, &f, &closes);
 	if (cn->late_emit && cn->partial_mode) {
-		partial_delta(cn, l, s, wgrid_next(&cn->grid, s));
+		partial_delta(cn, l, s, g_next(cn, s));
 		return;
 	}
 	/* Count it, and revise the written windows that hold it, while
 	 * they are kept: every slot from the first of them on. */
 	if (cn->have_first && f < cn->first_ws) {
 		f = cn->first_ws;
-		closes = wgrid_window_end(&cn->grid, f);
+		closes = g_wend(cn, f);
 	}
 	if (cn->late_emit && (cn->pruned_to == NONE || f >= cn->pruned_to) &&
 	    cn->wm < closes + cn->late_keep) {
@@ -1802,7 +1855,7 @@ count_line(struct count *cn, const line_t *l)
 	if (too_far_ahead(cn, l, t))
 		return;
 	if (cn->have_wm && t < cn->wm) {
-		int64_t s = wgrid_floor(&cn->grid, t);
+		int64_t s = g_floor(cn, t);
 		if (is_late(cn, s)) {
 			late_event(cn, l, t, s);
 			return;
@@ -1812,8 +1865,12 @@ count_line(struct count *cn, const line_t *l)
 	place(cn, l, s);
 	if (!cn->partial_mode)
 		start_windows(cn, s->first);
+	if (cn->min_t == NONE || t < cn->min_t)
+		cn->min_t = t;
 	if (cn->max_t == NONE || t > cn->max_t) {
 		cn->max_t = t;
+		if (cn->all)
+			return; /* no watermark: all is written at the end */
 		cn->cur_line = l;
 		advance(cn, t - cn->lateness);
 		cn->cur_line = NULL;
@@ -1989,8 +2046,16 @@ count_merge_line(struct count *cn, const line_t *l)
 		rio_bad_input(l, "partial record without a window_start");
 		return;
 	}
-	int64_t t = ts_to_ms(&ts);
-	if (wgrid_floor(&cn->grid, t) != t) {
+	int64_t t = ts_to_ms(&ts), te = t;
+	if (cn->all) {
+		/* The window is the shard's first to last event time. */
+		const jfield_t *e = rec_get(&cn->rec, "window_end", 10);
+		if (e == NULL || ts_parse_json(e->v, e->vlen, &ts) < 0) {
+			rio_bad_input(l, "partial record without a window_end");
+			return;
+		}
+		te = ts_to_ms(&ts);
+	} else if (g_floor(cn, t) != t) {
 		rio_bad_input(
 		    l,
 		    "window_start %.*s does not start a slot of these windows",
@@ -2001,6 +2066,13 @@ count_merge_line(struct count *cn, const line_t *l)
 	if (why != NULL) {
 		rio_bad_input(l, "bad partial record: %s", why);
 	} else {
+		if (cn->all) {
+			if (cn->min_t == NONE || t < cn->min_t)
+				cn->min_t = t;
+			if (cn->max_t == NONE || te > cn->max_t)
+				cn->max_t = te;
+			t = ALL_START;
+		}
 		slot_t *s = slot_at(cn, t);
 		uint32_t id = group_of(cn);
 		cell_combine(cn, cell_at(cn, s, id), mc, 0);
@@ -2109,9 +2181,7 @@ count_idle_tick(struct count *cn)
 	if (!idle_watermark(cn, ts_mono_ms(), &w))
 		return;
 	if (!cn->partial_mode && !cn->have_next && cn->max_t == NONE)
-		start_windows(
-		    cn, wgrid_first_window(
-		            &cn->grid, wgrid_floor(&cn->grid, cn->idle_base)));
+		start_windows(cn, g_first(cn, g_floor(cn, cn->idle_base)));
 	advance(cn, w);
 	rio_out_flush();
 }
@@ -2153,13 +2223,14 @@ count_new(struct count_conf *cf, const char **err)
 {
 	struct count *cn = xcalloc(1, sizeof *cn);
 
-	if (cf->width <= 0) {
+	cn->all = cf->all;
+	if (cf->width <= 0 && !cf->all) {
 		*err = "the window width must be more than 0";
 		free(cn);
 		return NULL;
 	}
-	if (wgrid_init(&cn->grid, cf->width, cf->every, cf->week_start, err) <
-	    0) {
+	if (!cf->all && wgrid_init(&cn->grid, cf->width, cf->every,
+	                           cf->week_start, err) < 0) {
 		free(cn);
 		return NULL;
 	}
@@ -2208,6 +2279,7 @@ count_new(struct count_conf *cf, const char **err)
 	cn->max_slot = NONE;
 	cn->memo_s = NONE;
 	cn->max_t = NONE;
+	cn->min_t = NONE;
 	cn->last_ws = NONE;
 	cn->pruned_to = NONE;
 	cn->now = NONE;

@@ -58,6 +58,9 @@ struct count_agg_def {
  */
 struct count_conf {
 	int64_t width, every; /* -w, --every (0: tumbling) */
+	int all;              /* -w all: one window over the whole input,
+	                         written at the end with the first and last
+	                         event time as its bounds */
 	int week_start;       /* 0 Monday, 6 Sunday */
 	int64_t lateness;     /* --lateness */
 	int64_t forget;       /* --forget; -1: never */

@@ -89,7 +89,7 @@ usage(FILE *fp)
 {
 	fprintf(
 	    fp,
-	    "usage: tingle-count -w DURATION [-k FIELD]... [options] [FILE...]\n"
+	    "usage: tingle-count -w DURATION|all [-k FIELD]... [options] [FILE...]\n"
 	    "\n"
 	    "Count records per event-time window and group; groups that fall silent get\n"
 	    "a count of 0.\n"
@@ -97,6 +97,7 @@ usage(FILE *fp)
 	    "Windows and groups:\n"
 	    "  -w, --window DURATION  window width (5m, 1h, 1d, 1w, ...); whole days are\n"
 	    "                         calendar days in --tz, also with --every\n"
+	    "  -w all                 one window over the whole input, written at its end\n"
 	    "  --every DURATION       start a window every DURATION (hopping windows)\n"
 	    "  -k, --key FIELD        group by FIELD (dotted path); repeatable; not a\n"
 	    "                         name count writes (count, window_start, sum_F, ...)\n"
@@ -163,8 +164,10 @@ main(int argc, char **argv)
 		int64_t *dur = NULL;
 		switch (c) {
 		case 'w':
-			dur = &cf.width;
 			have_width = 1;
+			cf.all = strcmp(optarg, "all") == 0;
+			if (!cf.all)
+				dur = &cf.width;
 			break;
 		case OPT_EVERY:
 			dur = &cf.every;
@@ -258,7 +261,9 @@ main(int argc, char **argv)
 			                optarg, c == 'w' ? "-" : "--",
 			                option_name(c));
 	}
-	if (cf.width == 0)
+	if (cf.all && cf.every > 0)
+		rio_usage_error("-w all is one window: --every does not apply");
+	if (cf.width == 0 && !cf.all)
 		rio_usage_error(have_width
 		                    ? "the window width must be more than 0"
 		                    : "a window width is needed: -w DURATION");
