@@ -27,7 +27,8 @@
 struct count {
 	/* ---- settings ---- */
 	wgrid_t grid;
-	int all; /* -w all: one window over the whole input */
+	int all;          /* -w all: one window over the whole input */
+	int lateness_all; /* --lateness all: no window closes before the end */
 	int64_t lateness;
 	int64_t forget_ms; /* -1: never */
 	int64_t max_ahead; /* 0: no limit */
@@ -1796,14 +1797,26 @@ late_event(struct count *cn, const line_t *l, int64_t t, int64_t s)
 		revise(cn, l, s);
 		return;
 	}
-	char ts[TS_MAXLEN + 1], ws[TS_MAXLEN + 1];
+	char ts[TS_MAXLEN + 1], ws[TS_MAXLEN + 1], d[32];
 	ts_format_ms(t, ts);
 	ts_format_ms(cn->wm, ws);
-	cn->late_dropped++;
-	rio_note_input(
-	    l->file, l->num,
-	    "late event at %s: the watermark is at %s and its window was written; not counted",
-	    ts, ws);
+	if (cn->late_dropped++ == 0) {
+		/* The first says how to keep them: a lateness that would
+		 * have kept the window open until now. */
+		int64_t f0, c0;
+		slot_windows(cn, s, &f0, &c0);
+		dur_format(cn->max_t - c0 > 0 ? cn->max_t - c0 : 0, d,
+		           sizeof d);
+		rio_note_input(
+		    l->file, l->num,
+		    "late event at %s: the watermark is at %s and its window was written; not counted (a --lateness over %s, or --lateness all, keeps such events)",
+		    ts, ws, d);
+	} else {
+		rio_note_input(
+		    l->file, l->num,
+		    "late event at %s: the watermark is at %s and its window was written; not counted",
+		    ts, ws);
+	}
 	rio_reject_line(l);
 }
 
@@ -1869,7 +1882,7 @@ count_line(struct count *cn, const line_t *l)
 		cn->min_t = t;
 	if (cn->max_t == NONE || t > cn->max_t) {
 		cn->max_t = t;
-		if (cn->all)
+		if (cn->all || cn->lateness_all)
 			return; /* no watermark: all is written at the end */
 		cn->cur_line = l;
 		advance(cn, t - cn->lateness);
@@ -2157,7 +2170,8 @@ count_idle_timeout(struct count *cn)
 {
 	int64_t now = ts_mono_ms(), w, end, d;
 
-	if (cn->idle_ms <= 0)
+	/* Without a watermark, the clock closes nothing. */
+	if (cn->idle_ms <= 0 || cn->lateness_all || cn->all)
 		return -1;
 	if (!idle_watermark(cn, now, &w)) {
 		if (cn->max_t == NONE && cn->idle_base == NONE)
@@ -2178,7 +2192,8 @@ count_idle_tick(struct count *cn)
 {
 	int64_t w;
 
-	if (!idle_watermark(cn, ts_mono_ms(), &w))
+	if (cn->lateness_all || cn->all ||
+	    !idle_watermark(cn, ts_mono_ms(), &w))
 		return;
 	if (!cn->partial_mode && !cn->have_next && cn->max_t == NONE)
 		start_windows(cn, g_first(cn, g_floor(cn, cn->idle_base)));
@@ -2235,6 +2250,7 @@ count_new(struct count_conf *cf, const char **err)
 		return NULL;
 	}
 	cn->lateness = cf->lateness;
+	cn->lateness_all = cf->lateness_all;
 	cn->forget_ms = cf->forget;
 	cn->max_ahead = cf->max_ahead;
 	cn->max_ahead_arg = cf->max_ahead_arg;

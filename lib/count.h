@@ -63,6 +63,8 @@ struct count_conf {
 	                         event time as its bounds */
 	int week_start;       /* 0 Monday, 6 Sunday */
 	int64_t lateness;     /* --lateness */
+	int lateness_all;     /* --lateness all: every window stays open
+	                         until the end of input */
 	int64_t forget;       /* --forget; -1: never */
 	int64_t max_ahead;    /* --max-ahead; 0: no limit */
 	const char *max_ahead_arg;

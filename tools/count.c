@@ -107,6 +107,7 @@ usage(FILE *fp)
 	    "  --sum FIELD, --min FIELD, --max FIELD, --avg FIELD\n"
 	    "Time:\n"
 	    "  --lateness DURATION    watermark = latest event time less DURATION (default 0)\n"
+	    "  --lateness all         keep every window open until the end of input\n"
 	    "  --late report|emit     late events are reported (default) or emitted as\n"
 	    "                         corrected records with \"revision\"\n"
 	    "  --late-keep DURATION   with --late emit: how long a written window can be\n"
@@ -173,7 +174,9 @@ main(int argc, char **argv)
 			dur = &cf.every;
 			break;
 		case OPT_LATENESS:
-			dur = &cf.lateness;
+			cf.lateness_all = strcmp(optarg, "all") == 0;
+			if (!cf.lateness_all)
+				dur = &cf.lateness;
 			break;
 		case OPT_LATE_KEEP:
 			dur = &cf.late_keep;
