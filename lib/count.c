@@ -29,6 +29,12 @@ struct count {
 	wgrid_t grid;
 	int all;          /* -w all: one window over the whole input */
 	int lateness_all; /* --lateness all: no window closes before the end */
+	int open_emit;    /* --open emit: write windows the clock has not
+	                     ended at the end of input, marked open */
+	int open_now;     /* the window being written is open */
+	int64_t clock;    /* the clock at its last reading */
+	int64_t clock_base, mono_base; /* rio_now_ms and ts_mono_ms at its
+	                                  first reading */
 	int64_t lateness;
 	int64_t forget_ms; /* -1: never */
 	int64_t max_ahead; /* 0: no limit */
@@ -1062,6 +1068,8 @@ write_record(struct count *cn, const group_t *g, const unsigned char *c,
 	}
 	if (rev > 0)
 		jw_kint(&rio_out, "revision", rev);
+	if (cn->open_now)
+		buf_adds(&rio_out, ",\"open\":true");
 	buf_add(&rio_out, "}\n", 2);
 	rio_out_record();
 }
@@ -1537,6 +1545,28 @@ skip_nothing(struct count *cn, int64_t limit, long long *filled)
 	return 0;
 }
 
+/*
+ * Has the clock (rio_now_ms) passed t?  A window is final only once both
+ * the watermark and the clock have passed its end, so that events ahead
+ * of the clock give the same windows in one run, in a merge of shards,
+ * and at the end of input (count_finish).  The clock is read again only
+ * for a t past its last reading.  It is the time at the start of the run
+ * (TINGLE_NOW, else the wall clock) plus the time the run has taken, so
+ * that with TINGLE_NOW it still moves on in a live stream.
+ */
+static int
+clock_passed(struct count *cn, int64_t t)
+{
+	if (t <= cn->clock)
+		return 1;
+	if (cn->clock_base == NONE) {
+		cn->clock_base = rio_now_ms();
+		cn->mono_base = ts_mono_ms();
+	}
+	cn->clock = cn->clock_base + (ts_mono_ms() - cn->mono_base);
+	return t <= cn->clock;
+}
+
 /* Write every window that ends by the watermark (final records), or
  * every slot that does (--partial).  A SIGTERM stops it between
  * windows. */
@@ -1551,12 +1581,14 @@ emit_ready(struct count *cn)
 		for (size_t i = 0;
 		     i < cn->nslots && cn->slots[i]->start < cn->wm; i++)
 			if (!cn->slots[i]->written &&
-			    cn->slots[i]->closes <= cn->wm)
+			    cn->slots[i]->closes <= cn->wm &&
+			    clock_passed(cn, cn->slots[i]->closes))
 				write_slot_partials(cn, cn->slots[i]);
 		prune_slots(cn);
 		return;
 	}
-	while (cn->have_next && cn->next_we <= cn->wm && !rio_stop) {
+	while (cn->have_next && cn->next_we <= cn->wm &&
+	       clock_passed(cn, cn->next_we) && !rio_stop) {
 		if (window_empty(cn)) {
 			if (skip_nothing(cn, cn->wm, &filled))
 				continue;
@@ -1604,7 +1636,12 @@ count_finish(struct count *cn)
 		} else {
 			filled = 0;
 		}
-		write_window(cn, cn->next_ws, cn->next_we);
+		/* A window the clock has not ended is not final: held
+		 * back, or written marked open. */
+		cn->open_now = !cn->all && !clock_passed(cn, cn->next_we);
+		if (!cn->open_now || cn->open_emit)
+			write_window(cn, cn->next_ws, cn->next_we);
+		cn->open_now = 0;
 		step_window(cn);
 		prune_slots(cn);
 	}
@@ -1771,7 +1808,7 @@ is_late(struct count *cn, int64_t s)
 	int64_t f, closes;
 
 	slot_windows(cn, s, &f, &closes);
-	if (closes <= cn->wm)
+	if (closes <= cn->wm && clock_passed(cn, closes))
 		return 1;
 	return !cn->partial_mode && cn->last_ws != NONE && cn->last_ws >= f;
 }
@@ -2181,6 +2218,9 @@ count_idle_timeout(struct count *cn)
 		return -1;
 	} else {
 		d = end - w;
+		/* A window the clock has not ended waits for the clock. */
+		if (!clock_passed(cn, end) && end - cn->clock > d)
+			d = end - cn->clock;
 	}
 	if (d < 1)
 		d = 1;
@@ -2211,6 +2251,7 @@ count_input(struct count *cn)
 void
 count_start(struct count *cn)
 {
+	clock_passed(cn, INT64_MAX); /* start the clock */
 	cn->last_input = ts_mono_ms();
 	if (cn->nfill > 0 && cn->idle_ms > 0)
 		cn->idle_base = rio_now_ms();
@@ -2251,6 +2292,7 @@ count_new(struct count_conf *cf, const char **err)
 	}
 	cn->lateness = cf->lateness;
 	cn->lateness_all = cf->lateness_all;
+	cn->open_emit = cf->open_emit;
 	cn->forget_ms = cf->forget;
 	cn->max_ahead = cf->max_ahead;
 	cn->max_ahead_arg = cf->max_ahead_arg;
@@ -2296,6 +2338,8 @@ count_new(struct count_conf *cf, const char **err)
 	cn->memo_s = NONE;
 	cn->max_t = NONE;
 	cn->min_t = NONE;
+	cn->clock = NONE;
+	cn->clock_base = NONE;
 	cn->last_ws = NONE;
 	cn->pruned_to = NONE;
 	cn->now = NONE;

@@ -72,6 +72,10 @@ struct count_conf {
 	int64_t idle;       /* --idle; 0: none */
 	int64_t late_keep;  /* --late-keep; -1: the window width */
 	int late_emit;      /* --late emit */
+	int open_emit;      /* --open emit: at the end of input, write the
+	                       windows that have not ended by the clock
+	                       (rio_now_ms) with "open": true; else they are
+	                       held back */
 	int partial;        /* --partial */
 	size_t max_groups;  /* --max-groups */
 	const char *time_field;
@@ -144,7 +148,13 @@ void count_input(struct count *cn);
 int count_idle_timeout(struct count *cn);
 void count_idle_tick(struct count *cn);
 
-/* At the end of input: write every window still open. */
+/*
+ * At the end of input: write every window still to be written (all that
+ * is left, as partial records, in partial mode).  A window that has not
+ * ended by the clock (rio_now_ms: TINGLE_NOW, else the wall clock) is
+ * not final: held back, or written with "open": true under open_emit.
+ * The -w all window is always written.
+ */
 void count_finish(struct count *cn);
 
 /* Late events that were not counted. */

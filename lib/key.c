@@ -294,6 +294,7 @@ const struct key_field key_fields[] = {
     F("window_end", 0, KEY_BY_COUNT),
     F("count", 0, KEY_BY_COUNT),
     F("revision", 0, KEY_BY_COUNT),
+    F("open", 0, KEY_BY_COUNT),
     F("distinct_", 1, KEY_BY_COUNT),
     F("sum_", 1, KEY_BY_COUNT),
     F("min_", 1, KEY_BY_COUNT),

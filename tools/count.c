@@ -57,6 +57,7 @@ enum {
 	OPT_MAX_GROUPS,
 	OPT_MAX_AHEAD,
 	OPT_MAX_FILL,
+	OPT_OPEN,
 };
 
 static const struct option longopts[] = {
@@ -80,6 +81,7 @@ static const struct option longopts[] = {
     {"max-groups", required_argument, NULL, OPT_MAX_GROUPS},
     {"max-ahead", required_argument, NULL, OPT_MAX_AHEAD},
     {"max-fill", required_argument, NULL, OPT_MAX_FILL},
+    {"open", required_argument, NULL, OPT_OPEN},
     RIO_LONGOPTS,
     {NULL, 0, NULL, 0},
 };
@@ -114,6 +116,8 @@ usage(FILE *fp)
 	    "                         revised (default: the window width)\n"
 	    "  --idle DURATION        after DURATION without input, move the watermark\n"
 	    "                         on with the wall clock\n"
+	    "  --open hold|emit       at the end of input, windows the clock has not ended\n"
+	    "                         are held back (default) or written with \"open\":true\n"
 	    "Silence:\n"
 	    "  --forget DURATION      stop writing zeros for a group silent that long\n"
 	    "                         (default: never)\n"
@@ -222,6 +226,16 @@ main(int argc, char **argv)
 			else
 				rio_usage_error(
 				    "--late takes 'report' or 'emit', not '%s'",
+				    optarg);
+			break;
+		case OPT_OPEN:
+			if (strcmp(optarg, "emit") == 0)
+				cf.open_emit = 1;
+			else if (strcmp(optarg, "hold") == 0)
+				cf.open_emit = 0;
+			else
+				rio_usage_error(
+				    "--open takes 'hold' or 'emit', not '%s'",
 				    optarg);
 			break;
 		case OPT_KEYS:
