@@ -50,6 +50,8 @@ struct count {
 	/* ---- keys and aggregates ---- */
 	struct keydef *keys;
 	size_t nkeys;
+	struct keydef *each; /* --each fields */
+	size_t neach;
 	struct agg *aggs;
 	size_t naggs;
 	size_t cellsize;      /* see "A cell" below */
@@ -104,6 +106,11 @@ struct count {
 	buf_t keybuf;
 	buf_t showbuf;
 	const rec_t *show_rec;
+	long show_each;     /* with --each: the field of showbuf, or -1 */
+	const char *show_v; /* and its value */
+	size_t show_vlen;
+	uint32_t *placed; /* the groups the last record went to */
+	size_t nplaced;
 	buf_t canon_tmp;
 	buf_t valbuf;    /* a canonical value being handled */
 	buf_t win_head;  /* window_start and window_end of the window
@@ -285,6 +292,11 @@ count_conf_free(struct count_conf *cf)
 {
 	free(cf->keys);
 	free(cf->aggs);
+	for (size_t i = 0; i < cf->neach; i++)
+		free(cf->each[i]);
+	free(cf->each);
+	cf->each = NULL;
+	cf->neach = 0;
 	buf_free(&cf->err);
 	cf->keys = NULL;
 	cf->aggs = NULL;
@@ -332,6 +344,30 @@ count_conf_key(struct count_conf *cf, const char *path)
 }
 
 const char *
+count_conf_each(struct count_conf *cf, const char *list)
+{
+	const char *p = list;
+
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		if (n == 0)
+			return conf_error(cf, "empty --each field in '%s'",
+			                  list);
+		for (size_t i = 0; i < cf->neach; i++)
+			if (strlen(cf->each[i]) == n &&
+			    memcmp(cf->each[i], p, n) == 0)
+				return conf_error(cf, "--each %.*s given twice",
+				                  (int)n, p);
+		cf->each =
+		    xrealloc(cf->each, (cf->neach + 1) * sizeof *cf->each);
+		cf->each[cf->neach++] = xstrndup(p, n);
+		if (p[n] == '\0')
+			return NULL;
+		p += n + 1;
+	}
+}
+
+const char *
 count_conf_agg(struct count_conf *cf, int kind, const char *field)
 {
 	if (*field == '\0')
@@ -361,6 +397,9 @@ check_key_names(struct count *cn, struct count_conf *cf)
 		const struct key_field *w =
 		    key_written_by(k, strlen(k), KEY_BY_COUNT);
 		int clash = w != NULL && !w->prefix;
+		if (cn->neach > 0)
+			clash |= strcmp(k, "dimension") == 0 ||
+			         strcmp(k, "value") == 0;
 		for (size_t j = 0; j < cn->naggs; j++)
 			clash |= strcmp(k, cn->aggs[j].name) == 0;
 		if (clash)
@@ -830,13 +869,13 @@ agg_value(struct count *cn, const line_t *l, agg_t *a, unsigned char *c,
 	if (r == 0)
 		return;
 	if (r < 0) {
-		if (a->speaks) {
+		/* With --each a record is counted several times: only
+		 * the first (l set) tells. */
+		if (a->speaks && l != NULL) {
 			a->nbad++;
-			if (l != NULL)
-				rio_note_input(l->file, l->num,
-				               "'%s' is not a number: %.*s",
-				               a->field, (int)(n > 40 ? 40 : n),
-				               v);
+			rio_note_input(l->file, l->num,
+			               "'%s' is not a number: %.*s", a->field,
+			               (int)(n > 40 ? 40 : n), v);
 		}
 		return;
 	}
@@ -937,11 +976,15 @@ write_keys(struct count *cn, buf_t *b, const group_t *g)
 {
 	const char *p = g->key, *e = g->key + g->klen;
 
-	for (size_t i = 0; i < cn->nkeys; i++) {
+	for (size_t i = 0; i < cn->nkeys + (cn->neach ? 2 : 0); i++) {
 		const char *q = memchr(p, '\0', (size_t)(e - p));
 		if (q == NULL)
 			q = e;
-		jw_kraw(b, cn->keys[i].path, p, (size_t)(q - p));
+		jw_kraw(b,
+		        i < cn->nkeys    ? cn->keys[i].path
+		        : i == cn->nkeys ? "dimension"
+		                         : "value",
+		        p, (size_t)(q - p));
 		p = q + 1;
 	}
 }
@@ -1019,7 +1062,7 @@ write_record(struct count *cn, const group_t *g, const unsigned char *c,
 {
 	buf_addc(&rio_out, '{');
 	write_keys(cn, &rio_out, g);
-	if (cn->nkeys > 0)
+	if (cn->nkeys > 0 || cn->neach > 0)
 		buf_addc(&rio_out, ',');
 	buf_add(&rio_out, cn->win_head.p + 1, cn->win_head.len - 1);
 	jw_key(&rio_out, "count");
@@ -1091,6 +1134,10 @@ make_signature(struct count *cn, const char *tzname, int week_start)
 	for (size_t i = 0; i < cn->nkeys; i++) {
 		buf_adds(&b, "|k=");
 		buf_add(&b, cn->keys[i].path, cn->keys[i].len + 1);
+	}
+	for (size_t i = 0; i < cn->neach; i++) {
+		buf_adds(&b, "|e=");
+		buf_add(&b, cn->each[i].path, cn->each[i].len + 1);
 	}
 	for (size_t i = 0; i < cn->naggs; i++) {
 		buf_adds(&b, "|a=");
@@ -1671,6 +1718,44 @@ record_key(struct count *cn, const rec_t *r)
 			buf_add(&cn->keybuf, "null", 4);
 	}
 	cn->show_rec = r;
+	cn->show_each = -1;
+}
+
+static void each_value(struct count *cn, size_t e, size_t plen,
+                       const jfield_t *v);
+
+/*
+ * With --each: make keybuf, holding the identity of the -k fields in its
+ * first plen bytes (record_key), the identity of r's group in the
+ * dimension of --each field e: the -k values, the field's name and its
+ * value (null when r has none).
+ */
+static void
+each_key(struct count *cn, const rec_t *r, size_t e, size_t plen)
+{
+	jfield_t f;
+
+	if (!rec_path(r, cn->each[e].path, cn->each[e].len, &f)) {
+		f.v = "null";
+		f.vlen = 4;
+		f.type = JT_NULL;
+	}
+	each_value(cn, e, plen, &f);
+}
+
+/* The same with the value v given. */
+static void
+each_value(struct count *cn, size_t e, size_t plen, const jfield_t *v)
+{
+	cn->keybuf.len = plen;
+	if (cn->nkeys > 0)
+		buf_addc(&cn->keybuf, '\0');
+	jw_str(&cn->keybuf, cn->each[e].path, cn->each[e].len);
+	buf_addc(&cn->keybuf, '\0');
+	key_value(&cn->keybuf, v->v, v->vlen, v->type);
+	cn->show_each = (long)e;
+	cn->show_v = v->v;
+	cn->show_vlen = v->vlen;
 }
 
 /* Make the key as written of show_rec in showbuf. */
@@ -1690,6 +1775,14 @@ show_key(struct count *cn)
 			canon_value(cn, &cn->showbuf, f.v, f.vlen);
 		else
 			buf_add(&cn->showbuf, "null", 4);
+	}
+	if (cn->show_each >= 0) {
+		const struct keydef *e = &cn->each[cn->show_each];
+		if (cn->nkeys > 0)
+			buf_addc(&cn->showbuf, '\0');
+		jw_str(&cn->showbuf, e->path, e->len);
+		buf_addc(&cn->showbuf, '\0');
+		canon_value(cn, &cn->showbuf, cn->show_v, cn->show_vlen);
 	}
 	cn->show_rec = NULL;
 }
@@ -1720,17 +1813,39 @@ event_into(struct count *cn, const line_t *l, const rec_t *r, unsigned char *c)
 			agg_value(cn, l, &cn->aggs[i], c, f.v, f.vlen, f.type);
 }
 
-/* Count the record in the slot s; returns its group. */
-static uint32_t
-place(struct count *cn, const line_t *l, slot_t *s)
+/* Count the record into group id's cell of slot s. */
+static void
+place_in(struct count *cn, const line_t *l, slot_t *s, uint32_t id)
 {
-	record_key(cn, &cn->rec);
-	uint32_t id = group_of(cn);
 	event_into(cn, l, &cn->rec, cell_at(cn, s, id));
 	group_t *g = &cn->groups[id];
 	if (g->last_end == NONE || s->end > g->last_end)
 		g->last_end = s->end;
-	return id;
+}
+
+/*
+ * Count the record in the slot s: in its group, or with --each in one
+ * group per --each field.  Sets placed[0..nplaced) to the groups.
+ */
+static void
+place(struct count *cn, const line_t *l, slot_t *s)
+{
+	record_key(cn, &cn->rec);
+	if (cn->neach == 0) {
+		cn->placed[0] = group_of(cn);
+		cn->nplaced = 1;
+		place_in(cn, l, s, cn->placed[0]);
+		return;
+	}
+	size_t plen = cn->keybuf.len;
+	for (size_t e = 0; e < cn->neach; e++) {
+		each_key(cn, &cn->rec, e, plen);
+		cn->show_rec = &cn->rec;
+		cn->placed[e] = group_of(cn);
+		/* Values that are not numbers are told of once. */
+		place_in(cn, e == 0 ? l : NULL, s, cn->placed[e]);
+	}
+	cn->nplaced = cn->neach;
 }
 
 /* A late event with --late emit: count it into its slot, which is still
@@ -1740,9 +1855,8 @@ static void
 revise(struct count *cn, const line_t *l, int64_t s)
 {
 	slot_t *sl = slot_at(cn, s);
-	uint32_t id = place(cn, l, sl);
-	group_t *g = &cn->groups[id];
 
+	place(cn, l, sl);
 	/* The windows before the first one written were never written. */
 	if (!cn->have_first)
 		return;
@@ -1753,13 +1867,17 @@ revise(struct count *cn, const line_t *l, int64_t s)
 		 * before s (window.h): it does not hold the event. */
 		if (we <= s)
 			continue;
-		unsigned n = rev_bump(cn, ws, id);
 		set_window(cn, ws, we);
-		write_record(cn, g,
-		             window_cell(cn, id, slot_search(cn, ws),
-		                         slot_search(cn, we)),
-		             n);
-		set_active(cn, g, we);
+		for (size_t i = 0; i < cn->nplaced; i++) {
+			uint32_t id = cn->placed[i];
+			group_t *g = &cn->groups[id];
+			unsigned n = rev_bump(cn, ws, id);
+			write_record(cn, g,
+			             window_cell(cn, id, slot_search(cn, ws),
+			                         slot_search(cn, we)),
+			             n);
+			set_active(cn, g, we);
+		}
 	}
 }
 
@@ -1772,14 +1890,20 @@ partial_delta(struct count *cn, const line_t *l, int64_t s, int64_t se)
 	group_t tmp;
 
 	record_key(cn, &cn->rec);
-	show_key(cn);
-	memset(&tmp, 0, sizeof tmp);
-	tmp.key = cn->showbuf.p;
-	tmp.klen = (uint32_t)cn->showbuf.len;
-	event_into(cn, l, &cn->rec, delta);
-	write_partial(cn, &tmp, s, se, delta);
-	cell_free(cn, delta);
-	memset(delta, 0, cn->cellsize);
+	size_t plen = cn->keybuf.len;
+	for (size_t e = 0; e < (cn->neach ? cn->neach : 1); e++) {
+		if (cn->neach > 0)
+			each_key(cn, &cn->rec, e, plen);
+		cn->show_rec = &cn->rec;
+		show_key(cn);
+		memset(&tmp, 0, sizeof tmp);
+		tmp.key = cn->showbuf.p;
+		tmp.klen = (uint32_t)cn->showbuf.len;
+		event_into(cn, e == 0 ? l : NULL, &cn->rec, delta);
+		write_partial(cn, &tmp, s, se, delta);
+		cell_free(cn, delta);
+		memset(delta, 0, cn->cellsize);
+	}
 }
 
 /* The first window that holds the slot starting at s, and its end. */
@@ -2086,9 +2210,10 @@ count_merge_line(struct count *cn, const line_t *l)
 			canon_value(cn, &cn->showbuf, ev, evlen);
 		}
 	}
-	if (f == NULL || f->type != JT_ARR || nk != cn->nkeys) {
+	if (f == NULL || f->type != JT_ARR ||
+	    nk != cn->nkeys + (cn->neach ? 2 : 0)) {
 		rio_bad_input(l, "partial record without its %zu key values",
-		              cn->nkeys);
+		              cn->nkeys + (cn->neach ? 2 : 0));
 		return;
 	}
 	f = rec_get(&cn->rec, "window_start", 12);
@@ -2154,7 +2279,37 @@ void
 count_seed(struct count *cn, const rec_t *r)
 {
 	record_key(cn, r);
-	seed_group(cn);
+	if (cn->neach == 0) {
+		seed_group(cn);
+		return;
+	}
+	size_t plen = cn->keybuf.len;
+	const jfield_t *d = rec_get(r, "dimension", 9);
+	const jfield_t *v = rec_get(r, "value", 5);
+	if (d != NULL && v != NULL && d->type == JT_STR) {
+		/* A record as --each writes it: its dimension and value. */
+		buf_reset(&cn->canon_tmp);
+		jstr_decode(d->v, d->vlen, &cn->canon_tmp);
+		for (size_t e = 0; e < cn->neach; e++)
+			if (cn->each[e].len == cn->canon_tmp.len &&
+			    memcmp(cn->each[e].path, cn->canon_tmp.p,
+			           cn->each[e].len) == 0) {
+				each_value(cn, e, plen, v);
+				cn->show_rec = r;
+				seed_group(cn);
+				break;
+			}
+		return;
+	}
+	/* Else the value of each --each field the row has. */
+	for (size_t e = 0; e < cn->neach; e++) {
+		jfield_t f;
+		if (!rec_path(r, cn->each[e].path, cn->each[e].len, &f))
+			continue;
+		each_value(cn, e, plen, &f);
+		cn->show_rec = r;
+		seed_group(cn);
+	}
 }
 
 size_t
@@ -2311,6 +2466,13 @@ count_new(struct count_conf *cf, const char **err)
 		cn->keys[i].len = strlen(cf->keys[i]);
 	}
 	cn->nkeys = cf->nkeys;
+	cn->each = xcalloc(cf->neach + 1, sizeof *cn->each);
+	for (size_t i = 0; i < cf->neach; i++) {
+		cn->each[i].path = cf->each[i];
+		cn->each[i].len = strlen(cf->each[i]);
+	}
+	cn->neach = cf->neach;
+	cn->placed = xcalloc(cf->neach + 1, sizeof *cn->placed);
 	cn->aggs = xcalloc(cf->naggs + 1, sizeof *cn->aggs);
 	for (size_t i = 0; i < cf->naggs; i++) {
 		buf_t name = BUF_INIT;
@@ -2378,6 +2540,8 @@ count_free(struct count *cn)
 		free(cn->aggs[i].name);
 	free(cn->aggs);
 	free(cn->keys);
+	free(cn->each);
+	free(cn->placed);
 	rec_free(&cn->rec);
 	buf_free(&cn->keybuf);
 	buf_free(&cn->showbuf);

@@ -85,6 +85,8 @@ struct count_conf {
 	size_t nkeys;
 	struct count_agg_def *aggs;
 	size_t naggs;
+	char **each; /* --each fields (owned) */
+	size_t neach;
 	buf_t err; /* the last error message */
 };
 
@@ -96,6 +98,16 @@ void count_conf_init(struct count_conf *cf);
  * empty or given twice.
  */
 const char *count_conf_key(struct count_conf *cf, const char *path);
+
+/*
+ * Add the comma-separated --each fields of list: each record is then
+ * counted once in each field's group, written with "dimension" (the
+ * field's name) and "value" (its value, null when the record has none)
+ * after the -k fields.  Returns NULL, or a message (an empty or repeated
+ * field).  Note that the each paths point into cf: cf must outlive the
+ * engine.
+ */
+const char *count_conf_each(struct count_conf *cf, const char *list);
 
 /* Add an aggregate.  Returns NULL, or a message (empty, given twice). */
 const char *count_conf_agg(struct count_conf *cf, int kind, const char *field);
@@ -124,7 +136,9 @@ void count_merge_line(struct count *cn, const line_t *l);
 
 /*
  * Seed the group of record r's key fields (--keys): it gets zeros from
- * its first window on and is never forgotten.
+ * its first window on and is never forgotten.  With --each, r seeds a
+ * group for each --each field it has, or, when it has "dimension" and
+ * "value" (a record as --each writes it), that dimension's group.
  */
 void count_seed(struct count *cn, const rec_t *r);
 

@@ -58,6 +58,7 @@ enum {
 	OPT_MAX_AHEAD,
 	OPT_MAX_FILL,
 	OPT_OPEN,
+	OPT_EACH,
 };
 
 static const struct option longopts[] = {
@@ -82,6 +83,7 @@ static const struct option longopts[] = {
     {"max-ahead", required_argument, NULL, OPT_MAX_AHEAD},
     {"max-fill", required_argument, NULL, OPT_MAX_FILL},
     {"open", required_argument, NULL, OPT_OPEN},
+    {"each", required_argument, NULL, OPT_EACH},
     RIO_LONGOPTS,
     {NULL, 0, NULL, 0},
 };
@@ -103,6 +105,8 @@ usage(FILE *fp)
 	    "  --every DURATION       start a window every DURATION (hopping windows)\n"
 	    "  -k, --key FIELD        group by FIELD (dotted path); repeatable; not a\n"
 	    "                         name count writes (count, window_start, sum_F, ...)\n"
+	    "  --each F1,F2,...       count each record once in each field's group, written\n"
+	    "                         as \"dimension\" and \"value\" after the -k fields\n"
 	    "  --week-start mon|sun   first day of week windows (default mon)\n"
 	    "Aggregates (each repeatable; count is always written):\n"
 	    "  --distinct FIELD       number of distinct values\n"
@@ -227,6 +231,10 @@ main(int argc, char **argv)
 				rio_usage_error(
 				    "--late takes 'report' or 'emit', not '%s'",
 				    optarg);
+			break;
+		case OPT_EACH:
+			if ((err = count_conf_each(&cf, optarg)) != NULL)
+				rio_usage_error("%s", err);
 			break;
 		case OPT_OPEN:
 			if (strcmp(optarg, "emit") == 0)

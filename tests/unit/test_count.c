@@ -383,6 +383,42 @@ test_partial_and_merge(void **state)
 	count_conf_free(&cf);
 }
 
+/* --each: one group per field and value, null for a missing field, -k
+ * fields first; a record seeds a dimension's value. */
+static void
+test_each(void **state)
+{
+	struct count_conf cf;
+	struct count *cn;
+	char *got;
+
+	(void)state;
+	conf(&cf, 60000, "c");
+	assert_null(count_conf_each(&cf, "os,plan"));
+	cn = engine(&cf);
+	seed_line(cn, "{\"c\":\"US\",\"dimension\":\"os\",\"value\":\"Web\"}");
+	feed(
+	    cn,
+	    "{\"ts\":\"2026-03-01T10:00:01Z\",\"c\":\"US\",\"os\":\"iOS\"}\n"
+	    "{\"ts\":\"2026-03-01T10:00:02Z\",\"c\":\"US\",\"os\":\"\\u0069OS\",\"plan\":\"pro\"}\n",
+	    0);
+	count_finish(cn);
+	got = output();
+	assert_string_equal(
+	    got,
+	    "{\"c\":\"US\",\"dimension\":\"os\",\"value\":\"Web\",\"window_start\":\"2026-03-01T10:00:00Z\",\"window_end\":\"2026-03-01T10:01:00Z\",\"count\":0}\n"
+	    "{\"c\":\"US\",\"dimension\":\"os\",\"value\":\"iOS\",\"window_start\":\"2026-03-01T10:00:00Z\",\"window_end\":\"2026-03-01T10:01:00Z\",\"count\":2}\n"
+	    "{\"c\":\"US\",\"dimension\":\"plan\",\"value\":\"pro\",\"window_start\":\"2026-03-01T10:00:00Z\",\"window_end\":\"2026-03-01T10:01:00Z\",\"count\":1}\n"
+	    "{\"c\":\"US\",\"dimension\":\"plan\",\"value\":null,\"window_start\":\"2026-03-01T10:00:00Z\",\"window_end\":\"2026-03-01T10:01:00Z\",\"count\":1}\n");
+	free(got);
+	count_free(cn);
+	count_conf_free(&cf);
+	conf(&cf, 60000, NULL);
+	assert_string_equal(count_conf_each(&cf, "a,b,a"),
+	                    "--each a given twice");
+	count_conf_free(&cf);
+}
+
 static void
 test_conf_errors(void **state)
 {
@@ -425,6 +461,7 @@ main(void)
 	    cmocka_unit_test(test_aggregates),
 	    cmocka_unit_test(test_hopping_windows),
 	    cmocka_unit_test(test_partial_and_merge),
+	    cmocka_unit_test(test_each),
 	    cmocka_unit_test(test_conf_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
