@@ -1080,6 +1080,25 @@ rec_scan(rec_t *r, const char *line, size_t len, size_t *errcol,
 	return jscan_object(line, len, &r->obj, errcol, errmsg);
 }
 
+void
+rec_load(rec_t *r, const char *line, size_t len, const size_t *off,
+         const jfield_t *f, size_t n)
+{
+	r->line = line;
+	r->len = len;
+	rec_clear_set(r);
+	if (n > r->obj.cap) {
+		r->obj.cap = n;
+		r->obj.f = xrealloc(r->obj.f, n * sizeof *r->obj.f);
+	}
+	for (size_t i = 0; i < n; i++) {
+		r->obj.f[i] = f[i];
+		r->obj.f[i].k = line + off[2 * i];
+		r->obj.f[i].v = line + off[2 * i + 1];
+	}
+	r->obj.n = n;
+}
+
 const jfield_t *
 rec_get(const rec_t *r, const char *key, size_t klen)
 {
