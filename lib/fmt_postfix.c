@@ -37,15 +37,19 @@
  *       from=<a> to=<b> proto=ESMTP helo=<h>
  *   QID: milter-reject: END-OF-MESSAGE from CLIENT: 4.7.1 Try later; from=...
  *   QID: info: header Subject: Hello from CLIENT; from=<a> to=<b> ...
+ *   QID: hold: header Subject: Hello from local; from=<a> to=<b>: TEXT
  *   action         reject, milter-reject, hold, discard, filter, info,
  *                  warning, replace, ... (the word before the colon)
  *   stage          the SMTP stage: RCPT, MAIL, CONNECT, END-OF-MESSAGE, ...
  *   client, client_host, client_ip, client_port
+ *   origin         in place of client, the word cleanup logs for mail
+ *                  that did not come over SMTP: "local", "unknown"
  *   code           the SMTP reply code, a number (554)
  *   dsn            the enhanced status code (5.7.1)
  *   reason         the rest of the reply text, up to the "; from=" list;
  *                  for header/body checks the optional text after the list
  *   header         for header checks, the header as logged ("Subject: Hi")
+ *   header_name, header_value   its name and value
  *   subject        its value when the header is Subject
  *   body           for body checks, the body line as logged
  *   replacement    for replace actions, the text after the list
@@ -310,25 +314,61 @@ find_trailer(const char *s, const char *e)
 	return NULL;
 }
 
+/*
+ * The origin of a message as cleanup logs it after " from ": "host[ip]"
+ * (with an optional ":port") for mail that came in over the network, or
+ * a bare word ("local" for mail submitted with sendmail(1), "unknown"
+ * when cleanup was not told).  True when s[0..e) is one; a[] gets the
+ * address parts, or a->ip.p == NULL for a word.
+ */
+static int
+is_origin(const char *s, const char *e, hostaddr_t *a)
+{
+	const char *q;
+
+	memset(a, 0, sizeof *a);
+	if (fmt_hostaddr(s, e, a) == e)
+		return 1;
+	memset(a, 0, sizeof *a);
+	for (q = s; q < e && (IS_LOWER(*q) || *q == '-'); q++)
+		;
+	return q == e && q - s >= 5;
+}
+
+/* Add an origin: "client" and its parts for "host[ip]", "origin" for a
+ * word such as "local". */
+static void
+add_origin(fields_t *fs, const char *s, const char *e, const hostaddr_t *a)
+{
+	if (a->ip.p != NULL)
+		fmt_add_hostaddr(fs, "client", a, 1);
+	else
+		fields_add(fs, "origin", s, (size_t)(e - s), FK_STR);
+}
+
 /* "STAGE from CLIENT: [CODE] [D.D.D] REASON; from=<> ..." after
- * "action: ". */
+ * "action: "; CLIENT may be an origin word such as "local". */
 static int
 smtpd_action(fields_t *fs, const char *act, size_t al, const char *s,
              const char *e)
 {
-	const char *st = s, *q, *t;
+	const char *st = s, *q, *t, *o;
 	hostaddr_t a;
 
 	while (s < e && (IS_UPPER(*s) || *s == '-'))
 		s++;
 	if (s == st || !fmt_starts(s, e, " from "))
 		return 0;
-	q = fmt_hostaddr(s + 6, e, &a);
-	if (q == NULL || !fmt_starts(q, e, ": "))
+	o = s + 6;
+	/* a milter's verdict on mail submitted locally: "from local: " */
+	if ((q = fmt_hostaddr(o, e, &a)) == NULL)
+		for (q = o; q < e && IS_LOWER(*q); q++)
+			;
+	if (!fmt_starts(q, e, ": ") || !is_origin(o, q, &a))
 		return 0;
 	fields_add(fs, "action", act, al, FK_STR);
 	fields_add(fs, "stage", st, (size_t)(s - st), FK_STR);
-	fmt_add_hostaddr(fs, "client", &a, 1);
+	add_origin(fs, o, q, &a);
 	s = q + 2;
 	if (e - s >= 4 && IS_DIGIT(s[0]) && IS_DIGIT(s[1]) && IS_DIGIT(s[2]) &&
 	    s[3] == ' ') {
@@ -356,41 +396,100 @@ smtpd_action(fields_t *fs, const char *act, size_t al, const char *s,
 	return 1;
 }
 
-/* "header TEXT from CLIENT; from=<> to=<> proto=P helo=<H>[: TEXT]" and
- * the same with "body", after "action: ". */
+/*
+ * The list cleanup writes after "from ORIGIN;": " from=<S>", " to=<R>",
+ * " proto=P" and " helo=<H>", each only when known and in that order,
+ * then ": TEXT" or the end of the line.  Returns where the list ends
+ * (at ": TEXT" or e), or NULL when s[0..e) is not such a list; when fs
+ * is not NULL, the list's values are added to it.
+ */
+static const char *
+check_list(fields_t *fs, const char *s, const char *e)
+{
+	static const struct {
+		const char *lit, *key;
+	} keys[] = {{" from=<", "from"},
+	            {" to=<", "to"},
+	            {" proto=", "proto"},
+	            {" helo=<", "helo"}};
+	const char *v, *q;
+
+	for (size_t i = 0; i < 4; i++) {
+		if (!fmt_starts(s, e, keys[i].lit))
+			continue;
+		v = s + strlen(keys[i].lit);
+		if (v[-1] == '<') {
+			q = addr_end(v - 1, e);
+			if (q == e)
+				return NULL;
+			s = q + 1;
+		} else {
+			for (q = v; q < e && *q != ' ' && *q != ':'; q++)
+				;
+			s = q;
+		}
+		if (fs != NULL)
+			fields_add(fs, keys[i].key, v, (size_t)(q - v), FK_STR);
+	}
+	if (s == e || fmt_starts(s, e, ": "))
+		return s;
+	return NULL;
+}
+
+/*
+ * "header TEXT from ORIGIN; from=<> to=<> proto=P helo=<H>[: TEXT]" and
+ * the same with "body", after "action: ".  TEXT holds what a sender
+ * wrote, " from host[ip];" and a list included: of the places where the
+ * line could end the logged text, the last is taken, so that a header
+ * cannot pass itself off as the list.  Only the operator's text after
+ * the list could then mislead, not the sender's.
+ */
 static int
 check_action(fields_t *fs, const char *action, size_t alen, const char *s,
              const char *e)
 {
 	int header = fmt_starts(s, e, "header ");
-	const char *text = s + (header ? 7 : 5), *t, *c, *rest;
-	hostaddr_t a;
+	const char *text = s + (header ? 7 : 5), *t = NULL, *c = NULL, *rest;
+	const char *q;
+	hostaddr_t a, best;
 
-	if ((t = find_trailer(text, e)) == NULL)
-		return 0;
-	for (c = t; c > text && c[-1] != ' '; c--)
-		;
-	if (c - text < 6 || memcmp(c - 6, " from ", 6) != 0 ||
-	    fmt_hostaddr(c, t, &a) != t)
+	for (q = text; (q = memchr(q, ';', (size_t)(e - q))) != NULL; q++) {
+		const char *w;
+
+		for (w = q; w > text && w[-1] != ' '; w--)
+			;
+		if (w - text < 6 || memcmp(w - 6, " from ", 6) != 0 ||
+		    !is_origin(w, q, &a) || check_list(NULL, q + 1, e) == NULL)
+			continue;
+		t = q;
+		c = w;
+		best = a;
+	}
+	if (t == NULL)
 		return 0;
 	fields_add(fs, "action", action, alen, FK_STR);
 	if (header) {
-		const char *te = c - 6, *colon;
+		const char *te = c - 6, *colon, *val;
 		fields_add(fs, "header", text, (size_t)(te - text), FK_STR);
 		colon = memchr(text, ':', (size_t)(te - text));
-		if (colon != NULL && colon - text == 7 &&
-		    strncasecmp(text, "subject", 7) == 0) {
-			for (colon++; colon < te && *colon == ' '; colon++)
+		if (colon != NULL && colon > text) {
+			for (val = colon + 1; val < te && *val == ' '; val++)
 				;
-			fields_add(fs, "subject", colon, (size_t)(te - colon),
+			fields_add(fs, "header_name", text,
+			           (size_t)(colon - text), FK_STR);
+			fields_add(fs, "header_value", val, (size_t)(te - val),
 			           FK_STR);
+			if (colon - text == 7 &&
+			    strncasecmp(text, "subject", 7) == 0)
+				fields_add(fs, "subject", val,
+				           (size_t)(te - val), FK_STR);
 		}
 	} else {
 		fields_add(fs, "body", text, (size_t)(c - 6 - text), FK_STR);
 	}
-	fmt_add_hostaddr(fs, "client", &a, 1);
-	rest = kv_list(fs, t + 2, e);
-	if (fmt_starts(rest, e, ": ")) {
+	add_origin(fs, c, t, &best);
+	rest = check_list(fs, t + 1, e);
+	if (rest != e) {
 		int repl = (alen == 7 && memcmp(action, "replace", 7) == 0) ||
 		           (alen == 7 && memcmp(action, "prepend", 7) == 0);
 		fields_add(fs, repl ? "replacement" : "reason", rest + 2,

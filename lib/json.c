@@ -897,6 +897,96 @@ jw_num(buf_t *out, double v)
 	buf_add(out, tmp, json_dtoa(v, tmp, 1e15));
 }
 
+/* Append the digits of u. */
+static void
+stat_uint(buf_t *b, uint64_t u)
+{
+	char tmp[24];
+	int i = sizeof tmp;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	buf_add(b, tmp + i, sizeof tmp - (size_t)i);
+}
+
+/*
+ * Append a derived number (an expectation, ratio, difference or z) with
+ * at most 12 significant digits: they are statistics, and the digits
+ * beyond are floating-point noise ("delta":-0.8000000000000007).
+ * Whole numbers are written in full up to 2^53, as far as a double holds
+ * every whole number exactly; larger ones get 12 digits too.  Formatting
+ * is done by hand for the usual magnitudes, as printf would dominate the
+ * run time.
+ */
+void
+jw_stat(buf_t *b, double d)
+{
+	static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+	                             1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+	                             1e12, 1e13, 1e14, 1e15, 1e16};
+	double a = fabs(d), scaled;
+	char digits[12];
+	uint64_t m;
+	int e, nd;
+
+	if (!isfinite(d)) {
+		buf_add(b, "null", 4);
+		return;
+	}
+	if (a <= 9007199254740992.0 && d == floor(d)) {
+		if (d < 0)
+			buf_addc(b, '-');
+		stat_uint(b, (uint64_t)a);
+		return;
+	}
+	if (a < 1e-4 || a >= 1e14) {
+		buf_printf(b, "%.12g", d);
+		return;
+	}
+	/* a = m * 10^(e - 11) with m of 12 digits, e the exponent of the
+	 * leading digit. */
+	e = (int)floor(log10(a));
+	scaled = e <= 11 ? a * p10[11 - e] : a / p10[e - 11];
+	m = (uint64_t)llround(scaled);
+	if (m >= 1000000000000ULL) {
+		m = (m + 5) / 10;
+		e++;
+	} else if (m < 100000000000ULL) {
+		m *= 10;
+		e--;
+	}
+	for (int i = 11; i >= 0; i--) {
+		digits[i] = (char)('0' + m % 10);
+		m /= 10;
+	}
+	if (d < 0)
+		buf_addc(b, '-');
+	if (e >= 11) {
+		buf_add(b, digits, 12);
+		for (int i = 11; i < e; i++)
+			buf_addc(b, '0');
+		return;
+	}
+	/* Digits after the point, without trailing zeros. */
+	nd = 12;
+	while (nd > 0 && digits[nd - 1] == '0' && nd > e + 1)
+		nd--;
+	if (e >= 0) {
+		buf_add(b, digits, (size_t)e + 1);
+		if (nd > e + 1) {
+			buf_addc(b, '.');
+			buf_add(b, digits + e + 1, (size_t)(nd - e - 1));
+		}
+	} else {
+		buf_add(b, "0.", 2);
+		for (int i = -1; i > e; i--)
+			buf_addc(b, '0');
+		buf_add(b, digits, (size_t)nd);
+	}
+}
+
 void
 jw_knum(buf_t *out, const char *key, double v)
 {

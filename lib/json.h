@@ -142,6 +142,15 @@ void jw_kraw(buf_t *out, const char *key, const char *json, size_t n);
 void jw_num(buf_t *out, double v);
 
 /*
+ * Append a derived statistic (an expectation, ratio, z, p value) with at
+ * most 12 significant digits, as the digits beyond are floating-point
+ * noise: whole numbers in full up to 2^53, others without trailing
+ * zeros, an exponent below 1e-4 and from 1e14 ("%.12g"), non-finite as
+ * null.
+ */
+void jw_stat(buf_t *out, double v);
+
+/*
  * A record: the line's bytes, its top-level members, and the members a
  * stage sets (values are raw JSON text).  Setting a member that the line
  * already has replaces its value in place; new members go after the

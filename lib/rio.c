@@ -30,6 +30,7 @@ static FILE *rejects_fp;
 static int rejects_dirty;        /* written to since the last flush */
 static unsigned long diag_shown; /* diagnostics printed */
 static unsigned long diag_total; /* diagnostics in all */
+static unsigned long bad_shown;  /* of diag_shown, about bad lines */
 static int stop_signal;
 static int hold_epipe; /* a closed output stops the run (rio_hold_epipe) */
 static int out_closed; /* standard output is closed: EPIPE seen */
@@ -274,7 +275,8 @@ void
 rio_out_flush(void)
 {
 	if (rio_out.len > 0) {
-		write_all(STDOUT_FILENO, rio_out.p, rio_out.len, "standard output");
+		write_all(STDOUT_FILENO, rio_out.p, rio_out.len,
+		          "standard output");
 		buf_reset(&rio_out);
 	}
 	rejects_flush();
@@ -288,8 +290,8 @@ out_flush_complete(void)
 	    rio_out.len > 0 ? memrchr(rio_out.p, '\n', rio_out.len) : NULL;
 
 	if (end != NULL)
-		write_all(STDOUT_FILENO, rio_out.p, (size_t)(end - rio_out.p) + 1,
-		          "standard output");
+		write_all(STDOUT_FILENO, rio_out.p,
+		          (size_t)(end - rio_out.p) + 1, "standard output");
 	buf_reset(&rio_out);
 	rejects_flush();
 }
@@ -303,12 +305,13 @@ rio_out_record(void)
 
 /* ==== diagnostics ====================================================== */
 
-static void
+/* Print a diagnostic unless the cap is reached; 1 if it was printed. */
+static int
 vdiag(const char *file, unsigned long num, const char *fmt, va_list ap)
 {
 	diag_total++;
 	if (diag_shown >= DIAG_MAX && !rio_strict)
-		return;
+		return 0;
 	diag_shown++;
 	if (file != NULL)
 		fprintf(stderr, "%s: %s:%lu: ", util_progname, file, num);
@@ -316,6 +319,7 @@ vdiag(const char *file, unsigned long num, const char *fmt, va_list ap)
 		fprintf(stderr, "%s: ", util_progname);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	return 1;
 }
 
 /*
@@ -391,7 +395,7 @@ rio_bad_input_text(const char *file, unsigned long num, const char *text,
 
 	rio_bad_count++;
 	va_start(ap, fmt);
-	vdiag(file, num, fmt, ap);
+	bad_shown += (unsigned long)vdiag(file, num, fmt, ap);
 	va_end(ap);
 	reject_write(text, n, 1);
 	strict_stop();
@@ -404,7 +408,7 @@ rio_bad_input(const line_t *l, const char *fmt, ...)
 
 	rio_bad_count++;
 	va_start(ap, fmt);
-	vdiag(l->file, l->num, fmt, ap);
+	bad_shown += (unsigned long)vdiag(l->file, l->num, fmt, ap);
 	va_end(ap);
 	reject_write(l->p, l->n, 1);
 	strict_stop();
@@ -436,6 +440,35 @@ rio_reject_line(const line_t *l)
 	reject_write(l->p, l->n, 1);
 }
 
+/*
+ * Past the cap: say how many bad lines were not shown and where they
+ * went, so that a run that printed 10 lines of a thousand bad ones says
+ * so; and how many other diagnostics were not shown.
+ */
+static void
+summarise_hidden(void)
+{
+	unsigned long hidden = diag_total - diag_shown;
+	unsigned long bad = rio_bad_count - bad_shown;
+
+	if (bad > hidden) /* a bad line reported without a diagnostic */
+		bad = hidden;
+	if (bad > 0 && rejects_fp != NULL)
+		fprintf(
+		    stderr,
+		    "%s: %lu more bad input lines not shown; all %lu are in the --rejects file '%s'\n",
+		    util_progname, bad, rio_bad_count, rejects_name);
+	else if (bad > 0)
+		fprintf(
+		    stderr,
+		    "%s: %lu more bad input lines not shown; all %lu were skipped (--rejects FILE keeps them)\n",
+		    util_progname, bad, rio_bad_count);
+	if (hidden > bad)
+		fprintf(
+		    stderr, "%s: %lu more diagnostics not shown (%lu in all)\n",
+		    util_progname, hidden - bad, diag_total - rio_bad_count);
+}
+
 int
 rio_finish(int status)
 {
@@ -449,15 +482,7 @@ rio_finish(int status)
 		raise(SIGPIPE);
 		return 128 + SIGPIPE;
 	}
-	if (diag_total > diag_shown && rio_bad_count > 0)
-		fprintf(
-		    stderr,
-		    "%s: %lu more diagnostics not shown (%lu bad input lines in all)\n",
-		    util_progname, diag_total - diag_shown, rio_bad_count);
-	else if (diag_total > diag_shown)
-		fprintf(stderr,
-		        "%s: %lu more diagnostics not shown (%lu in all)\n",
-		        util_progname, diag_total - diag_shown, diag_total);
+	summarise_hidden();
 	close_rejects();
 	if (rio_stop && stop_signal)
 		return 128 + stop_signal;
@@ -560,7 +585,7 @@ rd_slurp_state(const char *path, buf_t *b)
 		util_die(EX_NOINPUT, "refusing to read state file '%s': %s",
 		         path, why);
 	util_die(errno == EIO ? EX_IOERR : EX_NOINPUT, "%s: %s", path,
-	    strerror(errno));
+	         strerror(errno));
 }
 
 static alock_t state_lock = {-1, NULL};
@@ -735,12 +760,16 @@ wait_input(reader_t *rd, int timeout_ms)
 static void
 overlong_done(reader_t *rd, size_t lastpart)
 {
+	unsigned long shown;
+
 	reject_write(rd->buf + rd->start, lastpart, 1);
 	rio_bad_count++;
 	rd->num++;
+	shown = diag_shown;
 	rio_note_input(rd->name, rd->num,
 	               "line longer than --max-line (%zu bytes), skipped",
 	               rio_max_line);
+	bad_shown += diag_shown - shown;
 	strict_stop();
 	rd->skipping = 0;
 	rd->skipped = 0;
@@ -832,7 +861,7 @@ rd_next(reader_t *rd, line_t *l, int timeout_ms)
 			if (errno == EINTR)
 				continue;
 			util_die(EX_IOERR, "read error on %s: %s", rd->name,
-			    strerror(errno));
+			         strerror(errno));
 		}
 		if (r == 0)
 			rd->eof = 1;

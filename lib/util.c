@@ -161,3 +161,60 @@ util_hash_bytes(const void *p, size_t n)
 	}
 	return h;
 }
+
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Does s[0..n) hold t[0..m), ignoring ASCII case? */
+static int
+holds(const char *s, size_t n, const char *t, size_t m)
+{
+	for (size_t i = 0; i + m <= n; i++) {
+		size_t j = 0;
+		while (j < m && lower((unsigned char)s[i + j]) ==
+		                    lower((unsigned char)t[j]))
+			j++;
+		if (j == m)
+			return 1;
+	}
+	return 0;
+}
+
+int
+util_name_distance(const char *want, size_t wn, const char *name, size_t nn)
+{
+	unsigned d[UTIL_NAME_MAX + 1];
+	size_t longer = wn > nn ? wn : nn, shorter = wn > nn ? nn : wn;
+	unsigned limit = longer / 3 > 1 ? (unsigned)(longer / 3) : 1;
+
+	if (wn == 0 || nn == 0 || wn > UTIL_NAME_MAX || nn > UTIL_NAME_MAX)
+		return -1;
+	/* Levenshtein distance, one row at a time. */
+	for (size_t j = 0; j <= nn; j++)
+		d[j] = (unsigned)j;
+	for (size_t i = 1; i <= wn; i++) {
+		unsigned diag = d[0];
+		d[0] = (unsigned)i;
+		for (size_t j = 1; j <= nn; j++) {
+			unsigned up = d[j];
+			unsigned best =
+			    diag + (lower((unsigned char)want[i - 1]) !=
+			            lower((unsigned char)name[j - 1]));
+			if (up + 1 < best)
+				best = up + 1;
+			if (d[j - 1] + 1 < best)
+				best = d[j - 1] + 1;
+			d[j] = best;
+			diag = up;
+		}
+	}
+	if (d[nn] <= limit)
+		return (int)d[nn];
+	if (shorter >= 3 &&
+	    (wn < nn ? holds(name, nn, want, wn) : holds(want, wn, name, nn)))
+		return (int)d[nn];
+	return -1;
+}

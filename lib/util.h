@@ -30,7 +30,7 @@ char *xstrndup(const char *s, size_t n);
 /* Print "prog: message" on stderr, call util_die_hook (once), and exit with
  * status code. */
 void util_die(int code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3), noreturn));
+    __attribute__((format(printf, 2, 3), noreturn));
 
 /* Called by util_die() after its message, to write out what is complete; a
  * util_die() from inside it exits at once. */
@@ -50,7 +50,10 @@ typedef struct buf {
 	size_t cap;
 } buf_t;
 
-#define BUF_INIT {NULL, 0, 0}
+#define BUF_INIT                                                               \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
 
 void buf_grow_slow(buf_t *b, size_t extra);
 void buf_adds(buf_t *b, const char *s);
@@ -84,7 +87,7 @@ buf_addc(buf_t *b, int c)
 }
 
 void buf_printf(buf_t *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void buf_reset(buf_t *b);
 void buf_free(buf_t *b);
 
@@ -103,5 +106,20 @@ hexval(int c)
 
 /* Hash of a byte string (FNV-1a, 64 bit). */
 uint64_t util_hash_bytes(const void *p, size_t n);
+
+/* Names longer than this are never near another (util_name_distance). */
+#define UTIL_NAME_MAX 64
+
+/*
+ * For "did you mean" hints: how far name[0..nn) is from want[0..wn), as
+ * the number of letters to change, add or drop, ignoring ASCII case.
+ * Returns that distance when name is a likely slip for want (at most a
+ * third of the longer one's length, and at least 1, or one of them
+ * holds the other and the shorter has 3 bytes or more: "Created" and
+ * "CreatedDate"), else -1.  Empty names and names longer than
+ * UTIL_NAME_MAX bytes are never near.
+ */
+int util_name_distance(const char *want, size_t wn, const char *name,
+                       size_t nn);
 
 #endif

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert_state.h"
 #include "json.h"
 #include "rio.h"
 #include "rule.h"
@@ -81,9 +82,9 @@ usage(FILE *fp)
 	    "  -F, --rules FILE         rules from a JSON array of rule objects (repeatable)\n"
 	    "  -k, --key FIELD          group by FIELD (repeatable; default: every field\n"
 	    "                           but the window, the time and the measures of count\n"
-	    "                           and compare: count, revision, distinct_*, sum_*,\n"
-	    "                           min_*, max_*, avg_*, expected, ratio, delta, z,\n"
-	    "                           baseline_n, baseline)\n"
+	    "                           and compare: count, revision, open, distinct_*,\n"
+	    "                           sum_*, min_*, max_*, avg_*, expected, ratio, delta,\n"
+	    "                           z, baseline_n, baseline)\n"
 	    "  -m, --message TEMPLATE   message with {field} and {field:%%.1f} placeholders\n"
 	    "  --resolved-message TEMPLATE  message of resolved alerts (default: NAME\n"
 	    "                           resolved for KEYS after DURATION)\n"
@@ -317,7 +318,7 @@ main(int argc, char **argv)
 	rules_set_max_groups(rs, (size_t)max_groups);
 	if (state_path != NULL) {
 		rio_lock_state(state_path, lock_timeout);
-		rules_load_state(rs, state_path);
+		alert_state_load(rs, state_path);
 		/* A reader that goes away must not cost the state: alerts
 		 * already announced would be announced again. */
 		rio_hold_epipe();
@@ -336,7 +337,7 @@ main(int argc, char **argv)
 	rio_out_flush();
 	hook_close(hooks);
 	int status = rules_fired(rs) > 0 ? 0 : 1;
-	if (state_path != NULL && rules_save_state(rs, state_path) < 0)
+	if (state_path != NULL && alert_state_save(rs, state_path) < 0)
 		status = EX_IOERR;
 	rules_free(rs);
 	free(ro);

@@ -22,6 +22,7 @@
 
 #include "csv.h"
 #include "fields.h"
+#include "fmt_common.h"
 #include "json.h"
 #include "re.h"
 #include "rio.h"
@@ -116,6 +117,14 @@ static buf_t text;      /* a JSON value's text, for --types */
 static buf_t lit;       /* a converted JSON value */
 static rec_t rec;
 
+/* What the run made of its input, for the summary of a run in which
+ * every line was bad. */
+static unsigned long nlines;   /* lines read, blank ones not counted */
+static unsigned long nrec;     /* records written */
+static unsigned long nreject;  /* lines (or rows) rejected here */
+static buf_t first_bad;        /* "file:line: reason" of the first */
+static const char *first_hint; /* a guess at what the input is, or NULL */
+
 /* CSV state: the current file's header. */
 static csv_t csv;
 static char **hdr; /* names may hold NULs: see hdrlen */
@@ -183,12 +192,20 @@ add_snippet(buf_t *b, const char *s, size_t n)
 		buf_adds(b, "...");
 }
 
+/* The end of a record in rio_out. */
+static void
+out_record(void)
+{
+	nrec++;
+	rio_out_record();
+}
+
 static void
 write_fields(const fields_t *fs)
 {
 	fields_write(fs, &rio_out);
 	buf_addc(&rio_out, '\n');
-	rio_out_record();
+	out_record();
 }
 
 /* Write the held record, joining any continuation lines to its "msg". */
@@ -230,6 +247,94 @@ emit_held_at_exit(void)
 	}
 }
 
+/* Does p[0..n) start as a compressed file does? */
+static int
+is_compressed(const char *p, size_t n)
+{
+	static const struct {
+		const char *magic;
+		size_t len;
+	} magic[] = {
+	    {"\x1f\x8b", 2}, /* gzip */
+	    {"\xfd"
+	     "7zXZ",
+	     6},                     /* xz (with its NUL) */
+	    {"\x28\xb5\x2f\xfd", 4}, /* zstd */
+	    {"\x04\x22\x4d\x18", 4}, /* lz4 */
+	    {"PK\x03\x04", 4},       /* zip */
+	    {"\x1f\x9d", 2},         /* compress */
+	};
+
+	for (size_t i = 0; i < sizeof magic / sizeof magic[0]; i++)
+		if (n >= magic[i].len &&
+		    memcmp(p, magic[i].magic, magic[i].len) == 0)
+			return 1;
+	/* bzip2: "BZh", the block size, and the block magic */
+	return n >= 10 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' &&
+	       p[3] <= '9' && memcmp(p + 4, "1AY&SY", 6) == 0;
+}
+
+/*
+ * A guess at what a bad line is, for the summary of a run where every
+ * line was bad: compressed, binary, or in another format than -f says.
+ * Returns a hint such as "is it compressed?", or NULL.
+ */
+static const char *
+guess_input(unsigned long num, const char *p, size_t n)
+{
+	static const struct {
+		const char *name;
+		fmt_fn fn;
+	} alt[] = {{"exim", fmt_exim}, {"combined", fmt_combined}};
+	size_t ctl = 0, bad = 0, i, ok;
+	const char *name = NULL, *q;
+	fmt_ctx_t c = {0};
+	fields_t f = {0};
+
+	if (num == 1 && is_compressed(p, n))
+		return "is it compressed?";
+	for (i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)p[i];
+		if (b == 0)
+			return "is it a binary file?";
+		ctl += (b < 0x20 && b != '\t') || b == 0x7f;
+	}
+	for (q = p, i = n; (ok = utf8_valid_prefix(q, i)) < i; bad++)
+		q += ok + 1, i -= ok + 1;
+	if (ctl > n / 10 + 1 || bad > n / 8 + 1)
+		return "is it a binary file?";
+	if (fmt != NULL && fmt->kind == IN_CSV)
+		return NULL;
+	fmt_trim_line(&p, &n);
+	c.now_sec = ctx.now_sec;
+	c.year = ctx.year;
+	if (n >= 2 && (p[0] == '{' || p[0] == '[') &&
+	    (p[n - 1] == '}' || p[n - 1] == ']')) {
+		name = "json";
+	} else if (fmt_syslog(&c, p, n, &f) == FMT_OK) {
+		long k = fields_find(&f, "program");
+		size_t pl = 0;
+		const char *pv = k >= 0 ? fields_val(&f, (size_t)k, &pl) : "";
+		name = pl >= 7 && memcmp(pv, "postfix", 7) == 0 ? "postfix"
+		                                                : "syslog";
+	} else {
+		for (i = 0; i < sizeof alt / sizeof alt[0] && !name; i++) {
+			fields_reset(&f);
+			buf_reset(&c.why);
+			if (alt[i].fn(&c, p, n, &f) == FMT_OK)
+				name = alt[i].name;
+		}
+	}
+	fields_free(&f);
+	buf_free(&c.why);
+	buf_free(&c.scratch);
+	if (name == NULL || (fmt != NULL && strcmp(fmt->name, name) == 0))
+		return NULL;
+	static char hint[32];
+	snprintf(hint, sizeof hint, "it reads as -f %s", name);
+	return hint;
+}
+
 /*
  * A line (or multi-line CSV row) that cannot become a record: reported
  * as bad input, or written as {"_raw": TEXT} under --keep-unmatched.
@@ -250,12 +355,16 @@ reject(const char *file, unsigned long num, const char *line, size_t n,
 		buf_adds(&rio_out, "{\"_raw\":");
 		jw_str(&rio_out, line, n);
 		buf_adds(&rio_out, "}\n");
-		rio_out_record();
+		out_record();
 		return;
 	}
 	va_start(ap, msgfmt);
 	vsnprintf(msg, sizeof msg, msgfmt, ap);
 	va_end(ap);
+	if (nreject++ == 0) {
+		buf_printf(&first_bad, "%s:%lu: %s", file, num, msg);
+		first_hint = guess_input(num, line, n);
+	}
 	rio_bad_input_text(file, num, line, n, "%s", msg);
 }
 
@@ -917,7 +1026,7 @@ step_json_array(const line_t *l, const char *p, size_t n)
 		rec_write(&rec, &rio_out);
 	}
 	for (size_t i = 0; i < k; i++)
-		rio_out_record();
+		out_record();
 	return;
 bad:
 	rio_out.len = mark;
@@ -963,7 +1072,7 @@ step_json(const line_t *l, const char *p, size_t n)
 		return;
 	}
 	rec_write(&rec, &rio_out);
-	rio_out_record();
+	out_record();
 }
 
 /* ---- CSV and TSV --------------------------------------------------- */
@@ -1045,6 +1154,90 @@ set_header(void)
 	}
 	nhdr = nf;
 	hdr_state = 1;
+}
+
+/* Append name to b for a diagnostic, control characters as '?'. */
+static void
+add_name(buf_t *b, const char *name, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		buf_addc(b, c < 0x20 || c == 0x7f ? '?' : c);
+	}
+}
+
+/* Does a field name look like it holds a time? */
+static int
+timelike(const char *name, size_t n)
+{
+	static const char *const words[] = {"date", "time", "stamp"};
+
+	for (size_t w = 0; w < 3; w++)
+		for (size_t i = 0; i + strlen(words[w]) <= n; i++)
+			if (strncasecmp(name + i, words[w], strlen(words[w])) ==
+			    0)
+				return 1;
+	return (n > 3 && memcmp(name + n - 3, "_at", 3) == 0) ||
+	       (n > 2 && memcmp(name + n - 2, "At", 2) == 0);
+}
+
+/*
+ * Append "; did you mean 'A'?" to b, naming the names (up to three)
+ * nearest want; between names equally near, one that looks like a time
+ * goes first.  Nothing when no name is near.
+ */
+static void
+add_near_names(buf_t *b, const char *want, char **names, const size_t *lens,
+               size_t n)
+{
+	int best = -1, rank[3];
+	size_t pick[3], np = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int d =
+		    util_name_distance(want, strlen(want), names[i], lens[i]);
+		if (d < 0)
+			continue;
+		d = 2 * d + !timelike(names[i], lens[i]);
+		if (best >= 0 && d > best)
+			continue;
+		if (d < best || best < 0)
+			np = 0;
+		best = d;
+		if (np < 3)
+			rank[np] = d, pick[np++] = i;
+	}
+	(void)rank;
+	for (size_t k = 0; k < np; k++) {
+		buf_adds(b, k == 0        ? "; did you mean '"
+		            : k + 1 == np ? " or '"
+		                          : ", '");
+		add_name(b, names[pick[k]], lens[pick[k]]);
+		buf_addc(b, '\'');
+		if (k + 1 == np)
+			buf_addc(b, '?');
+	}
+}
+
+/*
+ * A CSV file whose header row has no column for --time-field would make
+ * every row bad input: stop at its header instead, with exit 65, naming
+ * the columns that come close.
+ */
+static void
+check_time_column(void)
+{
+	if (!time_field_given)
+		return;
+	for (size_t i = 0; i < nhdr; i++)
+		if (hdrlen[i] == strlen(rio_time_field) &&
+		    memcmp(hdr[i], rio_time_field, hdrlen[i]) == 0)
+			return;
+	buf_reset(&tmp);
+	add_near_names(&tmp, rio_time_field, hdr, hdrlen, nhdr);
+	util_die(EX_DATAERR,
+	         "%s:%lu: the header row has no column '%s' (--time-field)%s",
+	         csv_file.p, csv.first, rio_time_field, tmp.p ? tmp.p : "");
 }
 
 /*
@@ -1142,6 +1335,7 @@ csv_row(void)
 
 	if (hdr_state == 0) {
 		set_header();
+		check_time_column();
 		return;
 	}
 	if (hdr_state < 0) {
@@ -1235,6 +1429,7 @@ step(const line_t *l)
 	size_t n = l->n;
 
 	if (fmt != NULL && fmt->kind == IN_CSV) {
+		nlines++;
 		step_csv(l);
 		return;
 	}
@@ -1245,6 +1440,7 @@ step(const line_t *l)
 		n--;
 	if (n == 0)
 		return;
+	nlines++;
 	if (fmt != NULL && fmt->kind == IN_JSON) {
 		step_json(l, p, n);
 		return;
@@ -1283,6 +1479,40 @@ run(reader_t *rd)
 	}
 	emit_held();
 	csv_truncated();
+}
+
+/*
+ * End the run.  When it had input and not one line became a record (a
+ * compressed file, the wrong -f), say so in one line and exit 65: a
+ * script must not take an empty output for a quiet day.
+ */
+static int
+finish(void)
+{
+	int status = rio_finish(0);
+	int csv_rows = fmt != NULL && fmt->kind == IN_CSV;
+	/* the lines the reader refused (too long) are bad input too */
+	unsigned long n =
+	    (csv_rows ? nreject : nlines) + rio_bad_count - nreject;
+	const char *what =
+	    csv_rows ? (n == 1 ? "row" : "rows") : (n == 1 ? "line" : "lines");
+
+	if (status != 0 || nrec > 0 || rio_bad_count == 0)
+		return status;
+	buf_reset(&tmp);
+	if (fmt != NULL)
+		buf_printf(&tmp, "0 of %lu %s read as %s", n, what, fmt->name);
+	else
+		buf_printf(&tmp, "0 of %lu %s matched the -e patterns", n,
+		           what);
+	if (first_bad.len > 0)
+		buf_printf(&tmp, "; first: %s", first_bad.p);
+	if (first_hint != NULL)
+		buf_printf(&tmp, "; %s", first_hint);
+	util_warnmsg("%s", tmp.p);
+	buf_free(&tmp);
+	buf_free(&first_bad);
+	return EX_DATAERR;
 }
 
 static void
@@ -1390,5 +1620,5 @@ main(int argc, char **argv)
 	run(rd);
 	rd_close(rd);
 	cleanup();
-	return rio_finish(0);
+	return finish();
 }

@@ -11,7 +11,8 @@ fail() {
 	exit 1
 }
 
-bad() { printf 'ATTACKER LINE\n'; }
+# One good line, so that a run that can write its rejects exits 0.
+bad() { printf '{"ok":1}\nATTACKER LINE\n'; }
 ww=$PWD/ww
 mkdir ww && chmod 1777 ww
 echo precious >victim

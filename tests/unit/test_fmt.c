@@ -752,6 +752,69 @@ test_postfix_header_checks(void **state)
 	FIELD("action", "\"warning\"");
 	FIELD("body", "\"click here now\"");
 	NOFIELD("level");
+
+	/* mail submitted on the host: "from local;", no proto or helo */
+	OK(fmt_postfix, "Oct 10 15:59:28 mx postfix/cleanup[1]: 3A1B20C7: "
+	                "info: header Subject: Your receipt from local; "
+	                "from=<www@mx.example> to=<u@example.org>");
+	FIELD("action", "\"info\"");
+	FIELD("header", "\"Subject: Your receipt\"");
+	FIELD("header_name", "\"Subject\"");
+	FIELD("header_value", "\"Your receipt\"");
+	FIELD("subject", "\"Your receipt\"");
+	FIELD("origin", "\"local\"");
+	NOFIELD("client");
+	FIELD("from", "\"www@mx.example\"");
+	FIELD("to", "\"u@example.org\"");
+	NOFIELD("proto");
+	NOFIELD("reason");
+
+	/* every action, with its text after the list */
+	OK(fmt_postfix, "Oct 10 15:59:28 mx postfix/cleanup[1]: 3A1B20C7: "
+	                "hold: header X-Spam: yes from unknown; from=<a@x>: "
+	                "held");
+	FIELD("action", "\"hold\"");
+	FIELD("header_name", "\"X-Spam\"");
+	FIELD("header_value", "\"yes\"");
+	NOFIELD("subject");
+	FIELD("origin", "\"unknown\"");
+	FIELD("reason", "\"held\"");
+	NOFIELD("to");
+
+	/* a subject that holds what the list looks like: the last "from
+	 * ORIGIN;" followed by a list ends the header */
+	OK(fmt_postfix, "Oct 10 15:59:28 mx postfix/cleanup[1]: 3A1B20C7: "
+	                "info: header Subject: hi from local; from=<evil@x> "
+	                "to=<y@z> from local; from=<a@x> to=<b@y>");
+	FIELD("subject", "\"hi from local; from=<evil@x> to=<y@z>\"");
+	FIELD("from", "\"a@x\"");
+	FIELD("to", "\"b@y\"");
+
+	/* with a port; nothing after the origin at all */
+	OK(fmt_postfix, "Oct 10 15:59:28 mx postfix/cleanup[1]: 3A1B20C7: "
+	                "discard: body x from h[192.0.2.1]:4711; "
+	                "from=<a@x> to=<b@y> proto=ESMTP helo=<h>");
+	FIELD("client_port", "4711");
+	FIELD("helo", "\"h\"");
+	OK(fmt_postfix, "Oct 10 15:59:28 mx postfix/cleanup[1]: 3A1B20C7: "
+	                "info: header Subject: s from local;");
+	FIELD("subject", "\"s\"");
+	FIELD("origin", "\"local\"");
+
+	/* a milter's verdict on local mail */
+	OK(fmt_postfix, "Oct 10 15:59:28 mx postfix/cleanup[1]: 3A1B20C7: "
+	                "milter-reject: END-OF-MESSAGE from local: 5.7.1 no "
+	                "DKIM; from=<a@x> to=<b@y>");
+	FIELD("action", "\"milter-reject\"");
+	FIELD("origin", "\"local\"");
+	FIELD("dsn", "\"5.7.1\"");
+	FIELD("reason", "\"no DKIM\"");
+	FIELD("to", "\"b@y\"");
+
+	/* not a check line: a word that is not an origin */
+	OK(fmt_postfix, "Oct 10 15:59:28 mx postfix/cleanup[1]: 3A1B20C7: "
+	                "info: header Subject: s from x; from=<a@x>");
+	NOFIELD("action");
 }
 
 static void
