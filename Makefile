@@ -160,7 +160,7 @@ DEPS = build-essential pkg-config libjansson-dev libpcre2-dev libcmocka-dev zlib
 	mandoc tzdata jq miller gawk mawk perl parallel python3 clang \
 	libclang-rt-14-dev valgrind procps time \
 	chromium libxml2-utils \
-	dpkg-dev debhelper lintian bash-completion zsh rsyslog logrotate systemd
+	dpkg-dev debhelper lintian bash-completion zsh rsyslog logrotate systemd groff-base
 
 deps:
 	@missing=$$(for p in $(DEPS); do \

@@ -23,17 +23,18 @@ _tingle_args_parse='-f --format -e --regex --types --time-format --year
 _tingle_flags_parse='--keep-unmatched'
 
 _tingle_args_segment='--join --on --join-prefix --join-miss --join-format
-	--where --by -s --segment --default --field'
+	--set --where --unique --within --max-groups --by -s --segment --default
+	--field'
 _tingle_flags_segment='--only'
 
-_tingle_args_count='-w --window --every -k --key --week-start --distinct
+_tingle_args_count='-w --window --every -k --key --each --week-start --distinct
 	--sum --min --max --avg --lateness --late --late-keep --idle --forget
-	--keys --max-groups --max-ahead --max-fill'
+	--open --keys --max-groups --max-ahead --max-fill'
 _tingle_flags_count='--partial --merge'
 
 _tingle_args_compare='-b --baseline --stat --state --save-every
-	--lock-timeout --against --rate --on --against-value --idle -k --key
-	--value --min-baseline --name --max-groups'
+	--lock-timeout --against --rate --on --against-value --peers --idle -k
+	--key --value --min-baseline --name --max-groups'
 _tingle_flags_compare=''
 
 _tingle_args_alert='-r --rule -F --rules -k --key -m --message
@@ -41,11 +42,18 @@ _tingle_args_alert='-r --rule -F --rules -k --key -m --message
 	--exec --exec-timeout --exec-jobs --state --lock-timeout --max-groups'
 _tingle_flags_alert='--pass'
 
+_tingle_args_stitch='-k --key --end --collect --timeout --preset --start
+	--expect --within --lateness --idle --max-open'
+_tingle_flags_stitch=''
+
+_tingle_args_report='-o --output --title --max-charts --max-rows --value'
+_tingle_flags_report='--text'
+
 # The stages, in the order of the pipeline (and of `tingle --help`);
 # the ones defined above that are not listed here follow them.
 _tingle_stages()
 {
-    local order='parse segment count compare alert' v s out
+    local order='parse segment count compare alert stitch report' v s out
     out=$order
     for v in ${!_tingle_args_*}; do
         s=${v#_tingle_args_}
@@ -82,13 +90,16 @@ _tingle_value()
         fi
         return 0 ;;
     segment:--join | count:--keys | compare:--against | alert:-F | \
-        alert:--rules | *:--rejects | *:--state)
+        alert:--rules | report:-o | report:--output | *:--rejects | *:--state)
         _filedir
         return 0 ;;
     segment:--join-miss) words='keep drop reject' ;;
     segment:--join-format) words='ndjson csv tsv' ;;
-    count:-w | count:--window | count:--every)
-        words='1m 5m 15m 1h 1d 1w' ;;
+    count:-w | count:--window)
+        words='1m 5m 15m 1h 1d 1w all' ;;
+    count:--every) words='1m 5m 15m 1h 1d 1w' ;;
+    count:--lateness) words='all' ;;
+    count:--open) words='hold emit' ;;
     count:--week-start) words='mon sun' ;;
     count:--late) words='report emit' ;;
     compare:-b | compare:--baseline)
@@ -96,6 +107,7 @@ _tingle_value()
         compopt -o nospace 2>/dev/null ;;
     compare:--stat) words='mean median' ;;
     alert:--severity) words='info warning critical' ;;
+    stitch:--preset) words='postfix exim' ;;
     alert:--exec)
         # Command lines: the installed hooks, then any file.
         local hooks

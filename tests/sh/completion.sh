@@ -67,9 +67,9 @@ mkdir d
 : >d/x.ndjson
 
 # tingle
-want 'tingle ' 'alert compare count help parse segment'
+want 'tingle ' 'alert compare count help parse report segment stitch'
 want 'tingle co' 'compare count'
-want 'tingle help s' 'segment'
+want 'tingle help s' 'segment stitch'
 want 'tingle --v' '--version'
 want 'tingle parse --form' '--format'
 want 'tingle count --late ' 'emit report'
@@ -90,6 +90,13 @@ want 'tingle-segment --wh' '--where'
 # tingle-count
 want 'tingle-count --late ' 'emit report'
 want 'tingle-count --week-start ' 'mon sun'
+want 'tingle-count --open ' 'emit hold'
+has 'tingle-count -w ' all
+want 'tingle-segment --uni' '--unique'
+want 'tingle-stitch --preset ' 'exim postfix'
+want 'tingle stitch --exp' '--expect'
+want 'tingle-report -o u' 'users.csv'
+want 'tingle-report --te' '--text'
 want 'tingle-count --keys d/' 'd/x.ndjson'
 has 'tingle-count -w ' 1m 5m 1h 1d
 has 'tingle-count --tz Europe/Be' Europe/Berlin
@@ -155,12 +162,13 @@ for t in "$TINGLE_BIN"/tingle-*; do
 			say "$tool: '$o' takes no value: list it in _tingle_flags_$stage (or _tingle_common_flags)" ;;
 		esac
 	done <known.$stage
-	# Values listed in the man page: .It Fl -opt Cm a | b | c
+	# Values listed in the man page (.It Fl -opt Cm a | b | c) are all
+	# completed.
 	m=$top/man/$tool.1
 	[ -r "$m" ] && grep -E '^\.It Fl -?[a-z-]+ Cm ' "$m" | while read -r _ _ o _ vals; do
-		vals=$(echo "$vals" | tr -d '|' | tr -s ' ' '\n' | grep . | sort | tr '\n' ' ')
-		comp "$tool -$o "
-		[ "$got " = "$vals" ] || say "$tool -$o: man page lists '${vals% }', completion gives '$got'"
+		for w in $(echo "$vals" | tr -d '|'); do
+			has "$tool -$o " "$w"
+		done
 	done
 done
 [ "$tools" -ge 5 ] || say "only $tools tools in $TINGLE_BIN"
@@ -202,9 +210,13 @@ ZSH
 		grep -aqF -- "$w" zsh.out || say "zsh: Tab did not list '$w'"
 	done
 	for t in "$TINGLE_BIN"/tingle-*; do
+		# The stage's function and the common options.
+		awk -v f="_${t##*/}() {" '$0 == f { on = 1 } on { print } on && /^}/ { on = 0 }
+			/^  common=\(/ { c = 1 } c { print } c && /^  \)/ { c = 0 }' \
+			"$top/completion/_tingle" >zsh.${t##*/}
 		for o in $(cut -d' ' -f1 kinds.${t##*/tingle-} 2>/dev/null | grep -- '^--' | sort -u); do
-			grep -qE -- "['*,)]$o(=|\[|}'\[)" "$top/completion/_tingle" ||
-				say "zsh: ${t##*/} '$o' is not in completion/_tingle"
+			grep -qE -- "['*,)]$o(=|\[|}'\[)" zsh.${t##*/} ||
+				say "zsh: ${t##*/} '$o' is not in _${t##*/} of completion/_tingle"
 		done
 	done
 else
