@@ -24,6 +24,7 @@
  * adds them up and then writes windows exactly as a single run would.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@
 #include "count.h"
 #include "jtable.h"
 #include "json.h"
+#include "optv.h"
 #include "rio.h"
 #include "ttime.h"
 #include "util.h"
@@ -158,6 +160,11 @@ seed(const rec_t *r, void *cn)
  * tingle-count reads NDJSON records (or, with --merge, partial records)
  * and writes one record per window and group.
  */
+static const char *const late_names[] = {"report", "emit", NULL};
+static const char *const open_names[] = {"hold", "emit", NULL};
+static const char *const week_names[] = {"mon", "monday", "sun", "sunday",
+                                         NULL};
+
 int
 main(int argc, char **argv)
 {
@@ -199,16 +206,10 @@ main(int argc, char **argv)
 			dur = &cf.max_ahead;
 			cf.max_ahead_arg = optarg;
 			break;
-		case OPT_MAX_FILL: {
-			char *end;
-			errno = 0;
-			long long v = strtoll(optarg, &end, 10);
-			if (errno || *end || end == optarg || v < 0)
-				rio_usage_error("invalid --max-fill '%s'",
-				                optarg);
-			cf.max_fill = v;
+		case OPT_MAX_FILL:
+			cf.max_fill =
+			    optv_int("--max-fill", optarg, 0, LLONG_MAX);
 			break;
-		}
 		case 'k':
 			if ((err = count_conf_key(&cf, optarg)) != NULL)
 				rio_usage_error("%s", err);
@@ -223,43 +224,24 @@ main(int argc, char **argv)
 				rio_usage_error("%s", err);
 			break;
 		case OPT_LATE:
-			if (strcmp(optarg, "emit") == 0)
-				cf.late_emit = 1;
-			else if (strcmp(optarg, "report") == 0)
-				cf.late_emit = 0;
-			else
-				rio_usage_error(
-				    "--late takes 'report' or 'emit', not '%s'",
-				    optarg);
+			cf.late_emit = optv_enum("--late", optarg, late_names);
 			break;
 		case OPT_EACH:
 			if ((err = count_conf_each(&cf, optarg)) != NULL)
 				rio_usage_error("%s", err);
 			break;
 		case OPT_OPEN:
-			if (strcmp(optarg, "emit") == 0)
-				cf.open_emit = 1;
-			else if (strcmp(optarg, "hold") == 0)
-				cf.open_emit = 0;
-			else
-				rio_usage_error(
-				    "--open takes 'hold' or 'emit', not '%s'",
-				    optarg);
+			cf.open_emit = optv_enum("--open", optarg, open_names);
 			break;
 		case OPT_KEYS:
 			keys_file = optarg;
 			break;
 		case OPT_WEEK_START:
-			if (strcmp(optarg, "mon") == 0 ||
-			    strcmp(optarg, "monday") == 0)
-				cf.week_start = 0;
-			else if (strcmp(optarg, "sun") == 0 ||
-			         strcmp(optarg, "sunday") == 0)
-				cf.week_start = 6;
-			else
-				rio_usage_error(
-				    "--week-start takes 'mon' or 'sun', not '%s'",
-				    optarg);
+			/* mon, monday: 0; sun, sunday: 6 */
+			cf.week_start =
+			    optv_enum("--week-start", optarg, week_names) < 2
+			        ? 0
+			        : 6;
 			break;
 		case OPT_PARTIAL:
 			cf.partial = 1;
@@ -267,24 +249,18 @@ main(int argc, char **argv)
 		case OPT_MERGE:
 			merge_mode = 1;
 			break;
-		case OPT_MAX_GROUPS: {
-			char *end;
-			errno = 0;
-			unsigned long long v = strtoull(optarg, &end, 10);
-			if (errno || *end || end == optarg || optarg[0] == '-')
-				rio_usage_error("invalid --max-groups '%s'",
-				                optarg);
-			/* 0: no limit, as in every stage. */
-			cf.max_groups = v == 0 ? SIZE_MAX : (size_t)v;
+		case OPT_MAX_GROUPS:
+			cf.max_groups = optv_limit("--max-groups", optarg);
 			break;
-		}
 		default:
 			rio_option(c, optarg, usage);
 		}
-		if (dur != NULL && dur_parse(optarg, dur) < 0)
-			rio_usage_error("invalid duration '%s' for %s%s",
-			                optarg, c == 'w' ? "-" : "--",
-			                option_name(c));
+		if (dur != NULL) {
+			char opt[40];
+			snprintf(opt, sizeof opt, "%s%s", c == 'w' ? "-" : "--",
+			         option_name(c));
+			*dur = optv_duration(opt, optarg, OPTV_ZERO_OK);
+		}
 	}
 	if (cf.all && cf.every > 0)
 		rio_usage_error("-w all is one window: --every does not apply");
