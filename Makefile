@@ -160,6 +160,7 @@ DEPS = build-essential pkg-config libjansson-dev libpcre2-dev libcmocka-dev \
 	mandoc tzdata jq miller gawk mawk perl parallel python3 clang \
 	libclang-rt-14-dev valgrind procps time \
 	chromium libxml2-utils \
+	postfix pflogsumm \
 	dpkg-dev debhelper lintian bash-completion zsh
 
 deps:
