@@ -160,6 +160,7 @@ DEPS = build-essential pkg-config libjansson-dev libpcre2-dev libcmocka-dev zlib
 	mandoc tzdata jq miller gawk mawk perl parallel python3 clang \
 	libclang-rt-14-dev valgrind procps time \
 	chromium libxml2-utils \
+	postfix pflogsumm \
 	dpkg-dev debhelper lintian bash-completion zsh rsyslog logrotate systemd groff-base
 
 deps:
@@ -169,6 +170,8 @@ deps:
 	if [ -n "$$missing" ]; then \
 		echo "installing:" $$missing; \
 		apt-get update -qq && \
+		echo 'postfix postfix/main_mailer_type select No configuration' | \
+			debconf-set-selections && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else echo "build and test dependencies are installed"; fi
 

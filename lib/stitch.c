@@ -512,11 +512,26 @@ take_merge(stitch_t *s, struct slot *e, const rec_t *r)
 			buf_add(b, f->v, f->vlen);
 			continue;
 		}
-		h = (uint32_t)util_hash_bytes(f->k, f->klen);
+		/* A name the stage writes is kept as input_NAME, as
+		 * tingle-alert does. */
+		const char *k = f->k;
+		size_t kn = f->klen;
+		if (!f->kesc && key_written_by(k, kn, KEY_BY_STITCH) != NULL &&
+		    !(kn == 9 && memcmp(k, "queue_ids", 9) == 0) &&
+		    !(kn == 10 && memcmp(k, "deliveries", 10) == 0) &&
+		    !(kn == 7 && memcmp(k, "matched", 7) == 0) &&
+		    !(kn == 7 && memcmp(k, "latency", 7) == 0)) {
+			buf_reset(&s->tmp);
+			buf_add(&s->tmp, "input_", 6);
+			buf_add(&s->tmp, k, kn);
+			k = s->tmp.p;
+			kn = s->tmp.len;
+		}
+		h = (uint32_t)util_hash_bytes(k, kn);
 		for (m = 0; m < e->nmem; m++) {
 			const char *p = e->body.p + e->mem[m].off + 1;
-			if (e->mem[m].h == h && memcmp(p, f->k, f->klen) == 0 &&
-			    p[f->klen] == '"')
+			if (e->mem[m].h == h && memcmp(p, k, kn) == 0 &&
+			    p[kn] == '"')
 				break;
 		}
 		if (m < e->nmem)
@@ -530,7 +545,7 @@ take_merge(stitch_t *s, struct slot *e, const rec_t *r)
 		e->mem[e->nmem].h = h;
 		e->mem[e->nmem++].off = (uint32_t)e->body.len;
 		buf_addc(&e->body, '"');
-		buf_add(&e->body, f->k, f->klen);
+		buf_add(&e->body, k, kn);
 		buf_add(&e->body, "\":", 2);
 		buf_add(&e->body, f->v, f->vlen);
 	}
