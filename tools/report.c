@@ -18,6 +18,7 @@
 
 #include "afile.h"
 #include "json.h"
+#include "optv.h"
 #include "report.h"
 #include "rio.h"
 
@@ -63,20 +64,6 @@ usage(FILE *fp)
 	    "and the observed value.  --tz sets the zone of the dates shown.\n"
 	    "\n%s",
 	    rio_common_usage);
-}
-
-static size_t
-number(const char *opt, const char *arg, long hi)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || v < 0 || v > hi)
-		rio_usage_error("invalid %s '%s' (allowed 0-%ld)", opt, arg,
-		                hi);
-	return (size_t)v;
 }
 
 /* Every record of the input into the report; bad ones reported. */
@@ -159,10 +146,12 @@ main(int argc, char **argv)
 			o.title = optarg;
 			break;
 		case OPT_MAX_CHARTS:
-			o.max_charts = number("--max-charts", optarg, 1000000);
+			o.max_charts = (size_t)optv_int("--max-charts", optarg,
+			                                0, 1000000);
 			break;
 		case OPT_MAX_ROWS:
-			o.max_rows = number("--max-rows", optarg, 1000000);
+			o.max_rows =
+			    (size_t)optv_int("--max-rows", optarg, 0, 1000000);
 			break;
 		case OPT_VALUE:
 			if (*optarg == '\0')
