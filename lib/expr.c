@@ -235,6 +235,13 @@ struct node {
 	struct rxcache *rxc; /* =~ with a computed pattern */
 };
 
+/* How an expression reads one of its fields (expr_field_flags). */
+struct fuse {
+	unsigned reads;  /* times the expression names it */
+	unsigned exists; /* of them, as the argument of exists() */
+	unsigned flags;  /* EXPR_FIELD_VS_FIELD */
+};
+
 struct expr {
 	char *src;
 	struct node *root;
@@ -244,6 +251,7 @@ struct expr {
 	size_t nstrs, capstrs;
 	char **fields; /* NULL-terminated, for expr_fields() */
 	size_t nfields;
+	struct fuse *fuse; /* per field, how it is read */
 	struct re_ctx *rctx;
 
 	/* Per evaluation. */
@@ -429,17 +437,57 @@ add_arg(struct node *n, struct node *a)
 	n->args[n->nargs++] = a;
 }
 
-/* Note a top-level field name for expr_fields(). */
-static void
-note_field(expr_t *e, const char *name, size_t len)
+/* The index of top-level field name in e->fields, or -1. */
+static long
+field_index(const expr_t *e, const char *name, size_t len)
 {
 	for (size_t i = 0; i < e->nfields; i++)
 		if (strlen(e->fields[i]) == len &&
 		    memcmp(e->fields[i], name, len) == 0)
-			return;
-	e->fields = xrealloc(e->fields, (e->nfields + 2) * sizeof *e->fields);
-	e->fields[e->nfields++] = xstrndup(name, len);
-	e->fields[e->nfields] = NULL;
+			return (long)i;
+	return -1;
+}
+
+/* Note a top-level field name for expr_fields(). */
+static void
+note_field(expr_t *e, const char *name, size_t len)
+{
+	long i = field_index(e, name, len);
+
+	if (i < 0) {
+		e->fields =
+		    xrealloc(e->fields, (e->nfields + 2) * sizeof *e->fields);
+		e->fuse = xrealloc(e->fuse, (e->nfields + 1) * sizeof *e->fuse);
+		memset(&e->fuse[e->nfields], 0, sizeof *e->fuse);
+		i = (long)e->nfields;
+		e->fields[e->nfields++] = xstrndup(name, len);
+		e->fields[e->nfields] = NULL;
+	}
+	e->fuse[i].reads++;
+}
+
+/*
+ * The entry of e->fuse of the top-level field field node n reads, or NULL
+ * (a member of a computed value).  With bare set, only an undotted name
+ * counts: the shape a word meant as a string has.
+ */
+static struct fuse *
+node_use(expr_t *e, const struct node *n, int bare)
+{
+	size_t len = n->nlen;
+	long i;
+
+	if (n->op == N_PATH) {
+		const char *dot = memchr(n->name, '.', n->nlen);
+		if (dot != NULL && bare)
+			return NULL;
+		if (dot != NULL)
+			len = (size_t)(dot - n->name);
+	} else if (n->op != N_NAMED || bare) {
+		return NULL;
+	}
+	i = field_index(e, n->name, len);
+	return i < 0 ? NULL : &e->fuse[i];
 }
 
 /* Length of the UTF-8 sequence at s, and its code point, or 0. */
@@ -788,6 +836,33 @@ is_field_node(const struct node *n)
 	return n->op == N_PATH || n->op == N_NAMED || n->op == N_MEMBER;
 }
 
+/*
+ * Mark the bare names of comparison m (a == b, a != b, a in [b, c]) that
+ * are compared with a field: a word such as sent in `status == sent` is
+ * one, and was probably meant as the string "sent".
+ */
+static void
+mark_vs_field(expr_t *e, const struct node *m)
+{
+	struct fuse *u;
+
+	if (!is_field_node(m->a))
+		return;
+	if (m->op == N_IN) {
+		if (m->b->op == N_LIST)
+			for (size_t i = 0; i < m->b->nargs; i++)
+				if ((u = node_use(e, m->b->args[i], 1)) != NULL)
+					u->flags |= EXPR_FIELD_VS_FIELD;
+		return;
+	}
+	if (!is_field_node(m->b))
+		return;
+	if ((u = node_use(e, m->a, 1)) != NULL)
+		u->flags |= EXPR_FIELD_VS_FIELD;
+	if ((u = node_use(e, m->b, 1)) != NULL)
+		u->flags |= EXPR_FIELD_VS_FIELD;
+}
+
 /* name( args ) with p->tok at '(' */
 static struct node *
 parse_call(struct parser *p, size_t npos, size_t nlen)
@@ -825,6 +900,9 @@ parse_call(struct parser *p, size_t npos, size_t nlen)
 				perr(p, apos, "exists() needs a field name");
 				return NULL;
 			}
+			struct fuse *u;
+			if (fn->id == F_EXISTS && (u = node_use(p->e, a, 0)))
+				u->exists++;
 			add_arg(n, a);
 			if (p->tok == T_RP)
 				break;
@@ -1135,6 +1213,8 @@ parse_cmp(struct parser *p)
 	m->a = n;
 	if ((m->b = parse_add(p)) == NULL || grown(p, m) == NULL)
 		return NULL;
+	if (op == N_EQ || op == N_NE || op == N_IN)
+		mark_vs_field(p->e, m);
 	if (op == N_MATCH || op == N_NMATCH) {
 		if (m->b->op == N_CONST) {
 			if (compile_literal_rx(p, m, m->b) < 0)
@@ -3009,6 +3089,14 @@ expr_fields(const expr_t *e)
 	return (const char *const *)e->fields;
 }
 
+unsigned
+expr_field_flags(const expr_t *e, size_t i)
+{
+	const struct fuse *u = &e->fuse[i];
+
+	return u->flags | (u->exists == u->reads ? EXPR_FIELD_EXISTS_ONLY : 0);
+}
+
 const char *
 expr_source(const expr_t *e)
 {
@@ -3041,6 +3129,7 @@ expr_free(expr_t *e)
 	for (size_t i = 0; i < e->nfields; i++)
 		free(e->fields[i]);
 	free(e->fields);
+	free(e->fuse);
 	re_ctx_free(e->rctx);
 	arena_free(&e->ar);
 	buf_free(&e->tmp);

@@ -86,6 +86,16 @@ void val_to_text(const val_t *v, buf_t *out);
  */
 const char *const *expr_fields(const expr_t *e);
 
+/*
+ * How e uses field i of expr_fields(e), for the warnings of fieldseen.h:
+ * EXPR_FIELD_VS_FIELD when the field is a bare word compared with
+ * another field (`status == sent`, `status in [sent, bounced]`), which
+ * was probably meant as a string; EXPR_FIELD_EXISTS_ONLY when only
+ * exists() reads it, so that its absence is expected.
+ */
+enum { EXPR_FIELD_VS_FIELD = 1, EXPR_FIELD_EXISTS_ONLY = 2 };
+unsigned expr_field_flags(const expr_t *e, size_t i);
+
 /* The source text of e. */
 const char *expr_source(const expr_t *e);
 

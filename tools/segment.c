@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "fieldseen.h"
 #include "jtable.h"
 #include "json.h"
 #include "key.h"
@@ -98,6 +99,10 @@ static int64_t within_ms;
 static size_t max_groups = 10000000;
 static struct uniq *seen;
 static buf_t ukey = BUF_INIT;
+
+/* The fields the expressions and --unique read, for the warning at the
+ * end about those no record had. */
+static struct fieldseen *fseen;
 
 static buf_t err = BUF_INIT;   /* run-time expression errors */
 static buf_t vjson = BUF_INIT; /* a segment value as JSON */
@@ -251,6 +256,9 @@ add_set(const char *arg)
 	st = &sets[nsets];
 	if ((st->e = expr_compile_assign(arg, &st->name, &e)) == NULL)
 		util_die(EX_USAGE, "--set: %s", e.p);
+	buf_reset(&e);
+	buf_printf(&e, "--set %s", st->name);
+	fieldseen_watch_expr(fseen, st->e, e.p);
 	nsets++;
 	buf_free(&e);
 }
@@ -285,6 +293,7 @@ add_rule(const char *arg)
 	for (s = colon + 1; *s == ' ' || *s == '\t'; s++)
 		;
 	r->e = compile(r->what, s);
+	fieldseen_watch_expr(fseen, r->e, r->what);
 }
 
 static void
@@ -303,7 +312,12 @@ set_unique(const char *arg)
 			    "invalid --unique '%s': expected FIELD[,FIELD]...",
 			    arg);
 		ufields = xrealloc(ufields, (nufields + 1) * sizeof *ufields);
-		ufields[nufields++] = xstrndup(s, n);
+		ufields[nufields] = xstrndup(s, n);
+		/* The top-level name of a dotted path. */
+		char *top = xstrndup(s, strcspn(ufields[nufields], "."));
+		fieldseen_watch(fseen, top, "--unique", 0);
+		free(top);
+		nufields++;
 		s = c + 1;
 	} while (c != NULL);
 }
@@ -532,6 +546,7 @@ main(int argc, char **argv)
 	const char *msg;
 
 	rio_init("tingle-segment", argc, argv);
+	fseen = fieldseen_new();
 	pending.prefix = "";
 	while ((c = getopt_long(argc, argv, "s:" RIO_SHORTOPTS, longopts,
 	                        NULL)) != -1) {
@@ -551,7 +566,9 @@ main(int argc, char **argv)
 		case OPT_WHERE:
 			wheres =
 			    xrealloc(wheres, (nwheres + 1) * sizeof *wheres);
-			wheres[nwheres++] = compile("--where", optarg);
+			wheres[nwheres] = compile("--where", optarg);
+			fieldseen_watch_expr(fseen, wheres[nwheres++],
+			                     "--where");
 			break;
 		case OPT_JOIN:
 			add_join(optarg);
@@ -568,6 +585,7 @@ main(int argc, char **argv)
 			if (by != NULL)
 				rio_usage_error("--by given twice");
 			by = compile("--by", optarg);
+			fieldseen_watch_expr(fseen, by, "--by");
 			break;
 		case 's':
 			add_rule(optarg);
@@ -601,9 +619,12 @@ main(int argc, char **argv)
 			rio_bad_json(&l, col, msg);
 			continue;
 		}
-		if (!do_joins(&r, &l))
+		if (!do_joins(&r, &l)) {
+			fieldseen_record(fseen, &r);
 			continue;
+		}
 		set_fields(&r, &l);
+		fieldseen_record(fseen, &r);
 		if (!keep(&r, &l) || (seen != NULL && !first_of_key(&r)))
 			continue;
 		if (segmenting && !segment(&r, &l))
@@ -614,5 +635,8 @@ main(int argc, char **argv)
 	rd_close(rd);
 	rec_free(&r);
 	uniq_free(seen);
+	if (!rio_stop)
+		fieldseen_warn(fseen);
+	fieldseen_free(fseen);
 	return rio_finish(0);
 }
