@@ -24,9 +24,9 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Wshadow -Werror -std=c11
-PKGS = jansson libpcre2-8
+PKGS = jansson libpcre2-8 zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lpcre2-8)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lpcre2-8 -lz)
 CPPFLAGS += -Ilib -D_GNU_SOURCE -DTINGLE_VERSION='"$(VERSION)"'
 LDLIBS += $(PKG_LIBS) -lm
 
@@ -156,7 +156,7 @@ fuzz: fuzz-build
 
 # ---- setup and examples -----------------------------------------------
 
-DEPS = build-essential pkg-config libjansson-dev libpcre2-dev libcmocka-dev \
+DEPS = build-essential pkg-config libjansson-dev libpcre2-dev libcmocka-dev zlib1g-dev \
 	mandoc tzdata jq miller gawk mawk perl parallel python3 clang \
 	libclang-rt-14-dev valgrind procps time \
 	chromium libxml2-utils \

@@ -196,11 +196,10 @@ typedef struct agg {
 } agg_t;
 
 /*
- * A cell: the count, then each aggregate's state at its offset.  A cell
- * whose count is 0 has never been touched, so all of it is zero bytes.
- */
-
-/*
+ * A cell (cellsize bytes): the count, then each aggregate's state at its
+ * offset.  A cell whose count is 0 has never been touched, so all of it
+ * is zero bytes.
+ *
  * A count (and the n of an average) is exact up to INT64_MAX.  A sum that
  * passes it (only partial records can add up to that) goes on as a
  * double: the count then holds the bits of that positive double with
@@ -997,9 +996,8 @@ write_time(buf_t *b, const char *name, int64_t ms)
 	jw_kstr(b, name, s, ts_format_ms(ms, s));
 }
 
-/* The formatted window_start and window_end of the window being
- * written, made once per window. */
-
+/* Make win_head: the formatted window_start and window_end of the
+ * window being written, once per window. */
 static void
 set_window(struct count *cn, int64_t ws, int64_t we)
 {
@@ -1160,8 +1158,6 @@ write_partial_sum(const dec_t *d)
 		dec_format(d, &rio_out);
 	}
 }
-
-/* The slot's window_start and window_end, made once per slot. */
 
 /* Append the partial record of group g in the slot [ss, se). */
 static void
@@ -1533,8 +1529,6 @@ fill_until(struct count *cn)
 	return h;
 }
 
-/* The line being counted, for diagnostics about what it caused. */
-
 static void
 format_ms(int64_t ms, char *out)
 {
@@ -1695,12 +1689,6 @@ count_finish(struct count *cn)
 }
 
 /* ==== events ============================================================== */
-
-/*
- * The group of the record being handled: its identity in keybuf and, once
- * show_key(cn) has made it, its key as written in showbuf (see group_t).
- * show_rec is the record they come from, or NULL when showbuf is made.
- */
 
 /* Build the identity of the record r's group in keybuf. */
 static void

@@ -168,6 +168,16 @@ typedef struct rec {
 int rec_scan(rec_t *r, const char *line, size_t len, size_t *errcol,
              const char **errmsg);
 
+/*
+ * Load into r (reusing r's memory) the record line[0..len) that an
+ * earlier rec_scan() of the same bytes elsewhere found to have the
+ * members f[0..n), without scanning it again: member i's key starts at
+ * line + off[2i] and its value at line + off[2i + 1]; the rest of f[i]
+ * is copied.  For a stage that keeps records to write later.
+ */
+void rec_load(rec_t *r, const char *line, size_t len, const size_t *off,
+              const jfield_t *f, size_t n);
+
 /* Member by top-level name: the stage's own setting first, then the line. */
 const jfield_t *rec_get(const rec_t *r, const char *key, size_t klen);
 

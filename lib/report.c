@@ -745,12 +745,19 @@ week_start(int64_t ms)
 size_t
 report_nweeks(const report_t *rp)
 {
-	size_t n = 0;
+	int64_t ws;
+	size_t n;
 
 	if (rp->t_hi <= rp->t_lo)
 		return 0;
-	for (int64_t w = week_start(rp->t_lo); w < rp->t_hi; n++)
-		w = tz_add_days(w / 1000, 7) * 1000;
+	/* Weeks of 7 days give the count to within one, across any number
+	 * of clock changes; then the calendar settles it. */
+	ws = week_start(rp->t_lo);
+	n = (size_t)((rp->t_hi - ws) / MS_PER_WEEK);
+	while (n > 0 && report_week(rp, n - 1) >= rp->t_hi)
+		n--;
+	while (report_week(rp, n) < rp->t_hi)
+		n++;
 	return n;
 }
 

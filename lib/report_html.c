@@ -239,6 +239,54 @@ nice_step(double span, int n)
 	return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
 }
 
+/* Ticks on the first of every step months (a year or more: January),
+ * at most about 8, for long spans. */
+static void
+month_ticks(const struct scale *s, buf_t *out)
+{
+	static const int msteps[] = {1, 2, 3, 6, 12};
+	double nmonths = (double)(s->t1 - s->t0) / (30.44 * MS_PER_DAY);
+	int step = 0;
+	struct tm tm;
+
+	for (size_t i = 0; i < 5 && step == 0; i++)
+		if (nmonths <= 8.0 * msteps[i])
+			step = msteps[i];
+	if (step == 0)
+		step = 12 * (int)ceil(nmonths / 8 / 12);
+	tz_civil(s->t0 / 1000, &tm);
+	tm.tm_mday = 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	/* The first tick on or after t0, on a multiple of step months. */
+	int m = tm.tm_year * 12 + tm.tm_mon;
+	m = (m + step - 1) / step * step;
+	for (int n = 0; n < 64; n++, m += step) {
+		tm.tm_year = m / 12;
+		tm.tm_mon = m % 12;
+		tm.tm_mday = 1;
+		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+		tm.tm_isdst = -1;
+		int64_t t = tz_mktime(&tm) * 1000;
+		if (t < s->t0)
+			continue;
+		if (t > s->t1)
+			break;
+		double x = sx(s, t);
+		buf_printf(
+		    out,
+		    "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
+		    "y2=\"%d\"/><text x=\"%.1f\" y=\"%d\" "
+		    "text-anchor=\"middle\">",
+		    x, PT, x, PB, x, PB + 13);
+		if (step < 12)
+			buf_printf(out, "%s %d</text>", months[m % 12],
+			           m / 12 + 1900);
+		else
+			buf_printf(out, "%d</text>", m / 12 + 1900);
+	}
+}
+
 /* Date ticks in the zone: hours, days or weeks, at most about 7. */
 static void
 x_ticks(const struct scale *s, buf_t *out)
@@ -278,12 +326,16 @@ x_ticks(const struct scale *s, buf_t *out)
 		}
 		return;
 	}
-	int step = 56;
+	int step = 0;
 	for (size_t i = 0; i < 5; i++)
 		if (span <= 8LL * dsteps[i] * MS_PER_DAY) {
 			step = dsteps[i];
 			break;
 		}
+	if (step == 0) {
+		month_ticks(s, out);
+		return;
+	}
 	int64_t d = tz_day_start(s->t0 / 1000);
 	if (step >= 7) /* weeks start on Monday */
 		d = tz_add_days(d, (7 - tz_weekday(d)) % 7);

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "afile.h"
 #include "ttime.h"
 
@@ -508,9 +510,26 @@ struct reader {
 	int done;          /* all input consumed */
 	int skipping;      /* inside an overlong line */
 	size_t skipped;    /* its length so far */
+	/* Input compressed with gzip, found by its first two bytes. */
+	int mode;   /* ZM_UNKNOWN, ZM_PLAIN or ZM_GZIP */
+	z_stream z; /* the inflater, set up when zinit */
+	int zinit;
+	unsigned char *zbuf; /* bytes read and not yet inflated */
+	size_t zpos, zlen;
+	int zend;         /* at the end of a gzip member */
+	int zeof;         /* the file itself is at its end */
+	int zready;       /* inflating may give more without a read */
+	const char *zwhy; /* the gzip data ends early or is corrupt */
 };
 
+enum { ZM_UNKNOWN, ZM_PLAIN, ZM_GZIP };
+
+/* rd_read's answer when it has read something but has no bytes to give
+ * yet: wait for more input and call again. */
+#define RD_AGAIN (-2)
+
 static void make_room(reader_t *rd);
+static void z_reset(reader_t *rd);
 
 /*
  * The open readers.  A stage may exit from deep inside a call (a write
@@ -676,7 +695,169 @@ rd_has_line(reader_t *rd)
 {
 	if (rd->buf == NULL)
 		return 0; /* nothing read yet */
+	if (rd->zready)
+		return 1; /* inflating gives more without waiting */
 	return memchr(rd->buf + rd->start, '\n', rd->end - rd->start) != NULL;
+}
+
+/* ---- gzip ---- */
+
+/* Forget the compression state of the last file: the next one is sniffed
+ * afresh. */
+static void
+z_reset(reader_t *rd)
+{
+	if (rd->zinit)
+		inflateEnd(&rd->z);
+	rd->zinit = 0;
+	rd->mode = ZM_UNKNOWN;
+	rd->zpos = rd->zlen = 0;
+	rd->zend = rd->zeof = rd->zready = 0;
+	rd->zwhy = NULL;
+}
+
+/* Read from the file into zbuf, after what is pending, at most max bytes
+ * in all: the byte count, 0 at end of file, -1 on error. */
+static ssize_t
+z_fill(reader_t *rd, size_t max)
+{
+	ssize_t r;
+
+	if (rd->zbuf == NULL)
+		rd->zbuf = xmalloc(READ_CHUNK);
+	if (rd->zpos > 0) {
+		memmove(rd->zbuf, rd->zbuf + rd->zpos, rd->zlen - rd->zpos);
+		rd->zlen -= rd->zpos;
+		rd->zpos = 0;
+	}
+	if (max > READ_CHUNK)
+		max = READ_CHUNK;
+	r = read(rd->fd, rd->zbuf + rd->zlen, max - rd->zlen);
+	if (r > 0)
+		rd->zlen += (size_t)r;
+	else if (r == 0)
+		rd->zeof = 1;
+	return r;
+}
+
+/* The file's gzip data cannot go on (why: "ends early", "is corrupt"):
+ * the rest of the file is not read, and rd_next reports it. */
+static ssize_t
+z_stop(reader_t *rd, const char *why)
+{
+	rd->zwhy = why;
+	rd->zpos = rd->zlen = 0;
+	rd->zready = 0;
+	return 0;
+}
+
+/*
+ * Inflate into dst[0..cap).  Members follow one another (as `cat a.gz
+ * b.gz` leaves them); bytes after a member that do not start another are
+ * reported and ignored, as gzip(1) does.  Reads the file at most once a
+ * call, counting the reads the caller made (reads), unless it is a
+ * regular file, so a live stream never blocks here.
+ * Returns the bytes written, 0 at the end of the data, -1 on a read
+ * error, or RD_AGAIN when it needs more input first.
+ */
+static ssize_t
+z_inflate(reader_t *rd, char *dst, size_t cap, int reads)
+{
+	rd->zready = 0;
+	for (;;) {
+		size_t got;
+		int rc;
+
+		if (rd->zend && (rd->zpos < rd->zlen || !rd->zeof)) {
+			/* Another member, or what? */
+			if (rd->zlen - rd->zpos < 2 && !rd->zeof) {
+				if (reads++ > 0 && !rd->regular)
+					return RD_AGAIN;
+				if (z_fill(rd, READ_CHUNK) < 0)
+					return -1;
+				continue;
+			}
+			if (rd->zlen - rd->zpos < 2 ||
+			    memcmp(rd->zbuf + rd->zpos, "\x1f\x8b", 2) != 0) {
+				if (rd->zlen > rd->zpos)
+					rio_note_input(
+					    rd->name, rd->num,
+					    "data after the end of the gzip data, ignored");
+				rd->zpos = rd->zlen = 0;
+				return 0;
+			}
+			inflateReset(&rd->z);
+			rd->zend = 0;
+		}
+		if (rd->zend)
+			return 0;
+		if (rd->zpos == rd->zlen) {
+			if (rd->zeof)
+				return z_stop(rd, "ends early");
+			if (reads++ > 0 && !rd->regular)
+				return RD_AGAIN;
+			if (z_fill(rd, READ_CHUNK) < 0)
+				return -1;
+			continue;
+		}
+		rd->z.next_in = (unsigned char *)rd->zbuf + rd->zpos;
+		rd->z.avail_in = (uInt)(rd->zlen - rd->zpos);
+		rd->z.next_out = (unsigned char *)dst;
+		rd->z.avail_out = (uInt)cap;
+		rc = inflate(&rd->z, Z_NO_FLUSH);
+		rd->zpos = rd->zlen - rd->z.avail_in;
+		got = cap - rd->z.avail_out;
+		if (rc == Z_STREAM_END)
+			rd->zend = 1;
+		else if (rc == Z_MEM_ERROR)
+			util_die(EX_OSERR, "out of memory inflating %s",
+			         rd->name);
+		else if (rc != Z_OK && rc != Z_BUF_ERROR)
+			return got > 0 ? (ssize_t)got
+			               : z_stop(rd, "is corrupt");
+		if (got > 0) {
+			rd->zready = 1; /* more may come without reading */
+			return (ssize_t)got;
+		}
+	}
+}
+
+/*
+ * Read the next bytes of the current file into dst[0..cap), inflated when
+ * the file starts as gzip data does (1f 8b).  Returns the byte count, 0
+ * at the end, -1 on a read error (errno set), or RD_AGAIN: nothing to
+ * give yet, wait for input and call again.
+ */
+static ssize_t
+rd_read(reader_t *rd, char *dst, size_t cap)
+{
+	ssize_t r;
+
+	if (rd->mode == ZM_PLAIN)
+		return read(rd->fd, dst, cap);
+	/* After a call that gave bytes no poll says whether the file has
+	 * more: read it only in a later call. */
+	if (rd->mode == ZM_GZIP)
+		return z_inflate(rd, dst, cap, rd->zready);
+	/* The first bytes of the file tell; zbuf holds no more than cap. */
+	r = z_fill(rd, cap);
+	if (r < 0)
+		return -1;
+	if (r > 0 && rd->zlen < 2 && rd->zbuf[0] == 0x1f)
+		return RD_AGAIN; /* one byte: wait for the second */
+	if (rd->zlen >= 2 && memcmp(rd->zbuf, "\x1f\x8b", 2) == 0) {
+		memset(&rd->z, 0, sizeof rd->z);
+		if (inflateInit2(&rd->z, 15 + 16) != Z_OK)
+			util_die(EX_OSERR, "cannot inflate %s", rd->name);
+		rd->zinit = 1;
+		rd->mode = ZM_GZIP;
+		return z_inflate(rd, dst, cap, 1);
+	}
+	rd->mode = ZM_PLAIN;
+	memcpy(dst, rd->zbuf, rd->zlen);
+	r = (ssize_t)rd->zlen;
+	rd->zlen = rd->zpos = 0;
+	return r;
 }
 
 /* Open the next file; 0 if there is none. */
@@ -701,6 +882,7 @@ next_file(reader_t *rd)
 	rd->regular = fstat(rd->fd, &st) == 0 && S_ISREG(st.st_mode);
 	rd->num = 0;
 	rd->eof = 0;
+	z_reset(rd);
 	return 1;
 }
 
@@ -739,7 +921,7 @@ wait_input(reader_t *rd, int timeout_ms)
 {
 	struct pollfd pfd[2] = {{rd->fd, POLLIN, 0}, {stop_pipe[0], POLLIN, 0}};
 
-	if (rd->regular)
+	if (rd->regular || rd->zready)
 		return 1;
 	if (poll(pfd, 1, 0) == 1)
 		return 1;
@@ -773,6 +955,37 @@ overlong_done(reader_t *rd, size_t lastpart)
 	strict_stop();
 	rd->skipping = 0;
 	rd->skipped = 0;
+}
+
+/*
+ * The gzip data of the file in hand ended early or was corrupt: the line
+ * it was in the middle of, p[0..n), is bad input; without one, the cut
+ * itself is, so that --strict stops and the run's count shows it.
+ */
+static void
+z_cut(reader_t *rd, const char *p, size_t n)
+{
+	const char *why = rd->zwhy;
+	const char *guess = strcmp(why, "ends early") == 0 ? "a truncated file?"
+	                                                   : "a damaged file?";
+	unsigned long shown = diag_shown;
+
+	rd->zwhy = NULL;
+	if (rd->skipping) {
+		overlong_done(rd, n);
+		n = 0;
+	}
+	if (n > 0) {
+		rd->num++;
+		rio_bad_input_text(rd->name, rd->num, p, n,
+		                   "gzip data %s (%s); this line is cut off",
+		                   why, guess);
+		return;
+	}
+	rio_bad_count++;
+	rio_note_input(rd->name, rd->num + 1, "gzip data %s (%s)", why, guess);
+	bad_shown += diag_shown - shown;
+	strict_stop();
 }
 
 int
@@ -830,6 +1043,12 @@ rd_next(reader_t *rd, line_t *l, int timeout_ms)
 			continue;
 		}
 
+		if (rd->eof && rd->zwhy != NULL) {
+			z_cut(rd, base, avail);
+			rd->start = rd->end = rd->scanned = 0;
+			end_file(rd);
+			continue;
+		}
 		if (rd->eof) {
 			if (avail > 0 && !rd->skipping) {
 				/* The last line has no newline. */
@@ -856,7 +1075,9 @@ rd_next(reader_t *rd, line_t *l, int timeout_ms)
 		if (w < 0)
 			return RD_EOF;
 		make_room(rd);
-		ssize_t r = read(rd->fd, rd->buf + rd->end, rd->cap - rd->end);
+		ssize_t r = rd_read(rd, rd->buf + rd->end, rd->cap - rd->end);
+		if (r == RD_AGAIN)
+			continue;
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -882,6 +1103,8 @@ rd_close(reader_t *rd)
 	}
 	if (rd->fd >= 0 && rd->own_fd)
 		close(rd->fd);
+	z_reset(rd);
+	free(rd->zbuf);
 	free(rd->buf);
 	free(rd);
 }

@@ -10,7 +10,7 @@
 
 #define LN_SQRT_2PI 0.918938533204672741780329736406
 #define TWO_PI 6.283185307179586476925286766559
-#define EPS 1e-16
+#define EPS 1e-14
 #define TINY 1e-300
 #define MAX_ITER 10000000
 
@@ -286,43 +286,94 @@ st_nbinom_le(double k, double r, double mu)
 	return lo;
 }
 
-/* Sort indices by their p value (the array p), NaN last. */
-static int
-bh_cmp(const void *a, const void *b, void *p)
-{
-	const double *pv = p;
-	double x = pv[*(const size_t *)a], y = pv[*(const size_t *)b];
+/* A p value and where it came from. */
+struct bh_ent {
+	double p;
+	size_t i;
+};
 
-	if (isnan(x) || isnan(y))
-		return isnan(x) - isnan(y);
-	return (x > y) - (x < y);
+static int
+bh_less(const struct bh_ent *x, const struct bh_ent *y)
+{
+	return x->p < y->p || (x->p == y->p && x->i < y->i);
+}
+
+/* Sort e[0..n) by p, then index: a quicksort with the comparison in
+ * line, as a window can hold many thousands of groups. */
+static void
+bh_sort(struct bh_ent *e, size_t n)
+{
+	while (n > 16) {
+		struct bh_ent t, piv;
+		size_t i = 0, j = n - 1, mid = n / 2;
+
+		/* Median of three as the pivot. */
+		if (bh_less(&e[mid], &e[0]))
+			t = e[mid], e[mid] = e[0], e[0] = t;
+		if (bh_less(&e[j], &e[mid]))
+			t = e[j], e[j] = e[mid], e[mid] = t;
+		if (bh_less(&e[mid], &e[0]))
+			t = e[mid], e[mid] = e[0], e[0] = t;
+		piv = e[mid];
+		for (;;) {
+			while (bh_less(&e[i], &piv))
+				i++;
+			while (bh_less(&piv, &e[j]))
+				j--;
+			if (i >= j)
+				break;
+			t = e[i], e[i] = e[j], e[j] = t;
+			i++;
+			j--;
+		}
+		/* Recurse into the smaller part, loop on the larger. */
+		if (j + 1 < n - j - 1) {
+			bh_sort(e, j + 1);
+			e += j + 1;
+			n -= j + 1;
+		} else {
+			bh_sort(e + j + 1, n - j - 1);
+			n = j + 1;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct bh_ent t = e[i];
+		size_t j = i;
+
+		while (j > 0 && bh_less(&t, &e[j - 1])) {
+			e[j] = e[j - 1];
+			j--;
+		}
+		e[j] = t;
+	}
 }
 
 void
 st_bh(const double *p, double *q, size_t n)
 {
-	size_t *ix, m = 0;
+	struct bh_ent *e;
+	size_t m = 0;
 	double run = 1;
 
 	if (n == 0)
 		return;
-	ix = xcalloc(n, sizeof *ix);
+	e = xmalloc(n * sizeof *e);
 	for (size_t i = 0; i < n; i++) {
-		ix[i] = i;
-		m += !isnan(p[i]);
-	}
-	qsort_r(ix, n, sizeof *ix, bh_cmp, (void *)p);
-	for (size_t i = n; i-- > 0;) {
-		double v = p[ix[i]];
-
-		if (isnan(v)) {
-			q[ix[i]] = NAN;
+		if (isnan(p[i])) {
+			q[i] = NAN;
 			continue;
 		}
-		v = v * (double)m / (double)(i + 1);
+		e[m].p = p[i];
+		e[m].i = i;
+		m++;
+	}
+	bh_sort(e, m);
+	for (size_t k = m; k-- > 0;) {
+		double v = e[k].p * (double)m / (double)(k + 1);
+
 		if (v < run)
 			run = v;
-		q[ix[i]] = run;
+		q[e[k].i] = run;
 	}
-	free(ix);
+	free(e);
 }

@@ -14,6 +14,7 @@
 /* A held record. */
 struct vd_item {
 	size_t off, len;       /* the record's text in vd->text */
+	size_t mem, nmem;      /* its members in vd->mem and vd->moff */
 	size_t peer, peer_len; /* its --peers value (canonical) in vd->text */
 	int vt;                /* CMP_NUM or CMP_NULL */
 	double v;
@@ -30,6 +31,9 @@ struct verdict {
 	struct vd_item *it;
 	size_t n, cap;
 	buf_t text;
+	jfield_t *mem; /* the members of the held records (pointers unused) */
+	size_t *moff;  /* their key and value offsets in their record */
+	size_t nmem, memcap;
 	int64_t start, end; /* the window held */
 	rec_t rec;
 	buf_t num;
@@ -54,6 +58,8 @@ vd_free(struct verdict *vd)
 	if (vd == NULL)
 		return;
 	free(vd->it);
+	free(vd->mem);
+	free(vd->moff);
 	buf_free(&vd->text);
 	rec_free(&vd->rec);
 	buf_free(&vd->num);
@@ -88,6 +94,21 @@ vd_add(struct verdict *vd, const rec_t *r, const struct cmp_win *w, int vt,
 	it->off = vd->text.len;
 	it->len = r->len;
 	buf_add(&vd->text, r->line, r->len);
+	if (vd->nmem + r->obj.n > vd->memcap) {
+		while (vd->nmem + r->obj.n > vd->memcap)
+			vd->memcap = vd->memcap ? vd->memcap * 2 : 256;
+		vd->mem = xrealloc(vd->mem, vd->memcap * sizeof *vd->mem);
+		vd->moff =
+		    xrealloc(vd->moff, 2 * vd->memcap * sizeof *vd->moff);
+	}
+	it->mem = vd->nmem;
+	it->nmem = r->obj.n;
+	for (size_t i = 0; i < r->obj.n; i++) {
+		vd->mem[vd->nmem] = r->obj.f[i];
+		vd->moff[2 * vd->nmem] = (size_t)(r->obj.f[i].k - r->line);
+		vd->moff[2 * vd->nmem + 1] = (size_t)(r->obj.f[i].v - r->line);
+		vd->nmem++;
+	}
 	it->vt = vt;
 	it->v = v;
 	it->res = *res;
@@ -312,5 +333,6 @@ vd_flush(struct verdict *vd)
 		write_item(vd, &vd->it[i]);
 	}
 	vd->n = 0;
+	vd->nmem = 0;
 	buf_reset(&vd->text);
 }

@@ -299,39 +299,36 @@ put_compare(void *ctx, rec_t *rec, const struct cmp_win *w, int vt, double v,
 static void
 run_history(struct history *h, struct verdict *vd, reader_t *rd)
 {
-	int64_t next_save = 0, last = ts_mono_ms(), now, t;
-	int timeout, r;
+	int64_t next_save = 0, now;
+	int timeout, r, idle_wait;
 	line_t l;
 
 	if (save_every_ms > 0)
-		next_save = last + save_every_ms;
+		next_save = ts_mono_ms() + save_every_ms;
 	for (;;) {
 		timeout = -1;
-		now = ts_mono_ms();
-		if (vd_held(vd) > 0 && idle_ms > 0) {
-			t = last + idle_ms - now;
-			if (t <= 0) {
-				vd_flush(vd);
-			} else {
-				timeout = t > INT_MAX ? INT_MAX : (int)t;
-			}
-		}
+		idle_wait = vd_held(vd) > 0 && idle_ms > 0;
+		if (idle_wait)
+			timeout = idle_ms > INT_MAX ? INT_MAX : (int)idle_ms;
 		if (next_save) {
+			now = ts_mono_ms();
 			if (now >= next_save) {
 				history_save(h);
 				now = ts_mono_ms();
 				next_save = now + save_every_ms;
 			}
-			if (timeout < 0 || next_save - now < timeout)
+			if (timeout < 0 || next_save - now < timeout) {
 				timeout = (int)(next_save - now);
+				idle_wait = 0;
+			}
 		}
 		r = rd_next(rd, &l, timeout);
 		if (r == RD_EOF)
 			break;
-		if (r == RD_LINE) {
-			last = ts_mono_ms();
+		if (r == RD_LINE)
 			history_line(h, &l, put_compare, vd);
-		}
+		else if (r == RD_TIMEOUT && idle_wait)
+			vd_flush(vd); /* quiet for --idle */
 	}
 	vd_flush(vd);
 }

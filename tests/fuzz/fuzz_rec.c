@@ -9,6 +9,13 @@
  * RD_TIMEOUT before the next is written.  The lines must come out as the
  * input holds them, numbered, with lines longer than --max-line skipped.
  *
+ * Input that starts as gzip data does (1f 8b) is inflated by the reader:
+ * its lines must be those zlib, used here as the oracle, inflates from
+ * it, member after member; where the data ends early or is corrupt, the
+ * line cut off there is not returned.  A first byte from 0x40 to 0x7f
+ * has the rest compressed here first, and from 0x60 also cut short, so
+ * that the fuzzer reaches well-formed members as often as broken ones.
+ *
  * Each line that rec_scan() accepts is written back by rec_write(): as
  * it was when nothing is set, and with fields set (an existing key
  * replaced, set twice, a new key, the empty key, a string of the line's
@@ -23,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <zlib.h>
 
 #include "json.h"
 #include "rio.h"
@@ -169,14 +178,75 @@ check_line(rec_t *r, const line_t *l, buf_t *out)
 	buf_free(&key);
 }
 
+/*
+ * The oracle: inflate gzip members p[0..n) one after another into out,
+ * stopping at the end of the data or at bytes that start no member.
+ * Returns 1 when the data ends inside a member or is corrupt.
+ */
+static int
+gunzip(const uint8_t *p, size_t n, buf_t *out)
+{
+	unsigned char tmp[4096];
+	z_stream z;
+	size_t pos = 0;
+	int rc, cut = 0;
+
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		abort();
+	for (;;) {
+		z.next_in = (unsigned char *)p + pos;
+		z.avail_in = (uInt)(n - pos);
+		do {
+			z.next_out = tmp;
+			z.avail_out = sizeof tmp;
+			rc = inflate(&z, Z_NO_FLUSH);
+			buf_add(out, tmp, sizeof tmp - z.avail_out);
+		} while (rc == Z_OK && z.avail_out == 0);
+		pos = n - z.avail_in;
+		if (rc != Z_STREAM_END) {
+			cut = 1;
+			break;
+		}
+		if (n - pos < 2 || p[pos] != 0x1f || p[pos + 1] != 0x8b)
+			break;
+		inflateReset(&z);
+	}
+	inflateEnd(&z);
+	return cut;
+}
+
+/* Compress p[0..n) as one gzip member into out. */
+static void
+gzip(const uint8_t *p, size_t n, buf_t *out)
+{
+	z_stream z;
+
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
+		abort();
+	buf_grow(out, deflateBound(&z, (uLong)n));
+	z.next_in = (unsigned char *)p;
+	z.avail_in = (uInt)n;
+	z.next_out = (unsigned char *)out->p + out->len;
+	z.avail_out = (uInt)(out->cap - out->len - 1);
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+		abort();
+	out->len += out->cap - out->len - 1 - z.avail_out;
+	deflateEnd(&z);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static rec_t r;
 	static size_t default_max;
+	static buf_t zin, text;
 	buf_t out = BUF_INIT;
-	const char *p;
-	size_t n, chunk, off = 0, next = 0, expect_end;
+	const char *p, *feed;
+	size_t n, nfeed, chunk, off = 0, next = 0, expect_end;
+	int cut;
 	unsigned long num = 0;
 	int fds[2], closed = 0, rc;
 	reader_t *rd;
@@ -190,16 +260,40 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	input_len = size;
 	rio_max_line = data[0] < 0x80 ? default_max : (data[0] & 0x7f) * 4u + 1;
 	chunk = (size_t)data[1] + 1;
-	p = (const char *)data + 2;
-	n = size - 2;
+	feed = (const char *)data + 2;
+	nfeed = size - 2;
+	buf_reset(&zin);
+	buf_reset(&text);
+	if (data[0] >= 0x40 && data[0] < 0x80) {
+		gzip(data + 2, size - 2, &zin);
+		if (data[0] >= 0x60)
+			zin.len -= 1 + data[1] % zin.len;
+		feed = zin.p;
+		nfeed = zin.len;
+	}
+	/* What the reader must make of it: the lines of p[0..n). */
+	p = feed;
+	n = nfeed;
+	cut = 0;
+	if (nfeed >= 2 && (uint8_t)feed[0] == 0x1f &&
+	    (uint8_t)feed[1] == 0x8b) {
+		cut = gunzip((const uint8_t *)feed, nfeed, &text);
+		p = text.p != NULL ? text.p : "";
+		n = text.len;
+		/* a line the data ends in the middle of is not returned */
+		if (cut) {
+			const char *nl = memrchr(p, '\n', n);
+			n = nl != NULL ? (size_t)(nl - p) + 1 : 0;
+		}
+	}
 
 	if (pipe(fds) < 0)
 		abort();
 	rd = rd_open_fd(fds[0], "fuzz");
 	for (;;) {
-		if (off < n) {
-			size_t w = n - off < chunk ? n - off : chunk;
-			ssize_t k = write(fds[1], p + off, w);
+		if (off < nfeed) {
+			size_t w = nfeed - off < chunk ? nfeed - off : chunk;
+			ssize_t k = write(fds[1], feed + off, w);
 
 			if (k < 0)
 				abort();

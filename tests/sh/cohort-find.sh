@@ -6,9 +6,8 @@
 # each of 20 seeds, counting every attribute at once (--each), comparing
 # confirmations with attempts against their peers (--peers dimension) and
 # alerting on 'q < 0.001 && ratio < 0.5' (again each day: --cooldown 1d)
-# must fire for the broken
-# dimension and value on each bug day and for nothing else, in at least
-# 19 of the 20 seeds.  The generator itself is checked first.
+# must fire for the broken dimension and value on each bug day and for
+# nothing else, in at least 19 of the 20 seeds.  The generator itself is checked first.
 set -u
 top=$TINGLE_TOP
 for t in tingle-count tingle-compare tingle-alert; do

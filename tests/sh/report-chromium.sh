@@ -7,7 +7,7 @@
 #   - renders to a PNG that is not blank, at desktop and at phone width,
 #     with the episode's shading among its colours;
 #   - has one SVG chart per start-day cohort (7) in the DOM;
-#   - has exactly one alert episode, in the chart of segment Sun,
+#   - has exactly one alert episode, in the chart of start weekday = Sun,
 #     covering the bug's days 2026-04-29 and 2026-04-30 (to 2026-05-01);
 #   - prints to a PDF of one to four pages;
 #   - logs no console error and fetches nothing.
@@ -122,12 +122,12 @@ figs = re.findall(r'<figure id="g\d+"><figcaption>(.*?) <span>.*?</figure>', dom
 eps = re.findall(r'<figure id="g\d+"><figcaption>([^<]*?) <span>(?:(?!</figure>).)*?'
                  r'<rect class="episode"[^>]*data-rule="([^"]*)" data-from="([^"]*)" '
                  r'data-to="([^"]*)"', dom, re.S)
-if eps != [("segment = Sun", "link_confirmations_low", "2026-04-29", "2026-05-01")]:
+if eps != [("start weekday = Sun", "link_confirmations_low", "2026-04-29", "2026-05-01")]:
     bad.append("episodes drawn: %s" % eps)
 if len(re.findall(r'<rect class="episode"', dom)) != 1:
     bad.append("more than one episode drawn")
-if not figs or figs[0] != "segment = Sun":
-    bad.append("first chart is %s, not segment = Sun" % figs[:1])
+if not figs or figs[0] != "start weekday = Sun":
+    bad.append("first chart is %s, not start weekday = Sun" % figs[:1])
 
 def pixels(path):
     """Rows of RGB(A) tuples of an 8-bit, non-interlaced PNG."""

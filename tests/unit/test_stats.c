@@ -304,6 +304,33 @@ test_bh(void **state)
 	}
 	close_to(q[5], 0.012, 1e-15, "smallest");
 	close_to(q[3], 0.5, 1e-15, "largest");
+
+	/* A window of many groups, with ties: q_i = min over p_j >= p_i of
+	 * p_j m / (number of p_l <= p_j). */
+	{
+		enum { N = 400 };
+		double bp[N], bq[N];
+
+		srand(7);
+		for (int i = 0; i < N; i++)
+			bp[i] = (rand() % 1000) / 997.0 * ((i % 3) ? 1 : 1e-3);
+		st_bh(bp, bq, N);
+		for (int i = 0; i < N; i++) {
+			double w = 1;
+
+			for (int j = 0; j < N; j++) {
+				int rank = 0;
+
+				if (bp[j] < bp[i])
+					continue;
+				for (int l = 0; l < N; l++)
+					rank += bp[l] <= bp[j];
+				if (bp[j] * N / rank < w)
+					w = bp[j] * N / rank;
+			}
+			close_to(bq[i], w, 1e-14, "BH, many groups");
+		}
+	}
 }
 
 static int
