@@ -1,5 +1,7 @@
 # deb-package.sh - the Debian package builds, passes lintian, installs,
-# works from the installed files and removes cleanly.
+# works from the installed files and removes cleanly.  The build takes
+# two to three minutes on a loaded two-core machine:
+# timeout: 600
 #
 # The package is built with dpkg-buildpackage -b from a copy of the
 # checkout in this test's directory (so the checkout stays clean), then

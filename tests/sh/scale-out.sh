@@ -10,7 +10,8 @@
 # 2. Shards by key: the count records go to the two hosts by the hash of
 #    their group key (`parallel --shard 1 --colsep ',"window_start":'`:
 #    tingle-count writes the -k fields first), each runs tingle-compare
-#    and tingle-alert; the records (sorted) equal one compare | alert run.
+#    and tingle-alert; the records (sorted) equal one compare | alert run,
+#    but for q, which adjusts over the groups of a window that a shard has.
 # 3. Hadoop Streaming, as its jobs are tried on one machine: the mapper on
 #    each of three splits, the output as the framework hands it to the
 #    reducer (a tab after each key, sorted), the reducer.  Equals (1).
@@ -45,10 +46,13 @@ done
 
 # 2. compare and alert sharded by the group key.
 rule='busy: status == "sent" && ratio > 1.5'
-tingle-compare -b prev:2 one.ndjson | tingle-alert --pass -r "$rule" | sort >k1
+# q (Benjamini-Hochberg over the groups of a window) is, by design,
+# over the groups of the shard: it is left out of the comparison.
+noq() { sed 's/,"q":[^,}]*//' | sort; }
+tingle-compare -b prev:2 one.ndjson | tingle-alert --pass -r "$rule" | noq >k1
 : >hosts.log
 $P --pipe --shard 1 --colsep ',"window_start":' \
-	"tingle-compare -b prev:2 | tingle-alert --pass -r '$rule'" <one.ndjson | sort >k2
+	"tingle-compare -b prev:2 | tingle-alert --pass -r '$rule'" <one.ndjson | noq >k2
 grep -q '"alert":"busy"' k1 || { echo "FAIL: no alert in the one-machine run"; fail=1; }
 cmp -s k1 k2 || { echo "FAIL: compare | alert sharded by key differs from one run:"; diff k1 k2 | head; fail=1; }
 [ "$(sort -u hosts.log | wc -l)" = 2 ] || { echo "FAIL: the shards did not go to both hosts"; fail=1; }
