@@ -2,6 +2,7 @@
  * optv.c - option values: one wording and one meaning in every stage.
  */
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -157,9 +158,14 @@ optv_real(const char *opt, const char *arg, double lo, double hi)
 {
 	double v;
 
-	if (optv_parse_real(arg, lo, hi, &v) < 0)
+	if (optv_parse_real(arg, lo, hi, &v) < 0) {
+		if (hi >= DBL_MAX)
+			rio_usage_error(
+			    "invalid %s '%s' (a number of %g or more)", opt,
+			    arg, lo);
 		rio_usage_error("invalid %s '%s' (a number from %g to %g)", opt,
 		                arg, lo, hi);
+	}
 	return v;
 }
 

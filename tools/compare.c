@@ -8,6 +8,7 @@
  * standard score of the observed value against it.  See tingle-compare(1).
  */
 #include <errno.h>
+#include <float.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
@@ -25,6 +26,7 @@
 #include "cmp.h"
 #include "history.h"
 #include "json.h"
+#include "optv.h"
 #include "rio.h"
 #include "ttime.h"
 #include "util.h"
@@ -180,32 +182,7 @@ add_names(struct cmp_names *l, const char *arg, const char *opt)
 	}
 }
 
-static long
-parse_long(const char *s, long lo, long hi, const char *opt)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		rio_usage_error(
-		    "%s is '%s': expected a whole number from %ld to %ld", opt,
-		    s, lo, hi);
-	return v;
-}
-
-static int64_t
-parse_dur(const char *s, const char *opt)
-{
-	int64_t ms;
-
-	if (dur_parse(s, &ms) < 0 || ms < 0)
-		rio_usage_error(
-		    "%s is '%s': expected a duration such as 30s or 5m", opt,
-		    s);
-	return ms;
-}
+static const char *const stat_names[] = {"mean", "median", NULL};
 
 /* Check the options against each other and set up the baseline name. */
 static void
@@ -429,7 +406,6 @@ open_against(int nfiles, char **files)
 static void
 parse_options(int argc, char **argv)
 {
-	char *end;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "b:k:" RIO_SHORTOPTS, longopts,
@@ -456,18 +432,14 @@ parse_options(int argc, char **argv)
 			conf.against_value = optarg;
 			break;
 		case OPT_IDLE:
-			idle_ms = parse_dur(optarg, "--idle");
+			idle_ms = optv_duration("--idle", optarg, OPTV_ZERO_OK);
 			break;
 		case OPT_MAX_GROUPS:
-			/* 0: no limit, as in every stage. */
-			conf.max_groups = (size_t)parse_long(
-			    optarg, 0, LONG_MAX, "--max-groups");
-			if (conf.max_groups == 0)
-				conf.max_groups = SIZE_MAX;
+			conf.max_groups = optv_limit("--max-groups", optarg);
 			break;
 		case OPT_MIN_BASELINE:
-			min_baseline =
-			    parse_long(optarg, 0, 1000000, "--min-baseline");
+			min_baseline = (long)optv_int("--min-baseline", optarg,
+			                              0, 1000000);
 			break;
 		case OPT_NAME:
 			name_opt = optarg;
@@ -481,30 +453,19 @@ parse_options(int argc, char **argv)
 			peers = optarg;
 			break;
 		case OPT_RATE:
-			errno = 0;
-			rate = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !isfinite(rate) ||
-			    rate < 0)
-				rio_usage_error(
-				    "--rate is '%s': expected a number of 0 or more",
-				    optarg);
+			rate = optv_real("--rate", optarg, 0, DBL_MAX);
 			rate_given = 1;
 			break;
 		case OPT_SAVE_EVERY:
-			save_every_ms = parse_dur(optarg, "--save-every");
+			save_every_ms =
+			    optv_duration("--save-every", optarg, OPTV_ZERO_OK);
 			break;
 		case OPT_LOCK_TIMEOUT:
-			lock_timeout_ms = parse_dur(optarg, "--lock-timeout");
+			lock_timeout_ms = optv_duration("--lock-timeout",
+			                                optarg, OPTV_ZERO_OK);
 			break;
 		case OPT_STAT:
-			if (strcmp(optarg, "median") == 0)
-				stat_median = 1;
-			else if (strcmp(optarg, "mean") == 0)
-				stat_median = 0;
-			else
-				rio_usage_error(
-				    "--stat is '%s': expected mean or median",
-				    optarg);
+			stat_median = optv_enum("--stat", optarg, stat_names);
 			break;
 		case OPT_STATE:
 			if (*optarg == '\0')
