@@ -1,7 +1,6 @@
 /*
  * rio.c - common options, line input, buffered output, bad input.
  */
-#include "optv.h"
 #include "rio.h"
 
 #include <errno.h>
@@ -17,6 +16,7 @@
 #include <zlib.h>
 
 #include "afile.h"
+#include "optv.h"
 #include "ttime.h"
 
 size_t rio_max_line = 16u << 20;
