@@ -139,7 +139,8 @@ duration(const char *opt, const char *arg, int positive)
 
 /*
  * Run the --exec command for an alert record: the record on its standard
- * input, each field as TINGLE_NAME in its environment.  Values go into
+ * input, each field as TINGLE_NAME in its environment, and the group as
+ * TINGLE_COHORT.  Values go into
  * the environment as data; no shell ever reads them.
  */
 static void
@@ -147,6 +148,9 @@ run_hook(const struct alert_event *ev)
 {
 	buf_t b = BUF_INIT;
 	char **env = hook_env(hooks, ev->rec, ev->len, ev->label);
+
+	/* The group, named for people (see tingle-alert(1), HOOKS). */
+	env = hook_env_add(env, "TINGLE_COHORT", ev->cohort);
 
 	buf_add(&b, ev->rec, ev->len);
 	buf_addc(&b, '\n');
