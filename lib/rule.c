@@ -1218,8 +1218,8 @@ emit(ruleset_t *rs, struct rule *ru, struct rule_group *g, const rec_t *r,
 	for (size_t i = 0; i < rs->cohort.len; i++)
 		if (rs->cohort.p[i] == '\0')
 			rs->cohort.p[i] = '?';
-	struct alert_event ev = {a->p,  a->len,      ru->name,
-	                         state, rs->label.p, rs->cohort.p};
+	struct alert_event ev = {a->p,        a->len,       ru->name, state,
+	                         rs->label.p, rs->cohort.p, r};
 	rs->emit(rs->ctx, &ev);
 }
 

@@ -61,6 +61,7 @@ struct alert_event {
 	const char *cohort; /* the group: "os = Android" for a record of
 	                     * tingle-count --each, else "k = v, ..." of its
 	                     * key fields; "" for one group (NUL as '?') */
+	const rec_t *in;    /* the input record that made it */
 };
 
 typedef void (*alert_emit_fn)(void *ctx, const struct alert_event *ev);
