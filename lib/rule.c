@@ -144,7 +144,7 @@ struct ruleset {
 	const char *checked_line;
 	const char *file; /* where the record at hand came from */
 	unsigned long line;
-	buf_t err, abuf, names, snap, msg, label, tmp, tmp2;
+	buf_t err, abuf, names, snap, msg, label, tmp, tmp2, cohort;
 };
 
 static int
@@ -1014,6 +1014,42 @@ show_fields(ruleset_t *rs, const char *json, buf_t *out)
 }
 
 /*
+ * Append the cohort of the group whose key fields are the JSON object
+ * text json: "os = Android" for a record of tingle-count --each (its
+ * dimension and value), then "k = v" for each other key field, joined by
+ * ", ".  Returns 1 if the key has a dimension and a value.
+ */
+static int
+cohort_text(ruleset_t *rs, const char *json, buf_t *out)
+{
+	jobj_t o = {NULL, 0, 0};
+	const char *sep = "";
+
+	jobj_from_value(json, strlen(json), &o);
+	const jfield_t *dim = jobj_get(&o, "dimension", 9);
+	const jfield_t *val = jobj_get(&o, "value", 5);
+	int each = dim != NULL && val != NULL && dim->type == JT_STR;
+	if (each) {
+		tmpl_value_text(dim->v, dim->vlen, out);
+		buf_adds(out, " = ");
+		tmpl_value_text(val->v, val->vlen, out);
+		sep = ", ";
+	}
+	for (size_t i = 0; i < o.n; i++) {
+		if (each && (&o.f[i] == dim || &o.f[i] == val))
+			continue;
+		buf_adds(out, sep);
+		sep = ", ";
+		member_name(&o.f[i], &rs->tmp);
+		buf_add(out, rs->tmp.p, rs->tmp.len);
+		buf_adds(out, " = ");
+		tmpl_value_text(o.f[i].v, o.f[i].vlen, out);
+	}
+	jobj_free(&o);
+	return each;
+}
+
+/*
  * The default message: "NAME for k=v: field=value, ..." while firing,
  * "NAME resolved for k=v after 2h: field=value, ..." at the end.
  */
@@ -1031,8 +1067,13 @@ default_message(ruleset_t *rs, const struct rule *ru,
 		buf_adds(out, " resolved");
 	jobj_from_value(g->keyjson, strlen(g->keyjson), &keys);
 	if (keys.n > 0) {
+		/* A cohort of tingle-count --each is named as one. */
 		buf_adds(out, " for ");
-		show_fields(rs, g->keyjson, out);
+		buf_reset(&rs->tmp2);
+		if (cohort_text(rs, g->keyjson, &rs->tmp2))
+			buf_add(out, rs->tmp2.p, rs->tmp2.len);
+		else
+			show_fields(rs, g->keyjson, out);
 	}
 	if (!firing && g->has_since && g->has_until)
 		buf_printf(out, " after %s",
@@ -1171,7 +1212,14 @@ emit(ruleset_t *rs, struct rule *ru, struct rule_group *g, const rec_t *r,
 			if (rs->label.p[i] == '\0')
 				rs->label.p[i] = '?';
 	}
-	struct alert_event ev = {a->p, a->len, ru->name, state, rs->label.p};
+	buf_reset(&rs->cohort);
+	buf_add(&rs->cohort, "", 0);
+	(void)cohort_text(rs, g->keyjson, &rs->cohort);
+	for (size_t i = 0; i < rs->cohort.len; i++)
+		if (rs->cohort.p[i] == '\0')
+			rs->cohort.p[i] = '?';
+	struct alert_event ev = {a->p,        a->len,       ru->name, state,
+	                         rs->label.p, rs->cohort.p, r};
 	rs->emit(rs->ctx, &ev);
 }
 
@@ -1610,8 +1658,9 @@ rules_free(ruleset_t *rs)
 	buf_free(&rs->layout.names);
 	free(rs->layout.len);
 	free(rs->layout.take);
-	buf_t *bufs[] = {&rs->err, &rs->abuf,  &rs->names, &rs->snap,
-	                 &rs->msg, &rs->label, &rs->tmp,   &rs->tmp2};
+	buf_t *bufs[] = {&rs->err,  &rs->abuf, &rs->names,
+	                 &rs->snap, &rs->msg,  &rs->label,
+	                 &rs->tmp,  &rs->tmp2, &rs->cohort};
 	for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
 		buf_free(bufs[i]);
 	free(rs);

@@ -53,11 +53,15 @@ struct rule_defaults {
 
 /* An alert record made by rules_eval. */
 struct alert_event {
-	const char *rec;   /* the alert record: one JSON object, no newline */
-	size_t len;        /* its length */
-	const char *rule;  /* the rule's name */
-	const char *state; /* "firing" or "resolved" */
-	const char *label; /* "NAME STATE (key=value, ...)" for diagnostics */
+	const char *rec;    /* the alert record: one JSON object, no newline */
+	size_t len;         /* its length */
+	const char *rule;   /* the rule's name */
+	const char *state;  /* "firing" or "resolved" */
+	const char *label;  /* "NAME STATE (key=value, ...)" for diagnostics */
+	const char *cohort; /* the group: "os = Android" for a record of
+	                     * tingle-count --each, else "k = v, ..." of its
+	                     * key fields; "" for one group (NUL as '?') */
+	const rec_t *in;    /* the input record that made it */
 };
 
 typedef void (*alert_emit_fn)(void *ctx, const struct alert_event *ev);
