@@ -26,8 +26,9 @@ struct history {
 	 * (0, NULL) until the first record, or taken from the state file.
 	 */
 	int64_t window;
-	char *keys; /* JSON array text of the key field names */
-	int seen;   /* a record has been read */
+	char *keys;  /* JSON array text of the key field names */
+	int seen;    /* a record has been read */
+	int resumed; /* the history came from a state file */
 	struct cmp_wcache cache;
 	rec_t rec; /* the record being compared */
 	buf_t key; /* its group key */
@@ -172,6 +173,7 @@ history_load(struct history *h)
 	if (bl_state_groups(h->hist, h->groups, doc, err, sizeof err) < 0)
 		state_corrupt(h, err);
 	json_decref(doc);
+	h->resumed = kmap_len(h->groups) > 0;
 	if (kmap_len(h->groups) > h->cf->max_groups)
 		util_die(
 		    EX_SOFTWARE,
@@ -277,7 +279,9 @@ history_line(struct history *h, const line_t *l, cmp_emit_fn emit, void *ctx)
 		bl_peek(h->hist, id, w.start, vt == CMP_NUM ? &v : NULL, &res);
 	else
 		bl_step(h->hist, id, w.start, vt == CMP_NUM ? &v : NULL, &res);
-	if (res.order == BL_OLD)
+	/* A run that goes on from a state file reads old windows again when
+	 * its input is the whole log (an hourly cron job): no news. */
+	if (res.order == BL_OLD && !h->resumed)
 		rio_note_input(
 		    l->file, l->num,
 		    "window is older than its group's history, compared with nothing");

@@ -32,7 +32,7 @@
 # tingle-alert as a quiet hour (see the end).
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
-need tingle-parse tingle-segment tingle-count tingle-compare tingle-alert
+need tingle-parse tingle-count tingle-compare tingle-alert
 
 backfill=0 now=now
 while [ $# -gt 0 ]; do
@@ -48,17 +48,11 @@ cases=$1 state=$2
 mkdir -p "$state"
 
 tz=America/Chicago
-# The hour that has just begun, as tingle-count writes window ends.
-hour=$(TZ=$tz date -d "$now" +%Y-%m-%dT%H:00:00%:z)
 [ "$now" = now ] || export TINGLE_NOW=$now
 
-# A tingle-count without --open writes the window still in progress at
-# the end of its input as if it were complete: with such a one, take
-# only the window that has just ended.
-complete=true
-tingle-count -w 1h --open emit </dev/null >/dev/null 2>&1 ||
-	complete="window_end == \"$hour\""
-
+# tingle-count writes only the windows the clock has ended: the hour in
+# progress comes out whole in the next run.  The --state files let each
+# run go on from the window the last one read.
 windows() {
 	tingle-parse -f csv --time-field created_at "$cases" |
 		tingle-count -w 24h --every 1h --tz "$tz"
@@ -66,7 +60,6 @@ windows() {
 
 if [ $backfill = 1 ]; then
 	windows |
-		tingle-segment --where "window_end <= \"$hour\"" |
 		tingle-compare --baseline season:1w:3 --tz "$tz" --state "$state/cases.json" \
 			>/dev/null
 	exit 0
@@ -84,7 +77,6 @@ quiet_ok() {
 }
 
 windows |
-	tingle-segment --where "$complete" |
 	tingle-compare --baseline season:1w:3 --tz "$tz" --state "$state/cases.json" |
 	quiet_ok tingle-alert --cooldown 24h --state "$state/alerts.json" \
 		-r 'case_spike: count >= 100 && ratio >= 3' \
