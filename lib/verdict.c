@@ -139,8 +139,10 @@ vd_p(double k, double mu, int trials, double n, int has_var, double mean,
 	if (!(k >= 0) || k != floor(k) || !(mu >= 0) || !isfinite(mu) ||
 	    !isfinite(k))
 		return NAN;
+	/* A rate of exactly 0 or 1 (every peer confirmed, or none) admits
+	 * no deviation at all under the binomial: Poisson then. */
 	if (trials && n >= k && n > 0 && n == floor(n) && isfinite(n) &&
-	    mu <= n) {
+	    mu > 0 && mu < n) {
 		double pr = mu / n;
 
 		return up ? st_binom_ge(k, n, pr) : st_binom_le(k, n, pr);

@@ -6,7 +6,7 @@
 # to nothing outside itself, and in Chromium:
 #   - renders to a PNG that is not blank, at desktop and at phone width,
 #     with the episode's shading among its colours;
-#   - has one SVG chart per start-day cohort (7) in the DOM;
+#   - has one SVG chart per cohort (each value of each attribute) in the DOM;
 #   - has exactly one alert episode, in the chart of start weekday = Sun,
 #     covering the bug's days 2026-04-29 and 2026-04-30 (to 2026-05-01);
 #   - prints to a PDF of one to four pages;
@@ -110,14 +110,16 @@ if grep -h 'CONSOLE\|Uncaught\|Failed to load\|net::ERR' dom.err wide.err phone.
 	fail=1
 fi
 
-python3 - report.dom wide.png phone.png <<'PY' || fail=1
-import re, struct, sys, zlib
+python3 - report.dom wide.png phone.png sc/compared.ndjson <<'PY' || fail=1
+import json, re, struct, sys, zlib
 
 dom = open(sys.argv[1], encoding="utf-8").read()
 bad = []
+# One chart per cohort: each value of each member attribute.
+cohorts = {(r["dimension"], r["value"]) for r in map(json.loads, open(sys.argv[4]))}
 charts = re.findall(r'<svg class="chart"', dom)
-if len(charts) != 7:
-    bad.append("%d charts, expected 7 (one per cohort)" % len(charts))
+if len(charts) != len(cohorts) or len(cohorts) < 20:
+    bad.append("%d charts, expected %d (one per cohort)" % (len(charts), len(cohorts)))
 figs = re.findall(r'<figure id="g\d+"><figcaption>(.*?) <span>.*?</figure>', dom, re.S)
 eps = re.findall(r'<figure id="g\d+"><figcaption>([^<]*?) <span>(?:(?!</figure>).)*?'
                  r'<rect class="episode"[^>]*data-rule="([^"]*)" data-from="([^"]*)" '
@@ -163,7 +165,7 @@ def pixels(path):
         prev = line
     return w, h, bpp, rows
 
-for path in sys.argv[2:]:
+for path in sys.argv[2:4]:
     w, h, bpp, rows = pixels(path)
     seen, dark, n, s, s2 = set(), 0, 0, 0.0, 0.0
     for r in rows[::2]:

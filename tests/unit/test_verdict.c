@@ -82,6 +82,10 @@ test_models(void **state)
 	assert_true(vd_p(5, 9, 1, 10, 0, 0, 0) == st_binom_le(5, 10, 0.9));
 	/* ... unless the count exceeds the trials. */
 	assert_true(vd_p(12, 9, 1, 10, 0, 0, 0) == st_pois_ge(12, 9));
+	/* ... or the rate is exactly 1 (every peer's attempt confirmed):
+	 * the binomial would call any miss impossible (p = 0). */
+	assert_true(vd_p(30, 32, 1, 32, 0, 0, 0) == st_pois_le(30, 32));
+	assert_true(vd_p(30, 32, 1, 32, 0, 0, 0) > 0.3);
 	/* Negative binomial when the history is overdispersed: mean 10,
 	 * variance 30, size 10^2 / 20 = 5. */
 	assert_true(vd_p(25, 10, 0, NAN, 1, 10, 30) == st_nbinom_ge(25, 5, 10));
