@@ -1655,7 +1655,6 @@ emit_rest(void)
 /* ==== events ============================================================== */
 
 static rec_t rec;
-static size_t tflen;
 
 /*
  * The group of the record being handled: its identity in keybuf and, once
@@ -1892,13 +1891,13 @@ count_line(const line_t *l)
 		rio_bad_json(l, col, msg);
 		return;
 	}
-	if (!rec_path(&rec, rio_time_field, tflen, &tf)) {
-		rio_bad_input(l, "no time field '%s'", rio_time_field);
+	const char *tname = rio_time_field_of(&rec, 1);
+	if (tname == NULL || !rec_path(&rec, tname, strlen(tname), &tf)) {
+		rio_bad_input(l, "no %s", rio_time_field_desc);
 		return;
 	}
 	if (ts_parse_json(tf.v, tf.vlen, &ts) < 0) {
-		rio_bad_input(l, "unreadable time in '%s': %.*s",
-		              rio_time_field,
+		rio_bad_input(l, "unreadable time in '%s': %.*s", tname,
 		              (int)(tf.vlen > 60 ? 60 : tf.vlen), tf.v);
 		return;
 	}
@@ -2473,7 +2472,6 @@ main(int argc, char **argv)
 	check_key_names();
 	if (late_keep < 0)
 		late_keep = width;
-	tflen = strlen(rio_time_field);
 	layout_cells();
 	scratch = xcalloc(1, cellsize);
 	buf_grow(&keybuf, 256); /* never NULL, even for an empty key */

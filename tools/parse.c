@@ -622,12 +622,12 @@ is_rfc3339(const char *s, size_t n)
 }
 
 static void
-bad_time(const char *s, size_t n)
+bad_time(const char *s, size_t n, const char *field)
 {
 	buf_reset(&why);
 	buf_adds(&why, "unreadable time '");
 	add_snippet(&why, s, n);
-	buf_printf(&why, "' in field '%s'", rio_time_field);
+	buf_printf(&why, "' in field '%s'", field);
 }
 
 /*
@@ -638,14 +638,20 @@ bad_time(const char *s, size_t n)
 static int
 fields_time(fields_t *fs)
 {
-	long i = fields_find(fs, rio_time_field), j;
+	long i = -1, j;
+	const char *tf = rio_time_field;
 	tstamp_t t;
 
+	/* the first of the --time-field names that the line has */
+	for (size_t k = 0; k < rio_ntime_fields && i < 0; k++)
+		i = fields_find(fs, tf = rio_time_fields[k]);
+	if (rio_ntime_fields == 0)
+		i = fields_find(fs, tf);
 	if (i < 0) {
 		if (!time_field_given)
 			return 0;
 		buf_reset(&why);
-		buf_printf(&why, "no time field '%s'", rio_time_field);
+		buf_printf(&why, "no %s", rio_time_field_desc);
 		return -1;
 	}
 	if (fs->f[i].kind == FK_TIME) {
@@ -656,11 +662,11 @@ fields_time(fields_t *fs)
 		int rc = fs->f[i].kind == FK_NUM ? ts_parse_epoch(v, n, &t)
 		                                 : parse_time_text(v, n, &t);
 		if (rc < 0) {
-			bad_time(v, n);
+			bad_time(v, n, tf);
 			return -1;
 		}
 	}
-	j = strcmp(rio_time_field, "ts") == 0 ? i : fields_find(fs, "ts");
+	j = strcmp(tf, "ts") == 0 ? i : fields_find(fs, "ts");
 	if (j < 0) {
 		fields_add_time(fs, "ts", &t);
 	} else {
@@ -679,18 +685,18 @@ fields_time(fields_t *fs)
 static int
 json_time(rec_t *r)
 {
-	const char *tf = rio_time_field;
+	const char *tf = rio_time_field_of(r, 1);
 	char out_ts[TS_MAXLEN + 3];
 	jfield_t f;
 	tstamp_t t;
 	size_t n;
 	int rc = -1;
 
-	if (!rec_path(r, tf, strlen(tf), &f)) {
+	if (tf == NULL || !rec_path(r, tf, strlen(tf), &f)) {
 		if (!time_field_given)
 			return 0;
 		buf_reset(&why);
-		buf_printf(&why, "no time field '%s'", tf);
+		buf_printf(&why, "no %s", rio_time_field_desc);
 		return -1;
 	}
 	if (f.type == JT_STR) {
@@ -705,18 +711,18 @@ json_time(rec_t *r)
 		           is_rfc3339(s, n)) {
 			if (ts_parse_iso(s, n, &t) == 0)
 				return 0;
-			bad_time(s, n);
+			bad_time(s, n, tf);
 			return -1;
 		}
 		rc = parse_time_text(s, n, &t);
 		if (rc < 0)
-			bad_time(s, n);
+			bad_time(s, n, tf);
 	} else if (f.type == JT_NUM) {
 		rc = ts_parse_epoch(f.v, f.vlen, &t);
 		if (rc < 0)
-			bad_time(f.v, f.vlen);
+			bad_time(f.v, f.vlen, tf);
 	} else {
-		bad_time(f.v, f.vlen);
+		bad_time(f.v, f.vlen, tf);
 	}
 	if (rc < 0)
 		return -1;
@@ -1229,15 +1235,17 @@ check_time_column(void)
 {
 	if (!time_field_given)
 		return;
-	for (size_t i = 0; i < nhdr; i++)
-		if (hdrlen[i] == strlen(rio_time_field) &&
-		    memcmp(hdr[i], rio_time_field, hdrlen[i]) == 0)
-			return;
+	for (size_t k = 0; k < rio_ntime_fields; k++)
+		for (size_t i = 0; i < nhdr; i++)
+			if (hdrlen[i] == strlen(rio_time_fields[k]) &&
+			    memcmp(hdr[i], rio_time_fields[k], hdrlen[i]) == 0)
+				return;
 	buf_reset(&tmp);
-	add_near_names(&tmp, rio_time_field, hdr, hdrlen, nhdr);
-	util_die(EX_DATAERR,
-	         "%s:%lu: the header row has no column '%s' (--time-field)%s",
-	         csv_file.p, csv.first, rio_time_field, tmp.p ? tmp.p : "");
+	for (size_t k = 0; k < rio_ntime_fields && tmp.len == 0; k++)
+		add_near_names(&tmp, rio_time_fields[k], hdr, hdrlen, nhdr);
+	util_die(
+	    EX_DATAERR, "%s:%lu: the header row has no column for the %s%s",
+	    csv_file.p, csv.first, rio_time_field_desc, tmp.p ? tmp.p : "");
 }
 
 /*
