@@ -36,6 +36,7 @@ enum {
 	OPT_YEAR,
 	OPT_HOLD,
 	OPT_MAX_FIELD_LINES,
+	OPT_SPLIT,
 };
 
 /* How a format reads its input. */
@@ -99,6 +100,7 @@ static int time_field_given;    /* --time-field was on the command line */
 static int keep_unmatched;      /* --keep-unmatched */
 static int year;                /* --year, or 0 */
 static int64_t hold_ms = 1000;  /* --hold */
+static const char *split_path;  /* --split, or NULL */
 
 /* Working state, reused from line to line. */
 static fmt_ctx_t ctx;
@@ -116,6 +118,8 @@ static buf_t clean;     /* a line made valid UTF-8 for the patterns */
 static buf_t text;      /* a JSON value's text, for --types */
 static buf_t lit;       /* a converted JSON value */
 static rec_t rec;
+static rec_t srec;  /* a record made by --split */
+static buf_t sline; /* its text */
 
 /* What the run made of its input, for the summary of a run in which
  * every line was bad. */
@@ -168,6 +172,8 @@ usage(FILE *fp)
 	    "                        last record (default 1s)\n"
 	    "      --keep-unmatched  write bad lines as {\"_raw\": LINE} instead\n"
 	    "                        of rejecting them\n"
+	    "      --split PATH      with -f json, one record per element of the\n"
+	    "                        array at PATH, which holds that element\n"
 	    "      --max-field-lines N\n"
 	    "                        most lines a quoted CSV/TSV field may span\n"
 	    "                        (default 1000)\n"
@@ -1003,13 +1009,60 @@ json_why(const line_t *l, const char *p, size_t col, const char *msg)
 		buf_printf(&why, "invalid JSON at column %zu: %s", col, msg);
 }
 
+/*
+ * Write r, whose text is p[0..n), with its time normalised: as one
+ * record, or, with --split and an array at its path, as one record per
+ * element: r's text with the array replaced by that element, as jq's
+ * `.path[] as $e | .path = $e` has it, byte for byte otherwise.  A
+ * record whose path is missing, null, an empty array or not an array is
+ * written once, as it is.  Returns the number of records added to
+ * rio_out, or -1 with the reason in why (the caller drops what was
+ * added).
+ */
+static long
+write_json(rec_t *r, const char *p, size_t n)
+{
+	jfield_t f;
+	size_t pos = 0, elen, col;
+	const char *e, *msg;
+	long k = 0;
+
+	if (split_path == NULL ||
+	    !rec_path(r, split_path, strlen(split_path), &f) ||
+	    f.type != JT_ARR || !jarr_next(f.v, f.vlen, &pos, &e, &elen)) {
+		if (json_fix(r) < 0)
+			return -1;
+		rec_write(r, &rio_out);
+		return 1;
+	}
+	pos = 0;
+	while (jarr_next(f.v, f.vlen, &pos, &e, &elen)) {
+		k++;
+		buf_reset(&sline);
+		buf_add(&sline, p, (size_t)(f.v - p));
+		buf_add(&sline, e, elen);
+		buf_add(&sline, f.v + f.vlen, (size_t)(p + n - (f.v + f.vlen)));
+		if (rec_scan(&srec, sline.p, sline.len, &col, &msg) < 0)
+			util_die(EX_SOFTWARE, "--split made invalid JSON: %s",
+			         msg);
+		if (json_fix(&srec) < 0) {
+			buf_printf(&why, " (element %ld of '%s')", k,
+			           split_path);
+			return -1;
+		}
+		rec_write(&srec, &rio_out);
+	}
+	return k;
+}
+
 /* A line holding an array: one record per element, all or nothing. */
 static void
 step_json_array(const line_t *l, const char *p, size_t n)
 {
-	size_t col, pos = 0, k = 0, mark = rio_out.len, elen;
+	size_t col, pos = 0, k = 0, mark = rio_out.len, elen, nw = 0;
 	const char *msg, *e;
 	char type;
+	long w;
 
 	if (jscan_value(p, n, &type, &col, &msg) < 0) {
 		json_why(l, p, col, msg);
@@ -1025,13 +1078,13 @@ step_json_array(const line_t *l, const char *p, size_t n)
 			           "array element %zu is not a JSON object", k);
 			goto bad;
 		}
-		if (json_fix(&rec) < 0) {
+		if ((w = write_json(&rec, e, elen)) < 0) {
 			buf_printf(&why, " (array element %zu)", k);
 			goto bad;
 		}
-		rec_write(&rec, &rio_out);
+		nw += (size_t)w;
 	}
-	for (size_t i = 0; i < k; i++)
+	for (size_t i = 0; i < nw; i++)
 		out_record();
 	return;
 bad:
@@ -1044,8 +1097,9 @@ bad:
 static void
 step_json(const line_t *l, const char *p, size_t n)
 {
-	size_t col, i = 0;
+	size_t col, i = 0, mark;
 	const char *msg;
+	long w;
 
 	while (i < n && (p[i] == ' ' || p[i] == '\t'))
 		i++;
@@ -1073,12 +1127,16 @@ step_json(const line_t *l, const char *p, size_t n)
 		reject(l->file, l->num, l->p, l->n, "%s", why.p);
 		return;
 	}
-	if (json_fix(&rec) < 0) {
+	mark = rio_out.len;
+	if ((w = write_json(&rec, p, n)) < 0) {
+		rio_out.len = mark;
+		if (rio_out.p != NULL)
+			rio_out.p[mark] = '\0';
 		reject(l->file, l->num, l->p, l->n, "%s", why.p);
 		return;
 	}
-	rec_write(&rec, &rio_out);
-	out_record();
+	while (w-- > 0)
+		out_record();
 }
 
 /* ---- CSV and TSV --------------------------------------------------- */
@@ -1533,6 +1591,8 @@ cleanup(void)
 	free_header();
 	csv_free(&csv);
 	rec_free(&rec);
+	rec_free(&srec);
+	buf_free(&sline);
 	fields_free(&fa);
 	fields_free(&fb);
 	buf_free(&ctx.why);
@@ -1564,6 +1624,7 @@ main(int argc, char **argv)
 	    {"year", required_argument, NULL, OPT_YEAR},
 	    {"hold", required_argument, NULL, OPT_HOLD},
 	    {"max-field-lines", required_argument, NULL, OPT_MAX_FIELD_LINES},
+	    {"split", required_argument, NULL, OPT_SPLIT},
 	    RIO_LONGOPTS,
 	    {0},
 	};
@@ -1605,6 +1666,11 @@ main(int argc, char **argv)
 		case OPT_MAX_FIELD_LINES:
 			max_field_lines = parse_field_lines(optarg);
 			break;
+		case OPT_SPLIT:
+			if (optarg[0] == '\0')
+				rio_usage_error("empty --split path");
+			split_path = optarg;
+			break;
 		case RIO_OPT_TIME_FIELD:
 			time_field_given = 1;
 			rio_option(c, optarg, usage);
@@ -1615,6 +1681,8 @@ main(int argc, char **argv)
 	}
 	if (fmt == NULL && npats == 0)
 		rio_usage_error("no format: give -f FORMAT or -e REGEX");
+	if (split_path != NULL && (fmt == NULL || fmt->kind != IN_JSON))
+		rio_usage_error("--split needs -f json");
 	if (fmt != NULL && fmt->kind == IN_CSV && npats > 0)
 		rio_usage_error("-e cannot be combined with -f %s", fmt->name);
 	compile_patterns();
