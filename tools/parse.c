@@ -60,6 +60,7 @@ static const struct format {
     {"json", IN_JSON, NULL, 0, 0},
     {"logfmt", IN_LINE, fmt_logfmt, 0, 0},
     {"postfix", IN_LINE, fmt_postfix, 0, 1},
+    {"sendmail", IN_LINE, fmt_sendmail, 0, 1},
     {"syslog", IN_LINE, fmt_syslog, 0, 1},
     {"tsv", IN_CSV, NULL, '\t', 0},
 };
@@ -156,8 +157,8 @@ usage(FILE *fp)
 	    "\n"
 	    "Turn log lines, CSV and JSON into NDJSON records.\n"
 	    "\n"
-	    "  -f, --format FORMAT   syslog, postfix, exim, clf, combined, logfmt,\n"
-	    "                        csv, tsv or json\n"
+	    "  -f, --format FORMAT   syslog, postfix, exim, sendmail, clf, combined,\n"
+	    "                        logfmt, csv, tsv or json\n"
 	    "  -e, --regex REGEX     PCRE2 pattern whose named groups become fields;\n"
 	    "                        repeatable, first match wins; with -f, tried\n"
 	    "                        on lines the format does not match\n"
