@@ -37,6 +37,7 @@ enum {
 	OPT_HOLD,
 	OPT_MAX_FIELD_LINES,
 	OPT_SPLIT,
+	OPT_MSG_REGEX,
 };
 
 /* How a format reads its input. */
@@ -94,6 +95,8 @@ struct pattern {
 static const struct format *fmt;
 static struct pattern *pats;
 static size_t npats;
+static struct pattern *mpats; /* --msg-regex */
+static size_t nmpats;
 static struct typespec *types;
 static size_t ntypes;
 static const char *time_format; /* --time-format, or NULL: autodetect */
@@ -173,6 +176,9 @@ usage(FILE *fp)
 	    "                        last record (default 1s)\n"
 	    "      --keep-unmatched  write bad lines as {\"_raw\": LINE} instead\n"
 	    "                        of rejecting them\n"
+	    "      --msg-regex REGEX PCRE2 pattern matched against the msg of each\n"
+	    "                        line the format parsed; its named groups\n"
+	    "                        become fields; repeatable, first match wins\n"
 	    "      --split PATH      with -f json, one record per element of the\n"
 	    "                        array at PATH, which holds that element\n"
 	    "      --max-field-lines N\n"
@@ -493,26 +499,35 @@ compile_pattern(struct pattern *pt)
 static void
 compile_patterns(void)
 {
-	if (npats == 0)
+	if (npats == 0 && nmpats == 0)
 		return;
 	static const struct re_limits lim = RE_LIMITS_PARSE;
 
 	rctx = re_ctx_new(&lim);
 	for (size_t i = 0; i < npats; i++)
 		compile_pattern(&pats[i]);
+	for (size_t i = 0; i < nmpats; i++)
+		compile_pattern(&mpats[i]);
+}
+
+static void
+free_pattern_set(struct pattern *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < set[i].ng; j++)
+			free(set[i].g[j].name);
+		free(set[i].g);
+		pcre2_match_data_free(set[i].md);
+		pcre2_code_free(set[i].re);
+	}
+	free(set);
 }
 
 static void
 free_patterns(void)
 {
-	for (size_t i = 0; i < npats; i++) {
-		for (size_t j = 0; j < pats[i].ng; j++)
-			free(pats[i].g[j].name);
-		free(pats[i].g);
-		pcre2_match_data_free(pats[i].md);
-		pcre2_code_free(pats[i].re);
-	}
-	free(pats);
+	free_pattern_set(pats, npats);
+	free_pattern_set(mpats, nmpats);
 	re_ctx_free(rctx);
 }
 
@@ -523,7 +538,8 @@ free_patterns(void)
  * rather than handed to a later pattern whose verdict would depend on it.
  */
 static int
-match_patterns(const char *p, size_t n, fields_t *fs)
+match_patterns(struct pattern *set, size_t nset, const char *p, size_t n,
+               fields_t *fs)
 {
 	size_t ok = utf8_valid_prefix(p, n);
 
@@ -547,8 +563,8 @@ match_patterns(const char *p, size_t n, fields_t *fs)
 	memset(clean.p + clean.len, 0, SUBJECT_PAD);
 	p = clean.p;
 	n = clean.len;
-	for (size_t i = 0; i < npats; i++) {
-		struct pattern *pt = &pats[i];
+	for (size_t i = 0; i < nset; i++) {
+		struct pattern *pt = &set[i];
 		int rc =
 		    re_match(pt->re, p, n, PCRE2_NO_UTF_CHECK, pt->md, rctx);
 		PCRE2_SIZE *ov;
@@ -916,6 +932,26 @@ nomatch_reason(void)
 	}
 }
 
+/*
+ * --msg-regex: the first pattern that matches the message of a line the
+ * format parsed adds its named groups as fields (a name the record
+ * already has is left alone).  Returns 0, or -1 with why set when
+ * matching failed (match limit): the line is then bad input.
+ */
+static int
+msg_patterns(fields_t *fs)
+{
+	long i;
+	size_t n;
+	const char *v;
+
+	if (nmpats == 0 || (i = fields_find(fs, "msg")) < 0)
+		return 0;
+	v = fields_val(fs, (size_t)i, &n);
+	/* match_patterns copies v before it adds a field */
+	return match_patterns(mpats, nmpats, v, n, fs) < 0 ? -1 : 0;
+}
+
 /* Time and types for a parsed line.  Returns 0 or -1 with why set. */
 static int
 finish_fields(fields_t *fs)
@@ -959,7 +995,7 @@ step_line(const line_t *l, const char *p, size_t n)
 	emit_held();
 	if (rc == FMT_NOMATCH && npats > 0) {
 		fields_reset(cur);
-		rc = match_patterns(p, n, cur);
+		rc = match_patterns(pats, npats, p, n, cur);
 		if (rc < 0) {
 			reject(l->file, l->num, l->p, l->n, "%s", why.p);
 			return;
@@ -968,6 +1004,10 @@ step_line(const line_t *l, const char *p, size_t n)
 	if (rc != FMT_OK) {
 		nomatch_reason();
 		reject(l->file, l->num, l->p, l->n, "%s", why.p);
+		return;
+	}
+	if (msg_patterns(cur) < 0) {
+		reject(l->file, l->num, l->p, l->n, "--msg-regex %s", why.p);
 		return;
 	}
 	if (finish_fields(cur) < 0) {
@@ -1114,7 +1154,7 @@ step_json(const line_t *l, const char *p, size_t n)
 		/* Not a JSON object: the -e patterns get their chance. */
 		if (npats > 0) {
 			fields_reset(cur);
-			rc = match_patterns(p, n, cur);
+			rc = match_patterns(pats, npats, p, n, cur);
 			if (rc == FMT_OK && finish_fields(cur) == 0) {
 				write_fields(cur);
 				return;
@@ -1626,6 +1666,7 @@ main(int argc, char **argv)
 	    {"hold", required_argument, NULL, OPT_HOLD},
 	    {"max-field-lines", required_argument, NULL, OPT_MAX_FIELD_LINES},
 	    {"split", required_argument, NULL, OPT_SPLIT},
+	    {"msg-regex", required_argument, NULL, OPT_MSG_REGEX},
 	    RIO_LONGOPTS,
 	    {0},
 	};
@@ -1667,6 +1708,11 @@ main(int argc, char **argv)
 		case OPT_MAX_FIELD_LINES:
 			max_field_lines = parse_field_lines(optarg);
 			break;
+		case OPT_MSG_REGEX:
+			mpats = xrealloc(mpats, (nmpats + 1) * sizeof *mpats);
+			memset(&mpats[nmpats], 0, sizeof *mpats);
+			mpats[nmpats++].src = optarg;
+			break;
 		case OPT_SPLIT:
 			if (optarg[0] == '\0')
 				rio_usage_error("empty --split path");
@@ -1682,6 +1728,8 @@ main(int argc, char **argv)
 	}
 	if (fmt == NULL && npats == 0)
 		rio_usage_error("no format: give -f FORMAT or -e REGEX");
+	if (nmpats > 0 && (fmt == NULL || fmt->kind != IN_LINE))
+		rio_usage_error("--msg-regex needs -f with a log line format");
 	if (split_path != NULL && (fmt == NULL || fmt->kind != IN_JSON))
 		rio_usage_error("--split needs -f json");
 	if (fmt != NULL && fmt->kind == IN_CSV && npats > 0)
