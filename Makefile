@@ -7,10 +7,19 @@
 #   make demo            run the two example incidents
 #   make bench           throughput ratios against jq, Miller, perl, awk
 #   make install         PREFIX=/usr/local DESTDIR=
+#   make deb-check       build the Debian package from a copy in a temporary
+#                        directory and try it in a scratch root
+
+# The one place the version is written: --version prints it, and
+# debian/rules stops when debian/changelog says another.
+VERSION := $(shell cat VERSION)
 
 PREFIX ?= /usr/local
 BINDIR_INSTALL = $(DESTDIR)$(PREFIX)/bin
 MANDIR_INSTALL = $(DESTDIR)$(PREFIX)/share/man
+HOOKDIR_INSTALL = $(DESTDIR)$(PREFIX)/share/tingle/hooks
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -18,7 +27,7 @@ WARN = -Wall -Wextra -Wshadow -Werror -std=c11
 PKGS = jansson libpcre2-8 zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lpcre2-8 -lz)
-CPPFLAGS += -Ilib -D_GNU_SOURCE
+CPPFLAGS += -Ilib -D_GNU_SOURCE -DTINGLE_VERSION='"$(VERSION)"'
 LDLIBS += $(PKG_LIBS) -lm
 
 # BUILD is where objects go, BIN where tools go.  The sanitizer build of
@@ -40,15 +49,17 @@ TOOLS := $(foreach t,$(TOOL_NAMES),$(BIN)/$(if $(filter tingle,$(t)),tingle,ting
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 MANPAGES := $(sort $(wildcard man/*.[1-9]))
+HOOKS := $(sort $(wildcard examples/hooks/*.sh))
 
 .PHONY: all units check check-opt check-asan lint-man deps demo bench \
-	install uninstall clean format fuzz fuzz-build check-valgrind
+	install uninstall clean format fuzz fuzz-build check-valgrind \
+	deb-check
 
 all: $(TOOLS)
 
 units: $(UNITS)
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h)
+$(BUILD)/%.o: %.c $(wildcard lib/*.h) VERSION
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -147,7 +158,10 @@ fuzz: fuzz-build
 
 DEPS = build-essential pkg-config libjansson-dev libpcre2-dev libcmocka-dev zlib1g-dev \
 	mandoc tzdata jq miller gawk mawk perl parallel python3 clang \
-	libclang-rt-14-dev valgrind procps time
+	libclang-rt-14-dev valgrind procps time \
+	chromium libxml2-utils \
+	postfix pflogsumm \
+	dpkg-dev debhelper lintian bash-completion zsh rsyslog logrotate systemd groff-base
 
 deps:
 	@missing=$$(for p in $(DEPS); do \
@@ -156,6 +170,8 @@ deps:
 	if [ -n "$$missing" ]; then \
 		echo "installing:" $$missing; \
 		apt-get update -qq && \
+		echo 'postfix postfix/main_mailer_type select No configuration' | \
+			debconf-set-selections && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else echo "build and test dependencies are installed"; fi
 
@@ -165,16 +181,31 @@ demo: all
 bench: all
 	bench/run
 
+# Hooks go to PREFIX/share/tingle/hooks.  Completion: bash-completion
+# loads a command's file by its name, so each tingle-STAGE is a link to
+# the one file; zsh reads _tingle from a directory of its fpath.
 install: all
-	install -d $(BINDIR_INSTALL) $(MANDIR_INSTALL)/man1 $(MANDIR_INSTALL)/man7
+	install -d $(BINDIR_INSTALL) $(MANDIR_INSTALL)/man1 $(MANDIR_INSTALL)/man7 \
+		$(HOOKDIR_INSTALL) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(TOOLS) $(BINDIR_INSTALL)
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -m 644 $$m $(MANDIR_INSTALL)/man$$s; done
+	install -m 755 $(HOOKS) $(HOOKDIR_INSTALL)
+	install -m 644 completion/tingle.bash $(DESTDIR)$(BASHCOMPDIR)/tingle
+	for t in $(filter-out tingle,$(notdir $(TOOLS))); do \
+		ln -sf tingle $(DESTDIR)$(BASHCOMPDIR)/$$t; done
+	install -m 644 completion/_tingle $(DESTDIR)$(ZSHCOMPDIR)/_tingle
 
 uninstall:
-	for t in $(notdir $(TOOLS)); do rm -f $(BINDIR_INSTALL)/$$t; done
+	for t in $(notdir $(TOOLS)); do rm -f $(BINDIR_INSTALL)/$$t \
+		$(DESTDIR)$(BASHCOMPDIR)/$$t; done
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_tingle
 	for m in $(notdir $(MANPAGES)); do \
 		rm -f $(MANDIR_INSTALL)/man$${m##*.}/$$m; done
+	for h in $(notdir $(HOOKS)); do rm -f $(HOOKDIR_INSTALL)/$$h; done
+
+deb-check: all
+	TINGLE_LINTIAN=1 tests/run --bin $(CURDIR)/bin --label deb sh/deb-package
 
 format:
 	clang-format -i lib/*.c lib/*.h tools/*.c tests/unit/*.c tests/fuzz/*.c

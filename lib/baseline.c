@@ -52,6 +52,7 @@ struct bl_hist {
 	int64_t *slot;   /* season: slot k - 1 of window slot_for */
 	char *slot_ok;   /* slot exists (not skipped by a DST gap) */
 	int64_t horizon; /* season: how far back values are kept */
+	int peek;        /* bl_peek: compare, but record nothing */
 };
 
 /* ---- parsing specs --------------------------------------------------- */
@@ -302,6 +303,17 @@ describe(int stat, double *x, size_t n, const double *v, struct bl_result *r)
 
 	r->n = (int)n;
 	r->has_exp = 1;
+	if (n >= 2) {
+		/* Mean and sample variance of the values, whatever the
+		 * statistic: what a count model of them needs. */
+		double m = mean(x, n), ss = 0;
+
+		for (size_t i = 0; i < n; i++)
+			ss += (x[i] - m) * (x[i] - m);
+		r->has_var = 1;
+		r->mean = m;
+		r->var = ss / (n - 1);
+	}
 	for (size_t i = 1; i < n; i++) {
 		if (x[i] < lo)
 			lo = x[i];
@@ -393,7 +405,7 @@ step_prev(struct bl_hist *h, struct bl_group *gr, int64_t start,
 		h->scratch[n++] = gr->v[RING(gr, i)];
 	if (n > 0)
 		describe(h->sp.stat, h->scratch, n, v, r);
-	if (v == NULL)
+	if (v == NULL || h->peek)
 		return;
 	if (r->order == BL_REVISION) {
 		gr->v[RING(gr, use)] = *v;
@@ -537,7 +549,7 @@ step_season(struct bl_hist *h, struct bl_group *gr, int64_t start,
 	}
 	if (n > 0)
 		describe(h->sp.stat, h->scratch, n, v, r);
-	if (v == NULL)
+	if (v == NULL || h->peek)
 		return;
 	season_put(gr, start, *v);
 	if (!gr->any || start > gr->last)
@@ -563,7 +575,7 @@ step_ewma(struct bl_hist *h, struct bl_group *gr, int64_t start,
 	}
 	if (gr->any && start == gr->last) {
 		r->order = BL_REVISION;
-		if (v != NULL) {
+		if (v != NULL && !h->peek) {
 			gr->n = gr->pn;
 			gr->m = gr->pm;
 			gr->s2 = gr->ps2;
@@ -571,6 +583,12 @@ step_ewma(struct bl_hist *h, struct bl_group *gr, int64_t start,
 			r->n = (int)(gr->pn < INT_MAX ? gr->pn : INT_MAX);
 			r->has_exp = 1;
 			r->exp = gr->pm;
+			if (gr->pn >= 2) {
+				set_z(v, gr->pm, sqrt(gr->ps2), r);
+				r->has_var = 1;
+				r->mean = gr->pm;
+				r->var = gr->ps2;
+			}
 			return;
 		} else {
 			return;
@@ -580,10 +598,14 @@ step_ewma(struct bl_hist *h, struct bl_group *gr, int64_t start,
 		r->n = (int)(gr->n < INT_MAX ? gr->n : INT_MAX);
 		r->has_exp = 1;
 		r->exp = gr->m;
-		if (gr->n >= 2)
+		if (gr->n >= 2) {
 			set_z(v, gr->m, sqrt(gr->s2), r);
+			r->has_var = 1;
+			r->mean = gr->m;
+			r->var = gr->s2;
+		}
 	}
-	if (v == NULL)
+	if (v == NULL || h->peek)
 		return;
 	gr->pn = gr->n;
 	gr->pm = gr->m;
@@ -603,6 +625,15 @@ step_ewma(struct bl_hist *h, struct bl_group *gr, int64_t start,
 	gr->n++;
 	gr->last = start;
 	gr->any = 1;
+}
+
+void
+bl_peek(struct bl_hist *h, uint32_t g, int64_t start_ms, const double *v,
+        struct bl_result *r)
+{
+	h->peek = 1;
+	bl_step(h, g, start_ms, v, r);
+	h->peek = 0;
 }
 
 void

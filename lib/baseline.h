@@ -68,6 +68,11 @@ struct bl_result {
 	int has_z;   /* 0: z cannot be computed */
 	double z;    /* standard score of the observed value */
 	int order;   /* BL_NEW, BL_REVISION or BL_OLD */
+	int has_var; /* 0: fewer than two values back it */
+	double mean; /* their mean (the expectation with the mean statistic) */
+	double var;  /* their sample variance (n - 1); for ewma the EW ones */
+	int has_trials; /* 1: the reference is a count of trials */
+	double trials;  /* that count (compare --against: the other value) */
 };
 
 /*
@@ -107,6 +112,13 @@ void bl_free(struct bl_hist *h);
 void bl_step(struct bl_hist *h, uint32_t g, int64_t start_ms, const double *v,
              struct bl_result *r);
 
+/*
+ * As bl_step(), but record nothing: the comparison of a window that is
+ * not final (compare's "open" records).
+ */
+void bl_peek(struct bl_hist *h, uint32_t g, int64_t start_ms, const double *v,
+             struct bl_result *r);
+
 /* Number of groups the history has room for (highest id seen + 1). */
 size_t bl_groups(const struct bl_hist *h);
 
@@ -143,8 +155,8 @@ int bl_state_groups(struct bl_hist *h, struct kmap *keys, json_t *doc,
  * Save the same document as the file path, so that a crash at any moment
  * leaves either the old file or the new one: write a temporary file
  * "PATH.XXXXXX" in the same directory (afile.h), fsync it, rename it over
- * path, and fsync the directory.  Returns 0, or -1 with errno set and the step that failed
- * in *what ("create", "write", "fsync", "rename", ...).
+ * path, and fsync the directory.  Returns 0, or -1 with errno set and the step
+ * that failed in *what ("create", "write", "fsync", "rename", ...).
  */
 int bl_state_save(const struct bl_hist *h, const struct kmap *keys,
                   const char *config, const char *path, const char **what);

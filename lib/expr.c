@@ -130,20 +130,36 @@ enum node_op {
 	N_SUB,
 	N_MUL,
 	N_DIV,
-	N_CALL
+	N_CALL,
+	N_INDEX /* a[b] */
 };
 
 enum fn_id {
+	F_ABS,
+	F_CEIL,
 	F_COALESCE,
 	F_DATE,
 	F_DAYS_BETWEEN,
+	F_DOMAIN,
+	F_ENDSWITH,
 	F_EXISTS,
 	F_FIELD,
+	F_FLOOR,
+	F_GSUB,
 	F_HOUR,
 	F_LEN,
 	F_LOWER,
+	F_MATCH,
+	F_MAX,
+	F_MIN,
 	F_NUM,
+	F_ROUND,
+	F_SPLIT,
+	F_STARTSWITH,
 	F_STR,
+	F_SUB,
+	F_SUBSTR,
+	F_TRIM,
 	F_UPPER,
 	F_WEEKDAY
 };
@@ -153,19 +169,41 @@ static const struct fn {
 	enum fn_id id;
 	int min, max; /* number of arguments */
 } fns[] = {
+    {"abs", F_ABS, 1, 1},
+    {"ceil", F_CEIL, 1, 1},
     {"coalesce", F_COALESCE, 1, INT_MAX},
     {"date", F_DATE, 1, 1},
     {"days_between", F_DAYS_BETWEEN, 2, 2},
+    {"domain", F_DOMAIN, 1, 1},
+    {"endswith", F_ENDSWITH, 2, 2},
     {"exists", F_EXISTS, 1, 1},
     {"field", F_FIELD, 1, 1},
+    {"floor", F_FLOOR, 1, 1},
+    {"gsub", F_GSUB, 3, 3},
     {"hour", F_HOUR, 1, 1},
     {"len", F_LEN, 1, 1},
     {"lower", F_LOWER, 1, 1},
+    {"match", F_MATCH, 2, 2},
+    {"max", F_MAX, 1, INT_MAX},
+    {"min", F_MIN, 1, INT_MAX},
     {"num", F_NUM, 1, 1},
+    {"round", F_ROUND, 1, 2},
+    {"split", F_SPLIT, 2, 2},
+    {"startswith", F_STARTSWITH, 2, 2},
     {"str", F_STR, 1, 1},
+    {"sub", F_SUB, 3, 3},
+    {"substr", F_SUBSTR, 2, 3},
+    {"trim", F_TRIM, 1, 1},
     {"upper", F_UPPER, 1, 1},
     {"weekday", F_WEEKDAY, 1, 1},
 };
+
+/* Does function f take a regular expression as its second argument? */
+static int
+fn_regex(const struct fn *f)
+{
+	return f->id == F_MATCH || f->id == F_SUB || f->id == F_GSUB;
+}
 
 /* A compiled regular expression and the match data it reuses. */
 struct rx {
@@ -179,6 +217,7 @@ struct rx {
 struct rxcache {
 	struct rx slot[RX_CACHE];
 	int n, next;
+	int groups; /* match data for every group, not only the match */
 };
 
 struct node {
@@ -196,6 +235,13 @@ struct node {
 	struct rxcache *rxc; /* =~ with a computed pattern */
 };
 
+/* How an expression reads one of its fields (expr_field_flags). */
+struct fuse {
+	unsigned reads;  /* times the expression names it */
+	unsigned exists; /* of them, as the argument of exists() */
+	unsigned flags;  /* EXPR_FIELD_VS_FIELD */
+};
+
 struct expr {
 	char *src;
 	struct node *root;
@@ -205,13 +251,15 @@ struct expr {
 	size_t nstrs, capstrs;
 	char **fields; /* NULL-terminated, for expr_fields() */
 	size_t nfields;
+	struct fuse *fuse; /* per field, how it is read */
 	struct re_ctx *rctx;
 
 	/* Per evaluation. */
 	const rec_t *rec;
 	buf_t *err;
 	struct arena ar;
-	buf_t tmp; /* decoding scratch */
+	buf_t tmp;  /* decoding scratch */
+	buf_t sbuf; /* building a result (sub, match) */
 };
 
 /* ---- regular expressions ------------------------------------------------ */
@@ -230,7 +278,7 @@ rx_context(expr_t *e)
  * msg and the offset of the problem in *erroff.
  */
 static int
-rx_compile(struct rx *rx, const char *pat, size_t plen, char *msg,
+rx_compile(struct rx *rx, const char *pat, size_t plen, int groups, char *msg,
            size_t msglen, size_t *erroff)
 {
 	memset(rx, 0, sizeof *rx);
@@ -238,7 +286,9 @@ rx_compile(struct rx *rx, const char *pat, size_t plen, char *msg,
 	    re_compile(pat, plen, PCRE2_MATCH_INVALID_UTF, msg, msglen, erroff);
 	if (rx->code == NULL)
 		return -1;
-	rx->md = pcre2_match_data_create(1, NULL);
+	/* =~ needs only where the match is; match() and sub() its groups. */
+	rx->md = groups ? pcre2_match_data_create_from_pattern(rx->code, NULL)
+	                : pcre2_match_data_create(1, NULL);
 	if (rx->md == NULL)
 		util_die(EX_SOFTWARE, "out of memory for regex match data");
 	rx->pat = xstrndup(pat, plen);
@@ -387,17 +437,57 @@ add_arg(struct node *n, struct node *a)
 	n->args[n->nargs++] = a;
 }
 
-/* Note a top-level field name for expr_fields(). */
-static void
-note_field(expr_t *e, const char *name, size_t len)
+/* The index of top-level field name in e->fields, or -1. */
+static long
+field_index(const expr_t *e, const char *name, size_t len)
 {
 	for (size_t i = 0; i < e->nfields; i++)
 		if (strlen(e->fields[i]) == len &&
 		    memcmp(e->fields[i], name, len) == 0)
-			return;
-	e->fields = xrealloc(e->fields, (e->nfields + 2) * sizeof *e->fields);
-	e->fields[e->nfields++] = xstrndup(name, len);
-	e->fields[e->nfields] = NULL;
+			return (long)i;
+	return -1;
+}
+
+/* Note a top-level field name for expr_fields(). */
+static void
+note_field(expr_t *e, const char *name, size_t len)
+{
+	long i = field_index(e, name, len);
+
+	if (i < 0) {
+		e->fields =
+		    xrealloc(e->fields, (e->nfields + 2) * sizeof *e->fields);
+		e->fuse = xrealloc(e->fuse, (e->nfields + 1) * sizeof *e->fuse);
+		memset(&e->fuse[e->nfields], 0, sizeof *e->fuse);
+		i = (long)e->nfields;
+		e->fields[e->nfields++] = xstrndup(name, len);
+		e->fields[e->nfields] = NULL;
+	}
+	e->fuse[i].reads++;
+}
+
+/*
+ * The entry of e->fuse of the top-level field field node n reads, or NULL
+ * (a member of a computed value).  With bare set, only an undotted name
+ * counts: the shape a word meant as a string has.
+ */
+static struct fuse *
+node_use(expr_t *e, const struct node *n, int bare)
+{
+	size_t len = n->nlen;
+	long i;
+
+	if (n->op == N_PATH) {
+		const char *dot = memchr(n->name, '.', n->nlen);
+		if (dot != NULL && bare)
+			return NULL;
+		if (dot != NULL)
+			len = (size_t)(dot - n->name);
+	} else if (n->op != N_NAMED || bare) {
+		return NULL;
+	}
+	i = field_index(e, n->name, len);
+	return i < 0 ? NULL : &e->fuse[i];
 }
 
 /* Length of the UTF-8 sequence at s, and its code point, or 0. */
@@ -728,6 +818,7 @@ expected(struct parser *p, const char *what)
 }
 
 static struct node *parse_or(struct parser *p);
+static int compile_literal_rx(struct parser *p, struct node *n, struct node *r);
 
 static const struct fn *
 find_fn(const char *name, size_t len)
@@ -743,6 +834,33 @@ static int
 is_field_node(const struct node *n)
 {
 	return n->op == N_PATH || n->op == N_NAMED || n->op == N_MEMBER;
+}
+
+/*
+ * Mark the bare names of comparison m (a == b, a != b, a in [b, c]) that
+ * are compared with a field: a word such as sent in `status == sent` is
+ * one, and was probably meant as the string "sent".
+ */
+static void
+mark_vs_field(expr_t *e, const struct node *m)
+{
+	struct fuse *u;
+
+	if (!is_field_node(m->a))
+		return;
+	if (m->op == N_IN) {
+		if (m->b->op == N_LIST)
+			for (size_t i = 0; i < m->b->nargs; i++)
+				if ((u = node_use(e, m->b->args[i], 1)) != NULL)
+					u->flags |= EXPR_FIELD_VS_FIELD;
+		return;
+	}
+	if (!is_field_node(m->b))
+		return;
+	if ((u = node_use(e, m->a, 1)) != NULL)
+		u->flags |= EXPR_FIELD_VS_FIELD;
+	if ((u = node_use(e, m->b, 1)) != NULL)
+		u->flags |= EXPR_FIELD_VS_FIELD;
 }
 
 /* name( args ) with p->tok at '(' */
@@ -782,6 +900,9 @@ parse_call(struct parser *p, size_t npos, size_t nlen)
 				perr(p, apos, "exists() needs a field name");
 				return NULL;
 			}
+			struct fuse *u;
+			if (fn->id == F_EXISTS && (u = node_use(p->e, a, 0)))
+				u->exists++;
 			add_arg(n, a);
 			if (p->tok == T_RP)
 				break;
@@ -796,10 +917,23 @@ parse_call(struct parser *p, size_t npos, size_t nlen)
 			perr(p, npos, "%s() takes %d argument%s, not %zu",
 			     fn->name, fn->min, fn->min == 1 ? "" : "s",
 			     n->nargs);
+		else if (fn->max != INT_MAX)
+			perr(p, npos, "%s() takes %d to %d arguments, not %zu",
+			     fn->name, fn->min, fn->max, n->nargs);
 		else
 			perr(p, npos, "%s() needs at least %d argument",
 			     fn->name, fn->min);
 		return NULL;
+	}
+	if (fn_regex(fn)) {
+		if (n->args[1]->op == N_CONST) {
+			if (compile_literal_rx(p, n, n->args[1]) < 0)
+				return NULL;
+		} else {
+			rx_context(p->e);
+			n->rxc = xcalloc(1, sizeof *n->rxc);
+			n->rxc->groups = 1;
+		}
 	}
 	return grown(p, n);
 }
@@ -903,14 +1037,26 @@ parse_primary(struct parser *p)
 	}
 }
 
-/* primary ( '.' name )* */
+/* primary ( '.' name | '[' expr ']' )* */
 static struct node *
 parse_postfix(struct parser *p)
 {
 	struct node *n = parse_primary(p), *m;
 
-	while (n != NULL && p->tok == T_DOT) {
+	while (n != NULL && (p->tok == T_DOT || p->tok == T_LB)) {
 		size_t pos = p->tpos;
+		if (p->tok == T_LB) {
+			m = mknode(p, N_INDEX, pos);
+			m->a = n;
+			next(p);
+			if ((m->b = parse_or(p)) == NULL)
+				return NULL;
+			if (p->tok != T_RB)
+				return expected(p, "']'");
+			next(p);
+			n = grown(p, m);
+			continue;
+		}
 		next(p);
 		if (p->tok != T_IDENT && p->tok != T_TRUE &&
 		    p->tok != T_FALSE && p->tok != T_NULL && p->tok != T_IN)
@@ -1020,11 +1166,13 @@ cmp_op(enum tok t, enum node_op *op)
 	}
 }
 
-/* Compile the literal pattern of =~ / !~ now, pointing at it on error. */
+/*
+ * Compile the literal pattern r of =~ / !~ or of a regex function n now,
+ * pointing at it on error.
+ */
 static int
-compile_literal_rx(struct parser *p, struct node *n)
+compile_literal_rx(struct parser *p, struct node *n, struct node *r)
 {
-	struct node *r = n->b;
 	char msg[160];
 	size_t off;
 
@@ -1034,7 +1182,8 @@ compile_literal_rx(struct parser *p, struct node *n)
 	}
 	rx_context(p->e);
 	n->rx = xcalloc(1, sizeof *n->rx);
-	if (rx_compile(n->rx, r->k.s, r->k.len, msg, sizeof msg, &off) < 0) {
+	if (rx_compile(n->rx, r->k.s, r->k.len, n->op == N_CALL, msg,
+	               sizeof msg, &off) < 0) {
 		const char *q = p->src + r->pos;
 		size_t at = r->pos;
 		free(n->rx);
@@ -1064,9 +1213,11 @@ parse_cmp(struct parser *p)
 	m->a = n;
 	if ((m->b = parse_add(p)) == NULL || grown(p, m) == NULL)
 		return NULL;
+	if (op == N_EQ || op == N_NE || op == N_IN)
+		mark_vs_field(p->e, m);
 	if (op == N_MATCH || op == N_NMATCH) {
 		if (m->b->op == N_CONST) {
-			if (compile_literal_rx(p, m) < 0)
+			if (compile_literal_rx(p, m, m->b) < 0)
 				return NULL;
 		} else {
 			rx_context(p->e);
@@ -1162,8 +1313,12 @@ syntax_message(const char *src, size_t pos, const char *msg, buf_t *err)
 	buf_addc(err, '^');
 }
 
-expr_t *
-expr_compile(const char *src, buf_t *err)
+/*
+ * Compile the expression that starts at byte start of src (messages show
+ * the whole of src).
+ */
+static expr_t *
+compile_at(const char *src, size_t start, buf_t *err)
 {
 	struct parser p;
 	expr_t *e = xcalloc(1, sizeof *e);
@@ -1173,6 +1328,7 @@ expr_compile(const char *src, buf_t *err)
 	memset(&p, 0, sizeof p);
 	p.e = e;
 	p.src = e->src;
+	p.pos = start;
 	next(&p);
 	e->root = parse_or(&p);
 	if (e->root != NULL && p.tok != T_EOF)
@@ -1182,6 +1338,52 @@ expr_compile(const char *src, buf_t *err)
 		expr_free(e);
 		return NULL;
 	}
+	return e;
+}
+
+expr_t *
+expr_compile(const char *src, buf_t *err)
+{
+	return compile_at(src, 0, err);
+}
+
+expr_t *
+expr_compile_assign(const char *src, char **name, buf_t *err)
+{
+	size_t i = 0, ns, ne, k;
+	const char *msg = NULL;
+
+	*name = NULL;
+	while (src[i] == ' ' || src[i] == '\t')
+		i++;
+	ns = i;
+	if ((k = ident_char(src + i, 1)) != 0)
+		for (i += k; (k = ident_char(src + i, 0)) != 0; i += k)
+			;
+	ne = i;
+	while (src[i] == ' ' || src[i] == '\t')
+		i++;
+	if (ne == ns)
+		msg = "expected a field name";
+	else if (src[ne] == '.' && ident_char(src + ne + 1, 0))
+		msg = "expected a top-level field name, not a dotted path";
+	else if (src[i] == '=' && src[i + 1] == '=')
+		msg = "expected '=' after the field name; '==' compares";
+	else if (src[i] != '=')
+		msg = src[i] == '\0' ? "expected '=' and an expression "
+		                       "after the field name"
+		                     : "expected '=' after the field name";
+	if (msg != NULL) {
+		syntax_message(src,
+		               ne == ns         ? ns
+		               : src[ne] == '.' ? ne
+		                                : i,
+		               msg, err);
+		return NULL;
+	}
+	expr_t *e = compile_at(src, i + 1, err);
+	if (e != NULL)
+		*name = xstrndup(src + ns, ne - ns);
 	return e;
 }
 
@@ -1615,6 +1817,7 @@ pair_error(expr_t *e, const char *verb, const char *join, const val_t *a,
 /* ---- evaluation ---------------------------------------------------------- */
 
 static int ev(expr_t *e, const struct node *n, val_t *out);
+static int ev_index(expr_t *e, const struct node *n, val_t *out);
 
 /*
  * Look path up in the members of the object value v: a member named by
@@ -1790,7 +1993,8 @@ rx_cached(expr_t *e, struct rxcache *rc, const val_t *pat)
 		if (rc->slot[i].plen == pat->len &&
 		    memcmp(rc->slot[i].pat, pat->s, pat->len) == 0)
 			return &rc->slot[i];
-	if (rx_compile(&rx, pat->s, pat->len, msg, sizeof msg, &off) < 0) {
+	if (rx_compile(&rx, pat->s, pat->len, rc->groups, msg, sizeof msg,
+	               &off) < 0) {
 		rt_error(e, "invalid regular expression \"%.*s\": %s",
 		         (int)(pat->len > 60 ? 60 : pat->len), pat->s, msg);
 		return NULL;
@@ -2008,6 +2212,502 @@ set_num(val_t *out, double d)
 	out->n = d;
 }
 
+/* ---- strings, lists and numbers ------------------------------------------
+ */
+
+/* Number of characters of the UTF-8 text s[0..n). */
+static size_t
+utf8_count(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+/* Byte offset of character k of s[0..n), or n when there are fewer. */
+static size_t
+utf8_offset(const char *s, size_t n, size_t k)
+{
+	size_t i = 0;
+
+	for (; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && k-- == 0)
+			return i;
+	return n;
+}
+
+/* Length of the character at s[i] of s[0..n) (at least 1). */
+static size_t
+utf8_len_at(const char *s, size_t n, size_t i)
+{
+	size_t j = i + 1;
+
+	while (j < n && ((unsigned char)s[j] & 0xC0) == 0x80)
+		j++;
+	return j - i;
+}
+
+/* v as a whole number (a number or a string holding one) within what a
+ * double holds exactly, else a type error naming what. */
+static int
+int_arg(expr_t *e, const char *fname, const char *what, const val_t *v,
+        long long *out)
+{
+	double d;
+
+	if (!to_number(v, &d) || d != floor(d) || fabs(d) > 9007199254740992.0)
+		return arg_error(e, fname, what, v);
+	*out = (long long)d;
+	return 0;
+}
+
+static int
+str_arg(expr_t *e, const char *fname, const val_t *v)
+{
+	return v->t == V_STR ? 0 : arg_error(e, fname, "a string", v);
+}
+
+/*
+ * A position counted from the start (0-based) or, when negative, from the
+ * end of something n long: the position, or -1 when it is outside.
+ */
+static long long
+position(long long i, size_t n)
+{
+	if (i < 0)
+		i += (long long)n;
+	return i < 0 || i >= (long long)n ? -1 : i;
+}
+
+/* a[b]: an item of a list, a character of a string, a member of an
+ * object. */
+static int
+ev_index(expr_t *e, const struct node *n, val_t *out)
+{
+	val_t a, b;
+	long long i;
+	jfield_t f;
+
+	if (ev(e, n->a, &a) < 0 || ev(e, n->b, &b) < 0)
+		return -1;
+	*out = null_val;
+	if (a.t == V_NULL || b.t == V_NULL)
+		return 0;
+	if (is_object(&a) && b.t == V_STR) {
+		if (member(e, &a, b.s, b.len, &f))
+			from_json(e, f.v, f.vlen,
+			          f.type ? f.type : jtype_of(f.v), out);
+		return 0;
+	}
+	if ((!is_array(&a) && a.t != V_STR) || b.t != V_NUM)
+		return pair_error(e, "index", "with", &a, &b);
+	if (int_arg(e, "[]", "a whole number", &b, &i) < 0)
+		return rt_error(e, "an index must be a whole number, not %g",
+		                b.n);
+	if (a.t == V_STR) {
+		size_t at;
+		if ((i = position(i, utf8_count(a.s, a.len))) < 0)
+			return 0;
+		at = utf8_offset(a.s, a.len, (size_t)i);
+		set_str(out, a.s + at, utf8_len_at(a.s, a.len, at));
+		return 0;
+	}
+	if ((i = position(i, array_len(&a))) < 0)
+		return 0;
+	struct iter it = {&a, 0};
+	while (iter_next(e, &it, out) && i-- > 0)
+		;
+	return 0;
+}
+
+/* split(s, sep): the pieces of s between the separators; an empty
+ * separator splits into characters. */
+static int
+fn_split(expr_t *e, const val_t *s, const val_t *sep, val_t *out)
+{
+	size_t np = 1, k = 0, i, start;
+	val_t *items;
+
+	if (str_arg(e, "split", s) < 0 || str_arg(e, "split", sep) < 0)
+		return -1;
+	if (sep->len == 0)
+		np = utf8_count(s->s, s->len);
+	else
+		for (i = 0; i + sep->len <= s->len; i++)
+			if (memcmp(s->s + i, sep->s, sep->len) == 0) {
+				np++;
+				i += sep->len - 1;
+			}
+	items = arena_alloc(&e->ar, (np ? np : 1) * sizeof *items);
+	if (sep->len == 0) {
+		for (i = 0; i < s->len; i += items[k - 1].len)
+			set_str(&items[k++], s->s + i,
+			        utf8_len_at(s->s, s->len, i));
+	} else {
+		for (i = 0, start = 0; i + sep->len <= s->len; i++)
+			if (memcmp(s->s + i, sep->s, sep->len) == 0) {
+				set_str(&items[k++], s->s + start, i - start);
+				i += sep->len - 1;
+				start = i + 1;
+			}
+		set_str(&items[k++], s->s + start, s->len - start);
+	}
+	*out = null_val;
+	out->t = V_LIST;
+	out->items = items;
+	out->nitems = k;
+	return 0;
+}
+
+/* substr(s, start[, len]) in characters. */
+static int
+fn_substr(expr_t *e, const struct node *n, const val_t *args, val_t *out)
+{
+	long long start, len = -1;
+	size_t nc, from, to;
+
+	if (str_arg(e, "substr", &args[0]) < 0 ||
+	    int_arg(e, "substr", "a whole number", &args[1], &start) < 0)
+		return -1;
+	if (n->nargs > 2) {
+		if (int_arg(e, "substr", "a whole number", &args[2], &len) < 0)
+			return -1;
+		if (len < 0)
+			return arg_error(e, "substr", "a length of 0 or more",
+			                 &args[2]);
+	}
+	nc = utf8_count(args[0].s, args[0].len);
+	if (start < 0 && (start += (long long)nc) < 0)
+		start = 0;
+	if (start > (long long)nc)
+		start = (long long)nc;
+	if (len < 0 || len > (long long)nc - start)
+		len = (long long)nc - start;
+	from = utf8_offset(args[0].s, args[0].len, (size_t)start);
+	to = utf8_offset(args[0].s, args[0].len, (size_t)(start + len));
+	set_str(out, args[0].s + from, to - from);
+	return 0;
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
+/*
+ * domain(addr): the lower-cased domain of an email address, or null.  An
+ * address in angle brackets is taken from them (so a display name, quoted
+ * or not, is skipped); the domain is what follows the last '@', with a
+ * final dot dropped.  "user@[1.2.3.4]" gives "[1.2.3.4]".
+ */
+static int
+fn_domain(expr_t *e, const val_t *v, val_t *out)
+{
+	const char *s, *end, *at = NULL, *p;
+	int quoted = 0;
+	char *d;
+
+	if (str_arg(e, "domain", v) < 0)
+		return -1;
+	s = v->s;
+	end = v->s + v->len;
+	for (p = s; p < end; p++) {
+		if (*p == '\\' && quoted && p + 1 < end)
+			p++;
+		else if (*p == '"')
+			quoted = !quoted;
+		else if (*p == '<' && !quoted)
+			break;
+	}
+	if (p < end) {
+		s = p + 1;
+		p = memchr(s, '>', (size_t)(end - s));
+		end = p != NULL ? p : end;
+	}
+	for (p = s; p < end; p++)
+		if (*p == '@')
+			at = p;
+	*out = null_val;
+	if (at == NULL)
+		return 0;
+	for (s = at + 1; s < end && is_blank(*s); s++)
+		;
+	while (end > s && is_blank(end[-1]))
+		end--;
+	if (end > s && end[-1] == '.')
+		end--;
+	for (p = s; p < end; p++)
+		if (is_blank(*p) || *p == '@' || *p == '<' || *p == '>' ||
+		    *p == ',' || *p == '"')
+			return 0;
+	if (end == s)
+		return 0;
+	d = arena_alloc(&e->ar, (size_t)(end - s) + 1);
+	for (p = s; p < end; p++)
+		d[p - s] = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+	d[end - s] = '\0';
+	set_str(out, d, (size_t)(end - s));
+	return 0;
+}
+
+/* round(x[, digits]): half away from zero, to digits after the point
+ * (before it when negative). */
+static double
+round_to(double x, long long digits)
+{
+	double p, r;
+
+	if (digits == 0)
+		return round(x);
+	if (digits > 15)
+		return x;
+	if (digits < -308)
+		return 0;
+	if (digits > 0) {
+		p = pow(10, (double)digits);
+		r = round(x * p) / p;
+	} else {
+		p = pow(10, (double)-digits);
+		r = round(x / p) * p;
+	}
+	return isfinite(r) ? r : x;
+}
+
+/* min() and max(): of the arguments, or of the items of one list; nulls
+ * are skipped. */
+static int
+fn_minmax(expr_t *e, const struct node *n, val_t *out)
+{
+	int want = n->fn->id == F_MIN ? -1 : 1, c;
+	val_t a, x;
+
+	*out = null_val;
+	if (n->nargs == 1) {
+		if (ev(e, n->args[0], &a) < 0)
+			return -1;
+		if (!is_array(&a)) {
+			*out = a;
+			return 0;
+		}
+		struct iter it = {&a, 0};
+		while (iter_next(e, &it, &x)) {
+			if (x.t == V_NULL)
+				continue;
+			if (out->t != V_NULL) {
+				if (order(e, &x, out, &c) < 0)
+					return -1;
+				if (c * want <= 0)
+					continue;
+			}
+			*out = x;
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < n->nargs; i++) {
+		if (ev(e, n->args[i], &x) < 0)
+			return -1;
+		if (x.t == V_NULL)
+			continue;
+		if (out->t != V_NULL) {
+			if (order(e, &x, out, &c) < 0)
+				return -1;
+			if (c * want <= 0)
+				continue;
+		}
+		*out = x;
+	}
+	return 0;
+}
+
+/* The text a regular expression is matched against: a string, or a
+ * number or boolean as its text (as =~ does). */
+static int
+match_subject(expr_t *e, const char *fname, const val_t *v, char *nbuf,
+              size_t cap, const char **s, size_t *n)
+{
+	switch (v->t) {
+	case V_STR:
+		*s = v->s;
+		*n = v->len;
+		return 0;
+	case V_NUM:
+		*n = number_text(v, nbuf, cap);
+		*s = nbuf;
+		return 0;
+	case V_BOOL:
+		*s = v->b ? "true" : "false";
+		*n = strlen(*s);
+		return 0;
+	default:
+		return arg_error(e, fname, "a string", v);
+	}
+}
+
+static int
+match_failed(expr_t *e, int rc)
+{
+	char msg[160];
+
+	re_message(rc, msg, sizeof msg);
+	return rt_error(e, "regular expression match failed: %s", msg);
+}
+
+/* The regex of a match(), sub() or gsub() call, or NULL (reported). */
+static struct rx *
+call_rx(expr_t *e, const struct node *n, const val_t *pat)
+{
+	if (n->rx != NULL)
+		return n->rx;
+	if (pat->t != V_STR) {
+		arg_error(e, n->fn->name, "a regular expression (a string)",
+		          pat);
+		return NULL;
+	}
+	return rx_cached(e, n->rxc, pat);
+}
+
+/* Append group g of the match in md on s, if it is set. */
+static void
+add_group(buf_t *b, const char *s, pcre2_match_data *md, uint32_t g)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+
+	if (g < pcre2_get_ovector_count(md) && ov[2 * g] != PCRE2_UNSET)
+		buf_add(b, s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+}
+
+/* match(s, re): the named groups as an object, else the first group,
+ * else the whole match; null when it does not match. */
+static int
+fn_match(expr_t *e, const struct node *n, const val_t *args, val_t *out)
+{
+	char nbuf[64];
+	const char *s;
+	size_t len;
+	struct rx *rx;
+	uint32_t ngroups, nnames, esize;
+	PCRE2_SPTR table;
+	PCRE2_SIZE *ov;
+	int rc;
+
+	*out = null_val;
+	if (match_subject(e, "match", &args[0], nbuf, sizeof nbuf, &s, &len) <
+	        0 ||
+	    (rx = call_rx(e, n, &args[1])) == NULL)
+		return -1;
+	rc = re_match(rx->code, s, len, 0, rx->md, e->rctx);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0)
+		return match_failed(e, rc);
+	ov = pcre2_get_ovector_pointer(rx->md);
+	pcre2_pattern_info(rx->code, PCRE2_INFO_CAPTURECOUNT, &ngroups);
+	pcre2_pattern_info(rx->code, PCRE2_INFO_NAMECOUNT, &nnames);
+	if (nnames == 0) {
+		uint32_t g = ngroups > 0 ? 1 : 0;
+		if (ov[2 * g] == PCRE2_UNSET)
+			return 0;
+		set_str(out,
+		        arena_strdup(&e->ar, s + ov[2 * g],
+		                     ov[2 * g + 1] - ov[2 * g]),
+		        ov[2 * g + 1] - ov[2 * g]);
+		return 0;
+	}
+	/* The named groups in the order of the pattern. */
+	pcre2_pattern_info(rx->code, PCRE2_INFO_NAMETABLE, &table);
+	pcre2_pattern_info(rx->code, PCRE2_INFO_NAMEENTRYSIZE, &esize);
+	buf_reset(&e->sbuf);
+	buf_addc(&e->sbuf, '{');
+	for (uint32_t g = 1; g <= ngroups; g++)
+		for (uint32_t i = 0; i < nnames; i++) {
+			const unsigned char *ent = table + (size_t)i * esize;
+			if ((uint32_t)(ent[0] << 8 | ent[1]) != g)
+				continue;
+			jw_key(&e->sbuf, (const char *)ent + 2);
+			if (ov[2 * g] == PCRE2_UNSET)
+				buf_adds(&e->sbuf, "null");
+			else
+				jw_str(&e->sbuf, s + ov[2 * g],
+				       ov[2 * g + 1] - ov[2 * g]);
+			break;
+		}
+	buf_addc(&e->sbuf, '}');
+	out->t = V_JSON;
+	out->s = arena_strdup(&e->ar, e->sbuf.p, e->sbuf.len);
+	out->len = e->sbuf.len;
+	return 0;
+}
+
+/*
+ * sub(s, re, repl) and gsub(): s with the first match, or every match,
+ * replaced by repl, where \0 to \9 stand for the match and its groups
+ * and \\ for a backslash.
+ */
+static int
+fn_sub(expr_t *e, const struct node *n, const val_t *args, val_t *out)
+{
+	char nbuf[64];
+	const char *s, *r;
+	size_t len, off = 0, rlen;
+	struct rx *rx;
+	PCRE2_SIZE *ov;
+	int rc;
+
+	if (match_subject(e, n->fn->name, &args[0], nbuf, sizeof nbuf, &s,
+	                  &len) < 0 ||
+	    (rx = call_rx(e, n, &args[1])) == NULL ||
+	    str_arg(e, n->fn->name, &args[2]) < 0)
+		return -1;
+	r = args[2].s;
+	rlen = args[2].len;
+	ov = pcre2_get_ovector_pointer(rx->md);
+	buf_reset(&e->sbuf);
+	while (off <= len) {
+		rc = re_match_at(rx->code, s, len, off, 0, rx->md, e->rctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0)
+			return match_failed(e, rc);
+		buf_add(&e->sbuf, s + off, ov[0] - off);
+		for (size_t i = 0; i < rlen; i++) {
+			if (r[i] == '\\' && i + 1 < rlen && r[i + 1] >= '0' &&
+			    r[i + 1] <= '9') {
+				add_group(&e->sbuf, s, rx->md,
+				          (uint32_t)(r[++i] - '0'));
+			} else if (r[i] == '\\' && i + 1 < rlen &&
+			           r[i + 1] == '\\') {
+				buf_addc(&e->sbuf, '\\');
+				i++;
+			} else {
+				buf_addc(&e->sbuf, r[i]);
+			}
+		}
+		off = ov[1];
+		if (ov[1] == ov[0]) {
+			/* An empty match: keep the next character and go on
+			 * after it. */
+			if (off < len) {
+				size_t k = utf8_len_at(s, len, off);
+				buf_add(&e->sbuf, s + off, k);
+				off += k;
+			} else {
+				off = len + 1;
+			}
+		}
+		if (n->fn->id == F_SUB)
+			break;
+	}
+	if (off < len)
+		buf_add(&e->sbuf, s + off, len - off);
+	set_str(out, arena_strdup(&e->ar, e->sbuf.p, e->sbuf.len), e->sbuf.len);
+	return 0;
+}
+
 static int
 ev_call(expr_t *e, const struct node *n, val_t *out)
 {
@@ -2039,16 +2739,79 @@ ev_call(expr_t *e, const struct node *n, val_t *out)
 		out->b = rc;
 		return 0;
 	}
+	case F_MIN:
+	case F_MAX:
+		return fn_minmax(e, n, out);
 	default:
 		break;
 	}
 
-	if (ev(e, n->args[0], &a) < 0)
-		return -1;
-	if (n->nargs > 1 && ev(e, n->args[1], &b) < 0)
-		return -1;
-	if (a.t == V_NULL || (n->nargs > 1 && b.t == V_NULL))
-		return 0; /* functions of null are null */
+	/* Every other function takes at most three arguments. */
+	val_t args[3] = {null_val, null_val, null_val};
+	for (size_t i = 0; i < n->nargs; i++) {
+		if (ev(e, n->args[i], &args[i]) < 0)
+			return -1;
+		if (args[i].t == V_NULL)
+			return 0; /* functions of null are null */
+	}
+	a = args[0];
+	if (n->nargs > 1)
+		b = args[1];
+
+	switch (n->fn->id) {
+	case F_SPLIT:
+		return fn_split(e, &a, &b, out);
+	case F_SUBSTR:
+		return fn_substr(e, n, args, out);
+	case F_STARTSWITH:
+	case F_ENDSWITH:
+		if (str_arg(e, fname, &a) < 0 || str_arg(e, fname, &b) < 0)
+			return -1;
+		out->t = V_BOOL;
+		out->b = b.len <= a.len &&
+		         memcmp(n->fn->id == F_STARTSWITH ? a.s
+		                                          : a.s + a.len - b.len,
+		                b.s, b.len) == 0;
+		return 0;
+	case F_TRIM: {
+		size_t i = 0, j = a.len;
+		if (str_arg(e, fname, &a) < 0)
+			return -1;
+		while (i < j && is_blank(a.s[i]))
+			i++;
+		while (j > i && is_blank(a.s[j - 1]))
+			j--;
+		set_str(out, a.s + i, j - i);
+		return 0;
+	}
+	case F_DOMAIN:
+		return fn_domain(e, &a, out);
+	case F_MATCH:
+		return fn_match(e, n, args, out);
+	case F_SUB:
+	case F_GSUB:
+		return fn_sub(e, n, args, out);
+	case F_ABS:
+	case F_CEIL:
+	case F_FLOOR:
+	case F_ROUND: {
+		long long digits = 0;
+		if (!to_number(&a, &d))
+			return arg_error(e, fname, "a number", &a);
+		if (n->nargs > 1 &&
+		    int_arg(e, fname, "a whole number of digits", &b, &digits) <
+		        0)
+			return -1;
+		d = n->fn->id == F_ABS     ? fabs(d)
+		    : n->fn->id == F_CEIL  ? ceil(d)
+		    : n->fn->id == F_FLOOR ? floor(d)
+		                           : round_to(d, digits);
+		set_num(out, d);
+		return 0;
+	}
+	default:
+		break;
+	}
 
 	switch (n->fn->id) {
 	case F_WEEKDAY:
@@ -2221,6 +2984,8 @@ ev(expr_t *e, const struct node *n, val_t *out)
 		return ev_arith(e, n, out);
 	case N_CALL:
 		return ev_call(e, n, out);
+	case N_INDEX:
+		return ev_index(e, n, out);
 	}
 	return rt_error(e, "internal error: node %d", (int)n->op);
 }
@@ -2324,6 +3089,14 @@ expr_fields(const expr_t *e)
 	return (const char *const *)e->fields;
 }
 
+unsigned
+expr_field_flags(const expr_t *e, size_t i)
+{
+	const struct fuse *u = &e->fuse[i];
+
+	return u->flags | (u->exists == u->reads ? EXPR_FIELD_EXISTS_ONLY : 0);
+}
+
 const char *
 expr_source(const expr_t *e)
 {
@@ -2356,9 +3129,11 @@ expr_free(expr_t *e)
 	for (size_t i = 0; i < e->nfields; i++)
 		free(e->fields[i]);
 	free(e->fields);
+	free(e->fuse);
 	re_ctx_free(e->rctx);
 	arena_free(&e->ar);
 	buf_free(&e->tmp);
+	buf_free(&e->sbuf);
 	free(e->src);
 	free(e);
 }

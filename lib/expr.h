@@ -26,12 +26,12 @@ typedef enum {
 
 typedef struct val {
 	vtype_t t;
-	int b;		   /* V_BOOL */
-	double n;	   /* V_NUM */
-	const char *s;	   /* V_STR: bytes (not NUL-terminated); V_JSON: raw;
-			      V_NUM: the number's JSON text when it came
-			      from a record, else NULL */
-	size_t len;	   /* length of s */
+	int b;             /* V_BOOL */
+	double n;          /* V_NUM */
+	const char *s;     /* V_STR: bytes (not NUL-terminated); V_JSON: raw;
+	                      V_NUM: the number's JSON text when it came
+	                      from a record, else NULL */
+	size_t len;        /* length of s */
 	struct val *items; /* V_LIST */
 	size_t nitems;
 } val_t;
@@ -49,6 +49,17 @@ typedef struct expr expr_t;
  * The stage prints it after "prog: " and exits 64.
  */
 expr_t *expr_compile(const char *src, buf_t *err);
+
+/*
+ * Compile an assignment "NAME = EXPR" (tingle-segment --set): NAME is a
+ * top-level field name as an expression writes it bare (letters, digits
+ * and '_', not starting with a digit; no dots).  Returns the expression
+ * and sets *name to a copy of NAME (the caller frees it), or returns NULL
+ * with a message in err as expr_compile does, its caret under the problem
+ * in src: a missing or invalid name, a missing '=', or a syntax error of
+ * the expression.
+ */
+expr_t *expr_compile_assign(const char *src, char **name, buf_t *err);
 
 /*
  * Evaluate e against record r (NULL: every field is missing).  The result
@@ -74,6 +85,16 @@ void val_to_text(const val_t *v, buf_t *out);
  * a NULL-terminated array owned by e (an alert shows their values).
  */
 const char *const *expr_fields(const expr_t *e);
+
+/*
+ * How e uses field i of expr_fields(e), for the warnings of fieldseen.h:
+ * EXPR_FIELD_VS_FIELD when the field is a bare word compared with
+ * another field (`status == sent`, `status in [sent, bounced]`), which
+ * was probably meant as a string; EXPR_FIELD_EXISTS_ONLY when only
+ * exists() reads it, so that its absence is expected.
+ */
+enum { EXPR_FIELD_VS_FIELD = 1, EXPR_FIELD_EXISTS_ONLY = 2 };
+unsigned expr_field_flags(const expr_t *e, size_t i);
 
 /* The source text of e. */
 const char *expr_source(const expr_t *e);

@@ -351,6 +351,33 @@ hook_env(hookset_t *h, const char *rec, size_t n, const char *label)
 	return env;
 }
 
+char **
+hook_env_add(char **env, const char *name, const char *value)
+{
+	size_t n = 0, len = strlen(name), total = 0;
+	buf_t var = BUF_INIT;
+
+	for (; env[n] != NULL; n++) {
+		if (strncmp(env[n], name, len) == 0 && env[n][len] == '=')
+			return env; /* a field of the record has it */
+		total += strlen(env[n]) + 1;
+	}
+	buf_printf(&var, "%s=", name);
+	size_t v = strlen(value);
+	buf_add(&var, value, utf8_cut(value, v, HOOK_VALUE_MAX));
+	if (v > HOOK_VALUE_MAX)
+		buf_adds(&var, HOOK_CUT);
+	if (total + var.len + 1 > HOOK_ENV_MAX) {
+		buf_free(&var);
+		return env; /* the bound on them all holds */
+	}
+	env = xrealloc(env, (n + 2) * sizeof *env);
+	env[n] = xstrdup(var.p);
+	env[n + 1] = NULL;
+	buf_free(&var);
+	return env;
+}
+
 void
 hook_env_free(char **env)
 {

@@ -74,6 +74,11 @@ hookset_t *hook_open(const char *cmd, int64_t timeout_ms, int jobs,
  * "prog: hook for LABEL: ...".  The record on standard input stays whole.
  */
 char **hook_env(hookset_t *h, const char *rec, size_t n, const char *label);
+
+/* Add "name=value" (value cut as above) to env, a hook_env array, unless
+ * it has name already or the variables would pass HOOK_ENV_MAX bytes;
+ * returns the array, which may have moved. */
+char **hook_env_add(char **env, const char *name, const char *value);
 void hook_env_free(char **env);
 
 /* Append label to out for a diagnostic: at most HOOK_LABEL_MAX bytes (a

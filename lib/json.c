@@ -897,6 +897,163 @@ jw_num(buf_t *out, double v)
 	buf_add(out, tmp, json_dtoa(v, tmp, 1e15));
 }
 
+/* Append the digits of u. */
+static void
+stat_uint(buf_t *b, uint64_t u)
+{
+	char tmp[24];
+	int i = sizeof tmp;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	buf_add(b, tmp + i, sizeof tmp - (size_t)i);
+}
+
+/*
+ * Append a derived number (an expectation, ratio, difference or z) with
+ * at most 12 significant digits: they are statistics, and the digits
+ * beyond are floating-point noise ("delta":-0.8000000000000007).
+ * Whole numbers are written in full up to 2^53, as far as a double holds
+ * every whole number exactly; larger ones get 12 digits too.  Formatting
+ * is done by hand for the usual magnitudes, as printf would dominate the
+ * run time.
+ */
+/* The 12 digits of m < 10^12 into d, two at a time. */
+static void
+stat_digits(char *d, uint64_t m)
+{
+	static const char pairs[] = "00010203040506070809"
+	                            "10111213141516171819"
+	                            "20212223242526272829"
+	                            "30313233343536373839"
+	                            "40414243444546474849"
+	                            "50515253545556575859"
+	                            "60616263646566676869"
+	                            "70717273747576777879"
+	                            "80818283848586878889"
+	                            "90919293949596979899";
+	uint32_t hi = (uint32_t)(m / 1000000), lo = (uint32_t)(m % 1000000);
+
+	for (int i = 10; i >= 6; i -= 2) {
+		memcpy(d + i, pairs + 2 * (lo % 100), 2);
+		lo /= 100;
+	}
+	for (int i = 4; i >= 0; i -= 2) {
+		memcpy(d + i, pairs + 2 * (hi % 100), 2);
+		hi /= 100;
+	}
+}
+
+/* Append d, of magnitude 10^e with -300 < e < -4, as "%.12g" does:
+ * 12 significant digits without trailing zeros, then e-XX. */
+static void
+stat_exp(buf_t *b, double d, int e)
+{
+	char digits[12], ex[8];
+	uint64_t m;
+	int nd = 12, n = 0, x;
+
+	m = (uint64_t)llroundl(fabsl((long double)d) * powl(10.0L, 11 - e));
+	if (m >= 1000000000000ULL) {
+		m = (m + 5) / 10;
+		e++;
+	} else if (m < 100000000000ULL) {
+		m *= 10;
+		e--;
+	}
+	stat_digits(digits, m);
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	if (d < 0)
+		buf_addc(b, '-');
+	buf_addc(b, digits[0]);
+	if (nd > 1) {
+		buf_addc(b, '.');
+		buf_add(b, digits + 1, (size_t)nd - 1);
+	}
+	buf_add(b, "e-", 2);
+	x = -e;
+	do {
+		ex[n++] = (char)('0' + x % 10);
+		x /= 10;
+	} while (x > 0);
+	if (n < 2)
+		ex[n++] = '0';
+	while (n > 0)
+		buf_addc(b, ex[--n]);
+}
+
+void
+jw_stat(buf_t *b, double d)
+{
+	static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+	                             1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+	                             1e12, 1e13, 1e14, 1e15, 1e16};
+	double a = fabs(d), scaled;
+	char digits[12];
+	uint64_t m;
+	int e, nd;
+
+	if (!isfinite(d)) {
+		buf_add(b, "null", 4);
+		return;
+	}
+	if (a <= 9007199254740992.0 && d == floor(d)) {
+		if (d < 0)
+			buf_addc(b, '-');
+		stat_uint(b, (uint64_t)a);
+		return;
+	}
+	if (a < 1e-300 || a >= 1e14) {
+		buf_printf(b, "%.12g", d);
+		return;
+	}
+	/* a = m * 10^(e - 11) with m of 12 digits, e the exponent of the
+	 * leading digit. */
+	e = (int)floor(log10(a));
+	if (e < -4) {
+		/* Small p values are common: "%.12g" by hand too. */
+		stat_exp(b, d, e);
+		return;
+	}
+	scaled = e <= 11 ? a * p10[11 - e] : a / p10[e - 11];
+	m = (uint64_t)llround(scaled);
+	if (m >= 1000000000000ULL) {
+		m = (m + 5) / 10;
+		e++;
+	} else if (m < 100000000000ULL) {
+		m *= 10;
+		e--;
+	}
+	stat_digits(digits, m);
+	if (d < 0)
+		buf_addc(b, '-');
+	if (e >= 11) {
+		buf_add(b, digits, 12);
+		for (int i = 11; i < e; i++)
+			buf_addc(b, '0');
+		return;
+	}
+	/* Digits after the point, without trailing zeros. */
+	nd = 12;
+	while (nd > 0 && digits[nd - 1] == '0' && nd > e + 1)
+		nd--;
+	if (e >= 0) {
+		buf_add(b, digits, (size_t)e + 1);
+		if (nd > e + 1) {
+			buf_addc(b, '.');
+			buf_add(b, digits + e + 1, (size_t)(nd - e - 1));
+		}
+	} else {
+		buf_add(b, "0.", 2);
+		for (int i = -1; i > e; i--)
+			buf_addc(b, '0');
+		buf_add(b, digits, (size_t)nd);
+	}
+}
+
 void
 jw_knum(buf_t *out, const char *key, double v)
 {
@@ -921,6 +1078,25 @@ rec_scan(rec_t *r, const char *line, size_t len, size_t *errcol,
 	r->len = len;
 	rec_clear_set(r);
 	return jscan_object(line, len, &r->obj, errcol, errmsg);
+}
+
+void
+rec_load(rec_t *r, const char *line, size_t len, const size_t *off,
+         const jfield_t *f, size_t n)
+{
+	r->line = line;
+	r->len = len;
+	rec_clear_set(r);
+	if (n > r->obj.cap) {
+		r->obj.cap = n;
+		r->obj.f = xrealloc(r->obj.f, n * sizeof *r->obj.f);
+	}
+	for (size_t i = 0; i < n; i++) {
+		r->obj.f[i] = f[i];
+		r->obj.f[i].k = line + off[2 * i];
+		r->obj.f[i].v = line + off[2 * i + 1];
+	}
+	r->obj.n = n;
 }
 
 const jfield_t *

@@ -142,6 +142,15 @@ void jw_kraw(buf_t *out, const char *key, const char *json, size_t n);
 void jw_num(buf_t *out, double v);
 
 /*
+ * Append a derived statistic (an expectation, ratio, z, p value) with at
+ * most 12 significant digits, as the digits beyond are floating-point
+ * noise: whole numbers in full up to 2^53, others without trailing
+ * zeros, an exponent below 1e-4 and from 1e14 ("%.12g"), non-finite as
+ * null.
+ */
+void jw_stat(buf_t *out, double v);
+
+/*
  * A record: the line's bytes, its top-level members, and the members a
  * stage sets (values are raw JSON text).  Setting a member that the line
  * already has replaces its value in place; new members go after the
@@ -158,6 +167,16 @@ typedef struct rec {
 /* Scan a line into r (reusing r's memory).  Same return as jscan_object. */
 int rec_scan(rec_t *r, const char *line, size_t len, size_t *errcol,
              const char **errmsg);
+
+/*
+ * Load into r (reusing r's memory) the record line[0..len) that an
+ * earlier rec_scan() of the same bytes elsewhere found to have the
+ * members f[0..n), without scanning it again: member i's key starts at
+ * line + off[2i] and its value at line + off[2i + 1]; the rest of f[i]
+ * is copied.  For a stage that keeps records to write later.
+ */
+void rec_load(rec_t *r, const char *line, size_t len, const size_t *off,
+              const jfield_t *f, size_t n);
 
 /* Member by top-level name: the stage's own setting first, then the line. */
 const jfield_t *rec_get(const rec_t *r, const char *key, size_t klen);

@@ -368,7 +368,7 @@ src_fill(struct src *sr)
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		util_die(EX_IOERR, "read error on '%s': %s", sr->file,
-		    strerror(errno));
+		         strerror(errno));
 	if (r == 0)
 		sr->eof = 1;
 	sr->end += (size_t)r;
@@ -491,7 +491,8 @@ load_ndjson(jtable_t *t, struct src *sr, const char *key)
 				buf_t d = BUF_INIT;
 				jstr_decode(scratch.p, scratch.len, &d);
 				if (memchr(d.p, '\0', d.len) != NULL) {
-					/* Field names are C strings from here on. */
+					/* Field names are C strings from here
+					 * on. */
 					twarn(
 					    t, line, 0,
 					    "a field name holds \\u0000; field not merged");
@@ -563,8 +564,8 @@ load_csv(jtable_t *t, struct src *sr, const char *key, char sep)
 			}
 			if (keycol == SIZE_MAX)
 				util_die(EX_USAGE,
-				    "%s: no column '%s' in the header", t->file,
-				    key);
+				         "%s: no column '%s' in the header",
+				         t->file, key);
 			continue;
 		}
 		if (nf != ncols) {
@@ -652,6 +653,170 @@ jtable_load(const char *file, int format, const char *key, const char *prefix)
 		util_warnmsg("%s: %lu more warnings", file,
 		             t->nwarn - WARN_MAX);
 	return t;
+}
+
+/* ---- reading a table row by row ------------------------------------------ */
+
+/* The format of file: by its name, else by its first byte that is not
+ * space ('{' is NDJSON, anything else CSV); -1 for an empty file. */
+static int
+sniff_format(const char *file, struct src *sr)
+{
+	int f = format_of(file);
+
+	if (f >= 0)
+		return f;
+	for (;;) {
+		while (sr->start < sr->end &&
+		       strchr(" \t\r\n", sr->buf[sr->start]) != NULL &&
+		       sr->buf[sr->start] != '\0')
+			sr->start++;
+		if (sr->start < sr->end)
+			return sr->buf[sr->start] == '{' ? JTABLE_NDJSON
+			                                 : JTABLE_CSV;
+		if (!src_fill(sr))
+			return -1;
+	}
+}
+
+static void
+each_ndjson(jtable_t *t, struct src *sr, void (*fn)(const rec_t *r, void *arg),
+            void *arg)
+{
+	rec_t r;
+	unsigned long line = 0;
+	char *p;
+	size_t n;
+
+	memset(&r, 0, sizeof r);
+	while (src_line(sr, &p, &n)) {
+		size_t errcol;
+		const char *errmsg;
+
+		line++;
+		if (blank(p, n))
+			continue;
+		if (rec_scan(&r, p, n, &errcol, &errmsg) < 0) {
+			twarn(t, line, 1, "%s at column %zu; row skipped",
+			      errmsg, errcol);
+			continue;
+		}
+		fn(&r, arg);
+	}
+	rec_free(&r);
+}
+
+static void
+each_csv(jtable_t *t, struct src *sr, const char *const *need, size_t nneed,
+         char sep, void (*fn)(const rec_t *r, void *arg), void *arg)
+{
+	csv_t c;
+	buf_t head = BUF_INIT, json = BUF_INIT;
+	size_t ncols = 0;
+	unsigned long line = 0;
+	int have_head = 0;
+	rec_t r;
+	char *p;
+	size_t n;
+
+	memset(&r, 0, sizeof r);
+	csv_init(&c, sep);
+	while (src_line(sr, &p, &n)) {
+		switch (csv_feed(&c, p, n, ++line)) {
+		case CSV_MORE:
+		case CSV_BLANK:
+			continue;
+		case CSV_ERR:
+			twarn(t, line, 1, "%s at column %zu; row skipped",
+			      c.err, c.errcol);
+			continue;
+		default:
+			break;
+		}
+		size_t nf = csv_nfields(&c), len;
+		const char *f;
+		if (!have_head) {
+			/* The header: keep the names as JSON strings. */
+			have_head = 1;
+			ncols = nf;
+			for (size_t i = 0; i < ncols; i++) {
+				f = csv_field(&c, i, &len);
+				jw_str(&head, f, len);
+				buf_addc(&head, '\0');
+			}
+			for (size_t k = 0; k < nneed; k++) {
+				size_t i = 0;
+				for (; i < ncols; i++) {
+					f = csv_field(&c, i, &len);
+					if (len == strlen(need[k]) &&
+					    memcmp(f, need[k], len) == 0)
+						break;
+				}
+				if (i == ncols)
+					util_die(
+					    EX_USAGE,
+					    "%s: no column '%s' in the header",
+					    t->file, need[k]);
+			}
+			continue;
+		}
+		if (nf != ncols) {
+			twarn(t, c.first, 1,
+			      "%zu fields, the header has %zu; row skipped", nf,
+			      ncols);
+			continue;
+		}
+		const char *name = head.p;
+		buf_reset(&json);
+		buf_addc(&json, '{');
+		for (size_t i = 0; i < ncols; i++) {
+			if (i > 0)
+				buf_addc(&json, ',');
+			buf_adds(&json, name);
+			buf_addc(&json, ':');
+			name += strlen(name) + 1;
+			f = csv_field(&c, i, &len);
+			jw_str(&json, f, len);
+		}
+		buf_addc(&json, '}');
+		size_t errcol;
+		const char *errmsg;
+		if (rec_scan(&r, json.p, json.len, &errcol, &errmsg) < 0)
+			util_die(EX_SOFTWARE, "%s:%lu: row made invalid JSON",
+			         t->file, c.first);
+		fn(&r, arg);
+	}
+	if (c.pending) {
+		csv_abandon(&c);
+		twarn(t, c.first, 1, "unterminated quoted field; row skipped");
+	}
+	csv_free(&c);
+	rec_free(&r);
+	buf_free(&head);
+	buf_free(&json);
+}
+
+void
+jtable_each(const char *file, int format, const char *const *need, size_t nneed,
+            void (*fn)(const rec_t *r, void *arg), void *arg)
+{
+	jtable_t t;
+	struct src sr;
+
+	rd_check_file(file);
+	memset(&t, 0, sizeof t);
+	t.file = file;
+	src_open(&sr, file);
+	if (format == JTABLE_AUTO)
+		format = sniff_format(file, &sr);
+	if (format == JTABLE_NDJSON)
+		each_ndjson(&t, &sr, fn, arg);
+	else if (format >= 0)
+		each_csv(&t, &sr, need, nneed,
+		         format == JTABLE_TSV ? '\t' : ',', fn, arg);
+	src_close(&sr);
+	if (t.nwarn > WARN_MAX)
+		util_warnmsg("%s: %lu more warnings", file, t.nwarn - WARN_MAX);
 }
 
 size_t

@@ -72,4 +72,18 @@ int jtable_merge(const jtable_t *t, const char *k, size_t n, rec_t *r);
 
 void jtable_free(jtable_t *t);
 
+/*
+ * Read each row of a table file in turn, as a record given to fn (valid
+ * during the call): an NDJSON row as it is, a CSV or TSV row as an
+ * object of strings named by the header row.  With JTABLE_AUTO the
+ * format comes from the file's name or else its first byte ('{' is
+ * NDJSON, anything else CSV).  A CSV or TSV header must name every
+ * column in need[0..nneed) (else exit 64).  Rows that cannot be read are
+ * skipped with a warning, as by jtable_load (fatal under --strict); a
+ * file that cannot be read exits 66.
+ */
+void jtable_each(const char *file, int format, const char *const *need,
+                 size_t nneed, void (*fn)(const rec_t *r, void *arg),
+                 void *arg);
+
 #endif

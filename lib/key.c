@@ -294,6 +294,7 @@ const struct key_field key_fields[] = {
     F("window_end", 0, KEY_BY_COUNT),
     F("count", 0, KEY_BY_COUNT),
     F("revision", 0, KEY_BY_COUNT),
+    F("open", 0, KEY_BY_COUNT),
     F("distinct_", 1, KEY_BY_COUNT),
     F("sum_", 1, KEY_BY_COUNT),
     F("min_", 1, KEY_BY_COUNT),
@@ -304,6 +305,9 @@ const struct key_field key_fields[] = {
     F("ratio", 0, KEY_BY_COMPARE),
     F("delta", 0, KEY_BY_COMPARE),
     F("z", 0, KEY_BY_COMPARE),
+    F("p", 0, KEY_BY_COMPARE),
+    F("q", 0, KEY_BY_COMPARE),
+    F("peer_ratio", 0, KEY_BY_COMPARE),
     F("baseline_n", 0, KEY_BY_COMPARE),
     F("baseline", 0, KEY_BY_COMPARE),
     /* tingle-alert: the alert itself (an input field of one of these
@@ -316,6 +320,14 @@ const struct key_field key_fields[] = {
     F("duration", 0, KEY_BY_ALERT),
     F("repeat", 0, KEY_BY_ALERT),
     F("message", 0, KEY_BY_ALERT),
+    /* tingle-stitch: what a merged record or a start record gains */
+    F("end_ts", 0, KEY_BY_STITCH),
+    F("records", 0, KEY_BY_STITCH),
+    F("complete", 0, KEY_BY_STITCH),
+    F("queue_ids", 0, KEY_BY_STITCH),
+    F("deliveries", 0, KEY_BY_STITCH),
+    F("matched", 0, KEY_BY_STITCH),
+    F("latency", 0, KEY_BY_STITCH),
     {NULL, 0, 0, 0},
 };
 

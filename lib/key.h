@@ -63,7 +63,13 @@ enum {
 	KEY_BY_COUNT = 1,   /* tingle-count, about a window */
 	KEY_BY_COMPARE = 2, /* tingle-compare, about a window */
 	KEY_BY_ALERT = 4,   /* tingle-alert, about an alert */
+	KEY_BY_STITCH = 8,  /* tingle-stitch, about a merged record */
 };
+
+/* Names in key_fields that stages read by name (test_key checks them). */
+#define KEY_WINDOW_START "window_start"
+#define KEY_WINDOW_END "window_end"
+#define KEY_OPEN "open" /* true: a window not ended when it was written */
 
 struct key_field {
 	const char *name;

@@ -5,8 +5,9 @@
  * they are first added, so a caller keeps whatever it needs per key in
  * plain arrays indexed by id.  Keys are arbitrary bytes (typically the raw
  * JSON text of a record's key fields) and are copied into the map's own
- * storage; there is no per-key allocation and no deletion: a map lives as
- * long as the set of keys it describes and is freed whole.
+ * storage; there is no per-key allocation.  A deleted key's id is handed
+ * out again by a later kmap_add (the last freed first), so ids stay
+ * below the largest number of keys the map held at once.
  *
  * The caller supplies the hash (util_hash_bytes() from util.h, or any other),
  * so a key hashed once can be looked up in several maps.
@@ -36,8 +37,19 @@ long kmap_find(const struct kmap *m, const void *k, size_t n, uint64_t h);
 uint32_t kmap_add(struct kmap *m, const void *k, size_t n, uint64_t h,
                   int *added);
 
-/* Number of keys, which is also the next id. */
+/*
+ * Delete key k[0..n) with hash h.  Returns its id, which is free from
+ * then on, or -1 when the key is not in the map.  k may be the map's own
+ * copy (kmap_key).
+ */
+long kmap_del(struct kmap *m, const void *k, size_t n, uint64_t h);
+
+/* Number of keys.  Without deletion it is also the next id. */
 size_t kmap_len(const struct kmap *m);
+
+/* One more than the largest id handed out so far (in use or free): the
+ * size of an array indexed by id. */
+size_t kmap_ids(const struct kmap *m);
 
 /* The key with the given id (borrowed; valid until the next kmap_add). */
 const char *kmap_key(const struct kmap *m, uint32_t id, size_t *n);

@@ -69,6 +69,13 @@ re_match(const pcre2_code *re, const char *s, size_t n, uint32_t opts,
 	return pcre2_match(re, (PCRE2_SPTR)s, n, 0, opts, md, c->mctx);
 }
 
+int
+re_match_at(const pcre2_code *re, const char *s, size_t n, size_t start,
+            uint32_t opts, pcre2_match_data *md, const struct re_ctx *c)
+{
+	return pcre2_match(re, (PCRE2_SPTR)s, n, start, opts, md, c->mctx);
+}
+
 void
 re_message(int rc, char *msg, size_t msglen)
 {

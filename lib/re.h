@@ -61,6 +61,11 @@ pcre2_code *re_compile(const char *pat, size_t plen, uint32_t opts, char *msg,
 int re_match(const pcre2_code *re, const char *s, size_t n, uint32_t opts,
              pcre2_match_data *md, const struct re_ctx *c);
 
+/* The same from byte offset start of s[0..n) (start <= n): lookbehinds
+ * and ^ see the text before start, as a global replace needs. */
+int re_match_at(const pcre2_code *re, const char *s, size_t n, size_t start,
+                uint32_t opts, pcre2_match_data *md, const struct re_ctx *c);
+
 /* PCRE2's message for error code rc, into msg (msglen bytes). */
 void re_message(int rc, char *msg, size_t msglen);
 

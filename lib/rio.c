@@ -17,6 +17,7 @@
 
 #include "afile.h"
 #include "json.h"
+#include "optv.h"
 #include "ttime.h"
 
 size_t rio_max_line = 16u << 20;
@@ -1195,39 +1196,5 @@ rio_now_ms(void)
 int
 rio_parse_size(const char *s, size_t *out)
 {
-	char *end;
-	unsigned long long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	unsigned shift = 0;
-	switch (*end) {
-	case 'k':
-	case 'K':
-		shift = 10;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		end++;
-		break;
-	}
-	if (*end == 'i')
-		end++;
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end != '\0' || v > (~0ULL >> shift))
-		return -1;
-	*out = (size_t)(v << shift);
-	return 0;
+	return optv_parse_size(s, out);
 }

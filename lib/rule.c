@@ -1,31 +1,21 @@
 /*
- * rule.c - alert rules, their per-group state machines, alert records
- * and the state file.
+ * rule.c - alert rules, their per-group state machines and alert records.
+ * The state file that carries them from run to run is lib/alert_state.c.
  */
 #include "rule.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
-#include "afile.h"
 #include "expr.h"
 #include "key.h"
 #include "kmap.h"
 #include "rio.h"
 #include "tmpl.h"
 #include "ttime.h"
-
-enum { GS_INACTIVE, GS_PENDING, GS_FIRING };
-
-static const char *const state_names[] = {"inactive", "pending", "firing"};
 
 /* Active groups are counted in ACTIVE_SLOTS slots by hash, so a record of
  * a group that cannot be pending or firing is passed over without a
@@ -54,13 +44,13 @@ struct keyspec {
 };
 
 /* The state of one rule for one group. */
-struct group {
-	struct group *next; /* hash chain */
+struct rule_group {
+	struct rule_group *next; /* hash chain */
 	uint64_t hash;
 	char *id; /* identity bytes (see ident_build) */
 	size_t idlen;
 	char *keyjson; /* the key fields as one JSON object */
-	int state;     /* GS_* */
+	int state;     /* RULE_* */
 	int hold;      /* consecutive windows the condition held */
 	int miss;      /* consecutive windows it failed while firing */
 	int repeat;    /* announcements after the first in this episode */
@@ -92,7 +82,7 @@ struct rule {
 	struct label *labels;
 	size_t nlabels;
 	size_t spec; /* index into the ruleset's key specs */
-	struct group **tab;
+	struct rule_group **tab;
 	size_t tabsize, ngroups;
 	size_t nactive;                /* groups pending or firing */
 	uint32_t active[ACTIVE_SLOTS]; /* the same, counted by hash slot */
@@ -102,10 +92,30 @@ struct rule {
 struct rtime {
 	int loaded;
 	int windowed; /* the record has a window_end */
+	int open;     /* it says "open": true, a window still in progress */
 	int has_start, has_end;
 	int64_t start, end;
 	jfield_t startf, endf; /* their JSON values */
 };
+
+/* The fields of the default key for one list of field names. */
+struct layout {
+	int valid;
+	size_t n, cap;
+	buf_t names;         /* the names, as written, one after another */
+	size_t *len;         /* by field: the length of its name there */
+	unsigned char *take; /* by field: 1 if it is in the default key */
+};
+
+/* The time text last read from one field, and what it read as. */
+struct tcache {
+	buf_t text;
+	int valid;
+	int rc; /* read_time's answer */
+	int64_t ms;
+};
+
+enum { TC_END, TC_START, TC_TIME, TC_N };
 
 struct keycache {
 	buf_t id;
@@ -127,9 +137,14 @@ struct ruleset {
 	alert_emit_fn emit;
 	void *ctx;
 	const char *time_field; /* the event time of a record without window */
+	struct tcache tcache[TC_N];
+	struct layout layout;
+	struct rtime checked;     /* the times of the record last checked */
+	const rec_t *checked_rec; /* that record, until rules_eval */
+	const char *checked_line;
 	const char *file; /* where the record at hand came from */
 	unsigned long line;
-	buf_t err, abuf, names, snap, msg, label, tmp, tmp2;
+	buf_t err, abuf, names, snap, msg, label, tmp, tmp2, cohort;
 };
 
 static int
@@ -192,6 +207,7 @@ void
 rules_set_time_field(ruleset_t *rs, const char *name)
 {
 	rs->time_field = name;
+	rs->layout.valid = 0;
 }
 
 /* ==== defining rules =================================================== */
@@ -359,8 +375,8 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 	json_t *jw = json_object_get(o, "when");
 	if (!json_is_string(jw) || json_string_length(jw) == 0)
 		util_die(EX_USAGE,
-		    "%s: 'when' must be a non-empty expression string",
-		    where.p);
+		         "%s: 'when' must be a non-empty expression string",
+		         where.p);
 
 	struct rule *ru = rule_start(rs, name, json_string_value(jw), where.p);
 	struct rule_defaults own = *d;
@@ -386,7 +402,7 @@ rule_from_json(ruleset_t *rs, json_t *o, const char *path, size_t idx,
 	if ((v = json_object_get(o, "message")) != NULL) {
 		if (!json_is_string(v))
 			util_die(EX_USAGE, "%s: 'message' must be a string",
-			    where.p);
+			         where.p);
 		own.message = json_string_value(v);
 	}
 	if ((v = json_object_get(o, "resolved_message")) != NULL) {
@@ -509,10 +525,69 @@ default_key_skips(const ruleset_t *rs, const char *name, size_t n)
 {
 	if (n == 0)
 		return 0;
-	if (n == strlen(rs->time_field) &&
-	    memcmp(name, rs->time_field, n) == 0)
+	if (n == strlen(rs->time_field) && memcmp(name, rs->time_field, n) == 0)
 		return 1;
 	return key_window_field(name, n);
+}
+
+/*
+ * Which fields of r are in the default key, one byte per field, 1 if it
+ * is.  That depends only on the names of the fields, in order, so the
+ * answer for the last list of names is kept: the records of one stream
+ * mostly share theirs.
+ */
+static const unsigned char *
+default_key_fields(ruleset_t *rs, const rec_t *r)
+{
+	struct layout *lay = &rs->layout;
+	size_t i, pos = 0;
+
+	if (lay->valid && lay->n == r->obj.n) {
+		for (i = 0; i < r->obj.n; i++) {
+			const jfield_t *f = &r->obj.f[i];
+			if (f->klen != lay->len[i] ||
+			    memcmp(f->k, lay->names.p + pos, f->klen) != 0)
+				break;
+			pos += f->klen;
+		}
+		if (i == r->obj.n)
+			return lay->take;
+	}
+	if (r->obj.n > lay->cap) {
+		lay->cap = r->obj.n;
+		lay->take = xrealloc(lay->take, lay->cap);
+		lay->len = xrealloc(lay->len, lay->cap * sizeof *lay->len);
+	}
+	lay->n = r->obj.n;
+	lay->valid = 1;
+	buf_reset(&lay->names);
+	for (i = 0; i < r->obj.n; i++) {
+		const jfield_t *f = &r->obj.f[i];
+		const char *name = f->k;
+		size_t n = f->klen;
+		/* Names are kept as written: an escaped name is another
+		 * spelling, and is looked at again. */
+		buf_add(&lay->names, f->k, f->klen);
+		lay->len[i] = f->klen;
+		lay->take[i] = 0;
+		if (f->kesc) {
+			member_name(f, &rs->tmp);
+			name = rs->tmp.p;
+			n = rs->tmp.len;
+			/* The state file could not hold the name:
+			 * jansson takes no NUL in a member name. */
+			if (memchr(name, '\0', n) != NULL)
+				continue;
+		}
+		if (default_key_skips(rs, name, n))
+			continue;
+		/* A name the record repeats has its last value, as
+		 * rec_get() sees it; a key holds each name once. */
+		if (jobj_get(&r->obj, name, n) != f)
+			continue;
+		lay->take[i] = 1;
+	}
+	return lay->take;
 }
 
 /*
@@ -531,25 +606,18 @@ ident_build(ruleset_t *rs, const struct keyspec *ks, const rec_t *r, buf_t *id,
 		buf_addc(json, '{');
 	}
 	if (ks->dflt) {
+		const unsigned char *take = default_key_fields(rs, r);
 		for (size_t i = 0; i < r->obj.n; i++) {
 			const jfield_t *f = &r->obj.f[i];
 			const char *name = f->k;
 			size_t n = f->klen;
+			if (!take[i])
+				continue;
 			if (f->kesc) {
 				member_name(f, &rs->tmp);
 				name = rs->tmp.p;
 				n = rs->tmp.len;
-				/* The state file could not hold the name:
-				 * jansson takes no NUL in a member name. */
-				if (memchr(name, '\0', n) != NULL)
-					continue;
 			}
-			if (default_key_skips(rs, name, n))
-				continue;
-			/* A name the record repeats has its last value, as
-			 * rec_get() sees it; a key holds each name once. */
-			if (jobj_get(&r->obj, name, n) != f)
-				continue;
 			buf_add(id, name, n);
 			buf_addc(id, '\0');
 			id_value(id, f->v, f->vlen, f->type);
@@ -609,13 +677,13 @@ too_many_groups(const ruleset_t *rs)
 
 /*
  * Note that the group with identity id[0..n) (hash h) under spec read the
- * window ending at end, with the key fields keyjson (used only when the
- * group is new).  Returns 1 if a later window of the group was read
- * before, else 0.
+ * window ending at end.  A group new to the table keeps its key fields:
+ * keyjson, or when it is NULL those of the record r.  Returns 1 if a
+ * later window of the group was read before, else 0.
  */
 static int
 seen_note(ruleset_t *rs, size_t spec, const char *id, size_t n, uint64_t h,
-          const char *keyjson, int64_t end)
+          const rec_t *r, const char *keyjson, int64_t end)
 {
 	struct seentab *st = &rs->specs[spec].seen;
 	int added;
@@ -635,41 +703,63 @@ seen_note(ruleset_t *rs, size_t spec, const char *id, size_t n, uint64_t h,
 		st->keyjson =
 		    xrealloc(st->keyjson, st->cap * sizeof *st->keyjson);
 	}
+	if (keyjson == NULL) {
+		ident_build(rs, &rs->specs[spec], r, &rs->tmp2, &rs->snap);
+		keyjson = rs->snap.p;
+	}
 	st->end[i] = end;
 	st->keyjson[i] = xstrdup(keyjson);
 	return 0;
 }
+
+static int window_note(ruleset_t *rs, size_t spec, const rec_t *r, int64_t end);
 
 /*
  * Note the window of record r (which has one, ending at end) for its group
  * under spec, once per record.  Returns 1 if it is older than a window
  * of the group read before: no rule of the spec evaluates it.
  */
-static int
+static inline int
 window_older(ruleset_t *rs, size_t spec, const rec_t *r, int64_t end)
+{
+	const struct keycache *kc = &rs->cache[spec];
+
+	return kc->seen_gen == rs->gen ? kc->older
+	                               : window_note(rs, spec, r, end);
+}
+
+/*
+ * 1 if the window of record r, still open and ending at end, is not later
+ * than the window read last for its group under spec: its complete
+ * record has been read.  An open window is not noted.
+ */
+static int
+open_window_read(ruleset_t *rs, size_t spec, const rec_t *r, int64_t end)
+{
+	const struct keycache *kc = key_id(rs, spec, r);
+	const struct seentab *st = &rs->specs[spec].seen;
+	long i = kmap_find(st->ids, kc->id.p, kc->id.len, kc->hash);
+
+	return i >= 0 && end <= st->end[i];
+}
+
+static int
+window_note(ruleset_t *rs, size_t spec, const rec_t *r, int64_t end)
 {
 	struct keycache *kc = &rs->cache[spec];
 
-	if (kc->seen_gen == rs->gen)
-		return kc->older;
 	key_id(rs, spec, r);
-	struct seentab *st = &rs->specs[spec].seen;
-	const char *json = "";
-	if (kmap_find(st->ids, kc->id.p, kc->id.len, kc->hash) < 0) {
-		ident_build(rs, &rs->specs[spec], r, &rs->tmp2, &rs->snap);
-		json = rs->snap.p;
-	}
 	kc->older =
-	    seen_note(rs, spec, kc->id.p, kc->id.len, kc->hash, json, end);
+	    seen_note(rs, spec, kc->id.p, kc->id.len, kc->hash, r, NULL, end);
 	kc->seen_gen = rs->gen;
 	return kc->older;
 }
 
 /* The link that holds the group with this identity, or the chain's end. */
-static struct group **
+static struct rule_group **
 group_find(struct rule *ru, const char *id, size_t idlen, uint64_t h)
 {
-	struct group **gp = &ru->tab[h & (ru->tabsize - 1)];
+	struct rule_group **gp = &ru->tab[h & (ru->tabsize - 1)];
 
 	while (*gp != NULL && ((*gp)->hash != h || (*gp)->idlen != idlen ||
 	                       memcmp((*gp)->id, id, idlen) != 0))
@@ -681,10 +771,10 @@ static void
 group_grow(struct rule *ru)
 {
 	size_t size = ru->tabsize * 2;
-	struct group **tab = xcalloc(size, sizeof *tab);
+	struct rule_group **tab = xcalloc(size, sizeof *tab);
 
 	for (size_t i = 0; i < ru->tabsize; i++) {
-		struct group *g = ru->tab[i], *next;
+		struct rule_group *g = ru->tab[i], *next;
 		for (; g != NULL; g = next) {
 			next = g->next;
 			g->next = tab[g->hash & (size - 1)];
@@ -696,7 +786,7 @@ group_grow(struct rule *ru)
 	ru->tabsize = size;
 }
 
-static struct group *
+static struct rule_group *
 group_new(ruleset_t *rs, struct rule *ru, const char *id, size_t idlen,
           uint64_t h, const char *keyjson)
 {
@@ -704,13 +794,13 @@ group_new(ruleset_t *rs, struct rule *ru, const char *id, size_t idlen,
 		too_many_groups(rs);
 	if (ru->ngroups >= ru->tabsize)
 		group_grow(ru);
-	struct group *g = xcalloc(1, sizeof *g);
+	struct rule_group *g = xcalloc(1, sizeof *g);
 	g->hash = h;
 	g->id = xmalloc(idlen ? idlen : 1);
 	memcpy(g->id, id, idlen);
 	g->idlen = idlen;
 	g->keyjson = xstrdup(keyjson);
-	struct group **gp = &ru->tab[h & (ru->tabsize - 1)];
+	struct rule_group **gp = &ru->tab[h & (ru->tabsize - 1)];
 	g->next = *gp;
 	*gp = g;
 	ru->ngroups++;
@@ -719,7 +809,7 @@ group_new(ruleset_t *rs, struct rule *ru, const char *id, size_t idlen,
 }
 
 static void
-group_free(struct group *g)
+group_free(struct rule_group *g)
 {
 	free(g->id);
 	free(g->keyjson);
@@ -730,9 +820,9 @@ group_free(struct group *g)
 
 /* Unlink and free the group held by *gp. */
 static void
-group_delete(ruleset_t *rs, struct rule *ru, struct group **gp)
+group_delete(ruleset_t *rs, struct rule *ru, struct rule_group **gp)
 {
-	struct group *g = *gp;
+	struct rule_group *g = *gp;
 
 	*gp = g->next;
 	group_free(g);
@@ -741,9 +831,9 @@ group_delete(ruleset_t *rs, struct rule *ru, struct group **gp)
 }
 
 static void
-set_state(struct rule *ru, struct group *g, int state)
+set_state(struct rule *ru, struct rule_group *g, int state)
 {
-	int was = g->state != GS_INACTIVE, is = state != GS_INACTIVE;
+	int was = g->state != RULE_INACTIVE, is = state != RULE_INACTIVE;
 	if (was && !is) {
 		ru->nactive--;
 		ru->active[ACTIVE_SLOT(g->hash)]--;
@@ -756,73 +846,112 @@ set_state(struct rule *ru, struct group *g, int state)
 
 /* ==== event time ======================================================= */
 
-/* 1 and the time in *ms when r's field name holds one; 0 when it is
- * absent or null; -1 when it is not a time. */
+/*
+ * 1 and the time in *ms, with *f = *v, when the field v (read for the
+ * time slot slot) holds one; 0 when it is absent (NULL) or null; -1 when
+ * it is not a time.  The text
+ * last read in the slot is kept with what it read as: the records of one
+ * window, which share their window_start and window_end, parse them once.
+ */
 static int
-read_time(const rec_t *r, const char *name, jfield_t *f, int64_t *ms)
+read_time(ruleset_t *rs, int slot, const jfield_t *v, jfield_t *f, int64_t *ms)
 {
-	const jfield_t *v = rec_get(r, name, strlen(name));
+	struct tcache *tc = &rs->tcache[slot];
 	tstamp_t t;
 
 	if (v == NULL || v->type == JT_NULL)
 		return 0;
-	if (ts_parse_json(v->v, v->vlen, &t) < 0)
+	if (!tc->valid || tc->text.len != v->vlen ||
+	    memcmp(tc->text.p, v->v, v->vlen) != 0) {
+		buf_reset(&tc->text);
+		buf_add(&tc->text, v->v, v->vlen);
+		tc->valid = 1;
+		tc->rc = ts_parse_json(v->v, v->vlen, &t) < 0 ? -1 : 1;
+		if (tc->rc > 0)
+			tc->ms = ts_to_ms(&t);
+	}
+	if (tc->rc < 0)
 		return -1;
 	*f = *v;
-	*ms = ts_to_ms(&t);
+	*ms = tc->ms;
 	return 1;
-}
-
-int
-rules_check_time(const ruleset_t *rs, const rec_t *r, const char **name,
-                 const jfield_t **v)
-{
-	static const char *const windowed[] = {"window_end", "window_start"};
-	const jfield_t *end = rec_get(r, "window_end", strlen("window_end"));
-	jfield_t f;
-	int64_t ms;
-
-	if (end != NULL && end->type != JT_NULL) {
-		for (size_t i = 0; i < 2; i++) {
-			if (read_time(r, windowed[i], &f, &ms) < 0) {
-				*name = windowed[i];
-				*v = rec_get(r, *name, strlen(*name));
-				return -1;
-			}
-		}
-	} else if (read_time(r, rs->time_field, &f, &ms) < 0) {
-		*name = rs->time_field;
-		*v = rec_get(r, *name, strlen(*name));
-		return -1;
-	}
-	return 0;
 }
 
 /*
  * A record's event time: the window it covers (window_start, window_end)
- * when it has one, else the instant in the time field.
+ * when it has one, else the instant in the time field.  Returns 0, or -1
+ * with *bad naming the first time that is not one: window_end and
+ * window_start when window_end is there and not null, else the time
+ * field.  A time that is not one reads as absent.
  */
-static void
-rtime_load(const ruleset_t *rs, struct rtime *t, const rec_t *r)
+static int
+rtime_read(ruleset_t *rs, struct rtime *t, const rec_t *r, const char **bad)
 {
-	/* rules_check_time has passed r: each time is absent or readable. */
-	if (t->loaded)
-		return;
+	const jfield_t *end =
+	    rec_get(r, KEY_WINDOW_END, strlen(KEY_WINDOW_END));
+	int rc;
+
+	memset(t, 0, sizeof *t);
 	t->loaded = 1;
-	t->windowed = t->has_end =
-	    read_time(r, "window_end", &t->endf, &t->end) > 0;
-	if (t->windowed) {
-		t->has_start =
-		    read_time(r, "window_start", &t->startf, &t->start) > 0;
-	} else {
-		t->has_end =
-		    read_time(r, rs->time_field, &t->endf, &t->end) > 0;
+	*bad = NULL;
+	if (end != NULL && end->type != JT_NULL) {
+		rc = read_time(rs, TC_END, end, &t->endf, &t->end);
+		if (rc < 0)
+			*bad = KEY_WINDOW_END;
+		t->windowed = t->has_end = rc > 0;
+		rc = read_time(
+		    rs, TC_START,
+		    rec_get(r, KEY_WINDOW_START, strlen(KEY_WINDOW_START)),
+		    &t->startf, &t->start);
+		if (rc < 0 && *bad == NULL)
+			*bad = KEY_WINDOW_START;
+		t->has_start = rc > 0;
+	}
+	if (!t->windowed) {
+		/* Only a record that failed the check above gets here with
+		 * a window_end: its time field stands in, as ever. */
+		t->has_start = 0;
+		rc = read_time(
+		    rs, TC_TIME,
+		    rec_get(r, rs->time_field, strlen(rs->time_field)),
+		    &t->endf, &t->end);
+		if (rc < 0 && *bad == NULL)
+			*bad = rs->time_field;
+		t->has_end = rc > 0;
 	}
 	if (t->has_end && !t->has_start) {
 		t->has_start = 1;
 		t->start = t->end;
 		t->startf = t->endf;
 	}
+	const jfield_t *open = rec_get(r, KEY_OPEN, strlen(KEY_OPEN));
+	t->open = open != NULL && open->type == JT_TRUE;
+	return *bad != NULL ? -1 : 0;
+}
+
+int
+rules_check_time(ruleset_t *rs, const rec_t *r, const char **name,
+                 const jfield_t **v)
+{
+	/* rules_eval of the same record takes the times read here. */
+	if (rtime_read(rs, &rs->checked, r, name) < 0) {
+		rs->checked_rec = NULL;
+		*v = rec_get(r, *name, strlen(*name));
+		return -1;
+	}
+	rs->checked_rec = r;
+	rs->checked_line = r->line;
+	return 0;
+}
+
+/* The event time of r, read once per record (see rtime_read). */
+static void
+rtime_load(ruleset_t *rs, struct rtime *t, const rec_t *r)
+{
+	const char *bad;
+
+	if (!t->loaded)
+		(void)rtime_read(rs, t, r, &bad);
 }
 
 /* ==== alert records ==================================================== */
@@ -885,12 +1014,49 @@ show_fields(ruleset_t *rs, const char *json, buf_t *out)
 }
 
 /*
+ * Append the cohort of the group whose key fields are the JSON object
+ * text json: "os = Android" for a record of tingle-count --each (its
+ * dimension and value), then "k = v" for each other key field, joined by
+ * ", ".  Returns 1 if the key has a dimension and a value.
+ */
+static int
+cohort_text(ruleset_t *rs, const char *json, buf_t *out)
+{
+	jobj_t o = {NULL, 0, 0};
+	const char *sep = "";
+
+	jobj_from_value(json, strlen(json), &o);
+	const jfield_t *dim = jobj_get(&o, "dimension", 9);
+	const jfield_t *val = jobj_get(&o, "value", 5);
+	int each = dim != NULL && val != NULL && dim->type == JT_STR;
+	if (each) {
+		tmpl_value_text(dim->v, dim->vlen, out);
+		buf_adds(out, " = ");
+		tmpl_value_text(val->v, val->vlen, out);
+		sep = ", ";
+	}
+	for (size_t i = 0; i < o.n; i++) {
+		if (each && (&o.f[i] == dim || &o.f[i] == val))
+			continue;
+		buf_adds(out, sep);
+		sep = ", ";
+		member_name(&o.f[i], &rs->tmp);
+		buf_add(out, rs->tmp.p, rs->tmp.len);
+		buf_adds(out, " = ");
+		tmpl_value_text(o.f[i].v, o.f[i].vlen, out);
+	}
+	jobj_free(&o);
+	return each;
+}
+
+/*
  * The default message: "NAME for k=v: field=value, ..." while firing,
  * "NAME resolved for k=v after 2h: field=value, ..." at the end.
  */
 static void
-default_message(ruleset_t *rs, const struct rule *ru, const struct group *g,
-                const rec_t *r, int firing, buf_t *out)
+default_message(ruleset_t *rs, const struct rule *ru,
+                const struct rule_group *g, const rec_t *r, int firing,
+                buf_t *out)
 {
 	jobj_t keys = {NULL, 0, 0};
 	const char *sep = ": ";
@@ -901,8 +1067,13 @@ default_message(ruleset_t *rs, const struct rule *ru, const struct group *g,
 		buf_adds(out, " resolved");
 	jobj_from_value(g->keyjson, strlen(g->keyjson), &keys);
 	if (keys.n > 0) {
+		/* A cohort of tingle-count --each is named as one. */
 		buf_adds(out, " for ");
-		show_fields(rs, g->keyjson, out);
+		buf_reset(&rs->tmp2);
+		if (cohort_text(rs, g->keyjson, &rs->tmp2))
+			buf_add(out, rs->tmp2.p, rs->tmp2.len);
+		else
+			show_fields(rs, g->keyjson, out);
 	}
 	if (!firing && g->has_since && g->has_until)
 		buf_printf(out, " after %s",
@@ -945,7 +1116,7 @@ lookup_field(void *ctx, const char *name, size_t n, jfield_t *out)
 }
 
 static void
-render_message(ruleset_t *rs, const struct rule *ru, const struct group *g,
+render_message(ruleset_t *rs, const struct rule *ru, const struct rule_group *g,
                const rec_t *r, int firing, buf_t *out)
 {
 	const tmpl_t *t = firing ? ru->message : ru->resolved;
@@ -968,7 +1139,7 @@ render_message(ruleset_t *rs, const struct rule *ru, const struct group *g,
 /* Build the alert record for g in state "firing" or "resolved" and hand
  * it to the emit callback. */
 static void
-emit(ruleset_t *rs, struct rule *ru, struct group *g, const rec_t *r,
+emit(ruleset_t *rs, struct rule *ru, struct rule_group *g, const rec_t *r,
      int firing)
 {
 	buf_t *a = &rs->abuf;
@@ -994,8 +1165,9 @@ emit(ruleset_t *rs, struct rule *ru, struct group *g, const rec_t *r,
 		          keys.f[i].vlen);
 	}
 	jobj_free(&keys);
-	static const char *const window[] = {"window_start", "window_end"};
-	for (int i = 0; i < 2; i++) {
+	static const char *const window[] = {KEY_WINDOW_START, KEY_WINDOW_END,
+	                                     KEY_OPEN};
+	for (int i = 0; i < 3; i++) {
 		const jfield_t *f = rec_get(r, window[i], strlen(window[i]));
 		if (f != NULL)
 			put_input(rs, ru, window[i], strlen(window[i]), f->v,
@@ -1040,7 +1212,14 @@ emit(ruleset_t *rs, struct rule *ru, struct group *g, const rec_t *r,
 			if (rs->label.p[i] == '\0')
 				rs->label.p[i] = '?';
 	}
-	struct alert_event ev = {a->p, a->len, ru->name, state, rs->label.p};
+	buf_reset(&rs->cohort);
+	buf_add(&rs->cohort, "", 0);
+	(void)cohort_text(rs, g->keyjson, &rs->cohort);
+	for (size_t i = 0; i < rs->cohort.len; i++)
+		if (rs->cohort.p[i] == '\0')
+			rs->cohort.p[i] = '?';
+	struct alert_event ev = {a->p,        a->len,       ru->name, state,
+	                         rs->label.p, rs->cohort.p, r};
 	rs->emit(rs->ctx, &ev);
 }
 
@@ -1062,7 +1241,7 @@ set_time(buf_t *b, int *has, int64_t *ms, const jfield_t *f, int64_t v)
  * firing announcement.
  */
 static int
-cooled(const struct rule *ru, const struct group *g, const struct rtime *t)
+cooled(const struct rule *ru, const struct rule_group *g, const struct rtime *t)
 {
 	return ru->cooldown_ms == 0 || !g->has_announced || !t->has_end ||
 	       t->end - g->announced >= ru->cooldown_ms;
@@ -1070,13 +1249,50 @@ cooled(const struct rule *ru, const struct group *g, const struct rtime *t)
 
 /* Announce g as firing, and remember when for the cooldown. */
 static void
-announce(ruleset_t *rs, struct rule *ru, struct group *g, const rec_t *r,
+announce(ruleset_t *rs, struct rule *ru, struct rule_group *g, const rec_t *r,
          const struct rtime *t)
 {
 	g->quiet = 0;
 	g->has_announced = t->has_end;
 	g->announced = t->end;
 	emit(rs, ru, g, r, 1);
+}
+
+/*
+ * Move the state of the group held by *gp for the record r of a window
+ * still open, in which the condition holds (or not), gap set when a
+ * window is missing before it.  An open window is tested and may make
+ * the group fire, at once or as the last of `for` consecutive windows,
+ * but it is not final: it counts for no later window, never resolves,
+ * and is not remembered as read, so that its complete record is
+ * evaluated in its turn (and may then resolve what it fired).
+ */
+static void
+step_open(ruleset_t *rs, struct rule *ru, struct rule_group **gp,
+          const rec_t *r, const struct rtime *t, int holds, int gap)
+{
+	struct rule_group *g = *gp;
+	int run = g->state == RULE_PENDING && !gap ? g->hold + 1 : 1;
+
+	if (holds && g->state != RULE_FIRING && run >= ru->for_n) {
+		if (run == 1) {
+			g->has_since = 0;
+			if (t->has_end)
+				set_time(&g->since, &g->has_since, &g->since_ms,
+				         &t->endf, t->end);
+		}
+		g->hold = run;
+		g->has_until = 0;
+		set_state(ru, g, RULE_FIRING);
+		g->miss = 0;
+		g->repeat = 0;
+		if (cooled(ru, g, t))
+			announce(rs, ru, g, r, t);
+		else
+			g->quiet = 1;
+	}
+	if (g->state == RULE_INACTIVE && !g->has_last)
+		group_delete(rs, ru, gp);
 }
 
 /*
@@ -1098,13 +1314,15 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 
 	rtime_load(rs, t, r);
 	/* A window older than one read before for the group (a revision
-	 * from count's --late emit) is not evaluated. */
-	if (t->windowed && window_older(rs, ru->spec, r, t->end))
+	 * from count's --late emit) is not evaluated, nor an open window
+	 * whose complete record has been read. */
+	if (t->windowed && (t->open ? open_window_read(rs, ru->spec, r, t->end)
+	                            : window_older(rs, ru->spec, r, t->end)))
 		return;
 	if (!holds && ru->active[ACTIVE_SLOT(h)] == 0)
 		return;
-	struct group **gp = group_find(ru, id->p, id->len, h);
-	struct group *g = *gp;
+	struct rule_group **gp = group_find(ru, id->p, id->len, h);
+	struct rule_group *g = *gp;
 	if (g == NULL) {
 		if (!holds)
 			return;
@@ -1117,15 +1335,19 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 	if (t->windowed && g->has_last && t->end <= g->last)
 		return;
 	int gap = t->windowed && g->has_last && t->start > g->last;
+	if (t->open) {
+		step_open(rs, ru, gp, r, t, holds, gap);
+		return;
+	}
 	if (t->has_end) {
 		g->last = t->end;
 		g->has_last = 1;
 	}
 
 	if (!holds) {
-		if (g->state == GS_PENDING) {
-			set_state(ru, g, GS_INACTIVE);
-		} else if (g->state == GS_FIRING) {
+		if (g->state == RULE_PENDING) {
+			set_state(ru, g, RULE_INACTIVE);
+		} else if (g->state == RULE_FIRING) {
 			/* The first window of a run without the condition
 			 * ends the episode, if the run goes on long enough. */
 			if (++g->miss == 1) {
@@ -1139,17 +1361,17 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 				if (!g->quiet)
 					emit(rs, ru, g, r, 0);
 				g->quiet = 0;
-				set_state(ru, g, GS_INACTIVE);
+				set_state(ru, g, RULE_INACTIVE);
 			}
 		}
 		/* Without a time there is nothing left to remember. */
-		if (g->state == GS_INACTIVE && !g->has_last)
+		if (g->state == RULE_INACTIVE && !g->has_last)
 			group_delete(rs, ru, gp);
 		return;
 	}
 
 	switch (g->state) {
-	case GS_FIRING:
+	case RULE_FIRING:
 		g->miss = 0;
 		g->has_until = 0;
 		if (g->quiet) {
@@ -1162,7 +1384,7 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 			announce(rs, ru, g, r, t);
 		}
 		return;
-	case GS_PENDING:
+	case RULE_PENDING:
 		/* A missing window breaks the run of consecutive ones. */
 		if (!gap) {
 			g->hold++;
@@ -1178,11 +1400,11 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 		if (t->has_end)
 			set_time(&g->since, &g->has_since, &g->since_ms,
 			         &t->endf, t->end);
-		set_state(ru, g, GS_PENDING);
+		set_state(ru, g, RULE_PENDING);
 	}
 	g->has_until = 0;
 	if (g->hold >= ru->for_n) {
-		set_state(ru, g, GS_FIRING);
+		set_state(ru, g, RULE_FIRING);
 		g->miss = 0;
 		g->repeat = 0;
 		if (cooled(ru, g, t))
@@ -1197,6 +1419,9 @@ rules_eval(ruleset_t *rs, const rec_t *r, const char *file, unsigned long line)
 {
 	struct rtime t = {0};
 
+	if (rs->checked_rec == r && rs->checked_line == r->line)
+		t = rs->checked;
+	rs->checked_rec = NULL;
 	rs->gen++;
 	rs->file = file;
 	rs->line = line;
@@ -1215,7 +1440,7 @@ rules_eval(ruleset_t *rs, const rec_t *r, const char *file, unsigned long line)
 		if (!holds && ru->nactive == 0) {
 			/* Nothing to move, but the window is read. */
 			rtime_load(rs, &t, r);
-			if (t.windowed)
+			if (t.windowed && !t.open)
 				(void)window_older(rs, ru->spec, r, t.end);
 			continue;
 		}
@@ -1223,499 +1448,168 @@ rules_eval(ruleset_t *rs, const rec_t *r, const char *file, unsigned long line)
 	}
 }
 
-/* ==== the state file =================================================== */
+/* ==== what the state file keeps ======================================== */
 
-static void
-put_ms(buf_t *b, const char *key, int64_t ms)
+void
+rules_info(const ruleset_t *rs, size_t i, struct rule_info *out)
 {
-	char s[TS_MAXLEN + 1];
+	const struct rule *ru = &rs->r[i];
 
-	jw_kstr(b, key, s, ts_format_ms(ms, s));
+	out->name = ru->name;
+	out->when = expr_source(ru->expr);
+	out->cooldown_ms = ru->cooldown_ms;
+	out->spec = ru->spec;
 }
 
-/*
- * One group.  An inactive one is kept for the last window it saw and,
- * under a cooldown, the time of its last announcement.  "quiet" (a firing
- * episode not announced) is written only when set, so that a file
- * without it reads as before: every firing episode announced.
- */
-static void
-save_group(const struct rule *ru, const struct group *g, buf_t *b)
+size_t
+rules_nspecs(const ruleset_t *rs)
 {
-	buf_addc(b, '{');
-	jw_kraw(b, "key", g->keyjson, strlen(g->keyjson));
-	jw_kstrz(b, "state", state_names[g->state]);
-	if (g->has_last)
-		put_ms(b, "last", g->last);
-	if (g->state == GS_INACTIVE && g->has_announced && ru->cooldown_ms > 0)
-		put_ms(b, "announced", g->announced);
-	if (g->state != GS_INACTIVE) {
-		jw_kint(b, "hold", g->hold);
-		jw_kint(b, "miss", g->miss);
-		jw_kint(b, "repeat", g->repeat);
-		if (g->has_announced)
-			put_ms(b, "announced", g->announced);
-		if (g->quiet)
-			jw_kraw(b, "quiet", "true", 4);
-		if (g->has_since)
-			jw_kraw(b, "since", g->since.p, g->since.len);
-		if (g->has_until)
-			jw_kraw(b, "until", g->until.p, g->until.len);
-	}
-	buf_addc(b, '}');
-}
-
-/* The member "key": null for the default key, else the field names. */
-static void
-save_spec_key(const struct keyspec *ks, buf_t *b)
-{
-	jw_key(b, "key");
-	if (ks->dflt) {
-		buf_adds(b, "null");
-	} else {
-		buf_addc(b, '[');
-		for (size_t k = 0; k < ks->n; k++) {
-			if (k > 0)
-				buf_addc(b, ',');
-			jw_str(b, ks->names[k], strlen(ks->names[k]));
-		}
-		buf_addc(b, ']');
-	}
-}
-
-static void
-save_rule(const ruleset_t *rs, const struct rule *ru, buf_t *b)
-{
-	int first = 1;
-
-	buf_addc(b, '{');
-	jw_kstrz(b, "name", ru->name);
-	jw_kstrz(b, "when", expr_source(ru->expr));
-	save_spec_key(&rs->specs[ru->spec], b);
-	jw_key(b, "groups");
-	buf_addc(b, '[');
-	for (size_t i = 0; i < ru->tabsize; i++) {
-		for (const struct group *g = ru->tab[i]; g; g = g->next) {
-			if (!first)
-				buf_addc(b, ',');
-			first = 0;
-			buf_addc(b, '\n');
-			save_group(ru, g, b);
-		}
-	}
-	buf_adds(b, "]}");
-}
-
-/*
- * The member "seen": for each key spec that has read a window, the end
- * of the latest window read per group.  A file without it (written
- * before it was kept) reads as before: only the "last" window of the
- * rules' groups is remembered.
- */
-static void
-save_seen(const ruleset_t *rs, buf_t *b)
-{
-	int first = 1;
-
-	for (size_t i = 0; i < rs->nspecs; i++) {
-		const struct seentab *st = &rs->specs[i].seen;
-		size_t n = kmap_len(st->ids);
-		if (n == 0)
-			continue;
-		buf_adds(b, first ? ",\"seen\":[\n{" : ",\n{");
-		first = 0;
-		save_spec_key(&rs->specs[i], b);
-		jw_key(b, "groups");
-		buf_addc(b, '[');
-		for (size_t id = 0; id < n; id++) {
-			buf_adds(b, id > 0 ? ",\n{" : "\n{");
-			jw_kraw(b, "key", st->keyjson[id],
-			        strlen(st->keyjson[id]));
-			put_ms(b, "window_end", st->end[id]);
-			buf_addc(b, '}');
-		}
-		buf_adds(b, "]}");
-	}
-	if (!first)
-		buf_addc(b, ']');
-}
-
-/* Write data to path through a temporary file and rename. */
-static int
-write_atomic(const char *path, const char *data, size_t n)
-{
-	const char *what = "write";
-	afile_t af;
-
-	if (afile_open(&af, path) < 0) {
-		util_warnmsg("cannot create a temporary file for '%s': %s",
-		             path, strerror(errno));
-		return -1;
-	}
-	for (size_t off = 0; off < n;) {
-		ssize_t w = write(af.fd, data + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			afile_abort(&af);
-			goto fail;
-		}
-		off += (size_t)w;
-	}
-	if (afile_commit(&af, path, &what) == 0)
-		return 0;
-fail:
-	util_warnmsg("cannot save state to '%s': %s: %s", path, what,
-	             strerror(errno));
-	return -1;
-}
-
-int
-rules_save_state(const ruleset_t *rs, const char *path)
-{
-	buf_t b = BUF_INIT;
-
-	buf_adds(&b, "{\"version\":1,\"rules\":[");
-	for (size_t i = 0; i < rs->n; i++) {
-		if (i > 0)
-			buf_addc(&b, ',');
-		buf_addc(&b, '\n');
-		save_rule(rs, &rs->r[i], &b);
-	}
-	buf_addc(&b, ']');
-	save_seen(rs, &b);
-	buf_adds(&b, "}\n");
-	int rc = write_atomic(path, b.p, b.len);
-	buf_free(&b);
-	return rc;
-}
-
-static void bad_state(const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3), noreturn));
-
-static void
-bad_state(const char *path, const char *fmt, ...)
-{
-	va_list ap;
-	char what[512];
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	util_die(EX_DATAERR,
-	    "%s: invalid state file: %s (remove it to start afresh)", path,
-	    what);
-}
-
-/* A time member of a saved group; 1 if present. */
-static int
-state_time(const char *path, json_t *g, const char *name, int64_t *ms)
-{
-	json_t *v = json_object_get(g, name);
-	tstamp_t t;
-
-	if (v == NULL)
-		return 0;
-	if (!json_is_string(v) ||
-	    ts_parse_iso(json_string_value(v), json_string_length(v), &t) < 0)
-		bad_state(path, "'%s' is not a time", name);
-	*ms = ts_to_ms(&t);
-	return 1;
-}
-
-/* A window-edge member (any JSON time value) of the saved group whose
- * members, as written, are raw; 1 if present. */
-static int
-state_edge(const char *path, const jobj_t *raw, const char *name, buf_t *b,
-           int64_t *ms)
-{
-	const jfield_t *v = jobj_get(raw, name, strlen(name));
-	tstamp_t t;
-
-	if (v == NULL)
-		return 0;
-	if (ts_parse_json(v->v, v->vlen, &t) < 0)
-		bad_state(path, "'%s' is not a time", name);
-	buf_reset(b);
-	buf_add(b, v->v, v->vlen);
-	*ms = ts_to_ms(&t);
-	return 1;
-}
-
-static int
-state_count(const char *path, json_t *g, const char *name)
-{
-	json_t *v = json_object_get(g, name);
-
-	if (v == NULL)
-		return 0;
-	/* Numbers are read as reals (see rules_load_state). */
-	double d = json_number_value(v);
-	if (!json_is_number(v) || d < 0 || d > 1000000000 || d != (int)d)
-		bad_state(path, "'%s' is not a count", name);
-	return (int)d;
-}
-
-/* A true/false member of a saved group; 0 if absent. */
-static int
-state_flag(const char *path, json_t *g, const char *name)
-{
-	json_t *v = json_object_get(g, name);
-
-	if (v == NULL)
-		return 0;
-	if (!json_is_boolean(v))
-		bad_state(path, "'%s' is not true or false", name);
-	return json_is_true(v);
-}
-
-/*
- * Load one group: jg as jansson read it, raw its members as the file
- * writes them.  The key and the window edges are taken from raw, so that
- * numbers keep every digit.
- */
-static void
-load_group(ruleset_t *rs, struct rule *ru, const char *path, json_t *jg,
-           const jobj_t *raw)
-{
-	json_t *key = json_object_get(jg, "key");
-	json_t *st = json_object_get(jg, "state");
-
-	if (!json_is_object(jg) || !json_is_object(key) || !json_is_string(st))
-		bad_state(path, "a group needs 'key' and 'state'");
-	int state = -1;
-	for (int s = 0; s < 3; s++)
-		if (strcmp(json_string_value(st), state_names[s]) == 0)
-			state = s;
-	if (state < 0)
-		bad_state(path, "unknown state '%s'", json_string_value(st));
-
-	/* The identity is rebuilt the way a record's would be. */
-	const jfield_t *kf = jobj_get(raw, "key", 3);
-	rec_t r;
-	size_t col;
-	const char *msg;
-	memset(&r, 0, sizeof r);
-	if (kf == NULL || rec_scan(&r, kf->v, kf->vlen, &col, &msg) < 0)
-		bad_state(path, "bad group key");
-	buf_t id = BUF_INIT;
-	ident_build(rs, &rs->specs[ru->spec], &r, &id, &rs->snap);
-	uint64_t h = util_hash_bytes(id.p, id.len);
-	if (*group_find(ru, id.p, id.len, h) != NULL)
-		bad_state(path, "group %s of rule '%s' appears twice",
-		          rs->snap.p, ru->name);
-	struct group *g = group_new(rs, ru, id.p, id.len, h, rs->snap.p);
-	buf_free(&id);
-	rec_free(&r);
-
-	set_state(ru, g, state);
-	g->hold = state_count(path, jg, "hold");
-	g->miss = state_count(path, jg, "miss");
-	g->repeat = state_count(path, jg, "repeat");
-	g->has_last = state_time(path, jg, "last", &g->last);
-	g->has_announced = state_time(path, jg, "announced", &g->announced);
-	g->quiet = state == GS_FIRING && state_flag(path, jg, "quiet");
-	g->has_since = state_edge(path, raw, "since", &g->since, &g->since_ms);
-	g->has_until = state_edge(path, raw, "until", &g->until, &g->until_ms);
-}
-
-/* 1 if the saved key setting jk is that of ks. */
-static int
-same_spec_key(const struct keyspec *ks, json_t *jk)
-{
-	if (json_is_null(jk))
-		return ks->dflt;
-	if (!json_is_array(jk) || ks->dflt || json_array_size(jk) != ks->n)
-		return 0;
-	for (size_t k = 0; k < ks->n; k++) {
-		json_t *e = json_array_get(jk, k);
-		if (!json_is_string(e) ||
-		    strcmp(json_string_value(e), ks->names[k]) != 0)
-			return 0;
-	}
-	return 1;
-}
-
-/* 1 if the saved key setting jk is the rule's. */
-static int
-same_key(const ruleset_t *rs, const struct rule *ru, json_t *jk)
-{
-	return same_spec_key(&rs->specs[ru->spec], jk);
-}
-
-/* The members of the object text v[0..n), or an invalid state file. */
-static void
-state_object(const char *path, const char *v, size_t n, jobj_t *o)
-{
-	if (n == 0 || v[0] != '{')
-		bad_state(path, "expected an object");
-	jobj_from_value(v, n, o);
-}
-
-/* The raw text of array member name of object o, for jarr_next. */
-static void
-state_array(const char *path, const jobj_t *o, const char *name, const char **v,
-            size_t *n)
-{
-	const jfield_t *f = jobj_get(o, name, strlen(name));
-
-	if (f == NULL || f->type != JT_ARR)
-		bad_state(path, "'%s' is not an array", name);
-	*v = f->v;
-	*n = f->vlen;
-}
-
-/*
- * Load the member "seen" (see save_seen) of the state file at path, when
- * it has one: root as jansson read it, top its members as the file writes
- * them.  Entries of a key no rule has any more are passed over.
- */
-static void
-load_seen(ruleset_t *rs, const char *path, json_t *root, const jobj_t *top)
-{
-	json_t *seen = json_object_get(root, "seen");
-	jobj_t so = {NULL, 0, 0}, go = {NULL, 0, 0};
-	const char *stext, *gtext, *ev, *msg;
-	size_t slen, spos = 0, glen, evlen, col;
-
-	if (seen == NULL)
-		return;
-	if (!json_is_array(seen))
-		bad_state(path, "'seen' is not an array");
-	state_array(path, top, "seen", &stext, &slen);
-	for (size_t i = 0; i < json_array_size(seen); i++) {
-		json_t *js = json_array_get(seen, i);
-		json_t *groups = json_object_get(js, "groups");
-		if (!json_is_object(js) || !json_is_array(groups))
-			bad_state(path,
-			          "a 'seen' entry needs 'key' and 'groups'");
-		if (!jarr_next(stext, slen, &spos, &ev, &evlen))
-			bad_state(path, "'seen' out of step");
-		size_t spec = 0;
-		while (spec < rs->nspecs &&
-		       !same_spec_key(&rs->specs[spec],
-		                      json_object_get(js, "key")))
-			spec++;
-		if (spec == rs->nspecs)
-			continue;
-		state_object(path, ev, evlen, &so);
-		state_array(path, &so, "groups", &gtext, &glen);
-		size_t gpos = 0;
-		for (size_t k = 0; k < json_array_size(groups); k++) {
-			json_t *jg = json_array_get(groups, k);
-			int64_t end;
-			if (!jarr_next(gtext, glen, &gpos, &ev, &evlen))
-				bad_state(path, "'seen' out of step");
-			if (!json_is_object(jg) ||
-			    !json_is_object(json_object_get(jg, "key")) ||
-			    !state_time(path, jg, "window_end", &end))
-				bad_state(
-				    path,
-				    "a 'seen' group needs 'key' and 'window_end'");
-			state_object(path, ev, evlen, &go);
-			const jfield_t *kf = jobj_get(&go, "key", 3);
-			rec_t r;
-			memset(&r, 0, sizeof r);
-			if (kf == NULL ||
-			    rec_scan(&r, kf->v, kf->vlen, &col, &msg) < 0)
-				bad_state(path, "bad group key");
-			buf_t id = BUF_INIT;
-			ident_build(rs, &rs->specs[spec], &r, &id, &rs->snap);
-			(void)seen_note(rs, spec, id.p, id.len,
-			                util_hash_bytes(id.p, id.len),
-			                rs->snap.p, end);
-			buf_free(&id);
-			rec_free(&r);
-		}
-	}
-	jobj_free(&so);
-	jobj_free(&go);
+	return rs->nspecs;
 }
 
 void
-rules_load_state(ruleset_t *rs, const char *path)
+rules_spec(const ruleset_t *rs, size_t spec, struct rule_spec *out)
 {
-	json_error_t e;
-	json_t *root;
-	buf_t text = BUF_INIT;
+	const struct keyspec *ks = &rs->specs[spec];
 
-	if (rd_slurp_state(path, &text) < 0)
-		return; /* the first run */
-	/* Key values and times are copied from records, which may hold
-	 * \u0000 in a string, and numbers of any size: they are read from
-	 * the text below, and jansson reads every number as a real. */
-	root = json_loadb(text.p ? text.p : "", text.len,
-	                  JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL |
-	                      JSON_DECODE_INT_AS_REAL,
-	                  &e);
-	/* Not e.text: it quotes the file, which may not be ours. */
-	if (root == NULL)
-		util_die(
-		    EX_DATAERR,
-		    "%s:%d:%d: invalid state file: %s (remove it to start afresh)",
-		    path, e.line, e.column, jerr_what(json_error_code(&e)));
-	json_t *rules = json_object_get(root, "rules");
-	if (!json_is_object(root) ||
-	    json_number_value(json_object_get(root, "version")) != 1 ||
-	    !json_is_array(rules))
-		bad_state(path, "expected {\"version\":1,\"rules\":[...]}");
+	out->names = (const char *const *)ks->names;
+	out->n = ks->n;
+	out->dflt = ks->dflt;
+}
 
-	/* The same document, walked by the scanner for the keys' text. */
-	jobj_t top = {NULL, 0, 0}, jro = {NULL, 0, 0}, jgo = {NULL, 0, 0};
-	size_t col, rpos = 0, rlen;
-	const char *msg, *rtext, *ev;
-	if (jscan_object(text.p, text.len, &top, &col, &msg) < 0)
-		bad_state(path, "%s at byte %zu", msg, col);
-	state_array(path, &top, "rules", &rtext, &rlen);
+void
+rules_each_group(const ruleset_t *rs, size_t i, rule_group_fn fn, void *ctx)
+{
+	const struct rule *ru = &rs->r[i];
+	struct rule_gstate gs;
 
-	for (size_t i = 0; i < json_array_size(rules); i++) {
-		json_t *jr = json_array_get(rules, i);
-		json_t *jn = json_object_get(jr, "name");
-		json_t *jw = json_object_get(jr, "when");
-		json_t *groups = json_object_get(jr, "groups");
-		size_t evlen, gpos = 0, glen;
-		const char *gtext;
-		if (!json_is_string(jn) || !json_is_string(jw) ||
-		    !json_is_array(groups))
-			bad_state(path,
-			          "a rule needs 'name', 'when' and 'groups'");
-		if (!jarr_next(rtext, rlen, &rpos, &ev, &evlen))
-			bad_state(path, "rules out of step");
-		state_object(path, ev, evlen, &jro);
-		state_array(path, &jro, "groups", &gtext, &glen);
-		struct rule *ru = NULL;
-		for (size_t k = 0; k < rs->n && ru == NULL; k++)
-			if (strcmp(rs->r[k].name, json_string_value(jn)) == 0)
-				ru = &rs->r[k];
-		if (ru == NULL) {
-			util_warnmsg(
-			    "%s: dropping the state of rule '%s', which is no longer given",
-			    path, json_string_value(jn));
-			continue;
-		}
-		if (strcmp(expr_source(ru->expr), json_string_value(jw)) != 0 ||
-		    !same_key(rs, ru, json_object_get(jr, "key"))) {
-			util_warnmsg(
-			    "%s: dropping the state of rule '%s': its condition or key changed",
-			    path, ru->name);
-			continue;
-		}
-		for (size_t k = 0; k < json_array_size(groups); k++) {
-			if (!jarr_next(gtext, glen, &gpos, &ev, &evlen))
-				bad_state(path, "groups out of step");
-			jgo.n = 0;
-			if (evlen > 0 && ev[0] == '{')
-				jobj_from_value(ev, evlen, &jgo);
-			load_group(rs, ru, path, json_array_get(groups, k),
-			           &jgo);
+	for (size_t b = 0; b < ru->tabsize; b++) {
+		for (const struct rule_group *g = ru->tab[b]; g; g = g->next) {
+			gs.key = g->keyjson;
+			gs.state = g->state;
+			gs.hold = g->hold;
+			gs.miss = g->miss;
+			gs.repeat = g->repeat;
+			gs.quiet = g->quiet;
+			gs.has_last = g->has_last;
+			gs.last = g->last;
+			gs.has_announced = g->has_announced;
+			gs.announced = g->announced;
+			gs.has_since = g->has_since;
+			gs.since = g->since.p;
+			gs.since_len = g->since.len;
+			gs.since_ms = g->since_ms;
+			gs.has_until = g->has_until;
+			gs.until = g->until.p;
+			gs.until_len = g->until.len;
+			gs.until_ms = g->until_ms;
+			fn(ctx, &gs);
 		}
 	}
-	load_seen(rs, path, root, &top);
-	jobj_free(&jgo);
-	jobj_free(&jro);
-	jobj_free(&top);
-	buf_free(&text);
-	json_decref(root);
+}
+
+/*
+ * The identity of the group whose key fields the object text key[0..n)
+ * holds, under spec, into id (and the key fields as the state file
+ * writes them into rs->snap); -1 if it is not an object.
+ */
+static int
+key_ident(ruleset_t *rs, size_t spec, const char *key, size_t n, buf_t *id)
+{
+	rec_t r;
+	size_t col;
+	const char *msg;
+
+	memset(&r, 0, sizeof r);
+	if (rec_scan(&r, key, n, &col, &msg) < 0) {
+		rec_free(&r);
+		return -1;
+	}
+	ident_build(rs, &rs->specs[spec], &r, id, &rs->snap);
+	rec_free(&r);
+	return 0;
+}
+
+int
+rules_group_add(ruleset_t *rs, size_t i, const char *key, size_t n,
+                rule_group_t **g, const char **keytext)
+{
+	struct rule *ru = &rs->r[i];
+	buf_t id = BUF_INIT;
+
+	*g = NULL;
+	if (key_ident(rs, ru->spec, key, n, &id) < 0) {
+		buf_free(&id);
+		return -1;
+	}
+	*keytext = rs->snap.p;
+	uint64_t h = util_hash_bytes(id.p, id.len);
+	if (*group_find(ru, id.p, id.len, h) == NULL)
+		*g = group_new(rs, ru, id.p, id.len, h, rs->snap.p);
+	buf_free(&id);
+	return 0;
+}
+
+void
+rules_group_set_state(ruleset_t *rs, size_t i, rule_group_t *g, int state)
+{
+	set_state(&rs->r[i], g, state);
+}
+
+void
+rules_group_restore(rule_group_t *g, const struct rule_gstate *gs)
+{
+	g->hold = gs->hold;
+	g->miss = gs->miss;
+	g->repeat = gs->repeat;
+	g->has_last = gs->has_last;
+	g->last = gs->last;
+	g->has_announced = gs->has_announced;
+	g->announced = gs->announced;
+	g->quiet = g->state == RULE_FIRING && gs->quiet;
+	g->has_since = gs->has_since;
+	buf_reset(&g->since);
+	if (gs->has_since) {
+		buf_add(&g->since, gs->since, gs->since_len);
+		g->since_ms = gs->since_ms;
+	}
+	g->has_until = gs->has_until;
+	buf_reset(&g->until);
+	if (gs->has_until) {
+		buf_add(&g->until, gs->until, gs->until_len);
+		g->until_ms = gs->until_ms;
+	}
+}
+
+size_t
+rules_seen_len(const ruleset_t *rs, size_t spec)
+{
+	return kmap_len(rs->specs[spec].seen.ids);
+}
+
+const char *
+rules_seen_get(const ruleset_t *rs, size_t spec, size_t id, int64_t *end)
+{
+	const struct seentab *st = &rs->specs[spec].seen;
+
+	*end = st->end[id];
+	return st->keyjson[id];
+}
+
+int
+rules_seen_restore(ruleset_t *rs, size_t spec, const char *key, size_t n,
+                   int64_t end)
+{
+	buf_t id = BUF_INIT;
+
+	if (key_ident(rs, spec, key, n, &id) < 0) {
+		buf_free(&id);
+		return -1;
+	}
+	(void)seen_note(rs, spec, id.p, id.len, util_hash_bytes(id.p, id.len),
+	                NULL, rs->snap.p, end);
+	buf_free(&id);
+	return 0;
 }
 
 void
@@ -1726,7 +1620,7 @@ rules_free(ruleset_t *rs)
 	for (size_t i = 0; i < rs->n; i++) {
 		struct rule *ru = &rs->r[i];
 		for (size_t b = 0; b < ru->tabsize; b++) {
-			struct group *g = ru->tab[b], *next;
+			struct rule_group *g = ru->tab[b], *next;
 			for (; g != NULL; g = next) {
 				next = g->next;
 				group_free(g);
@@ -1759,8 +1653,14 @@ rules_free(ruleset_t *rs)
 	}
 	free(rs->specs);
 	free(rs->cache);
-	buf_t *bufs[] = {&rs->err, &rs->abuf,  &rs->names, &rs->snap,
-	                 &rs->msg, &rs->label, &rs->tmp,   &rs->tmp2};
+	for (size_t i = 0; i < TC_N; i++)
+		buf_free(&rs->tcache[i].text);
+	buf_free(&rs->layout.names);
+	free(rs->layout.len);
+	free(rs->layout.take);
+	buf_t *bufs[] = {&rs->err,  &rs->abuf, &rs->names,
+	                 &rs->snap, &rs->msg,  &rs->label,
+	                 &rs->tmp,  &rs->tmp2, &rs->cohort};
 	for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
 		buf_free(bufs[i]);
 	free(rs);

@@ -22,6 +22,9 @@
  * Errors in rules (syntax, unknown settings, bad values) are reported with
  * util_die(): exit 64, or 66 for a rules file that does not exist.
  *
+ * The state that carries rules from run to run (--state) is kept by
+ * lib/alert_state.h, through the functions at the end of this file.
+ *
  * Ownership: a ruleset owns its rules and groups; alert records passed to
  * the callback are valid only during the call.
  */
@@ -50,11 +53,15 @@ struct rule_defaults {
 
 /* An alert record made by rules_eval. */
 struct alert_event {
-	const char *rec;   /* the alert record: one JSON object, no newline */
-	size_t len;        /* its length */
-	const char *rule;  /* the rule's name */
-	const char *state; /* "firing" or "resolved" */
-	const char *label; /* "NAME STATE (key=value, ...)" for diagnostics */
+	const char *rec;    /* the alert record: one JSON object, no newline */
+	size_t len;         /* its length */
+	const char *rule;   /* the rule's name */
+	const char *state;  /* "firing" or "resolved" */
+	const char *label;  /* "NAME STATE (key=value, ...)" for diagnostics */
+	const char *cohort; /* the group: "os = Android" for a record of
+	                     * tingle-count --each, else "k = v, ..." of its
+	                     * key fields; "" for one group (NUL as '?') */
+	const rec_t *in;    /* the input record that made it */
 };
 
 typedef void (*alert_emit_fn)(void *ctx, const struct alert_event *ev);
@@ -92,9 +99,10 @@ void rules_set_time_field(ruleset_t *rs, const char *name);
  * Check the times rules_eval reads from r: window_end and window_start
  * when it has a window_end, else the time field (rules_set_time_field).
  * Returns 0 when each is absent, null or a time; else -1, with *name and
- * *v naming the first that is not (the record is bad input).
+ * *v naming the first that is not (the record is bad input).  A
+ * rules_eval of the same record next takes the times read here.
  */
-int rules_check_time(const ruleset_t *rs, const rec_t *r, const char **name,
+int rules_check_time(ruleset_t *rs, const rec_t *r, const char **name,
                      const jfield_t **v);
 
 /*
@@ -107,23 +115,88 @@ void rules_eval(ruleset_t *rs, const rec_t *r, const char *file,
 /* Number of firing alert records emitted so far (repeats included). */
 unsigned long rules_fired(const ruleset_t *rs);
 
-/*
- * Load pending and firing state, and the last window seen per group, from
- * a state file written by rules_save_state.  A file that does not exist is
- * an empty state.  State of rules that are gone, or whose condition or key
- * changed, is dropped with a warning.  A file that cannot be read or is a
- * directory ends the program with exit 66 (EX_NOINPUT), an invalid one
- * with exit 65 (EX_DATAERR).
- */
-void rules_load_state(ruleset_t *rs, const char *path);
-
-/*
- * Write the state to path atomically: a temporary file in the same
- * directory, fsync, rename.  Returns 0, or -1 with a diagnostic printed
- * (the old file is then left as it was).
- */
-int rules_save_state(const ruleset_t *rs, const char *path);
-
 void rules_free(ruleset_t *rs);
+
+/* ---- what the state file keeps (lib/alert_state.c) -------------------- */
+
+/* The states of a rule's group. */
+enum { RULE_INACTIVE, RULE_PENDING, RULE_FIRING };
+
+/* A rule, as the state file names it. */
+struct rule_info {
+	const char *name;
+	const char *when; /* the condition's source */
+	int64_t cooldown_ms;
+	size_t spec; /* how it picks groups (rules_spec) */
+};
+
+/* Rule i (0 to rules_count() - 1). */
+void rules_info(const ruleset_t *rs, size_t i, struct rule_info *out);
+
+/* A way of picking groups, shared by the rules that pick them alike. */
+struct rule_spec {
+	const char *const *names; /* the key fields, unless dflt */
+	size_t n;
+	int dflt; /* the default key (see struct rule_defaults) */
+};
+
+size_t rules_nspecs(const ruleset_t *rs);
+void rules_spec(const ruleset_t *rs, size_t spec, struct rule_spec *out);
+
+/* The state of one rule for one group, as the state file keeps it. */
+struct rule_gstate {
+	const char *key; /* the key fields: one JSON object */
+	int state;       /* RULE_* */
+	int hold;        /* consecutive windows the condition held */
+	int miss;        /* consecutive windows it failed while firing */
+	int repeat;      /* announcements after the first of the episode */
+	int quiet;       /* firing, but not announced (the cooldown) */
+	int has_last, has_announced, has_since, has_until;
+	int64_t last;      /* end of the last window evaluated (ms) */
+	int64_t announced; /* event time of the last firing announcement */
+	const char *since; /* end of the episode's first window, as written */
+	size_t since_len;
+	int64_t since_ms;
+	const char *until; /* end of the first window without it */
+	size_t until_len;
+	int64_t until_ms;
+};
+
+typedef struct rule_group rule_group_t;
+typedef void (*rule_group_fn)(void *ctx, const struct rule_gstate *gs);
+
+/* Call fn for each group rule i keeps, in a fixed order. */
+void rules_each_group(const ruleset_t *rs, size_t i, rule_group_fn fn,
+                      void *ctx);
+
+/*
+ * Add to rule i the group whose key fields the JSON object text
+ * key[0..n) holds, inactive.  Returns -1 when key is not an object;
+ * else 0, with *g the new group, or NULL when the rule has it already,
+ * and *keytext the key fields as written (valid until the next call).
+ */
+int rules_group_add(ruleset_t *rs, size_t i, const char *key, size_t n,
+                    rule_group_t **g, const char **keytext);
+
+/* Put group g of rule i in state (RULE_*). */
+void rules_group_set_state(ruleset_t *rs, size_t i, rule_group_t *g, int state);
+
+/* Give g, in its state already, the rest of gs (key and state aside). */
+void rules_group_restore(rule_group_t *g, const struct rule_gstate *gs);
+
+/*
+ * The latest window read per group under a spec (whatever the rules made
+ * of it): a record of an older window is evaluated by none of its rules.
+ * rules_seen_get gives entry id (0 to rules_seen_len() - 1): its key
+ * fields as one JSON object, and in *end the end of that window (ms).
+ */
+size_t rules_seen_len(const ruleset_t *rs, size_t spec);
+const char *rules_seen_get(const ruleset_t *rs, size_t spec, size_t id,
+                           int64_t *end);
+
+/* Note the window ending at end as read by the group with the key fields
+ * of the object text key[0..n); -1 when it is not an object. */
+int rules_seen_restore(ruleset_t *rs, size_t spec, const char *key, size_t n,
+                       int64_t end);
 
 #endif

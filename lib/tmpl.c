@@ -1,5 +1,6 @@
 /*
- * tmpl.c - message templates with {field} and {field:%.1f} placeholders.
+ * tmpl.c - message templates with {field}, {field:%.1f} and {=expression}
+ * placeholders.
  */
 #include "tmpl.h"
 
@@ -7,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "expr.h"
 
 /* One piece of a template: literal text, or a placeholder. */
 struct piece {
@@ -16,6 +19,7 @@ struct piece {
 	char conv;    /* printf conversion letter, 0 when none */
 	char fmt[24]; /* the conversion rewritten for snprintf: at most
 	                 "%" 5 flags 3 digits "." 3 digits "ll" letter */
+	expr_t *e;    /* {=expression}: its value is shown */
 };
 
 struct tmpl {
@@ -89,6 +93,54 @@ parse_conv(struct piece *pc, const char *spec, size_t n)
 	return 0;
 }
 
+/*
+ * The end of an expression placeholder whose text starts at s: the first
+ * '}' outside a string literal, and in *colon the first ':' before it
+ * outside one (the conversion), or NULL.  Returns NULL when there is no
+ * '}'.
+ */
+static const char *
+expr_end(const char *s, const char **colon)
+{
+	char q = 0;
+
+	*colon = NULL;
+	for (; *s != '\0'; s++) {
+		if (q != 0) {
+			if (*s == '\\' && s[1] != '\0')
+				s++;
+			else if (*s == q)
+				q = 0;
+		} else if (*s == '"' || *s == '\'') {
+			q = *s;
+		} else if (*s == ':' && *colon == NULL) {
+			*colon = s;
+		} else if (*s == '}') {
+			return s;
+		}
+	}
+	return NULL;
+}
+
+/* Compile the expression of a {=...} placeholder at src[at..end). */
+static int
+compile_expr(tmpl_t *t, const char *src, size_t at, const char *end, buf_t *err)
+{
+	buf_t e = BUF_INIT;
+	char *text = xstrndup(src + at, (size_t)(end - (src + at)));
+	struct piece *pc = &t->p[t->n - 1];
+
+	pc->e = expr_compile(text, &e);
+	free(text);
+	if (pc->e == NULL) {
+		buf_printf(err, "expression at column %zu: %s", at + 1, e.p);
+		buf_free(&e);
+		return -1;
+	}
+	buf_free(&e);
+	return 0;
+}
+
 tmpl_t *
 tmpl_compile(const char *src, buf_t *err)
 {
@@ -110,26 +162,36 @@ tmpl_compile(const char *src, buf_t *err)
 		}
 		add_piece(t, lit, (size_t)(s - lit), 0);
 		const char *open = s;
-		const char *close = strchr(s, '}');
+		const char *name = open + 1;
+		const char *colon, *close;
+		while (*name == ' ')
+			name++;
+		if (*name == '=')
+			close = expr_end(name + 1, &colon);
+		else if ((close = strchr(s, '}')) != NULL)
+			colon = memchr(name, ':', (size_t)(close - name));
 		if (close == NULL) {
 			buf_printf(err, "unclosed '{' at column %zu",
 			           (size_t)(open - src) + 1);
 			goto fail;
 		}
-		const char *name = open + 1;
-		const char *colon = memchr(name, ':', (size_t)(close - name));
 		const char *name_end = colon != NULL ? colon : close;
 		while (name < name_end && *name == ' ')
 			name++;
 		while (name_end > name && name_end[-1] == ' ')
 			name_end--;
 		if (name == name_end ||
-		    memchr(name, '{', (size_t)(name_end - name))) {
+		    (*name != '=' &&
+		     memchr(name, '{', (size_t)(name_end - name)))) {
 			buf_printf(err, "missing field name at column %zu",
 			           (size_t)(open - src) + 2);
 			goto fail;
 		}
 		add_piece(t, name, (size_t)(name_end - name), 1);
+		if (*name == '=' &&
+		    compile_expr(t, src, (size_t)(name + 1 - src), name_end,
+		                 err) < 0)
+			goto fail;
 		if (colon != NULL &&
 		    parse_conv(&t->p[t->n - 1], colon + 1,
 		               (size_t)(close - colon - 1)) < 0) {
@@ -195,9 +257,44 @@ render_conv(const struct piece *pc, const jfield_t *v, buf_t *out)
 		buf_printf(out, pc->fmt, (unsigned long long)i);
 }
 
+/*
+ * The value of the expression of pc as JSON text in val: the fields it
+ * reads are looked up as a placeholder's are, gathered into one record,
+ * and the expression evaluated on it.  A run-time error gives null.
+ */
+static void
+eval_expr(const struct piece *pc, tmpl_lookup_fn lookup, void *ctx, buf_t *val)
+{
+	const char *const *names = expr_fields(pc->e);
+	buf_t line = BUF_INIT, err = BUF_INIT;
+	rec_t r;
+	val_t v;
+	jfield_t f;
+
+	memset(&r, 0, sizeof r);
+	buf_addc(&line, '{');
+	for (size_t i = 0; names[i] != NULL; i++)
+		if (lookup(ctx, names[i], strlen(names[i]), &f)) {
+			jw_key(&line, names[i]);
+			buf_add(&line, f.v, f.vlen);
+		}
+	buf_addc(&line, '}');
+	buf_reset(val);
+	if (rec_scan(&r, line.p, line.len, NULL, NULL) == 0 &&
+	    expr_eval(pc->e, &r, &v, &err) == 0)
+		val_to_json(&v, val);
+	else
+		buf_adds(val, "null");
+	rec_free(&r);
+	buf_free(&line);
+	buf_free(&err);
+}
+
 void
 tmpl_render(const tmpl_t *t, tmpl_lookup_fn lookup, void *ctx, buf_t *out)
 {
+	buf_t val = BUF_INIT;
+
 	for (size_t i = 0; i < t->n; i++) {
 		const struct piece *pc = &t->p[i];
 		jfield_t v;
@@ -206,7 +303,12 @@ tmpl_render(const tmpl_t *t, tmpl_lookup_fn lookup, void *ctx, buf_t *out)
 			buf_add(out, pc->text, pc->len);
 			continue;
 		}
-		if (!lookup(ctx, pc->text, pc->len, &v)) {
+		if (pc->e != NULL) {
+			eval_expr(pc, lookup, ctx, &val);
+			v.v = val.p;
+			v.vlen = val.len;
+			v.type = jtype_of(val.p);
+		} else if (!lookup(ctx, pc->text, pc->len, &v)) {
 			v.v = "null";
 			v.vlen = 4;
 			v.type = JT_NULL;
@@ -216,6 +318,7 @@ tmpl_render(const tmpl_t *t, tmpl_lookup_fn lookup, void *ctx, buf_t *out)
 		else
 			tmpl_value_text(v.v, v.vlen, out);
 	}
+	buf_free(&val);
 }
 
 const char *
@@ -229,8 +332,10 @@ tmpl_free(tmpl_t *t)
 {
 	if (t == NULL)
 		return;
-	for (size_t i = 0; i < t->n; i++)
+	for (size_t i = 0; i < t->n; i++) {
 		free(t->p[i].text);
+		expr_free(t->p[i].e);
+	}
 	free(t->p);
 	free(t->src);
 	free(t);

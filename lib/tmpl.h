@@ -1,10 +1,15 @@
 /*
- * tmpl.h - message templates: text with {field} and {field:%.1f}
- * placeholders, compiled once and rendered against a record.
+ * tmpl.h - message templates: text with {field}, {field:%.1f} and
+ * {=expression:%.1f} placeholders, compiled once and rendered against a
+ * record.
  *
  * Syntax: "{" NAME [":" CONVERSION] "}" where NAME is a field name or a
  * dotted path and CONVERSION is one printf conversion (%d %i %u %x %X %o
- * %e %E %f %F %g %G %s with flags, width and precision).  "{{" and "}}"
+ * %e %E %f %F %g %G %s with flags, width and precision), or
+ * "{=" EXPR [":" CONVERSION] "}" where EXPR is an expression (expr.h)
+ * whose value is shown; a '}' or ':' inside its string literals belongs
+ * to it.  The fields EXPR reads are found through the lookup function,
+ * and a run-time error shows as null.  "{{" and "}}"
  * stand for literal braces.  A value is shown as text: strings without
  * quotes, numbers as written in the input, true, false and null as words,
  * objects and arrays as JSON.  A numeric conversion applies only to

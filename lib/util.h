@@ -13,7 +13,10 @@
 #include <stdint.h>
 #include <sysexits.h>
 
-#define TINGLE_VERSION "0.1.0"
+/* TINGLE_VERSION comes from the file VERSION, through the Makefile. */
+#ifndef TINGLE_VERSION
+#error "TINGLE_VERSION is not defined: build with make"
+#endif
 
 /* The name used in diagnostics, e.g. "tingle-count". Set by diag_init(). */
 extern const char *util_progname;

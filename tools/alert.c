@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert_state.h"
 #include "json.h"
 #include "rio.h"
 #include "rule.h"
@@ -36,6 +37,7 @@ enum {
 	OPT_LOCK_TIMEOUT,
 	OPT_MAX_GROUPS,
 	OPT_RESOLVED_MESSAGE,
+	OPT_RANK,
 };
 
 static const struct option longopts[] = {
@@ -52,6 +54,7 @@ static const struct option longopts[] = {
     {"exec-timeout", required_argument, NULL, OPT_EXEC_TIMEOUT},
     {"exec-jobs", required_argument, NULL, OPT_EXEC_JOBS},
     {"pass", no_argument, NULL, OPT_PASS},
+    {"rank", no_argument, NULL, OPT_RANK},
     {"state", required_argument, NULL, OPT_STATE},
     {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
     {"max-groups", required_argument, NULL, OPT_MAX_GROUPS},
@@ -59,6 +62,7 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0}};
 
 static int pflag;                    /* --pass */
+static int rflag;                    /* --rank */
 static hookset_t *hooks;             /* --exec */
 static int64_t exec_timeout = 10000; /* --exec-timeout, ms */
 static long exec_jobs = 4;           /* --exec-jobs */
@@ -72,7 +76,7 @@ usage(FILE *fp)
 	    "                    [--resolved-message TEMPLATE]\n"
 	    "                    [--for N] [--keep-firing-for N] [--cooldown DURATION]\n"
 	    "                    [--severity LEVEL] [--exec CMD] [--exec-timeout DURATION]\n"
-	    "                    [--exec-jobs N] [--pass] [--state FILE]\n"
+	    "                    [--exec-jobs N] [--pass] [--rank] [--state FILE]\n"
 	    "                    [--lock-timeout DURATION] [--max-groups N] [FILE ...]\n"
 	    "\n"
 	    "Fire, repeat and resolve alerts from rules, per rule and group.\n"
@@ -81,9 +85,9 @@ usage(FILE *fp)
 	    "  -F, --rules FILE         rules from a JSON array of rule objects (repeatable)\n"
 	    "  -k, --key FIELD          group by FIELD (repeatable; default: every field\n"
 	    "                           but the window, the time and the measures of count\n"
-	    "                           and compare: count, revision, distinct_*, sum_*,\n"
-	    "                           min_*, max_*, avg_*, expected, ratio, delta, z,\n"
-	    "                           baseline_n, baseline)\n"
+	    "                           and compare: count, revision, open, distinct_*,\n"
+	    "                           sum_*, min_*, max_*, avg_*, expected, ratio, delta,\n"
+	    "                           z, baseline_n, baseline)\n"
 	    "  -m, --message TEMPLATE   message with {field} and {field:%%.1f} placeholders\n"
 	    "  --resolved-message TEMPLATE  message of resolved alerts (default: NAME\n"
 	    "                           resolved for KEYS after DURATION)\n"
@@ -96,6 +100,9 @@ usage(FILE *fp)
 	    "  --exec-timeout DURATION  time limit of each run (default 10s)\n"
 	    "  --exec-jobs N            runs at a time (default 4)\n"
 	    "  --pass                   also write every input record\n"
+	    "  --rank                   write the firing alerts of a window most\n"
+	    "                           significant first (by p, then |z|), once a\n"
+	    "                           later window or the end of input comes\n"
 	    "  --state FILE             keep alert state in FILE across runs\n"
 	    "  --lock-timeout DURATION  wait this long for another run using FILE (default\n"
 	    "                           10s; 0: do not wait)\n"
@@ -138,7 +145,8 @@ duration(const char *opt, const char *arg, int positive)
 
 /*
  * Run the --exec command for an alert record: the record on its standard
- * input, each field as TINGLE_NAME in its environment.  Values go into
+ * input, each field as TINGLE_NAME in its environment, and the group as
+ * TINGLE_COHORT.  Values go into
  * the environment as data; no shell ever reads them.
  */
 static void
@@ -147,6 +155,9 @@ run_hook(const struct alert_event *ev)
 	buf_t b = BUF_INIT;
 	char **env = hook_env(hooks, ev->rec, ev->len, ev->label);
 
+	/* The group, named for people (see tingle-alert(1), HOOKS). */
+	env = hook_env_add(env, "TINGLE_COHORT", ev->cohort);
+
 	buf_add(&b, ev->rec, ev->len);
 	buf_addc(&b, '\n');
 	hook_run(hooks, b.p, b.len, env, ev->label);
@@ -154,15 +165,113 @@ run_hook(const struct alert_event *ev)
 	buf_free(&b);
 }
 
+/* Write an alert record, and run the hook for it. */
 static void
-on_alert(void *ctx, const struct alert_event *ev)
+put_alert(const struct alert_event *ev)
 {
-	(void)ctx;
 	buf_add(&rio_out, ev->rec, ev->len);
 	buf_addc(&rio_out, '\n');
 	rio_out_record();
 	if (hooks != NULL)
 		run_hook(ev);
+}
+
+/* --rank: the firing alerts of the window at hand, kept to be sorted. */
+struct ranked {
+	char *rec, *rule, *label, *cohort;
+	size_t len;
+	int has_p;
+	double p, z; /* z as |z|, 0 when absent */
+	size_t seq;  /* order of arrival, the last tie-break */
+};
+static struct ranked *held;
+static size_t nheld, capheld;
+static buf_t held_end; /* window_end of the held alerts */
+static buf_t cur_end;  /* that of the record at hand */
+
+/* A number field of r, as a double; 0 when absent or not a number. */
+static int
+num_field(const rec_t *r, const char *name, double *d)
+{
+	const jfield_t *f = rec_get(r, name, strlen(name));
+
+	if (f == NULL || f->type != JT_NUM)
+		return 0;
+	*d = strtod(f->v, NULL);
+	return 1;
+}
+
+/* Most significant first: the smaller p (none: after all that have
+ * one), then the larger |z|, then the order of arrival. */
+static int
+rank_cmp(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->has_p != y->has_p)
+		return x->has_p ? -1 : 1;
+	if (x->has_p && x->p != y->p)
+		return x->p < y->p ? -1 : 1;
+	if (x->z != y->z)
+		return x->z > y->z ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Write the held alerts, most significant first. */
+static void
+flush_ranked(void)
+{
+	if (nheld == 0)
+		return;
+	qsort(held, nheld, sizeof *held, rank_cmp);
+	for (size_t i = 0; i < nheld; i++) {
+		struct ranked *h = &held[i];
+		struct alert_event ev = {h->rec,   h->len,    h->rule, "firing",
+		                         h->label, h->cohort, NULL};
+		put_alert(&ev);
+		free(h->rec);
+		free(h->rule);
+		free(h->label);
+		free(h->cohort);
+	}
+	nheld = 0;
+}
+
+/* The window_end of r, as written, into b; "" when it has none. */
+static void
+window_end_of(const rec_t *r, buf_t *b)
+{
+	const jfield_t *f = rec_get(r, "window_end", 10);
+
+	buf_reset(b);
+	buf_add(b, "", 0);
+	if (f != NULL)
+		buf_add(b, f->v, f->vlen);
+}
+
+static void
+on_alert(void *ctx, const struct alert_event *ev)
+{
+	(void)ctx;
+	if (!rflag || strcmp(ev->state, "firing") != 0) {
+		put_alert(ev);
+		return;
+	}
+	if (nheld == capheld) {
+		capheld = capheld ? capheld * 2 : 16;
+		held = xrealloc(held, capheld * sizeof *held);
+	}
+	struct ranked *h = &held[nheld];
+	h->rec = xstrndup(ev->rec, ev->len);
+	h->len = ev->len;
+	h->rule = xstrdup(ev->rule);
+	h->label = xstrdup(ev->label);
+	h->cohort = xstrdup(ev->cohort);
+	h->has_p = num_field(ev->in, "p", &h->p);
+	if (!num_field(ev->in, "z", &h->z))
+		h->z = 0;
+	h->z = h->z < 0 ? -h->z : h->z;
+	h->seq = nheld++;
 }
 
 /*
@@ -209,11 +318,25 @@ alert_loop(ruleset_t *rs, int nfiles, char **files)
 			              tv->v);
 			continue;
 		}
+		if (rflag) {
+			/* A later window: the alerts of the last are all in. */
+			window_end_of(&r, &cur_end);
+			if (nheld > 0 &&
+			    (held_end.len != cur_end.len ||
+			     memcmp(held_end.p, cur_end.p, cur_end.len) != 0))
+				flush_ranked();
+			buf_reset(&held_end);
+			buf_add(&held_end, cur_end.p, cur_end.len);
+		}
 		if (pflag)
 			rec_write(&r, &rio_out);
 		rules_eval(rs, &r, l.file, l.num);
 		rio_out_record();
 	}
+	flush_ranked();
+	free(held);
+	buf_free(&held_end);
+	buf_free(&cur_end);
 	rd_close(rd);
 	rec_free(&r);
 }
@@ -287,6 +410,9 @@ main(int argc, char **argv)
 		case OPT_PASS:
 			pflag = 1;
 			break;
+		case OPT_RANK:
+			rflag = 1;
+			break;
 		case OPT_STATE:
 			if (*optarg == '\0')
 				rio_usage_error("empty --state file name");
@@ -322,7 +448,7 @@ main(int argc, char **argv)
 	rules_set_max_groups(rs, (size_t)max_groups);
 	if (state_path != NULL) {
 		rio_lock_state(state_path, lock_timeout);
-		rules_load_state(rs, state_path);
+		alert_state_load(rs, state_path);
 		/* A reader that goes away must not cost the state: alerts
 		 * already announced would be announced again. */
 		rio_hold_epipe();
@@ -341,7 +467,7 @@ main(int argc, char **argv)
 	rio_out_flush();
 	hook_close(hooks);
 	int status = rules_fired(rs) > 0 ? 0 : 1;
-	if (state_path != NULL && rules_save_state(rs, state_path) < 0)
+	if (state_path != NULL && alert_state_save(rs, state_path) < 0)
 		status = EX_IOERR;
 	rules_free(rs);
 	free(ro);

@@ -3,20 +3,28 @@
  * each record a segment.
  *
  * For every record, in this order: each --join merges the matching row of
- * its table; every --where must hold; then the first -s rule that matches,
- * else the value of --by, else --default, becomes the segment field.
+ * its table; each --set computes a field; every --where must hold; a
+ * record whose --unique key was seen already is dropped; then the first
+ * -s rule that matches, else the value of --by, else --default, becomes
+ * the segment field.
  * Records are written back as their own bytes with the new fields spliced
  * in.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "expr.h"
+#include "fieldseen.h"
 #include "jtable.h"
 #include "json.h"
+#include "key.h"
 #include "rio.h"
+#include "ttime.h"
+#include "uniq.h"
 #include "util.h"
 
 enum {
@@ -29,7 +37,11 @@ enum {
 	OPT_BY,
 	OPT_DEFAULT,
 	OPT_FIELD,
-	OPT_ONLY
+	OPT_ONLY,
+	OPT_SET,
+	OPT_UNIQUE,
+	OPT_WITHIN,
+	OPT_MAX_GROUPS
 };
 
 enum miss { MISS_KEEP, MISS_DROP, MISS_REJECT };
@@ -61,6 +73,14 @@ static size_t njoins;
 static struct join pending; /* join options given before any --join */
 static int pending_used;
 
+/* One --set 'NAME = EXPR'. */
+struct set {
+	char *name;
+	expr_t *e;
+};
+
+static struct set *sets;
+static size_t nsets;
 static expr_t **wheres;
 static size_t nwheres;
 static struct rule *rules;
@@ -70,6 +90,19 @@ static const char *deflt;
 static char *deflt_json;
 static const char *field = "segment";
 static int only;
+
+/* --unique: the key fields, what --within says, the keys seen. */
+static char **ufields;
+static size_t nufields;
+static const char *within_arg;
+static int64_t within_ms;
+static size_t max_groups = 10000000;
+static struct uniq *seen;
+static buf_t ukey = BUF_INIT;
+
+/* The fields the expressions and --unique read, for the warning at the
+ * end about those no record had. */
+static struct fieldseen *fseen;
 
 static buf_t err = BUF_INIT;   /* run-time expression errors */
 static buf_t vjson = BUF_INIT; /* a segment value as JSON */
@@ -82,11 +115,13 @@ usage(FILE *fp)
 	    fp,
 	    "usage: tingle-segment [--join FILE --on FIELD[=FILEFIELD] [--join-prefix P]\n"
 	    "                      [--join-miss keep|drop|reject] [--join-format FMT]]...\n"
-	    "                      [--where EXPR]... [--by EXPR] [-s 'NAME: EXPR']...\n"
+	    "                      [--set 'NAME = EXPR']... [--where EXPR]...\n"
+	    "                      [--unique FIELD[,FIELD]... [--within DURATION]\n"
+	    "                      [--max-groups N]] [--by EXPR] [-s 'NAME: EXPR']...\n"
 	    "                      [--default NAME] [--field F] [--only] [FILE...]\n"
 	    "\n"
 	    "Filter records, merge lookup tables into them and give each a segment.\n"
-	    "Order: joins, then --where, then the segment.\n"
+	    "Order: joins, then --set, then --where, then --unique, then the segment.\n"
 	    "\n"
 	    "  --join FILE          merge the rows of an NDJSON or CSV table\n"
 	    "  --on FIELD[=FILEFIELD]  the key: the record's FIELD equals the table's\n"
@@ -94,7 +129,16 @@ usage(FILE *fp)
 	    "  --join-prefix P      put P before the names of merged fields\n"
 	    "  --join-miss MODE     a record with no match: keep (default), drop, reject\n"
 	    "  --join-format FMT    ndjson, csv or tsv (default: from the file name)\n"
+	    "  --set 'NAME = EXPR'  set the field NAME to the value of EXPR (repeatable,\n"
+	    "                       in order: later ones see earlier fields)\n"
 	    "  --where EXPR         keep records for which EXPR is true (repeatable: all)\n"
+	    "  --unique FIELD[,FIELD]...\n"
+	    "                       keep only the first record of each value of the\n"
+	    "                       fields (a record without them is kept)\n"
+	    "  --within DURATION    forget a value DURATION of event time after it was\n"
+	    "                       first seen (default: never)\n"
+	    "  --max-groups N       stop (exit 70) beyond N values remembered at once\n"
+	    "                       (default 10000000; 0: no limit)\n"
 	    "  --by EXPR            the segment is the value of EXPR\n"
 	    "  -s, --segment 'NAME: EXPR'\n"
 	    "                       the segment is NAME if EXPR is true; the first\n"
@@ -203,6 +247,23 @@ compile(const char *what, const char *src)
 }
 
 static void
+add_set(const char *arg)
+{
+	buf_t e = BUF_INIT;
+	struct set *st;
+
+	sets = xrealloc(sets, (nsets + 1) * sizeof *sets);
+	st = &sets[nsets];
+	if ((st->e = expr_compile_assign(arg, &st->name, &e)) == NULL)
+		util_die(EX_USAGE, "--set: %s", e.p);
+	buf_reset(&e);
+	buf_printf(&e, "--set %s", st->name);
+	fieldseen_watch_expr(fseen, st->e, e.p);
+	nsets++;
+	buf_free(&e);
+}
+
+static void
 add_rule(const char *arg)
 {
 	const char *colon = strchr(arg, ':');
@@ -232,6 +293,46 @@ add_rule(const char *arg)
 	for (s = colon + 1; *s == ' ' || *s == '\t'; s++)
 		;
 	r->e = compile(r->what, s);
+	fieldseen_watch_expr(fseen, r->e, r->what);
+}
+
+static void
+set_unique(const char *arg)
+{
+	const char *s = arg, *c;
+
+	if (nufields > 0)
+		rio_usage_error(
+		    "--unique given twice; list the fields with commas");
+	do {
+		c = strchr(s, ',');
+		size_t n = c != NULL ? (size_t)(c - s) : strlen(s);
+		if (n == 0)
+			rio_usage_error(
+			    "invalid --unique '%s': expected FIELD[,FIELD]...",
+			    arg);
+		ufields = xrealloc(ufields, (nufields + 1) * sizeof *ufields);
+		ufields[nufields] = xstrndup(s, n);
+		/* The top-level name of a dotted path. */
+		char *top = xstrndup(s, strcspn(ufields[nufields], "."));
+		fieldseen_watch(fseen, top, "--unique", 0);
+		free(top);
+		nufields++;
+		s = c + 1;
+	} while (c != NULL);
+}
+
+static void
+set_max_groups(const char *arg)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || *end || end == arg || arg[0] == '-')
+		rio_usage_error("invalid --max-groups '%s'", arg);
+	max_groups = v == 0 || v >= UINT32_MAX ? UINT32_MAX - 1 : (size_t)v;
 }
 
 /* Check the options and build what the loop needs. */
@@ -249,6 +350,15 @@ setup(void)
 		rio_usage_error("--only needs --by, -s or --default");
 	if (field[0] == '\0')
 		rio_usage_error("empty --field");
+	if (within_arg != NULL) {
+		if (nufields == 0)
+			rio_usage_error("--within needs --unique");
+		if (dur_parse(within_arg, &within_ms) < 0 || within_ms <= 0)
+			rio_usage_error("invalid duration '%s' for --within",
+			                within_arg);
+	}
+	if (nufields > 0)
+		seen = uniq_new(within_ms, max_groups);
 	if (deflt != NULL) {
 		buf_t j = BUF_INIT;
 		jw_str(&j, deflt, strlen(deflt));
@@ -277,11 +387,12 @@ do_joins(rec_t *r, const line_t *l)
 			continue;
 		if (j->miss == MISS_REJECT) {
 			if (rec_path(r, j->on, j->onlen, &f))
-				rio_bad_input(l, "no row in %s for %s %.*s",
-				              j->file, j->on,
-				              (int)utf8_valid_prefix(
-				              f.v, f.vlen > 80 ? 80 : f.vlen),
-				              f.v);
+				rio_bad_input(
+				    l, "no row in %s for %s %.*s", j->file,
+				    j->on,
+				    (int)utf8_valid_prefix(
+				        f.v, f.vlen > 80 ? 80 : f.vlen),
+				    f.v);
 			else
 				rio_bad_input(l, "no '%s' field to join %s on",
 				              j->on, j->file);
@@ -289,6 +400,28 @@ do_joins(rec_t *r, const line_t *l)
 		return 0;
 	}
 	return 1;
+}
+
+/*
+ * Set the fields of every --set in turn, so that each sees the ones
+ * before it.  A run-time error is reported and sets the field to null.
+ */
+static void
+set_fields(rec_t *r, const line_t *l)
+{
+	val_t v;
+
+	for (size_t i = 0; i < nsets; i++) {
+		buf_reset(&vjson);
+		if (expr_eval(sets[i].e, r, &v, &err) < 0) {
+			rio_note_input(l->file, l->num, "--set %s: %s",
+			               sets[i].name, err.p);
+			buf_adds(&vjson, "null");
+		} else {
+			val_to_json(&v, &vjson);
+		}
+		rec_set(r, sets[i].name, vjson.p, vjson.len);
+	}
 }
 
 /* Evaluate e on r: 1 true, 0 false, -1 a run-time error (reported). */
@@ -311,6 +444,42 @@ keep(const rec_t *r, const line_t *l)
 		if (test(wheres[i], r, l, "--where") != 1)
 			return 0;
 	return 1;
+}
+
+/*
+ * 1 when r is the first record of its --unique key, or has no key (a key
+ * field missing or null); 0 for a repeat.
+ */
+static int
+first_of_key(const rec_t *r)
+{
+	jfield_t f;
+	tstamp_t t;
+	int has_time;
+
+	buf_reset(&ukey);
+	for (size_t i = 0; i < nufields; i++) {
+		if (!rec_path(r, ufields[i], strlen(ufields[i]), &f) ||
+		    f.type == JT_NULL)
+			return 1;
+		key_value(&ukey, f.v, f.vlen, f.type);
+		buf_addc(&ukey, '\x1f');
+	}
+	has_time = within_ms > 0 &&
+	           rec_path(r, rio_time_field, strlen(rio_time_field), &f) &&
+	           ts_parse_json(f.v, f.vlen, &t) == 0;
+	switch (uniq_see(seen, ukey.p, ukey.len, has_time,
+	                 has_time ? t.sec * 1000 + t.nsec / 1000000 : 0)) {
+	case UNIQ_FIRST:
+		return 1;
+	case UNIQ_REPEAT:
+		return 0;
+	default:
+		util_die(
+		    EX_SOFTWARE,
+		    "more than %zu --unique values remembered: stopping before memory runs out (raise --max-groups, or forget sooner with --within)",
+		    max_groups);
+	}
 }
 
 /*
@@ -363,6 +532,10 @@ main(int argc, char **argv)
 	    {"default", required_argument, NULL, OPT_DEFAULT},
 	    {"field", required_argument, NULL, OPT_FIELD},
 	    {"only", no_argument, NULL, OPT_ONLY},
+	    {"set", required_argument, NULL, OPT_SET},
+	    {"unique", required_argument, NULL, OPT_UNIQUE},
+	    {"within", required_argument, NULL, OPT_WITHIN},
+	    {"max-groups", required_argument, NULL, OPT_MAX_GROUPS},
 	    RIO_LONGOPTS,
 	    {NULL, 0, NULL, 0}};
 	int c, segmenting;
@@ -373,14 +546,29 @@ main(int argc, char **argv)
 	const char *msg;
 
 	rio_init("tingle-segment", argc, argv);
+	fseen = fieldseen_new();
 	pending.prefix = "";
 	while ((c = getopt_long(argc, argv, "s:" RIO_SHORTOPTS, longopts,
 	                        NULL)) != -1) {
 		switch (c) {
+		case OPT_SET:
+			add_set(optarg);
+			break;
+		case OPT_UNIQUE:
+			set_unique(optarg);
+			break;
+		case OPT_WITHIN:
+			within_arg = optarg;
+			break;
+		case OPT_MAX_GROUPS:
+			set_max_groups(optarg);
+			break;
 		case OPT_WHERE:
 			wheres =
 			    xrealloc(wheres, (nwheres + 1) * sizeof *wheres);
-			wheres[nwheres++] = compile("--where", optarg);
+			wheres[nwheres] = compile("--where", optarg);
+			fieldseen_watch_expr(fseen, wheres[nwheres++],
+			                     "--where");
 			break;
 		case OPT_JOIN:
 			add_join(optarg);
@@ -397,6 +585,7 @@ main(int argc, char **argv)
 			if (by != NULL)
 				rio_usage_error("--by given twice");
 			by = compile("--by", optarg);
+			fieldseen_watch_expr(fseen, by, "--by");
 			break;
 		case 's':
 			add_rule(optarg);
@@ -430,7 +619,13 @@ main(int argc, char **argv)
 			rio_bad_json(&l, col, msg);
 			continue;
 		}
-		if (!do_joins(&r, &l) || !keep(&r, &l))
+		if (!do_joins(&r, &l)) {
+			fieldseen_record(fseen, &r);
+			continue;
+		}
+		set_fields(&r, &l);
+		fieldseen_record(fseen, &r);
+		if (!keep(&r, &l) || (seen != NULL && !first_of_key(&r)))
 			continue;
 		if (segmenting && !segment(&r, &l))
 			continue;
@@ -439,5 +634,9 @@ main(int argc, char **argv)
 	}
 	rd_close(rd);
 	rec_free(&r);
+	uniq_free(seen);
+	if (!rio_stop)
+		fieldseen_warn(fseen);
+	fieldseen_free(fseen);
 	return rio_finish(0);
 }

@@ -19,6 +19,8 @@ static const struct {
     {"count", "count records per event-time window and group"},
     {"compare", "put an expected value next to every count"},
     {"alert", "fire, repeat and resolve alerts from rules"},
+    {"stitch", "one record per key, mail message, or expected follow-up"},
+    {"report", "draw windows and alerts as an HTML page or text"},
 };
 
 static int

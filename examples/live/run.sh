@@ -35,8 +35,9 @@ while [ $# -gt 0 ]; do
 done
 data=${1:-$examples/data}
 out=${2:-$examples/out/live}
-cohorts=$examples/sunday-cohort/cohorts.ndjson
 tz=America/Chicago
+dims=plan,os,country,signup_version,signup_channel,start_weekday
+derive='start_weekday = weekday(program_start)'
 logs=$out/logs
 
 rm -rf "$logs"
@@ -54,15 +55,14 @@ follow() {
 		follow "$1" "$out/$2.pid" "$out/tail.err"
 }
 
-# Link attempts per cohort and day, from the app log.
+# Link attempts per day and attribute value, from the app log.
 attempts() {
 	follow "$logs/app.log" app |
 		tee "$out/app-seen.ndjson" |
 		tingle-parse -f json |
 		tingle-segment --where 'event == "device_link_attempt"' \
-			--join "$data/users.csv" --on user_id \
-			--by 'weekday(program_start)' |
-		tingle-count -w 1d -k segment --tz "$tz" --keys "$cohorts"
+			--join "$data/users.csv" --on user_id --set "$derive" |
+		tingle-count -w 1d --tz "$tz" --each "$dims"
 }
 
 # show: each alert as it arrives, with the replay's clock.
@@ -77,7 +77,7 @@ show() {
 	done
 }
 
-# "device linked" confirmations per cohort and day, from the email
+# "device linked" confirmations per day and attribute value, from the email
 # service's log, compared with the attempts as both arrive.  tingle-count
 # writes a day's records once event time has passed its end (the first
 # events of the next day), and tingle-compare compares a day once both of
@@ -86,15 +86,14 @@ follow "$logs/esp.log" esp |
 	tee "$out/esp-seen.ndjson" |
 	tingle-parse -f json --time-field timestamp |
 	tingle-segment --where 'event == "delivered" && template == "device_linked"' \
-		--join "$data/users.csv" --on email \
-		--by 'weekday(program_start)' |
-	tingle-count -w 1d -k segment --tz "$tz" --keys "$cohorts" --lateness 5m |
-	tingle-compare --against <(attempts) --rate 0.9 \
-		--name "0.9 x link attempts" |
-	tingle-alert -k segment --cooldown 1d \
-		-r 'link_confirmations_low: ratio < 0.2 && expected >= 8' \
-		-m 'Device linking is failing for members with program start day {segment}: on {window_start:%.10s} their link attempts should have sent about {expected:%.0f} "device linked" emails, but only {count} went out. Start days are checked separately, so this is specific to {segment} starters: look at what changed in device linking for them.' \
-		--resolved-message 'Device linking works again for members with program start day {segment}: on {window_start:%.10s} {count} "device linked" emails went out, against about {expected:%.0f} expected from their link attempts. The alert was on for {duration}.' |
+		--join "$data/users.csv" --on email --set "$derive" |
+	tingle-count -w 1d --tz "$tz" --each "$dims" --lateness 5m |
+	tingle-compare --against <(attempts) --peers dimension \
+		--name "link attempts at the peers' rate" |
+	tingle-alert --cooldown 1d \
+		-r 'link_confirmations_low: q < 0.001 && ratio < 0.5' \
+		-m 'Device linking is failing for members with {dimension} = {value}: on {window_start:%.10s} their link attempts should have sent about {expected:%.0f} "device linked" emails, at the rate the other {dimension} values got, but only {count} went out (q = {q:%.1e}). Look at what changed in device linking for them.' \
+		--resolved-message 'Device linking works again for members with {dimension} = {value}: on {window_start:%.10s} {count} "device linked" emails went out, against about {expected:%.0f} expected from their link attempts. The alert was on for {duration}.' |
 	show &
 pipeline=$!
 

@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "alert_state.h"
 #include "json.h"
 #include "rule.h"
 #include "ttime.h"
@@ -212,7 +213,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		evaluate(rs, nul + 1, size - rlen - 1);
 	else
 		evaluate(rs, NULL, 0);
-	if (rules_save_state(rs, state_path) < 0)
+	if (alert_state_save(rs, state_path) < 0)
 		fail("the state cannot be saved", NULL, 0);
 
 	/* The same rules take the state back and save it alike. */
@@ -223,7 +224,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	j.path = state_path;
 	if ((code = trap_run(load_state, &j)) >= 0)
 		fail("a saved state does not load", NULL, 0);
-	if (rules_save_state(rs2, state2_path) < 0)
+	if (alert_state_save(rs2, state2_path) < 0)
 		fail("the loaded state cannot be saved", NULL, 0);
 	a = canonical_state(state_path, fail);
 	b = canonical_state(state2_path, fail);

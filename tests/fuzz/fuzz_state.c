@@ -4,7 +4,7 @@
  *
  * The first byte picks the reader, and the rest is the state file.
  *
- * 'a' is tingle-alert's: rules_load_state() for a fixed set of three
+ * 'a' is tingle-alert's: alert_state_load() for a fixed set of three
  * rules, under trap_run(), since it ends in util_die() (exit 65) on a file it
  * refuses.  A state that loads must survive the records of a few windows,
  * and then a save, a load into a new ruleset and a second save must keep
@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "baseline.h"
+#include "alert_state.h"
 #include "json.h"
 #include "kmap.h"
 #include "rule.h"
@@ -307,13 +308,13 @@ alert_state(const char *text, size_t n)
 		rules_eval(rs, &r, "series", i + 1);
 	}
 	rec_free(&r);
-	if (rules_save_state(rs, state_path) < 0)
+	if (alert_state_save(rs, state_path) < 0)
 		fail("the state cannot be saved", NULL, 0);
 	rs2 = ruleset();
 	j.rs = rs2;
 	if (trap_run(load_state, &j) >= 0)
 		fail("a saved state does not load", NULL, 0);
-	if (rules_save_state(rs2, state2_path) < 0)
+	if (alert_state_save(rs2, state2_path) < 0)
 		fail("the loaded state cannot be saved", NULL, 0);
 	a = canonical_state(state_path, fail);
 	b = canonical_state(state2_path, fail);

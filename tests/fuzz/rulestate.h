@@ -1,6 +1,6 @@
 /*
  * rulestate.h - load and compare tingle-alert state files written by
- * rules_save_state(), for fuzz_rules.c and fuzz_state.c.
+ * alert_state_save(), for fuzz_rules.c and fuzz_state.c.
  */
 #ifndef TINGLE_FUZZ_RULESTATE_H
 #define TINGLE_FUZZ_RULESTATE_H
@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "alert_state.h"
 #include "rule.h"
 #include "util.h"
 
@@ -25,7 +26,7 @@ load_state(void *arg)
 {
 	struct job *j = arg;
 
-	rules_load_state(j->rs, j->path);
+	alert_state_load(j->rs, j->path);
 }
 
 /* Write p[0..n) to path, or abort: the harness cannot go on without it. */

@@ -31,7 +31,8 @@ command -v jq >/dev/null || { echo "jq is not installed"; exit 77; }
 
 # ---- zeros while the stream is silent ----------------------------------
 mkfifo live
-tingle-count -w 1s -k k --max-ahead 0 --idle 500ms <live >out.ndjson 2>err &
+# The events are at the wall clock's time: so is the clock of the run.
+env -u TINGLE_NOW tingle-count -w 1s -k k --max-ahead 0 --idle 500ms <live >out.ndjson 2>err &
 pid=$!
 exec 3>live
 now=$(date +%s)
@@ -71,7 +72,7 @@ fi
 # ---- SIGTERM -----------------------------------------------------------
 rm -f out.ndjson err
 mkfifo term
-tingle-count -w 1s -k k --max-ahead 0 <term >out.ndjson 2>err &
+env -u TINGLE_NOW tingle-count -w 1s -k k --max-ahead 0 <term >out.ndjson 2>err &
 pid=$!
 exec 5>term
 now=$(date +%s)

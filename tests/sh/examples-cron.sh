@@ -11,13 +11,27 @@ cases=$top/examples/data/cases.csv
 cron=$top/examples/email-blast/cron.sh
 
 # The first three weeks seed the history; then a run every hour from
-# Tuesday 06:00 to Wednesday 16:00 of the incident week (Chicago time).
-"$cron" --backfill --now 2026-04-27T00:00:00-05:00 "$cases" state ||
+# Tuesday 06:00 to Wednesday 16:00 of the incident week (Chicago time),
+# each over the export as it stood then: the cases created before it.
+python3 - "$cases" <<'PY' || exit 1
+import csv, datetime as dt, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+at = rows[0].index("created_at")
+first = dt.datetime.fromisoformat("2026-04-28T06:05:00-05:00")
+cuts = [("cases.seed.csv", dt.datetime.fromisoformat("2026-04-27T00:00:00-05:00"))]
+cuts += [("cases.%02d.csv" % h, first + dt.timedelta(hours=h)) for h in range(35)]
+for name, c in cuts:
+    with open(name, "w", newline="") as f:
+        w = csv.writer(f, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        w.writerows([rows[0]] + [r for r in rows[1:] if
+                     dt.datetime.fromisoformat(r[at].replace("Z", "+00:00")) < c])
+PY
+"$cron" --backfill --now 2026-04-27T00:00:00-05:00 cases.seed.csv state ||
 	{ echo "backfill failed"; exit 1; }
 [ -s state/cases.json ] || { echo "backfill wrote no history"; exit 1; }
 for h in $(seq 0 34); do
 	now=$(date -u -d "2026-04-28T06:05:00-05:00 + $h hours" +%Y-%m-%dT%H:%M:%SZ)
-	"$cron" --now "$now" "$cases" state >>cron.alerts 2>>cron.err ||
+	"$cron" --now "$now" "$(printf 'cases.%02d.csv' "$h")" state >>cron.alerts 2>>cron.err ||
 		{ echo "run at $now failed"; cat cron.err; exit 1; }
 done
 [ -s cron.err ] && { echo "diagnostics:"; cat cron.err; exit 1; }

@@ -1,8 +1,9 @@
 # examples-incidents.sh - both example pipelines find their incident, and
 # nothing else, in data generated with several seeds.
 #
-# For each seed: the Sunday-cohort alert fires for segment Sun on each bug
-# day and for no other segment or day; the case-spike alert first fires
+# For each seed: the Sunday-cohort alert, which looks at every attribute,
+# fires for start_weekday = Sun on each bug day and for no other cohort
+# or day; the case-spike alert first fires
 # within two hours after the blast, and never before it or outside the
 # incident week.  Data with no incident week raises no alert at all.
 set -u
@@ -25,10 +26,10 @@ def t(s):
     return dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
 bad = []
 # The silent segment.
-fired = sorted({(a["segment"], a["window_start"][:10])
+fired = sorted({(a["dimension"] + " = " + a["value"], a["window_start"][:10])
                 for a in alerts("sunday") if a["state"] == "firing"})
 bug = truth.get("sunday_bug")
-want = sorted(("Sun", day) for day in bug["days"]) if bug else []
+want = sorted(("start_weekday = Sun", day) for day in bug["days"]) if bug else []
 if fired != want:
     bad.append("sunday-cohort fired for %s, expected %s" % (fired, want))
 # The spike.

@@ -40,17 +40,18 @@ def t(s):
     return dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
 week0 = t(truth["sunday_bug"]["days"][0] + "T00:00:00+00:00") - dt.timedelta(days=2)
 week1 = week0 + dt.timedelta(days=7)
-batch = sorted((a["segment"], a["window_start"]) for a in map(json.loads, open("batch.alerts"))
+batch = sorted((a["dimension"] + " = " + a["value"], a["window_start"]) for a in map(json.loads, open("batch.alerts"))
                if a["state"] == "firing" and week0 <= t(a["window_start"]) < week1)
 arrivals = []
 for line in open("live/arrivals.txt"):
     clock, rec = line.split(" ", 1)
     arrivals.append((clock, json.loads(rec)))
-live = sorted((a["segment"], a["window_start"]) for _, a in arrivals if a["state"] == "firing")
+live = sorted((a["dimension"] + " = " + a["value"], a["window_start"]) for _, a in arrivals if a["state"] == "firing")
 bad = []
 if live != batch:
     bad.append("live alerts %s, batch alerts %s" % (live, batch))
-first = [(c, a) for c, a in arrivals if a["state"] == "firing" and a["segment"] == "Sun"]
+first = [(c, a) for c, a in arrivals if a["state"] == "firing"
+         and (a["dimension"], a["value"]) == ("start_weekday", "Sun")]
 if not first:
     bad.append("no alert for the Sunday cohort arrived")
 else:

@@ -3,6 +3,7 @@
 # seconds, so a crash or a failed check on the seeds, on the inputs that
 # once crashed a target (tests/fuzz/regress/) or on what a short run
 # finds fails the suite.  `make fuzz` runs longer.
+# timeout: 900
 set -u
 cc=${FUZZ_CC:-clang}
 if ! command -v "$cc" >/dev/null 2>&1; then

@@ -404,6 +404,199 @@ test_string_functions(void **state)
 }
 
 static void
+test_split_and_index(void **state)
+{
+	(void)state;
+	EQ("split('a@b@c', '@')", NULL, "[\"a\",\"b\",\"c\"]");
+	EQ("split('abc', '@')", NULL, "[\"abc\"]");
+	EQ("split('', '@')", NULL, "[\"\"]");
+	EQ("split('@a@', '@')", NULL, "[\"\",\"a\",\"\"]");
+	EQ("split('a, b', ', ')", NULL, "[\"a\",\"b\"]");
+	EQ("split('h\xc3\xa9', '')", NULL, "[\"h\",\"\xc3\xa9\"]");
+	EQ("split(to, '@')[1]", "{\"to\":\"ann@example.com\"}",
+	   "\"example.com\"");
+	EQ("split(x, '@')", "{}", "null");
+	EQ("split(3, '@')", NULL,
+	   "error: split() needs a string, not number 3");
+	/* Indexes count from 0, or from the end when negative. */
+	EQ("[1, 2, 3][0]", NULL, "1");
+	EQ("[1, 2, 3][-1]", NULL, "3");
+	EQ("[1, 2, 3][3]", NULL, "null");
+	EQ("[1, 2, 3][-4]", NULL, "null");
+	EQ("a[1]", "{\"a\":[1,{\"b\":2}]}", "{\"b\":2}");
+	EQ("a[1].b", "{\"a\":[1,{\"b\":2}]}", "2");
+	EQ("a[1][0]", "{\"a\":[1,[5,6]]}", "5");
+	EQ("a['b']", "{\"a\":{\"b\":2}}", "2");
+	EQ("a['c']", "{\"a\":{\"b\":2}}", "null");
+	/* Strings by character, not byte. */
+	EQ("'h\xc3\xa9llo'[1]", NULL, "\"\xc3\xa9\"");
+	EQ("'h\xc3\xa9llo'[-1]", NULL, "\"o\"");
+	EQ("'abc'[i]", "{\"i\":\"2\"}",
+	   "error: cannot index string \"abc\" with string \"2\"");
+	EQ("a[0]", "{}", "null");
+	EQ("[1][x]", "{}", "null");
+	EQ("[1][0.5]", NULL, "error: an index must be a whole number, not 0.5");
+	EQ("5[0]", NULL, "error: cannot index number 5 with number 0");
+	EQ("a[", NULL,
+	   "syntax: syntax error in expression at column 3: expected a "
+	   "value, a field name, a function call or '(' before the end of "
+	   "the expression\n"
+	   "  a[\n"
+	   "    ^");
+	EQ("a[1", NULL,
+	   "syntax: syntax error in expression at column 4: expected ']' "
+	   "before the end of the expression\n"
+	   "  a[1\n"
+	   "     ^");
+	EQ("x in [1, 2][0]", "{\"x\":1}",
+	   "error: cannot look for number 1 in number 1");
+}
+
+static void
+test_substrings(void **state)
+{
+	(void)state;
+	EQ("substr('h\xc3\xa9llo', 1, 3)", NULL, "\"\xc3\xa9ll\"");
+	EQ("substr('hello', 1)", NULL, "\"ello\"");
+	EQ("substr('hello', -2)", NULL, "\"lo\"");
+	EQ("substr('hello', -9, 2)", NULL, "\"he\"");
+	EQ("substr('hello', 9)", NULL, "\"\"");
+	EQ("substr('hello', 1, 99)", NULL, "\"ello\"");
+	EQ("substr('hello', 1, 0)", NULL, "\"\"");
+	EQ("substr('hello', 1, -1)", NULL,
+	   "error: substr() needs a length of 0 or more, not number -1");
+	EQ("substr('hello', 0.5)", NULL,
+	   "error: substr() needs a whole number, not number 0.5");
+	EQ("substr(x, 1)", "{}", "null");
+	EQ("startswith('hello', 'he')", NULL, "true");
+	EQ("startswith('hello', 'lo')", NULL, "false");
+	EQ("startswith('he', 'hello')", NULL, "false");
+	EQ("endswith('hello', 'lo')", NULL, "true");
+	EQ("endswith('hello', '')", NULL, "true");
+	EQ("endswith(x, 'a')", "{}", "null");
+	EQ("endswith(1, 'a')", NULL,
+	   "error: endswith() needs a string, not number 1");
+	EQ("trim(' \\t a b \\n')", NULL, "\"a b\"");
+	EQ("trim('')", NULL, "\"\"");
+	EQ("trim(1)", NULL, "error: trim() needs a string, not number 1");
+}
+
+static void
+test_regex_functions(void **state)
+{
+	(void)state;
+	EQ("match('v 12.34', '(\\d+)\\.(\\d+)')", NULL, "\"12\"");
+	EQ("match('v 12.34', '\\d+')", NULL, "\"12\"");
+	EQ("match('v 12.34', 'x(\\d)')", NULL, "null");
+	EQ("match('ab', 'a(x)?')", NULL, "null");
+	EQ("match('v 12.34', '(?<major>\\d+)\\.(?<minor>\\d+)(?<pre>-\\w+)?')",
+	   NULL, "{\"major\":\"12\",\"minor\":\"34\",\"pre\":null}");
+	EQ("match(dsn, '^(\\d)\\.')", "{\"dsn\":\"5.1.1\"}", "\"5\"");
+	EQ("match(n, '^(\\d)')", "{\"n\":42}", "\"4\"");
+	EQ("match(x, 'a')", "{}", "null");
+	EQ("match(s, p)", "{\"s\":\"abc\",\"p\":\"b(c)\"}", "\"c\"");
+	EQ("match(s, p)", "{\"s\":\"abc\",\"p\":\"(\"}",
+	   "error: invalid regular expression \"(\": missing closing "
+	   "parenthesis");
+	EQ("match(s, p)", "{\"s\":\"abc\",\"p\":1}",
+	   "error: match() needs a regular expression (a string), not "
+	   "number 1");
+	EQ("match([1], 'a')", NULL, "error: match() needs a string, not list");
+	EQ("sub('a-b-c', '-', '+')", NULL, "\"a+b-c\"");
+	EQ("gsub('a-b-c', '-', '+')", NULL, "\"a+b+c\"");
+	EQ("gsub('ann@ex bo@ey', '(\\w+)@(\\w+)', '\\2:\\1')", NULL,
+	   "\"ex:ann ey:bo\"");
+	EQ("gsub('ab', '(a)', '[\\0|\\1|\\2|\\\\\\\\]')", NULL,
+	   "\"[a|a||\\\\]b\"");
+	EQ("gsub('abc', 'x*', '-')", NULL, "\"-a-b-c-\"");
+	EQ("gsub('h\xc3\xa9', '', '.')", NULL, "\".h.\xc3\xa9.\"");
+	EQ("gsub('abac', '^a|c$', '_')", NULL, "\"_ba_\"");
+	EQ("gsub('aaa', '(?<=a)a', 'b')", NULL, "\"abb\"");
+	EQ("sub('abc', 'x', 'y')", NULL, "\"abc\"");
+	EQ("sub(x, 'a', 'b')", "{}", "null");
+	EQ("sub('a', 'a', 1)", NULL,
+	   "error: sub() needs a string, not number 1");
+	EQ("gsub('a', '(', 'b')", NULL,
+	   "syntax: syntax error in expression at column 13: invalid "
+	   "regular expression: missing closing parenthesis\n"
+	   "  gsub('a', '(', 'b')\n"
+	   "              ^");
+	/* The limits of =~ hold: a pattern that backtracks without end
+	 * fails instead of hanging. */
+	EQ("gsub('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!', "
+	   "'(a+)+$', 'x')",
+	   NULL,
+	   "error: regular expression match failed: match limit exceeded");
+}
+
+static void
+test_domain(void **state)
+{
+	(void)state;
+	EQ("domain('ann@Example.COM')", NULL, "\"example.com\"");
+	EQ("domain('<ann@example.com>')", NULL, "\"example.com\"");
+	EQ("domain('Ann <ann@example.com>')", NULL, "\"example.com\"");
+	EQ("domain('\"Ann <a@b>, x@y\" <ann@example.com>')", NULL,
+	   "\"example.com\"");
+	EQ("domain('\"a@b\"@example.com')", NULL, "\"example.com\"");
+	EQ("domain('user@[192.0.2.1]')", NULL, "\"[192.0.2.1]\"");
+	EQ("domain('<@relay.example:ann@example.com>')", NULL,
+	   "\"example.com\"");
+	EQ("domain('ann@example.com.')", NULL, "\"example.com\"");
+	EQ("domain(' ann@example.com ')", NULL, "\"example.com\"");
+	EQ("domain('ann')", NULL, "null");
+	EQ("domain('ann@')", NULL, "null");
+	EQ("domain('<>')", NULL, "null");
+	EQ("domain('')", NULL, "null");
+	EQ("domain('a@b c')", NULL, "null");
+	EQ("domain(to)", "{}", "null");
+	EQ("domain(to)", "{\"to\":\"x@\\u00c9T\\u00c9.fr\"}",
+	   "\"\xc3\x89t\xc3\x89.fr\"");
+	EQ("domain(1)", NULL, "error: domain() needs a string, not number 1");
+}
+
+static void
+test_number_functions(void **state)
+{
+	(void)state;
+	EQ("floor(-1.5)", NULL, "-2");
+	EQ("ceil(-1.5)", NULL, "-1");
+	EQ("ceil(-0.5)", NULL, "0");
+	EQ("floor('2.7')", NULL, "2");
+	EQ("round(2.5)", NULL, "3");
+	EQ("round(-2.5)", NULL, "-3");
+	EQ("round(3.14159, 2)", NULL, "3.14");
+	EQ("round(1234.5, -2)", NULL, "1200");
+	EQ("round(0.125, 20)", NULL, "0.125");
+	EQ("round(x, 1)", "{}", "null");
+	EQ("round(1, x)", "{}", "null");
+	EQ("round(1.5, 0.5)", NULL,
+	   "error: round() needs a whole number of digits, not number 0.5");
+	EQ("abs(-3)", NULL, "3");
+	EQ("abs('x')", NULL, "error: abs() needs a number, not string \"x\"");
+	EQ("floor(true)", NULL,
+	   "error: floor() needs a number, not boolean true");
+	EQ("min(3, 1, 2)", NULL, "1");
+	EQ("max(3, 1, 2)", NULL, "3");
+	/* Nulls are left out; all null is null. */
+	EQ("max(a, 2)", "{}", "2");
+	EQ("min(a, b)", "{}", "null");
+	EQ("min(a)", "{\"a\":[4,2,null,9]}", "2");
+	EQ("max(a)", "{\"a\":[4,2,null,9]}", "9");
+	EQ("max(a)", "{\"a\":[]}", "null");
+	EQ("max(a)", "{\"a\":7}", "7");
+	EQ("min('b', 'a', 'c')", NULL, "\"a\"");
+	EQ("max(1, '5')", NULL, "\"5\"");
+	EQ("min(1, 'a')", NULL,
+	   "error: cannot compare string \"a\" with number 1");
+	EQ("round()", NULL,
+	   "syntax: syntax error in expression at column 1: round() takes 1 "
+	   "to 2 arguments, not 0\n"
+	   "  round()\n"
+	   "  ^");
+}
+
+static void
 test_other_functions(void **state)
 {
 	(void)state;
@@ -774,6 +967,70 @@ test_fields_list(void **state)
 	buf_free(&err);
 }
 
+/* "NAME = EXPR" of tingle-segment --set: the name, or a caret message. */
+static const char *
+assign(const char *src)
+{
+	static char res[512];
+	buf_t err = BUF_INIT;
+	char *name;
+	expr_t *e = expr_compile_assign(src, &name, &err);
+
+	if (e == NULL) {
+		assert_null(name);
+		snprintf(res, sizeof res, "%s", err.p);
+	} else {
+		snprintf(res, sizeof res, "%s <- %s", name, expr_source(e));
+		free(name);
+	}
+	expr_free(e);
+	buf_free(&err);
+	return res;
+}
+
+static void
+test_assign(void **state)
+{
+	(void)state;
+	assert_string_equal(assign("domain = lower(to)"),
+	                    "domain <- domain = lower(to)");
+	assert_string_equal(assign("  x=1"), "x <-   x=1");
+	assert_string_equal(assign("pr\xc3\xa9nom = 'a'"),
+	                    "pr\xc3\xa9nom <- pr\xc3\xa9nom = 'a'");
+	assert_string_equal(assign("a.b = 1"),
+	                    "syntax error in expression at column 2: expected "
+	                    "a top-level field name, not a dotted path\n"
+	                    "  a.b = 1\n"
+	                    "   ^");
+	assert_string_equal(assign("= 1"),
+	                    "syntax error in expression at column 1: expected "
+	                    "a field name\n"
+	                    "  = 1\n"
+	                    "  ^");
+	assert_string_equal(assign("x == 1"),
+	                    "syntax error in expression at column 3: expected "
+	                    "'=' after the field name; '==' compares\n"
+	                    "  x == 1\n"
+	                    "    ^");
+	assert_string_equal(assign("x"),
+	                    "syntax error in expression at column 2: expected "
+	                    "'=' and an expression after the field name\n"
+	                    "  x\n"
+	                    "   ^");
+	/* The expression's own errors point into the whole text. */
+	assert_string_equal(assign("x = (1"),
+	                    "syntax error in expression at column 7: expected "
+	                    "')' before the end of the expression\n"
+	                    "  x = (1\n"
+	                    "        ^");
+	assert_string_equal(assign("x ="),
+	                    "syntax error in expression at column 4: expected "
+	                    "a value, a field name, a function call or '(' "
+	                    "before the end of the expression\n"
+	                    "  x =\n"
+	                    "     ^");
+}
+
 static void
 test_to_text(void **state)
 {
@@ -850,6 +1107,11 @@ main(void)
 	    cmocka_unit_test(test_arithmetic),
 	    cmocka_unit_test(test_time_functions),
 	    cmocka_unit_test(test_string_functions),
+	    cmocka_unit_test(test_split_and_index),
+	    cmocka_unit_test(test_substrings),
+	    cmocka_unit_test(test_regex_functions),
+	    cmocka_unit_test(test_domain),
+	    cmocka_unit_test(test_number_functions),
 	    cmocka_unit_test(test_other_functions),
 	    cmocka_unit_test(test_errors_propagate),
 	    cmocka_unit_test(test_truthy),
@@ -857,6 +1119,7 @@ main(void)
 	    cmocka_unit_test(test_syntax_error_positions),
 	    cmocka_unit_test(test_tree_depth),
 	    cmocka_unit_test(test_fields_list),
+	    cmocka_unit_test(test_assign),
 	    cmocka_unit_test(test_to_text),
 	    cmocka_unit_test(test_repeated_eval),
 	};

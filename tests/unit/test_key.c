@@ -195,11 +195,12 @@ test_fields_the_stages_write(void **state)
 
 	(void)state;
 	for (const char *const *p =
-	         (const char *const[]){"window_start", "window_end", "count",
-	                               "revision", "sum_bytes", "distinct_u",
-	                               "min_v", "max_v", "avg_v", "expected",
-	                               "ratio", "delta", "z", "baseline",
-	                               "baseline_n", NULL};
+	         (const char *const[]){
+	             "window_start", "window_end", "count",      "open",
+	             "revision",     "sum_bytes",  "distinct_u", "min_v",
+	             "max_v",        "avg_v",      "expected",   "ratio",
+	             "delta",        "z",          "p",          "q",
+	             "peer_ratio",   "baseline",   "baseline_n", NULL};
 	     *p != NULL; p++)
 		assert_true(key_window_field(*p, strlen(*p)));
 	for (const char *const *p =
@@ -215,6 +216,16 @@ test_fields_the_stages_write(void **state)
 	assert_non_null(key_written_by("expected", 8, KEY_BY_COMPARE));
 	assert_non_null(key_written_by("severity", 8, KEY_BY_ALERT));
 	assert_null(key_written_by("count", 5, KEY_BY_ALERT));
+	/* The names key.h spells out are those of the table. */
+	f = key_written_by(KEY_WINDOW_START, strlen(KEY_WINDOW_START),
+	                   KEY_BY_COUNT);
+	assert_true(f != NULL && strcmp(f->name, KEY_WINDOW_START) == 0);
+	f = key_written_by(KEY_WINDOW_END, strlen(KEY_WINDOW_END),
+	                   KEY_BY_COUNT);
+	assert_true(f != NULL && strcmp(f->name, KEY_WINDOW_END) == 0);
+	f = key_written_by(KEY_OPEN, strlen(KEY_OPEN), KEY_BY_COUNT);
+	assert_true(f != NULL && strcmp(f->name, KEY_OPEN) == 0);
+	assert_true(key_window_field("open", 4));
 }
 
 int

@@ -16,7 +16,8 @@
 static const char record[] =
     "{\"segment\":\"Sun\",\"count\":8,\"expected\":1800.5,\"ratio\":0.00444,"
     "\"ok\":false,\"gone\":null,\"tags\":[\"a\",1],\"esc\":\"a\\\"b\\u00e9\","
-    "\"user\":{\"plan\":\"pro\"},\"neg\":-2.5,\"big\":1e300}";
+    "\"user\":{\"plan\":\"pro\"},\"neg\":-2.5,\"big\":1e300,"
+    "\"x-id\":\"h1\",\"to\":\"Ann <ann@Example.com>\"}";
 
 static int
 lookup(void *ctx, const char *name, size_t n, jfield_t *out)
@@ -169,6 +170,55 @@ errors_name_the_column(void **state)
 }
 
 static void
+expressions_show_computed_values(void **state)
+{
+	(void)state;
+	assert_string_equal(render("{=ratio * 100:%.1f}%"), "0.4%");
+	assert_string_equal(render("{= ratio * 100 :%.2f}%"), "0.44%");
+	assert_string_equal(render("{=count * 2}"), "16");
+	assert_string_equal(render("{=domain(to)} {=upper(user.plan)}"),
+			    "example.com PRO");
+	assert_string_equal(render("{=segment + '!'}"), "Sun!");
+	assert_string_equal(render("[{=count:%5d}]"), "[    8]");
+	assert_string_equal(render("{=tags}"), "[\"a\",1]");
+	/* Braces and colons inside a string are part of the expression. */
+	assert_string_equal(render("{='{x}:' + segment}"), "{x}:Sun");
+	assert_string_equal(render("{=\"}\" + segment:%6s}"), "  }Sun");
+	/* Missing fields are null; so is a run-time error. */
+	assert_string_equal(render("{=nosuch * 2}"), "null");
+	assert_string_equal(render("{=len(count)}"), "null");
+	assert_string_equal(render("{=count / 0:%.1f}"), "null");
+}
+
+static void
+field_names_keep_their_meaning(void **state)
+{
+	(void)state;
+	/* Without '=' a placeholder is a field name, whatever it holds. */
+	assert_string_equal(render("{x-id}"), "h1");
+	assert_string_equal(render("{=x-id}"), "null");
+	assert_string_equal(render("{count * 2}"), "null");
+}
+
+static void
+expression_errors_name_the_column(void **state)
+{
+	(void)state;
+	assert_string_equal(
+	    error_of("ratio {=ratio *:%.1f}"),
+	    "expression at column 9: syntax error in expression at column 8: "
+	    "expected a value, a field name, a function call or '(' before "
+	    "the end of the expression\n"
+	    "  ratio *\n"
+	    "         ^");
+	assert_string_equal(error_of("x {='}'"), "unclosed '{' at column 3");
+	assert_non_null(strstr(error_of("{=nosuch(1)}"),
+			       "unknown function 'nosuch'"));
+	assert_non_null(strstr(error_of("{=}"), "expression at column 3"));
+	assert_non_null(strstr(error_of("{=ratio:%q}"), "bad conversion"));
+}
+
+static void
 source_is_kept(void **state)
 {
 	buf_t err = BUF_INIT;
@@ -194,6 +244,9 @@ main(void)
 	    cmocka_unit_test(string_conversion_pads_text),
 	    cmocka_unit_test(doubled_braces_are_literal),
 	    cmocka_unit_test(errors_name_the_column),
+	    cmocka_unit_test(expressions_show_computed_values),
+	    cmocka_unit_test(field_names_keep_their_meaning),
+	    cmocka_unit_test(expression_errors_name_the_column),
 	    cmocka_unit_test(source_is_kept),
 	};
 

@@ -1,0 +1,1 @@
+printf "hook: %s | %s\n" "$TINGLE_COHORT" "$TINGLE_MESSAGE" >&2

@@ -1,0 +1,170 @@
+/*
+ * test_stitch.c - the engine of tingle-stitch, lib/stitch.c.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "expr.h"
+#include "json.h"
+#include "stitch.h"
+#include "ttime.h"
+#include "util.h"
+
+static buf_t out = BUF_INIT;
+static int nwritten;
+
+static void
+written(void)
+{
+	nwritten++;
+}
+
+/* Feed one record (its ts is the time). */
+static int
+feed(stitch_t *s, const char *line)
+{
+	rec_t r;
+	size_t col;
+	const char *msg;
+	const jfield_t *f;
+	tstamp_t t;
+	buf_t err = BUF_INIT;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	assert_int_equal(rec_scan(&r, line, strlen(line), &col, &msg), 0);
+	f = rec_get(&r, "ts", 2);
+	assert_non_null(f);
+	assert_int_equal(ts_parse_json(f->v, f->vlen, &t), 0);
+	rc = stitch_add(s, &r, &t, &err);
+	rec_free(&r);
+	buf_free(&err);
+	return rc;
+}
+
+static void
+reset(void)
+{
+	buf_reset(&out);
+	nwritten = 0;
+}
+
+static void
+test_first_value_wins_and_end_writes(void **state)
+{
+	static const char *const keys[] = {"id"};
+	buf_t e = BUF_INIT;
+	struct stitch_conf c = {.mode = STITCH_MERGE, .keys = keys, .nkeys = 1};
+	stitch_t *s;
+
+	(void)state;
+	reset();
+	c.end = expr_compile("end", &e);
+	s = stitch_new(&c, &out, written);
+	feed(s, "{\"ts\":\"2026-01-01T00:00:00Z\",\"id\":\"a\",\"v\":1}");
+	feed(s, "{\"ts\":\"2026-01-01T00:00:01Z\",\"id\":\"\\u0061\",\"v\":2,"
+	        "\"w\":3,\"end\":true}");
+	assert_int_equal(nwritten, 1);
+	assert_string_equal(out.p,
+	                    "{\"ts\":\"2026-01-01T00:00:00Z\",\"id\":\"a\","
+	                    "\"v\":1,\"w\":3,\"end\":true,\"end_ts\":"
+	                    "\"2026-01-01T00:00:01Z\",\"records\":2,"
+	                    "\"complete\":true}\n");
+	assert_int_equal(stitch_nopen(s), 0);
+	stitch_free(s);
+	expr_free(c.end);
+	buf_free(&e);
+}
+
+/* Keys that come and go are forgotten: the key table is rebuilt and the
+ * keys still open keep their records. */
+static void
+test_many_keys_come_and_go(void **state)
+{
+	static const char *const keys[] = {"id"};
+	buf_t e = BUF_INIT;
+	struct stitch_conf c = {.mode = STITCH_MERGE, .keys = keys, .nkeys = 1};
+	stitch_t *s;
+	char line[128];
+
+	(void)state;
+	reset();
+	c.end = expr_compile("end", &e);
+	s = stitch_new(&c, &out, written);
+	feed(s, "{\"ts\":\"2026-01-01T00:00:00Z\",\"id\":\"keep\",\"v\":1}");
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 20000; i++) {
+			snprintf(line, sizeof line,
+			         "{\"ts\":\"2026-01-01T00:00:01Z\",\"id\":%d}",
+			         i);
+			feed(s, line);
+			snprintf(line, sizeof line,
+			         "{\"ts\":\"2026-01-01T00:00:02Z\",\"id\":%d,"
+			         "\"end\":true}",
+			         i);
+			feed(s, line);
+		}
+	assert_int_equal(nwritten, 60000);
+	assert_int_equal(stitch_nopen(s), 1);
+	reset();
+	feed(s, "{\"ts\":\"2026-01-01T00:00:03Z\",\"id\":\"keep\",\"v\":2,"
+	        "\"end\":true}");
+	assert_int_equal(nwritten, 1);
+	assert_non_null(strstr(out.p, "\"v\":1,"));
+	assert_non_null(strstr(out.p, "\"records\":2,"));
+	stitch_free(s);
+	expr_free(c.end);
+	buf_free(&e);
+}
+
+static void
+test_expect_matched_and_missing(void **state)
+{
+	static const char *const keys[] = {"u"};
+	buf_t e = BUF_INIT;
+	struct stitch_conf c = {
+	    .mode = STITCH_EXPECT, .keys = keys, .nkeys = 1, .within = 60000};
+	stitch_t *s;
+
+	(void)state;
+	reset();
+	c.start = expr_compile("ev == \"try\"", &e);
+	c.expect = expr_compile("ev == \"ok\"", &e);
+	s = stitch_new(&c, &out, written);
+	feed(s, "{\"ts\":\"2026-01-01T00:00:00Z\",\"u\":1,\"ev\":\"try\"}");
+	feed(s, "{\"ts\":\"2026-01-01T00:00:10Z\",\"u\":2,\"ev\":\"try\"}");
+	feed(s, "{\"ts\":\"2026-01-01T00:00:30.5Z\",\"u\":1,\"ev\":\"ok\"}");
+	assert_string_equal(out.p, "{\"ts\":\"2026-01-01T00:00:00Z\",\"u\":1,"
+	                           "\"ev\":\"try\",\"matched\":true,"
+	                           "\"latency\":30.5}\n");
+	reset();
+	stitch_advance(s, 70000 + 1767225600000LL);
+	assert_int_equal(nwritten, 0);
+	stitch_advance(s, 70001 + 1767225600000LL);
+	assert_string_equal(out.p, "{\"ts\":\"2026-01-01T00:00:10Z\",\"u\":2,"
+	                           "\"ev\":\"try\",\"matched\":false}\n");
+	assert_int_equal(stitch_nopen(s), 0);
+	stitch_free(s);
+	expr_free(c.start);
+	expr_free(c.expect);
+	buf_free(&e);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_first_value_wins_and_end_writes),
+	    cmocka_unit_test(test_many_keys_come_and_go),
+	    cmocka_unit_test(test_expect_matched_and_missing),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	buf_free(&out);
+	return rc;
+}
