@@ -2003,13 +2003,20 @@ count_line(struct count *cn, const line_t *l)
 		rio_bad_json(l, col, msg);
 		return;
 	}
-	if (!rec_path(&cn->rec, cn->time_field, cn->tflen, &tf)) {
-		rio_bad_input(l, "no time field '%s'", cn->time_field);
+	/* --time-field a,b: the first of these fields the record has */
+	const char *tname = cn->time_field;
+	if (rio_ntime_fields > 1 &&
+	    (tname = rio_time_field_of(&cn->rec, 1)) == NULL)
+		tname = cn->time_field;
+	if (!rec_path(&cn->rec, tname, strlen(tname), &tf)) {
+		if (rio_ntime_fields > 1)
+			rio_bad_input(l, "no %s", rio_time_field_desc);
+		else
+			rio_bad_input(l, "no time field '%s'", tname);
 		return;
 	}
 	if (ts_parse_json(tf.v, tf.vlen, &ts) < 0) {
-		rio_bad_input(l, "unreadable time in '%s': %.*s",
-		              cn->time_field,
+		rio_bad_input(l, "unreadable time in '%s': %.*s", tname,
 		              (int)(tf.vlen > 60 ? 60 : tf.vlen), tf.v);
 		return;
 	}

@@ -90,6 +90,7 @@ typedef int (*fmt_fn)(fmt_ctx_t *ctx, const char *p, size_t n,
 int fmt_syslog(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs);
 int fmt_postfix(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs);
 int fmt_exim(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs);
+int fmt_sendmail(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs);
 int fmt_clf(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs);
 int fmt_combined(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs);
 int fmt_logfmt(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs);

@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "afile.h"
+#include "json.h"
 #include "optv.h"
 #include "ttime.h"
 
@@ -23,6 +24,9 @@ size_t rio_max_line = 16u << 20;
 int rio_strict;
 int rio_line_buffered;
 const char *rio_time_field = "ts";
+const char **rio_time_fields;
+size_t rio_ntime_fields;
+const char *rio_time_field_desc = "time field 'ts'";
 const char *rio_tz;
 volatile int rio_stop;
 unsigned long rio_bad_count;
@@ -47,7 +51,9 @@ static int stop_pipe[2] = {-1, -1};
 
 const char rio_common_usage[] =
     "Common options:\n"
-    "  --time-field NAME  event time field (default ts)\n"
+    "  --time-field NAME[,NAME...]\n"
+    "                     event time: the first of these fields a record has\n"
+    "                     (default ts)\n"
     "  --tz ZONE          IANA time zone for reading and writing times (default UTC)\n"
     "  --rejects FILE     write each bad input line verbatim to FILE\n"
     "  --strict           stop at the first bad input line (exit 65)\n"
@@ -163,6 +169,68 @@ open_rejects(const char *path)
 		         strerror(errno));
 }
 
+/*
+ * --time-field a,b,c: the names join the list, so that a repeated
+ * --time-field adds to it rather than silently replacing it.
+ */
+static void
+add_time_fields(const char *arg)
+{
+	static buf_t desc = BUF_INIT;
+	const char *p = arg, *comma;
+
+	do {
+		comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		if (n == 0)
+			rio_usage_error("empty name in --time-field '%s'", arg);
+		rio_time_fields =
+		    xrealloc(rio_time_fields,
+		             (rio_ntime_fields + 1) * sizeof *rio_time_fields);
+		rio_time_fields[rio_ntime_fields++] = xstrndup(p, n);
+		p = comma + 1;
+	} while (comma != NULL);
+	rio_time_field = rio_time_fields[0];
+	buf_reset(&desc);
+	buf_adds(&desc, rio_ntime_fields == 1 ? "time field " : "time fields ");
+	for (size_t i = 0; i < rio_ntime_fields; i++) {
+		if (i > 0)
+			buf_adds(&desc,
+			         i + 1 == rio_ntime_fields ? " and " : ", ");
+		buf_printf(&desc, "'%s'", rio_time_fields[i]);
+	}
+	rio_time_field_desc = desc.p;
+}
+
+const char *
+rio_time_field_of(const struct rec *r, int path)
+{
+	static const char *const dflt[] = {"ts"};
+	const char *const *names = rio_ntime_fields ? rio_time_fields : dflt;
+	size_t n = rio_ntime_fields ? rio_ntime_fields : 1;
+	const char *first = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+		jfield_t f;
+		const jfield_t *g = NULL;
+
+		if (path) {
+			if (rec_path(r, names[i], len, &f))
+				g = &f;
+		} else {
+			g = rec_get(r, names[i], len);
+		}
+		if (g == NULL)
+			continue;
+		if (g->type != JT_NULL)
+			return names[i];
+		if (first == NULL)
+			first = names[i];
+	}
+	return first;
+}
+
 void
 rio_option(int c, const char *arg, void (*usage)(FILE *fp))
 {
@@ -192,9 +260,7 @@ rio_option(int c, const char *arg, void (*usage)(FILE *fp))
 		rio_tz = arg;
 		break;
 	case RIO_OPT_TIME_FIELD:
-		if (arg[0] == '\0')
-			rio_usage_error("empty --time-field");
-		rio_time_field = arg;
+		add_time_fields(arg);
 		break;
 	case ':':
 	case '?':

@@ -73,8 +73,27 @@ extern const char rio_common_usage[];
 extern size_t rio_max_line;	   /* --max-line, default 16 MiB */
 extern int rio_strict;		   /* --strict */
 extern int rio_line_buffered;	   /* --line-buffered */
-extern const char *rio_time_field; /* --time-field, default "ts" */
+extern const char *rio_time_field; /* the first --time-field, or "ts" */
 extern const char *rio_tz;	   /* --tz, NULL when not given */
+
+/* Every --time-field name, in order ("a,b,c" and repeats make one list);
+ * rio_ntime_fields is 0 when none was given. */
+extern const char **rio_time_fields;
+extern size_t rio_ntime_fields;
+
+/* The time fields for messages: "time field 'ts'", or "time fields 'a',
+ * 'b' and 'c'". */
+extern const char *rio_time_field_desc;
+
+struct rec;
+
+/*
+ * The event time field of record r: the first --time-field name that r
+ * has with a value other than null, else the first it has at all, else
+ * NULL.  With path set, a name is a dotted path (rec_path); else a
+ * top-level member (rec_get).  Every stage finds the time this way.
+ */
+const char *rio_time_field_of(const struct rec *r, int path);
 
 /* Set the program name, install signal handling (SIGPIPE ends quietly,
  * the signals of rio_stop_signals set rio_stop, SIGXFSZ is ignored so

@@ -307,6 +307,11 @@ alert_loop(ruleset_t *rs, int nfiles, char **files)
 			rio_bad_json(&l, col, msg);
 			continue;
 		}
+		if (rio_ntime_fields > 1) {
+			/* the first of the time fields that r has */
+			const char *tn = rio_time_field_of(&r, 0);
+			rules_set_time_field(rs, tn ? tn : rio_time_field);
+		}
 		if (rules_check_time(rs, &r, &msg, &tv) < 0) {
 			rio_bad_input(&l, "unreadable time in '%s': %.*s", msg,
 			              (int)(tv->vlen > 60 ? 60 : tv->vlen),

@@ -36,6 +36,8 @@ enum {
 	OPT_YEAR,
 	OPT_HOLD,
 	OPT_MAX_FIELD_LINES,
+	OPT_SPLIT,
+	OPT_MSG_REGEX,
 };
 
 /* How a format reads its input. */
@@ -59,6 +61,7 @@ static const struct format {
     {"json", IN_JSON, NULL, 0, 0},
     {"logfmt", IN_LINE, fmt_logfmt, 0, 0},
     {"postfix", IN_LINE, fmt_postfix, 0, 1},
+    {"sendmail", IN_LINE, fmt_sendmail, 0, 1},
     {"syslog", IN_LINE, fmt_syslog, 0, 1},
     {"tsv", IN_CSV, NULL, '\t', 0},
 };
@@ -92,6 +95,8 @@ struct pattern {
 static const struct format *fmt;
 static struct pattern *pats;
 static size_t npats;
+static struct pattern *mpats; /* --msg-regex */
+static size_t nmpats;
 static struct typespec *types;
 static size_t ntypes;
 static const char *time_format; /* --time-format, or NULL: autodetect */
@@ -99,6 +104,7 @@ static int time_field_given;    /* --time-field was on the command line */
 static int keep_unmatched;      /* --keep-unmatched */
 static int year;                /* --year, or 0 */
 static int64_t hold_ms = 1000;  /* --hold */
+static const char *split_path;  /* --split, or NULL */
 
 /* Working state, reused from line to line. */
 static fmt_ctx_t ctx;
@@ -116,6 +122,8 @@ static buf_t clean;     /* a line made valid UTF-8 for the patterns */
 static buf_t text;      /* a JSON value's text, for --types */
 static buf_t lit;       /* a converted JSON value */
 static rec_t rec;
+static rec_t srec;  /* a record made by --split */
+static buf_t sline; /* its text */
 
 /* What the run made of its input, for the summary of a run in which
  * every line was bad. */
@@ -152,8 +160,8 @@ usage(FILE *fp)
 	    "\n"
 	    "Turn log lines, CSV and JSON into NDJSON records.\n"
 	    "\n"
-	    "  -f, --format FORMAT   syslog, postfix, exim, clf, combined, logfmt,\n"
-	    "                        csv, tsv or json\n"
+	    "  -f, --format FORMAT   syslog, postfix, exim, sendmail, clf, combined,\n"
+	    "                        logfmt, csv, tsv or json\n"
 	    "  -e, --regex REGEX     PCRE2 pattern whose named groups become fields;\n"
 	    "                        repeatable, first match wins; with -f, tried\n"
 	    "                        on lines the format does not match\n"
@@ -168,6 +176,11 @@ usage(FILE *fp)
 	    "                        last record (default 1s)\n"
 	    "      --keep-unmatched  write bad lines as {\"_raw\": LINE} instead\n"
 	    "                        of rejecting them\n"
+	    "      --msg-regex REGEX PCRE2 pattern matched against the msg of each\n"
+	    "                        line the format parsed; its named groups\n"
+	    "                        become fields; repeatable, first match wins\n"
+	    "      --split PATH      with -f json, one record per element of the\n"
+	    "                        array at PATH, which holds that element\n"
 	    "      --max-field-lines N\n"
 	    "                        most lines a quoted CSV/TSV field may span\n"
 	    "                        (default 1000)\n"
@@ -486,26 +499,35 @@ compile_pattern(struct pattern *pt)
 static void
 compile_patterns(void)
 {
-	if (npats == 0)
+	if (npats == 0 && nmpats == 0)
 		return;
 	static const struct re_limits lim = RE_LIMITS_PARSE;
 
 	rctx = re_ctx_new(&lim);
 	for (size_t i = 0; i < npats; i++)
 		compile_pattern(&pats[i]);
+	for (size_t i = 0; i < nmpats; i++)
+		compile_pattern(&mpats[i]);
+}
+
+static void
+free_pattern_set(struct pattern *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < set[i].ng; j++)
+			free(set[i].g[j].name);
+		free(set[i].g);
+		pcre2_match_data_free(set[i].md);
+		pcre2_code_free(set[i].re);
+	}
+	free(set);
 }
 
 static void
 free_patterns(void)
 {
-	for (size_t i = 0; i < npats; i++) {
-		for (size_t j = 0; j < pats[i].ng; j++)
-			free(pats[i].g[j].name);
-		free(pats[i].g);
-		pcre2_match_data_free(pats[i].md);
-		pcre2_code_free(pats[i].re);
-	}
-	free(pats);
+	free_pattern_set(pats, npats);
+	free_pattern_set(mpats, nmpats);
 	re_ctx_free(rctx);
 }
 
@@ -516,7 +538,8 @@ free_patterns(void)
  * rather than handed to a later pattern whose verdict would depend on it.
  */
 static int
-match_patterns(const char *p, size_t n, fields_t *fs)
+match_patterns(struct pattern *set, size_t nset, const char *p, size_t n,
+               fields_t *fs)
 {
 	size_t ok = utf8_valid_prefix(p, n);
 
@@ -540,8 +563,8 @@ match_patterns(const char *p, size_t n, fields_t *fs)
 	memset(clean.p + clean.len, 0, SUBJECT_PAD);
 	p = clean.p;
 	n = clean.len;
-	for (size_t i = 0; i < npats; i++) {
-		struct pattern *pt = &pats[i];
+	for (size_t i = 0; i < nset; i++) {
+		struct pattern *pt = &set[i];
 		int rc =
 		    re_match(pt->re, p, n, PCRE2_NO_UTF_CHECK, pt->md, rctx);
 		PCRE2_SIZE *ov;
@@ -622,12 +645,12 @@ is_rfc3339(const char *s, size_t n)
 }
 
 static void
-bad_time(const char *s, size_t n)
+bad_time(const char *s, size_t n, const char *field)
 {
 	buf_reset(&why);
 	buf_adds(&why, "unreadable time '");
 	add_snippet(&why, s, n);
-	buf_printf(&why, "' in field '%s'", rio_time_field);
+	buf_printf(&why, "' in field '%s'", field);
 }
 
 /*
@@ -638,14 +661,20 @@ bad_time(const char *s, size_t n)
 static int
 fields_time(fields_t *fs)
 {
-	long i = fields_find(fs, rio_time_field), j;
+	long i = -1, j;
+	const char *tf = rio_time_field;
 	tstamp_t t;
 
+	/* the first of the --time-field names that the line has */
+	for (size_t k = 0; k < rio_ntime_fields && i < 0; k++)
+		i = fields_find(fs, tf = rio_time_fields[k]);
+	if (rio_ntime_fields == 0)
+		i = fields_find(fs, tf);
 	if (i < 0) {
 		if (!time_field_given)
 			return 0;
 		buf_reset(&why);
-		buf_printf(&why, "no time field '%s'", rio_time_field);
+		buf_printf(&why, "no %s", rio_time_field_desc);
 		return -1;
 	}
 	if (fs->f[i].kind == FK_TIME) {
@@ -656,11 +685,11 @@ fields_time(fields_t *fs)
 		int rc = fs->f[i].kind == FK_NUM ? ts_parse_epoch(v, n, &t)
 		                                 : parse_time_text(v, n, &t);
 		if (rc < 0) {
-			bad_time(v, n);
+			bad_time(v, n, tf);
 			return -1;
 		}
 	}
-	j = strcmp(rio_time_field, "ts") == 0 ? i : fields_find(fs, "ts");
+	j = strcmp(tf, "ts") == 0 ? i : fields_find(fs, "ts");
 	if (j < 0) {
 		fields_add_time(fs, "ts", &t);
 	} else {
@@ -679,18 +708,18 @@ fields_time(fields_t *fs)
 static int
 json_time(rec_t *r)
 {
-	const char *tf = rio_time_field;
+	const char *tf = rio_time_field_of(r, 1);
 	char out_ts[TS_MAXLEN + 3];
 	jfield_t f;
 	tstamp_t t;
 	size_t n;
 	int rc = -1;
 
-	if (!rec_path(r, tf, strlen(tf), &f)) {
+	if (tf == NULL || !rec_path(r, tf, strlen(tf), &f)) {
 		if (!time_field_given)
 			return 0;
 		buf_reset(&why);
-		buf_printf(&why, "no time field '%s'", tf);
+		buf_printf(&why, "no %s", rio_time_field_desc);
 		return -1;
 	}
 	if (f.type == JT_STR) {
@@ -705,18 +734,18 @@ json_time(rec_t *r)
 		           is_rfc3339(s, n)) {
 			if (ts_parse_iso(s, n, &t) == 0)
 				return 0;
-			bad_time(s, n);
+			bad_time(s, n, tf);
 			return -1;
 		}
 		rc = parse_time_text(s, n, &t);
 		if (rc < 0)
-			bad_time(s, n);
+			bad_time(s, n, tf);
 	} else if (f.type == JT_NUM) {
 		rc = ts_parse_epoch(f.v, f.vlen, &t);
 		if (rc < 0)
-			bad_time(f.v, f.vlen);
+			bad_time(f.v, f.vlen, tf);
 	} else {
-		bad_time(f.v, f.vlen);
+		bad_time(f.v, f.vlen, tf);
 	}
 	if (rc < 0)
 		return -1;
@@ -903,6 +932,26 @@ nomatch_reason(void)
 	}
 }
 
+/*
+ * --msg-regex: the first pattern that matches the message of a line the
+ * format parsed adds its named groups as fields (a name the record
+ * already has is left alone).  Returns 0, or -1 with why set when
+ * matching failed (match limit): the line is then bad input.
+ */
+static int
+msg_patterns(fields_t *fs)
+{
+	long i;
+	size_t n;
+	const char *v;
+
+	if (nmpats == 0 || (i = fields_find(fs, "msg")) < 0)
+		return 0;
+	v = fields_val(fs, (size_t)i, &n);
+	/* match_patterns copies v before it adds a field */
+	return match_patterns(mpats, nmpats, v, n, fs) < 0 ? -1 : 0;
+}
+
 /* Time and types for a parsed line.  Returns 0 or -1 with why set. */
 static int
 finish_fields(fields_t *fs)
@@ -946,7 +995,7 @@ step_line(const line_t *l, const char *p, size_t n)
 	emit_held();
 	if (rc == FMT_NOMATCH && npats > 0) {
 		fields_reset(cur);
-		rc = match_patterns(p, n, cur);
+		rc = match_patterns(pats, npats, p, n, cur);
 		if (rc < 0) {
 			reject(l->file, l->num, l->p, l->n, "%s", why.p);
 			return;
@@ -955,6 +1004,10 @@ step_line(const line_t *l, const char *p, size_t n)
 	if (rc != FMT_OK) {
 		nomatch_reason();
 		reject(l->file, l->num, l->p, l->n, "%s", why.p);
+		return;
+	}
+	if (msg_patterns(cur) < 0) {
+		reject(l->file, l->num, l->p, l->n, "--msg-regex %s", why.p);
 		return;
 	}
 	if (finish_fields(cur) < 0) {
@@ -997,13 +1050,60 @@ json_why(const line_t *l, const char *p, size_t col, const char *msg)
 		buf_printf(&why, "invalid JSON at column %zu: %s", col, msg);
 }
 
+/*
+ * Write r, whose text is p[0..n), with its time normalised: as one
+ * record, or, with --split and an array at its path, as one record per
+ * element: r's text with the array replaced by that element, as jq's
+ * `.path[] as $e | .path = $e` has it, byte for byte otherwise.  A
+ * record whose path is missing, null, an empty array or not an array is
+ * written once, as it is.  Returns the number of records added to
+ * rio_out, or -1 with the reason in why (the caller drops what was
+ * added).
+ */
+static long
+write_json(rec_t *r, const char *p, size_t n)
+{
+	jfield_t f;
+	size_t pos = 0, elen, col;
+	const char *e, *msg;
+	long k = 0;
+
+	if (split_path == NULL ||
+	    !rec_path(r, split_path, strlen(split_path), &f) ||
+	    f.type != JT_ARR || !jarr_next(f.v, f.vlen, &pos, &e, &elen)) {
+		if (json_fix(r) < 0)
+			return -1;
+		rec_write(r, &rio_out);
+		return 1;
+	}
+	pos = 0;
+	while (jarr_next(f.v, f.vlen, &pos, &e, &elen)) {
+		k++;
+		buf_reset(&sline);
+		buf_add(&sline, p, (size_t)(f.v - p));
+		buf_add(&sline, e, elen);
+		buf_add(&sline, f.v + f.vlen, (size_t)(p + n - (f.v + f.vlen)));
+		if (rec_scan(&srec, sline.p, sline.len, &col, &msg) < 0)
+			util_die(EX_SOFTWARE, "--split made invalid JSON: %s",
+			         msg);
+		if (json_fix(&srec) < 0) {
+			buf_printf(&why, " (element %ld of '%s')", k,
+			           split_path);
+			return -1;
+		}
+		rec_write(&srec, &rio_out);
+	}
+	return k;
+}
+
 /* A line holding an array: one record per element, all or nothing. */
 static void
 step_json_array(const line_t *l, const char *p, size_t n)
 {
-	size_t col, pos = 0, k = 0, mark = rio_out.len, elen;
+	size_t col, pos = 0, k = 0, mark = rio_out.len, elen, nw = 0;
 	const char *msg, *e;
 	char type;
+	long w;
 
 	if (jscan_value(p, n, &type, &col, &msg) < 0) {
 		json_why(l, p, col, msg);
@@ -1019,13 +1119,13 @@ step_json_array(const line_t *l, const char *p, size_t n)
 			           "array element %zu is not a JSON object", k);
 			goto bad;
 		}
-		if (json_fix(&rec) < 0) {
+		if ((w = write_json(&rec, e, elen)) < 0) {
 			buf_printf(&why, " (array element %zu)", k);
 			goto bad;
 		}
-		rec_write(&rec, &rio_out);
+		nw += (size_t)w;
 	}
-	for (size_t i = 0; i < k; i++)
+	for (size_t i = 0; i < nw; i++)
 		out_record();
 	return;
 bad:
@@ -1038,8 +1138,9 @@ bad:
 static void
 step_json(const line_t *l, const char *p, size_t n)
 {
-	size_t col, i = 0;
+	size_t col, i = 0, mark;
 	const char *msg;
+	long w;
 
 	while (i < n && (p[i] == ' ' || p[i] == '\t'))
 		i++;
@@ -1053,7 +1154,7 @@ step_json(const line_t *l, const char *p, size_t n)
 		/* Not a JSON object: the -e patterns get their chance. */
 		if (npats > 0) {
 			fields_reset(cur);
-			rc = match_patterns(p, n, cur);
+			rc = match_patterns(pats, npats, p, n, cur);
 			if (rc == FMT_OK && finish_fields(cur) == 0) {
 				write_fields(cur);
 				return;
@@ -1067,12 +1168,16 @@ step_json(const line_t *l, const char *p, size_t n)
 		reject(l->file, l->num, l->p, l->n, "%s", why.p);
 		return;
 	}
-	if (json_fix(&rec) < 0) {
+	mark = rio_out.len;
+	if ((w = write_json(&rec, p, n)) < 0) {
+		rio_out.len = mark;
+		if (rio_out.p != NULL)
+			rio_out.p[mark] = '\0';
 		reject(l->file, l->num, l->p, l->n, "%s", why.p);
 		return;
 	}
-	rec_write(&rec, &rio_out);
-	out_record();
+	while (w-- > 0)
+		out_record();
 }
 
 /* ---- CSV and TSV --------------------------------------------------- */
@@ -1229,15 +1334,17 @@ check_time_column(void)
 {
 	if (!time_field_given)
 		return;
-	for (size_t i = 0; i < nhdr; i++)
-		if (hdrlen[i] == strlen(rio_time_field) &&
-		    memcmp(hdr[i], rio_time_field, hdrlen[i]) == 0)
-			return;
+	for (size_t k = 0; k < rio_ntime_fields; k++)
+		for (size_t i = 0; i < nhdr; i++)
+			if (hdrlen[i] == strlen(rio_time_fields[k]) &&
+			    memcmp(hdr[i], rio_time_fields[k], hdrlen[i]) == 0)
+				return;
 	buf_reset(&tmp);
-	add_near_names(&tmp, rio_time_field, hdr, hdrlen, nhdr);
-	util_die(EX_DATAERR,
-	         "%s:%lu: the header row has no column '%s' (--time-field)%s",
-	         csv_file.p, csv.first, rio_time_field, tmp.p ? tmp.p : "");
+	for (size_t k = 0; k < rio_ntime_fields && tmp.len == 0; k++)
+		add_near_names(&tmp, rio_time_fields[k], hdr, hdrlen, nhdr);
+	util_die(
+	    EX_DATAERR, "%s:%lu: the header row has no column for the %s%s",
+	    csv_file.p, csv.first, rio_time_field_desc, tmp.p ? tmp.p : "");
 }
 
 /*
@@ -1525,6 +1632,8 @@ cleanup(void)
 	free_header();
 	csv_free(&csv);
 	rec_free(&rec);
+	rec_free(&srec);
+	buf_free(&sline);
 	fields_free(&fa);
 	fields_free(&fb);
 	buf_free(&ctx.why);
@@ -1556,6 +1665,8 @@ main(int argc, char **argv)
 	    {"year", required_argument, NULL, OPT_YEAR},
 	    {"hold", required_argument, NULL, OPT_HOLD},
 	    {"max-field-lines", required_argument, NULL, OPT_MAX_FIELD_LINES},
+	    {"split", required_argument, NULL, OPT_SPLIT},
+	    {"msg-regex", required_argument, NULL, OPT_MSG_REGEX},
 	    RIO_LONGOPTS,
 	    {0},
 	};
@@ -1597,6 +1708,16 @@ main(int argc, char **argv)
 		case OPT_MAX_FIELD_LINES:
 			max_field_lines = parse_field_lines(optarg);
 			break;
+		case OPT_MSG_REGEX:
+			mpats = xrealloc(mpats, (nmpats + 1) * sizeof *mpats);
+			memset(&mpats[nmpats], 0, sizeof *mpats);
+			mpats[nmpats++].src = optarg;
+			break;
+		case OPT_SPLIT:
+			if (optarg[0] == '\0')
+				rio_usage_error("empty --split path");
+			split_path = optarg;
+			break;
 		case RIO_OPT_TIME_FIELD:
 			time_field_given = 1;
 			rio_option(c, optarg, usage);
@@ -1607,6 +1728,10 @@ main(int argc, char **argv)
 	}
 	if (fmt == NULL && npats == 0)
 		rio_usage_error("no format: give -f FORMAT or -e REGEX");
+	if (nmpats > 0 && (fmt == NULL || fmt->kind != IN_LINE))
+		rio_usage_error("--msg-regex needs -f with a log line format");
+	if (split_path != NULL && (fmt == NULL || fmt->kind != IN_JSON))
+		rio_usage_error("--split needs -f json");
 	if (fmt != NULL && fmt->kind == IN_CSV && npats > 0)
 		rio_usage_error("-e cannot be combined with -f %s", fmt->name);
 	compile_patterns();

@@ -2,8 +2,8 @@
  * fuzz_fmt.c - fuzz test of the line formats of tingle-parse.
  *
  * The first byte of the input picks the format: 's' syslog, 'p' postfix,
- * 'e' exim, 'c' clf, 'C' combined, 'l' logfmt (any other byte picks one
- * by its value).  The rest is split into lines at '\n', and each line is
+ * 'e' exim, 'c' clf, 'C' combined, 'l' logfmt, 'm' sendmail (any other
+ * byte picks one by its value).  The rest is split into lines at '\n', and each line is
  * given to the format in turn with the same context, as tingle-parse
  * does, so state a format keeps in its context between lines is
  * exercised too.
@@ -36,6 +36,7 @@ static const struct {
     {'s', "syslog", fmt_syslog},     {'p', "postfix", fmt_postfix},
     {'e', "exim", fmt_exim},         {'c', "clf", fmt_clf},
     {'C', "combined", fmt_combined}, {'l', "logfmt", fmt_logfmt},
+    {'m', "sendmail", fmt_sendmail},
 };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])

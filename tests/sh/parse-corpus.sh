@@ -61,6 +61,14 @@ is "exim size placeholder" "$(jq -c 'select(.event == "arrival") | .size' out | 
 run sendmail-maillog.log 58 0 -f syslog
 is "sendmail programs" "$(counts .program)" "sendmail=16 sm-acceptingconnections=6 sm-mta=36"
 is "sendmail tags" "$(counts 'select(.facility) | .facility + "." + .severity')" "mail.info=1 mail.notice=3"
+run sendmail-maillog.log 58 0 -f sendmail
+is "sendmail queue ids" "$(jq -r 'select(.queue_id) | .queue_id' out | wc -l)" 54
+is "sendmail rulesets" "$(counts 'select(.ruleset) | .ruleset')" "check_rcpt=16 check_relay=4"
+is "sendmail reject codes" "$(counts 'select(.reject) | .reject[0:3]')" "421=4 450=1 451=1 550=10 553=4"
+is "sendmail senders" "$(jq -c 'select(.from) | [.queue_id, .from, .size, .nrcpts, .relay_ip]' out | head -1)" \
+	'["rA37ZTSC026254","davaojk25@domain.com",0,0,"95.32.23.163"]'
+is "sendmail forged relay" "$(jq -r 'select(.queue_id == "s1NLaDQT022248") | [.arg1, .relay_host, .relay_ip] | @tsv' out)" \
+	"$(printf 'dautareuk2@hotmail.it\tint0.client.access.azadnet.net\t80.253.155.119')"
 
 # ---- syslog -----------------------------------------------------------
 

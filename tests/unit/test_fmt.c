@@ -817,6 +817,74 @@ test_postfix_header_checks(void **state)
 	NOFIELD("action");
 }
 
+/* ---- sendmail ------------------------------------------------------ */
+
+static void
+test_sendmail(void **state)
+{
+	(void)state;
+	OK(fmt_sendmail, "Jun  4 10:00:01 mx sm-mta[123]: 55HIbcGI002794: "
+	                 "to=<a@b.example>, ctladdr=<root@x> (0/0), "
+	                 "delay=00:00:01, xdelay=00:00:01, mailer=esmtp, "
+	                 "pri=120422, relay=mx.b.example. [192.0.2.7], "
+	                 "dsn=2.0.0, stat=Sent (55HIbcGI002794 Message "
+	                 "accepted for delivery)");
+	FIELD("program", "\"sm-mta\"");
+	FIELD("queue_id", "\"55HIbcGI002794\"");
+	FIELD("to", "\"a@b.example\"");
+	FIELD("ctladdr", "\"<root@x> (0/0)\"");
+	FIELD("delay", "\"00:00:01\"");
+	FIELD("xdelay", "\"00:00:01\"");
+	FIELD("mailer", "\"esmtp\"");
+	FIELD("pri", "120422");
+	FIELD("relay_host", "\"mx.b.example.\"");
+	FIELD("relay_ip", "\"192.0.2.7\"");
+	FIELD("dsn", "\"2.0.0\"");
+	FIELD("stat", "\"Sent (55HIbcGI002794 Message accepted for "
+	              "delivery)\"");
+	FIELD("reason", "\"55HIbcGI002794 Message accepted for delivery\"");
+
+	/* several recipients stay one value; msgid loses its brackets */
+	OK(fmt_sendmail, "Jun  4 10:00:01 mx sendmail[1]: 55HIbcGI002795: "
+	                 "from=<u@x>, size=1024, class=0, nrcpts=2, "
+	                 "msgid=<20260604.1@x>, proto=ESMTP, daemon=MTA, "
+	                 "relay=localhost [127.0.0.1]");
+	FIELD("size", "1024");
+	FIELD("nrcpts", "2");
+	FIELD("msgid", "\"20260604.1@x\"");
+	OK(fmt_sendmail, "Jun  4 10:00:01 mx sendmail[1]: 55HIbcGI002795: "
+	                 "to=<a@x>,<b@y>, delay=00:00:00, stat=Deferred: "
+	                 "Connection refused by mx.y");
+	FIELD("to", "\"<a@x>,<b@y>\"");
+	FIELD("stat", "\"Deferred: Connection refused by mx.y\"");
+	NOFIELD("reason");
+
+	/* ruleset rejects, with and without a queue id */
+	OK(fmt_sendmail,
+	   "Feb 24 01:46:44 p sm-mta[24422]: ruleset=check_relay, "
+	   "arg1=h.example, arg2=217.21.54.82, relay=h.example "
+	   "[217.21.54.82], reject=421 4.3.2 Connection rate "
+	   "limit exceeded.");
+	NOFIELD("queue_id");
+	FIELD("ruleset", "\"check_relay\"");
+	FIELD("arg2", "\"217.21.54.82\"");
+	FIELD("reject", "\"421 4.3.2 Connection rate limit exceeded.\"");
+
+	/* other programs and free text: plain syslog fields */
+	OK(fmt_sendmail, "Jun  4 10:00:01 mx sm-mta[1]: s1R9r60D044307: "
+	                 "rejecting commands from [209.15.212.253]");
+	FIELD("queue_id", "\"s1R9r60D044307\"");
+	NOFIELD("relay");
+	OK(fmt_sendmail, "Jun  4 10:00:01 mx dovecot: from=<x>, size=1");
+	NOFIELD("from");
+
+	/* a key of the list cannot stand in for the message */
+	OK(fmt_sendmail, "Jun  4 10:00:01 mx sm-mta[1]: 55HIbcGI002794: "
+	                 "msg=hi, size=1");
+	FIELD("msg", "\"55HIbcGI002794: msg=hi, size=1\"");
+	FIELD("size", "1");
+}
+
 static void
 test_postfix_postscreen(void **state)
 {
@@ -1408,6 +1476,7 @@ main(void)
 	    cmocka_unit_test(test_postfix_header_checks),
 	    cmocka_unit_test(test_postfix_postscreen),
 	    cmocka_unit_test(test_postfix_other_programs),
+	    cmocka_unit_test(test_sendmail),
 	    cmocka_unit_test(test_exim_arrival),
 	    cmocka_unit_test(test_exim_delivery),
 	    cmocka_unit_test(test_exim_failures),
