@@ -446,3 +446,27 @@ fail:
 	errno = n;
 	return -1;
 }
+
+int
+afile_write(const char *path, const void *data, size_t n, const char **what)
+{
+	const char *p = data;
+	afile_t af;
+
+	*what = "create";
+	if (afile_open(&af, path) < 0)
+		return -1;
+	*what = "write";
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(af.fd, p + off, n - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			afile_abort(&af);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	return afile_commit(&af, path, what);
+}

@@ -42,6 +42,13 @@ int afile_commit(afile_t *af, const char *path, const char **what);
 /* Close and remove the temporary file and release af; errno is kept. */
 void afile_abort(afile_t *af);
 
+/* Replace path with the n bytes at data, as afile_open, write and
+ * afile_commit would: a reader sees the old file or the new one, never
+ * half of one.  0, or -1 with errno set and *what naming the step that
+ * failed ("create", "write", or one of afile_commit's). */
+int afile_write(const char *path, const void *data, size_t n,
+                const char **what);
+
 /*
  * Read the state file path whole into b (appended, NUL-terminated, the
  * NUL not counted), never through a symbolic link.  Returns 0; 1 when

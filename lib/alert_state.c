@@ -151,29 +151,16 @@ save_seen(const ruleset_t *rs, buf_t *b)
 static int
 write_atomic(const char *path, const char *data, size_t n)
 {
-	const char *what = "write";
-	afile_t af;
+	const char *what;
 
-	if (afile_open(&af, path) < 0) {
+	if (afile_write(path, data, n, &what) == 0)
+		return 0;
+	if (strcmp(what, "create") == 0)
 		util_warnmsg("cannot create a temporary file for '%s': %s",
 		             path, strerror(errno));
-		return -1;
-	}
-	for (size_t off = 0; off < n;) {
-		ssize_t w = write(af.fd, data + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			afile_abort(&af);
-			goto fail;
-		}
-		off += (size_t)w;
-	}
-	if (afile_commit(&af, path, &what) == 0)
-		return 0;
-fail:
-	util_warnmsg("cannot save state to '%s': %s: %s", path, what,
-	             strerror(errno));
+	else
+		util_warnmsg("cannot save state to '%s': %s: %s", path, what,
+		             strerror(errno));
 	return -1;
 }
 

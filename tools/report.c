@@ -94,28 +94,16 @@ read_input(report_t *rp, int nfiles, char **files)
 static int
 write_file(const char *path, const buf_t *b)
 {
-	const char *what = "write";
-	afile_t af;
+	const char *what;
 
-	if (afile_open(&af, path) < 0) {
+	if (afile_write(path, b->p, b->len, &what) == 0)
+		return 0;
+	if (strcmp(what, "create") == 0)
 		util_warnmsg("cannot create a temporary file for '%s': %s",
 		             path, strerror(errno));
-		return -1;
-	}
-	for (size_t off = 0; off < b->len;) {
-		ssize_t w = write(af.fd, b->p + off, b->len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			afile_abort(&af);
-			goto fail;
-		}
-		off += (size_t)w;
-	}
-	if (afile_commit(&af, path, &what) == 0)
-		return 0;
-fail:
-	util_warnmsg("cannot write '%s': %s: %s", path, what, strerror(errno));
+	else
+		util_warnmsg("cannot write '%s': %s: %s", path, what,
+		             strerror(errno));
 	return -1;
 }
 

@@ -112,6 +112,26 @@ test_save_new_file_and_replace(void **state)
 	assert_int_equal(entries(), n0 + 1);
 }
 
+/* afile_write: the whole buffer, in one step; a missing directory is a
+ * failure to create, and leaves nothing behind. */
+static void
+test_write_whole(void **state)
+{
+	const char *what = "unset";
+	int n0 = entries();
+
+	(void)state;
+	assert_int_equal(afile_write(path("w1"), "abc\0def", 7, &what), 0);
+	assert_int_equal(mode_of("w1") & 0600, 0600);
+	assert_memory_equal(content("w1"), "abc", 4);
+	assert_int_equal(afile_write(path("w1"), "x", 1, &what), 0);
+	assert_string_equal(content("w1"), "x");
+	assert_int_equal(afile_write(path("none/w2"), "x", 1, &what), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(what, "create");
+	assert_int_equal(entries(), n0 + 1);
+}
+
 /* The old file is there, whole, until the commit renames the new one
  * over it; an aborted save leaves it and no temporary file. */
 static void
@@ -349,6 +369,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_save_new_file_and_replace),
+	    cmocka_unit_test(test_write_whole),
 	    cmocka_unit_test(test_old_file_stays_until_commit),
 	    cmocka_unit_test(test_save_keeps_permissions),
 	    cmocka_unit_test(test_save_replaces_link_not_target),
