@@ -19,7 +19,7 @@ _tingle_common_args='--time-field --tz --rejects --max-line'
 _tingle_common_flags='--strict --line-buffered -h --help --version'
 
 _tingle_args_parse='-f --format -e --regex --types --time-format --year
-	--hold --max-field-lines'
+	--hold --max-field-lines --split --msg-regex'
 _tingle_flags_parse='--keep-unmatched'
 
 _tingle_args_segment='--join --on --join-prefix --join-miss --join-format
@@ -40,7 +40,7 @@ _tingle_flags_compare=''
 _tingle_args_alert='-r --rule -F --rules -k --key -m --message
 	--resolved-message --for --keep-firing-for --cooldown --severity
 	--exec --exec-timeout --exec-jobs --state --lock-timeout --max-groups'
-_tingle_flags_alert='--pass'
+_tingle_flags_alert='--pass --rank'
 
 _tingle_args_stitch='-k --key --end --collect --timeout --preset --start
 	--expect --within --lateness --idle --max-open'
@@ -79,7 +79,7 @@ _tingle_value()
     local stage=$1 opt=$2 words=''
     case $stage:$opt in
     parse:-f | parse:--format)
-        words='syslog postfix exim clf combined logfmt csv tsv json' ;;
+        words='syslog postfix exim sendmail clf combined logfmt csv tsv json' ;;
     parse:--types)
         # FIELD:TYPE,...: the type after the last colon.
         if [[ $cur == *:* ]]; then

@@ -75,7 +75,7 @@ want 'tingle parse --form' '--format'
 want 'tingle count --late ' 'emit report'
 want 'tingle nosuchstage -' ''
 # tingle-parse
-want 'tingle-parse -f ' 'clf combined csv exim json logfmt postfix syslog tsv'
+want 'tingle-parse -f ' 'clf combined csv exim json logfmt postfix sendmail syslog tsv'
 want 'tingle-parse --format=c' 'clf combined csv'
 want 'tingle-parse --types count:i' 'int'
 want 'tingle-parse --keep-u' '--keep-unmatched'
