@@ -5,6 +5,7 @@
  * One event costs a scan, a hash lookup and a few additions.
  */
 #include "count.h"
+#include "fieldseen.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -99,6 +100,7 @@ struct count {
 
 	/* ---- the record being handled ---- */
 	rec_t rec;
+	struct fieldseen *seen; /* count_watch: shown every record read */
 	/* The group of the record being handled: its identity in keybuf
 	 * and, once show_key() has made it, its key as written in showbuf
 	 * (see struct group).  show_rec is the record they come from, or
@@ -2003,6 +2005,8 @@ count_line(struct count *cn, const line_t *l)
 		rio_bad_json(l, col, msg);
 		return;
 	}
+	if (cn->seen != NULL)
+		fieldseen_record(cn->seen, &cn->rec);
 	/* --time-field a,b: the first of these fields the record has */
 	const char *tname = cn->time_field;
 	if (rio_ntime_fields > 1 &&
@@ -2545,4 +2549,10 @@ count_free(struct count *cn)
 	buf_free(&cn->win_head);
 	buf_free(&cn->slot_head);
 	free(cn);
+}
+
+void
+count_watch(struct count *cn, struct fieldseen *fs)
+{
+	cn->seen = fs;
 }

@@ -128,6 +128,11 @@ struct count;
  */
 struct count *count_new(struct count_conf *cf, const char **err);
 
+/* Show every record count_line reads to fs (lib/fieldseen.h), which the
+ * caller owns and frees after count_free; NULL stops it. */
+struct fieldseen;
+void count_watch(struct count *cn, struct fieldseen *fs);
+
 /* Count the NDJSON line l (late events, bad lines: reported). */
 void count_line(struct count *cn, const line_t *l);
 

@@ -1457,6 +1457,7 @@ rules_info(const ruleset_t *rs, size_t i, struct rule_info *out)
 
 	out->name = ru->name;
 	out->when = expr_source(ru->expr);
+	out->expr = ru->expr;
 	out->cooldown_ms = ru->cooldown_ms;
 	out->spec = ru->spec;
 }

@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "expr.h"
 #include "json.h"
 #include "util.h"
 
@@ -125,7 +126,8 @@ enum { RULE_INACTIVE, RULE_PENDING, RULE_FIRING };
 /* A rule, as the state file names it. */
 struct rule_info {
 	const char *name;
-	const char *when; /* the condition's source */
+	const char *when;   /* the condition's source */
+	const expr_t *expr; /* the condition */
 	int64_t cooldown_ms;
 	size_t spec; /* how it picks groups (rules_spec) */
 };

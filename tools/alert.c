@@ -21,6 +21,7 @@
 #include "json.h"
 #include "rio.h"
 #include "rule.h"
+#include "fieldseen.h"
 #include "hook.h"
 #include "ttime.h"
 
@@ -278,8 +279,36 @@ on_alert(void *ctx, const struct alert_event *ev)
  * Read the records of files (none: standard input), write each one with
  * --pass, and put it through the rules.
  */
+/* Watch what each rule's condition and each -k field reads. */
 static void
-alert_loop(ruleset_t *rs, int nfiles, char **files)
+watch_rules(struct fieldseen *seen, const ruleset_t *rs)
+{
+	for (size_t i = 0; i < rules_count(rs); i++) {
+		struct rule_info ri;
+		buf_t what = BUF_INIT;
+
+		rules_info(rs, i, &ri);
+		buf_adds(&what, "rule '");
+		buf_adds(&what, ri.name);
+		buf_addc(&what, '\'');
+		buf_addc(&what, '\0');
+		fieldseen_watch_expr(seen, ri.expr, what.p);
+		buf_free(&what);
+	}
+	for (size_t i = 0; i < rules_nspecs(rs); i++) {
+		struct rule_spec sp;
+
+		rules_spec(rs, i, &sp);
+		/* A dotted path may name a field of that very name: only
+		 * plain names are watched. */
+		for (size_t k = 0; !sp.dflt && k < sp.n; k++)
+			if (strchr(sp.names[k], '.') == NULL)
+				fieldseen_watch(seen, sp.names[k], "-k", 0);
+	}
+}
+
+static void
+alert_loop(ruleset_t *rs, struct fieldseen *seen, int nfiles, char **files)
 {
 	reader_t *rd = rd_open(nfiles, files);
 	unsigned tick = 0;
@@ -307,6 +336,7 @@ alert_loop(ruleset_t *rs, int nfiles, char **files)
 			rio_bad_json(&l, col, msg);
 			continue;
 		}
+		fieldseen_record(seen, &r);
 		if (rio_ntime_fields > 1) {
 			/* the first of the time fields that r has */
 			const char *tn = rio_time_field_of(&r, 0);
@@ -461,11 +491,17 @@ main(int argc, char **argv)
 			rio_usage_error("--exec: %s", err.p);
 	}
 
-	alert_loop(rs, argc - optind, argv + optind);
+	/* The fields rules and -k read that no record has are told at the
+	 * end: a bare word in a rule is a field, not a string. */
+	struct fieldseen *seen = fieldseen_new();
+	watch_rules(seen, rs);
+	alert_loop(rs, seen, argc - optind, argv + optind);
 
 	/* Alerts reach standard output before waiting for slow hooks. */
 	rio_out_flush();
 	hook_close(hooks);
+	fieldseen_warn(seen); /* after the hooks' own words */
+	fieldseen_free(seen);
 	int status = rules_fired(rs) > 0 ? 0 : 1;
 	if (state_path != NULL && alert_state_save(rs, state_path) < 0)
 		status = EX_IOERR;

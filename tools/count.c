@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "count.h"
+#include "fieldseen.h"
 #include "jtable.h"
 #include "json.h"
 #include "optv.h"
@@ -160,6 +161,18 @@ seed(const rec_t *r, void *cn)
  * tingle-count reads NDJSON records (or, with --merge, partial records)
  * and writes one record per window and group.
  */
+/* Watch the field names of n field paths, read by option what. */
+static void
+watch_fields(struct fieldseen *fs, const char **paths, size_t n,
+             const char *what)
+{
+	/* A dotted path may name a field of that very name: only plain
+	 * names are watched. */
+	for (size_t i = 0; i < n; i++)
+		if (strchr(paths[i], '.') == NULL)
+			fieldseen_watch(fs, paths[i], what, 0);
+}
+
 static const char *const late_names[] = {"report", "emit", NULL};
 static const char *const open_names[] = {"hold", "emit", NULL};
 static const char *const week_names[] = {"mon", "monday", "sun", "sunday",
@@ -281,6 +294,13 @@ main(int argc, char **argv)
 		jtable_each(keys_file, JTABLE_AUTO, cf.keys, cf.nkeys, seed,
 		            cn);
 
+	/* -k and --each fields that no record has are told at the end. */
+	struct fieldseen *seen = fieldseen_new();
+	watch_fields(seen, cf.keys, cf.nkeys, "-k");
+	watch_fields(seen, (const char **)cf.each, cf.neach, "--each");
+	if (!merge_mode)
+		count_watch(cn, seen);
+
 	reader_t *rd = rd_open(argc - optind, argv + optind);
 	line_t l;
 	count_start(cn);
@@ -301,6 +321,7 @@ main(int argc, char **argv)
 	rd_close(rd);
 	if (!rio_stop)
 		count_finish(cn);
+	fieldseen_warn(seen);
 	for (size_t i = 0; i < cf.naggs; i++) {
 		const char *field;
 		size_t nbad = count_agg_nbad(cn, i, &field);
@@ -317,6 +338,7 @@ main(int argc, char **argv)
 		    late_dropped == 1 ? "its" : "their",
 		    late_dropped == 1 ? "" : "s");
 	count_free(cn);
+	fieldseen_free(seen);
 	count_conf_free(&cf);
 	return rio_finish(0);
 }
