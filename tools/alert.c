@@ -19,6 +19,7 @@
 
 #include "alert_state.h"
 #include "json.h"
+#include "optv.h"
 #include "rio.h"
 #include "rule.h"
 #include "fieldseen.h"
@@ -115,33 +116,6 @@ usage(FILE *fp)
 	    "file, 75 state file in use past --lock-timeout.\n"
 	    "\n%s",
 	    rio_common_usage);
-}
-
-/* A whole number from lo to hi for option opt. */
-static long
-number(const char *opt, const char *arg, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || v < lo || v > hi)
-		rio_usage_error("invalid %s '%s' (allowed %ld-%ld)", opt, arg,
-		                lo, hi);
-	return v;
-}
-
-static int64_t
-duration(const char *opt, const char *arg, int positive)
-{
-	int64_t ms;
-
-	if (dur_parse(arg, &ms) < 0 || (positive && ms <= 0))
-		rio_usage_error(
-		    "invalid %s '%s' (a duration such as 30s, 5m, 1h30m)", opt,
-		    arg);
-	return ms;
 }
 
 /*
@@ -390,7 +364,7 @@ main(int argc, char **argv)
 	char **keys = xcalloc((size_t)argc + 1, sizeof *keys);
 	const char *exec_cmd = NULL, *state_path = NULL;
 	int64_t lock_timeout = RIO_LOCK_TIMEOUT_MS;
-	long max_groups = 1000000;
+	size_t max_groups = 1000000;
 	int c;
 
 	rio_init("tingle-alert", argc, argv);
@@ -414,14 +388,15 @@ main(int argc, char **argv)
 			d.resolved_message = optarg;
 			break;
 		case OPT_FOR:
-			d.for_n = (int)number("--for", optarg, 0, 1000000);
+			d.for_n = (int)optv_int("--for", optarg, 0, 1000000);
 			break;
 		case OPT_KEEP_FIRING_FOR:
-			d.keep_n = (int)number("--keep-firing-for", optarg, 0,
-			                       1000000);
+			d.keep_n = (int)optv_int("--keep-firing-for", optarg, 0,
+			                         1000000);
 			break;
 		case OPT_COOLDOWN:
-			d.cooldown_ms = duration("--cooldown", optarg, 0);
+			d.cooldown_ms =
+			    optv_duration("--cooldown", optarg, OPTV_ZERO_OK);
 			break;
 		case OPT_SEVERITY:
 			if (*optarg == '\0')
@@ -432,10 +407,11 @@ main(int argc, char **argv)
 			exec_cmd = optarg;
 			break;
 		case OPT_EXEC_TIMEOUT:
-			exec_timeout = duration("--exec-timeout", optarg, 1);
+			exec_timeout =
+			    optv_duration("--exec-timeout", optarg, 0);
 			break;
 		case OPT_EXEC_JOBS:
-			exec_jobs = number("--exec-jobs", optarg, 1, 1024);
+			exec_jobs = optv_int("--exec-jobs", optarg, 1, 1024);
 			break;
 		case OPT_PASS:
 			pflag = 1;
@@ -449,11 +425,11 @@ main(int argc, char **argv)
 			state_path = optarg;
 			break;
 		case OPT_LOCK_TIMEOUT:
-			lock_timeout = duration("--lock-timeout", optarg, 0);
+			lock_timeout = optv_duration("--lock-timeout", optarg,
+			                             OPTV_ZERO_OK);
 			break;
 		case OPT_MAX_GROUPS:
-			max_groups =
-			    number("--max-groups", optarg, 0, LONG_MAX);
+			max_groups = optv_limit("--max-groups", optarg);
 			break;
 		default:
 			rio_option(c, optarg, usage);
@@ -475,7 +451,7 @@ main(int argc, char **argv)
 		else
 			rules_add_arg(rs, ro[i].arg, &d);
 	}
-	rules_set_max_groups(rs, (size_t)max_groups);
+	rules_set_max_groups(rs, max_groups);
 	if (state_path != NULL) {
 		rio_lock_state(state_path, lock_timeout);
 		alert_state_load(rs, state_path);
