@@ -24,6 +24,7 @@
 #include "fields.h"
 #include "fmt_common.h"
 #include "json.h"
+#include "optv.h"
 #include "re.h"
 #include "rio.h"
 #include "ttime.h"
@@ -427,29 +428,13 @@ parse_types(const char *arg)
 static unsigned long
 parse_field_lines(const char *arg)
 {
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (*arg < '0' || *arg > '9' || *end != '\0' || errno || v < 1 ||
-	    v > 1000000)
-		rio_usage_error(
-		    "--max-field-lines must be a whole number from 1 to 1000000, not '%s'",
-		    arg);
-	return v;
+	return (unsigned long)optv_int("--max-field-lines", arg, 1, 1000000);
 }
 
 static int
 parse_year(const char *arg)
 {
-	char *end;
-	long y = strtol(arg, &end, 10);
-
-	if (end == arg || *end != '\0' || y < 1 || y > 9999)
-		rio_usage_error(
-		    "--year must be a year from 1 to 9999, not '%s'", arg);
-	return (int)y;
+	return (int)optv_int("--year", arg, 1, 9999);
 }
 
 /* ---- -e patterns --------------------------------------------------- */
@@ -1699,11 +1684,10 @@ main(int argc, char **argv)
 			year = parse_year(optarg);
 			break;
 		case OPT_HOLD:
-			if (dur_parse(optarg, &hold_ms) < 0 ||
-			    hold_ms > 3600000)
+			hold_ms = optv_duration("--hold", optarg, OPTV_ZERO_OK);
+			if (hold_ms > 3600000)
 				rio_usage_error(
-				    "bad --hold '%s': a duration up to 1h, e.g. 1s or 200ms",
-				    optarg);
+				    "invalid --hold '%s' (at most 1h)", optarg);
 			break;
 		case OPT_MAX_FIELD_LINES:
 			max_field_lines = parse_field_lines(optarg);

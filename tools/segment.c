@@ -21,6 +21,7 @@
 #include "fieldseen.h"
 #include "jtable.h"
 #include "json.h"
+#include "optv.h"
 #include "key.h"
 #include "rio.h"
 #include "ttime.h"
@@ -325,14 +326,9 @@ set_unique(const char *arg)
 static void
 set_max_groups(const char *arg)
 {
-	char *end;
-	unsigned long long v;
+	size_t v = optv_limit("--max-groups", arg);
 
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (errno || *end || end == arg || arg[0] == '-')
-		rio_usage_error("invalid --max-groups '%s'", arg);
-	max_groups = v == 0 || v >= UINT32_MAX ? UINT32_MAX - 1 : (size_t)v;
+	max_groups = v >= UINT32_MAX ? UINT32_MAX - 1 : v;
 }
 
 /* Check the options and build what the loop needs. */
@@ -353,9 +349,7 @@ setup(void)
 	if (within_arg != NULL) {
 		if (nufields == 0)
 			rio_usage_error("--within needs --unique");
-		if (dur_parse(within_arg, &within_ms) < 0 || within_ms <= 0)
-			rio_usage_error("invalid duration '%s' for --within",
-			                within_arg);
+		within_ms = optv_duration("--within", within_arg, 0);
 	}
 	if (nufields > 0)
 		seen = uniq_new(within_ms, max_groups);

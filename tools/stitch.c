@@ -21,6 +21,7 @@
 
 #include "expr.h"
 #include "json.h"
+#include "optv.h"
 #include "rio.h"
 #include "stitch.h"
 #include "ttime.h"
@@ -168,11 +169,7 @@ compile(const char *what, const char *src, expr_t *old)
 static int64_t
 duration(const char *arg, const char *opt)
 {
-	int64_t ms;
-
-	if (dur_parse(arg, &ms) < 0)
-		rio_usage_error("invalid duration '%s' for %s", arg, opt);
-	return ms;
+	return optv_duration(opt, arg, OPTV_ZERO_OK);
 }
 
 static void
@@ -212,18 +209,10 @@ parse_options(int argc, char **argv)
 		case OPT_IDLE:
 			idle_ms = duration(optarg, "--idle");
 			break;
-		case OPT_MAX_OPEN: {
-			char *end;
-			errno = 0;
-			unsigned long long v = strtoull(optarg, &end, 10);
-			if (errno || *end || end == optarg ||
-			    optarg[0] == '-' || v > UINT32_MAX - 1)
-				rio_usage_error(
-				    "invalid --max-open '%s': expected 0 to %lu",
-				    optarg, (unsigned long)UINT32_MAX - 1);
-			conf.max_open = (size_t)v;
+		case OPT_MAX_OPEN:
+			conf.max_open = (size_t)optv_int("--max-open", optarg,
+			                                 0, UINT32_MAX - 1);
 			break;
-		}
 		case OPT_PRESET:
 			if (strcmp(optarg, "postfix") == 0)
 				conf.mode = STITCH_POSTFIX;
