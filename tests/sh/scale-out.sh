@@ -20,6 +20,9 @@ set -u
 command -v parallel >/dev/null || { echo "GNU parallel is missing"; exit 77; }
 parallel --version 2>/dev/null | grep -q 'GNU parallel' || { echo "parallel is not GNU parallel"; exit 77; }
 log=$TINGLE_TOP/examples/data/maillog
+# Without $SHELL (cron, CI runners, env -i), GNU parallel guesses the
+# shell from its parent and, for --ssh jobs, runs nothing and exits 0.
+export PARALLEL_SHELL=/bin/sh
 fail=0
 
 cat >fakessh <<'EOF'
