@@ -13,6 +13,10 @@
 #define EPS 1e-14
 #define TINY 1e-300
 #define MAX_ITER 10000000
+/* Beyond this the series and fractions would need more than MAX_ITER
+ * steps near the mean, and the arguments have lost their last digits
+ * (a + 1 == a from 2^53): a tail that has not underflowed is NaN. */
+#define ST_MAX 1e12
 
 /*
  * Loader's stirlerr(n) = log(n!) - log(sqrt(2 pi n) (n / e)^n), for
@@ -77,6 +81,106 @@ binom_raw(double x, double n, double p, double q)
 	return exp(lc) / sqrt(TWO_PI * x * (n - x) / n);
 }
 
+/*
+ * The continued fractions below are evaluated by the forward recurrence
+ * of their numerators and denominators (A_n = A_n-1 + d_n A_n-2, and B_n
+ * the same), which takes multiplications where the modified Lentz method
+ * takes two chained divisions a step; the d_n do not depend on each
+ * other, so their divisions overlap.  A and B are rescaled together
+ * before they leave the range of a double; their ratio is the value.
+ */
+#define CF_BIG 1e150
+
+/* Advance the recurrence by d: (a1, a0) <- (a1 + d a0, a1). */
+#define CF_STEP(a1, a0, b1, b0, d)                                             \
+	do {                                                                   \
+		double na_ = (a1) + (d) * (a0), nb_ = (b1) + (d) * (b0);       \
+		(a0) = (a1), (b0) = (b1), (a1) = na_, (b1) = nb_;              \
+	} while (0)
+
+/* Keep A within range, scaling all four by the same factor. */
+static void
+cf_rescale(double *a1, double *a0, double *b1, double *b0)
+{
+	double m = fabs(*a1);
+
+	if (m > CF_BIG || (m < 1 / CF_BIG && m > 0)) {
+		m = 1 / m;
+		*a1 *= m, *a0 *= m, *b1 *= m, *b0 *= m;
+	}
+}
+
+/*
+ * A negative binomial tail summed term by term, for large sizes r: there
+ * the incomplete beta function's fraction, with a = r, runs on the edge
+ * of its region and loses digits (1e-8 at r = 1e8), while the terms,
+ * from the one at k outward, each from the last by the ratio of
+ * consecutive probabilities, fall off as a Poisson's do.  A sum stops
+ * when the terms still to come, bounded by a geometric series, are below
+ * EPS of it; one that would take more than SUM_TERMS terms (a mean of
+ * millions) is left to the beta function: nb_sum returns 0 then, and
+ * 1 with the sum in *out on success.
+ */
+#define SUM_TERMS 1000
+/* Sizes from which the sum is tried first. */
+#define NB_SUM_R 1e5
+
+/* P(X = k) of a negative binomial with size r > 0 and success
+ * probability s = r / (r + mu), q = 1 - s = mu / (r + mu); k whole. */
+static double
+nb_pmf(double k, double r, double mu, double s, double q)
+{
+	double n = k + r, lc;
+
+	if (k == 0)
+		return exp(-r * log1p(mu / r));
+	/* r / (k + r) times the binomial term of r successes in k + r
+	 * trials, by Loader's method as binom_raw. */
+	lc = stirlerr(n) - stirlerr(r) - stirlerr(k) - bd0(r, n * s) -
+	     bd0(k, n * q);
+	return r / n * exp(lc) / sqrt(TWO_PI * r * k / n);
+}
+
+/* Negative binomial P(X <= k) (up = 0) or P(X >= k) (up = 1). */
+static int
+nb_sum(double k, double r, double mu, int up, double *out)
+{
+	double s = r / (r + mu), q = mu / (r + mu);
+	double t = nb_pmf(k, r, mu, s, q), sum = 0, rho;
+
+	if (!(t > 0) || !isfinite(t))
+		return 0;
+	for (int n = 0; n < SUM_TERMS; n++) {
+		sum += t;
+		if (up) {
+			/* Ratios fall toward q for r >= 1, rise toward it
+			 * below: the larger bounds those to come. */
+			rho = (k + r) * q / (k + 1);
+			k++;
+			t *= rho;
+			if (rho < q)
+				rho = q;
+		} else {
+			if (k == 0) {
+				*out = sum;
+				return 1;
+			}
+			/* Ratios fall as k does for r >= 1; below, they
+			 * rise, and every term down to 0 is added. */
+			rho = k / ((k - 1 + r) * q);
+			k--;
+			t *= rho;
+			if (r < 1)
+				continue;
+		}
+		if (rho < 1 && t < sum * EPS * (1 - rho)) {
+			*out = sum;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 void
 st_gamma(double a, double x, double *p, double *q)
 {
@@ -93,13 +197,23 @@ st_gamma(double a, double x, double *p, double *q)
 		return;
 	}
 	k = pois_raw(a, x); /* x^a e^-x / Gamma(a + 1) */
+	if (k > 0 && (a > ST_MAX || x > ST_MAX)) {
+		*p = *q = NAN;
+		return;
+	}
 	if (x < a + 1) {
+		int n;
+
 		sum = term = 1;
-		for (int n = 1; n < MAX_ITER; n++) {
+		for (n = 1; n < MAX_ITER; n++) {
 			term *= x / (a + n);
 			sum += term;
 			if (term < sum * EPS)
 				break;
+		}
+		if (n == MAX_ITER && k > 0) {
+			*p = *q = NAN; /* no convergence */
+			return;
 		}
 		*p = k * sum;
 		if (*p > 1)
@@ -107,25 +221,44 @@ st_gamma(double a, double x, double *p, double *q)
 		*q = 1 - *p;
 		return;
 	}
-	/* The continued fraction for Q (modified Lentz). */
-	b = x + 1 - a;
-	c = 1 / TINY;
-	d = 1 / b;
-	h = d;
-	for (int i = 1; i < MAX_ITER; i++) {
-		an = -i * (i - a);
-		b += 2;
-		d = an * d + b;
-		if (fabs(d) < TINY)
-			d = TINY;
-		c = b + an / c;
-		if (fabs(c) < TINY)
-			c = TINY;
-		d = 1 / d;
-		del = d * c;
-		h *= del;
-		if (fabs(del - 1) < EPS)
-			break;
+	/* Q is the leading factor times a fraction below 1 / (x + 1 - a):
+	 * a factor that underflowed makes it 0. */
+	if (k == 0) {
+		*q = 0;
+		*p = 1;
+		return;
+	}
+	/* The continued fraction for Q: 1 / (x + 1 - a - 1 (1 - a) /
+	 * (x + 3 - a - 2 (2 - a) / (x + 5 - a - ...))), by the forward
+	 * recurrence with b_n = x + 2n + 1 - a. */
+	{
+		double a0 = 1, a1 = x + 1 - a, b0 = 0, b1 = 1, old, hn;
+		int i;
+
+		b = x + 1 - a;
+		old = b1 / a1;
+		h = old;
+		for (i = 1; i < MAX_ITER; i++) {
+			an = -i * (i - a);
+			b += 2;
+			c = b * a1 + an * a0;
+			d = b * b1 + an * b0;
+			a0 = a1, b0 = b1, a1 = c, b1 = d;
+			cf_rescale(&a1, &a0, &b1, &b0);
+			if (a1 == 0)
+				continue;
+			hn = b1 / a1;
+			del = hn - old;
+			old = hn;
+			h = hn;
+			if (fabs(del) <= EPS * fabs(hn))
+				break;
+		}
+		/* No convergence (a and x beyond 10^15): no answer. */
+		if (i == MAX_ITER || !isfinite(h)) {
+			*p = *q = NAN;
+			return;
+		}
 	}
 	*q = a * k * h; /* x^a e^-x / Gamma(a) times the fraction */
 	if (*q > 1)
@@ -133,47 +266,36 @@ st_gamma(double a, double x, double *p, double *q)
 	*p = 1 - *q;
 }
 
-/* The continued fraction of I_x(a, b) (modified Lentz). */
+/* The continued fraction of I_x(a, b): 1 / (1 + d1 / (1 + d2 / ...)). */
 static double
 betacf(double x, double a, double b)
 {
 	double qab = a + b, qap = a + 1, qam = a - 1;
-	double c = 1, d = 1 - qab * x / qap, h, aa, del;
+	double a0 = 1, a1 = 1 - qab * x / qap, b0 = 1, b1 = 1, h, old;
 
-	if (fabs(d) < TINY)
-		d = TINY;
-	d = 1 / d;
-	h = d;
+	old = b1 / a1;
 	for (int m = 1; m < MAX_ITER; m++) {
 		int m2 = 2 * m;
+		double de = m * (b - m) * x / ((qam + m2) * (a + m2));
+		double dd = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
 
-		aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < TINY)
-			d = TINY;
-		c = 1 + aa / c;
-		if (fabs(c) < TINY)
-			c = TINY;
-		d = 1 / d;
-		h *= d * c;
-		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < TINY)
-			d = TINY;
-		c = 1 + aa / c;
-		if (fabs(c) < TINY)
-			c = TINY;
-		d = 1 / d;
-		del = d * c;
-		h *= del;
-		if (fabs(del - 1) < EPS)
-			break;
+		CF_STEP(a1, a0, b1, b0, de);
+		CF_STEP(a1, a0, b1, b0, dd);
+		cf_rescale(&a1, &a0, &b1, &b0);
+		if (a1 == 0)
+			continue;
+		h = b1 / a1;
+		if (fabs(h - old) <= EPS * fabs(h))
+			return h;
+		old = h;
 	}
-	return h;
+	return NAN; /* no convergence */
 }
 
-void
-st_beta(double x, double a, double b, double *lower, double *upper)
+/* st_beta with y = 1 - x given, so that a caller that has it exactly
+ * (r / (r + mu) and mu / (r + mu)) does not lose digits to 1 - x. */
+static void
+beta_tails(double x, double y, double a, double b, double *lower, double *upper)
 {
 	double k;
 
@@ -189,18 +311,37 @@ st_beta(double x, double a, double b, double *lower, double *upper)
 	}
 	/* x^a (1 - x)^b / B(a, b), from the binomial term of a successes
 	 * in a + b trials. */
-	k = a * b / (a + b) * binom_raw(a, a + b, x, 1 - x);
+	k = a * b / (a + b) * binom_raw(a, a + b, x, y);
+	if (k > 0 && a + b > ST_MAX) {
+		*lower = *upper = NAN;
+		return;
+	}
+	if (k == 0) {
+		/* The leading factor underflowed: the tail on x's side
+		 * is 0. */
+		if (x < (a + 1) / (a + b + 2))
+			*lower = 0, *upper = 1;
+		else
+			*lower = 1, *upper = 0;
+		return;
+	}
 	if (x < (a + 1) / (a + b + 2)) {
 		*lower = k * betacf(x, a, b) / a;
 		if (*lower > 1)
 			*lower = 1;
 		*upper = 1 - *lower;
 	} else {
-		*upper = k * betacf(1 - x, b, a) / b;
+		*upper = k * betacf(y, b, a) / b;
 		if (*upper > 1)
 			*upper = 1;
 		*lower = 1 - *upper;
 	}
+}
+
+void
+st_beta(double x, double a, double b, double *lower, double *upper)
+{
+	beta_tails(x, 1 - x, a, b, lower, upper);
 }
 
 double
@@ -268,8 +409,14 @@ st_nbinom_ge(double k, double r, double mu)
 		return 1;
 	if (mu <= 0)
 		return 0;
+	/* Its variance is the mean's to a millionth for counts up to
+	 * 10^6, and r / (r + mu) would round to 1: Poisson. */
+	if (r > ST_MAX)
+		return st_pois_ge(k, mu);
+	if (r > NB_SUM_R && nb_sum(k, r, mu, 1, &lo))
+		return lo > 1 ? 1 : lo;
 	/* 1 - P(X <= k - 1) = 1 - I_s(r, k), s = r / (r + mu). */
-	st_beta(r / (r + mu), r, k, &lo, &up);
+	beta_tails(r / (r + mu), mu / (r + mu), r, k, &lo, &up);
 	return up;
 }
 
@@ -282,7 +429,13 @@ st_nbinom_le(double k, double r, double mu)
 		return 0;
 	if (mu <= 0)
 		return 1;
-	st_beta(r / (r + mu), r, k + 1, &lo, &up);
+	/* Its variance is the mean's to a millionth for counts up to
+	 * 10^6, and r / (r + mu) would round to 1: Poisson. */
+	if (r > ST_MAX)
+		return st_pois_le(k, mu);
+	if (r > NB_SUM_R && nb_sum(k, r, mu, 0, &lo))
+		return lo > 1 ? 1 : lo;
+	beta_tails(r / (r + mu), mu / (r + mu), r, k + 1, &lo, &up);
 	return lo;
 }
 

@@ -10,7 +10,8 @@
  * probabilities", 2000) rather than by exp(a log x - lgamma(a)), which
  * loses nine digits for counts near 10^6.  They agree with sums of the
  * probability terms in long double to better than 1e-10 relative for
- * counts up to 10^6 (tests/unit/test_stats.c).  Pure functions: no state, no
+ * counts up to 10^6 (tests/unit/test_stats.c).  Above 10^12 a tail is
+ * NaN unless it is below the smallest double (0).  Pure functions: no state, no
  * allocation except in st_bh.
  */
 #ifndef TINGLE_STATS_H
@@ -42,7 +43,8 @@ double st_binom_le(double k, double n, double pr);
 /*
  * Negative binomial with mean mu >= 0 and size r > 0 (variance
  * mu + mu^2 / r; the number of failures before the r-th success, with
- * success probability r / (r + mu)): P(X >= k) and P(X <= k).
+ * success probability r / (r + mu)): P(X >= k) and P(X <= k).  A size
+ * above 10^12 is taken as Poisson.
  */
 double st_nbinom_ge(double k, double r, double mu);
 double st_nbinom_le(double k, double r, double mu);

@@ -32,7 +32,8 @@ close_to(double got, long double want, double rel, const char *what)
 	}
 	err = (double)fabsl(((long double)got - want) / want);
 	if (err > worst)
-		worst = err, snprintf(worst_what, sizeof worst_what, "%s", what);
+		worst = err,
+		snprintf(worst_what, sizeof worst_what, "%s", what);
 	if (!(err <= rel))
 		fail_msg("%s: got %.17g, want %.17Lg (relative error %g)", what,
 		         got, want, err);
@@ -164,6 +165,13 @@ test_poisson(void **state)
 	close_to(st_pois_le(0, 7), expl(-7.0L), 1e-12, "P(X <= 0)");
 	close_to(st_pois_le(1, 7), expl(-7.0L) * 8, 1e-12, "P(X <= 1)");
 	close_to(st_pois_ge(1, 1e-3), -expm1l(-1e-3L), 1e-12, "P(X >= 1)");
+	/* Beyond 10^12 no answer, unless the tail underflows. */
+	assert_true(isnan(st_pois_ge(1234567890123458.0, 1234567890123456.0)));
+	assert_true(isnan(st_pois_le(9007199254740992.0, 9007199254740992.0)));
+	assert_true(st_pois_le(7, 5e307) == 0);
+	assert_true(st_pois_ge(1e308, 5) == 0);
+	assert_true(isnan(st_nbinom_ge(2e12, 10, 2e12)));
+	assert_true(isnan(st_binom_le(5e12, 1e13, 0.5)));
 	assert_true(st_pois_ge(0, 5) == 1);
 	assert_true(st_pois_ge(3, 0) == 0);
 	assert_true(st_pois_le(3, 0) == 1);
@@ -225,7 +233,7 @@ static void
 test_negative_binomial(void **state)
 {
 	static const double mus[] = {0.5, 3, 20, 250, 8000, 1e6};
-	static const double rs[] = {0.2, 1, 4.5, 30, 1000};
+	static const double rs[] = {0.2, 1, 4.5, 30, 1000, 1e5, 1e6, 1e8};
 	char what[128];
 
 	(void)state;
@@ -337,7 +345,8 @@ static int
 report(void **state)
 {
 	(void)state;
-	printf("largest relative error of a tail: %.3g (%s)\n", worst, worst_what);
+	printf("largest relative error of a tail: %.3g (%s)\n", worst,
+	       worst_what);
 	return 0;
 }
 
