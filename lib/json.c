@@ -985,6 +985,17 @@ stat_exp(buf_t *b, double d, int e)
 		buf_addc(b, ex[--n]);
 }
 
+/* 10^e for -6 <= e <= 16, as the compiler rounds the literal. */
+static double
+pow10_of(int e)
+{
+	static const double t[] = {1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1,
+	                           1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
+	                           1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16};
+
+	return t[e + 6];
+}
+
 void
 jw_stat(buf_t *b, double d)
 {
@@ -1011,8 +1022,18 @@ jw_stat(buf_t *b, double d)
 		return;
 	}
 	/* a = m * 10^(e - 11) with m of 12 digits, e the exponent of the
-	 * leading digit. */
-	e = (int)floor(log10(a));
+	 * leading digit: estimated from the binary exponent (log10(2) =
+	 * 0.30103), then set by comparing with the powers of ten. */
+	(void)frexp(a, &e);
+	e = (int)floor((e - 1) * 0.30102999566398120);
+	if (e >= -5 && e <= 15) {
+		if (a >= pow10_of(e + 1))
+			e++;
+		else if (a < pow10_of(e))
+			e--;
+	} else {
+		e = (int)floor(log10(a));
+	}
 	if (e < -4) {
 		/* Small p values are common: "%.12g" by hand too. */
 		stat_exp(b, d, e);

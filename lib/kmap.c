@@ -63,6 +63,17 @@ kmap_free(struct kmap *m)
 	free(m);
 }
 
+void
+kmap_clear(struct kmap *m)
+{
+	memset(m->slot, 0, (m->mask + 1) * sizeof *m->slot);
+	m->n = 0;
+	m->nids = 0;
+	m->nfree = 0;
+	m->garbage = 0;
+	buf_reset(&m->keys);
+}
+
 size_t
 kmap_len(const struct kmap *m)
 {

@@ -44,6 +44,9 @@ uint32_t kmap_add(struct kmap *m, const void *k, size_t n, uint64_t h,
  */
 long kmap_del(struct kmap *m, const void *k, size_t n, uint64_t h);
 
+/* Empty the map, keeping its memory: ids start again at 0. */
+void kmap_clear(struct kmap *m);
+
 /* Number of keys.  Without deletion it is also the next id. */
 size_t kmap_len(const struct kmap *m);
 

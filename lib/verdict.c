@@ -7,9 +7,16 @@
 #include <string.h>
 
 #include "key.h"
+#include "kmap.h"
 #include "rio.h"
 #include "stats.h"
 #include "verdict.h"
+
+/* The usable items of one --peers value: observed and expected summed. */
+struct peer_sum {
+	double o, e;
+	size_t n;
+};
 
 /* A held record. */
 struct vd_item {
@@ -24,6 +31,7 @@ struct vd_item {
 	int has_peer; /* a peer ratio */
 	double peer_ratio;
 	double p, q; /* NaN: none */
+	int plain;   /* none of the members it gets is in its text */
 };
 
 struct verdict {
@@ -37,10 +45,14 @@ struct verdict {
 	int64_t start, end; /* the window held */
 	rec_t rec;
 	buf_t num;
+	int first; /* no member written yet after a plain item's text */
 	double *pv, *qv;
 	size_t pcap;
-	size_t *order; /* item indices by peer value */
-	size_t ocap;
+	struct kmap *peer_ids; /* --peers values of the window held */
+	uint32_t *group;       /* by item: its peer value's id */
+	size_t gcap;
+	struct peer_sum *sum; /* by peer value id */
+	size_t scap;
 };
 
 struct verdict *
@@ -65,8 +77,26 @@ vd_free(struct verdict *vd)
 	buf_free(&vd->num);
 	free(vd->pv);
 	free(vd->qv);
-	free(vd->order);
+	kmap_free(vd->peer_ids);
+	free(vd->group);
+	free(vd->sum);
 	free(vd);
+}
+
+/* The members write_item gives a record. */
+static const char *const written[] = {"expected",   "ratio",      "delta",
+                                      "z",          "p",          "q",
+                                      "peer_ratio", "baseline_n", "baseline"};
+
+/* Whether write_item gives a record the member named k[0..n). */
+static int
+written_here(const struct verdict *vd, const char *k, size_t n)
+{
+	for (size_t i = 0; i < sizeof written / sizeof *written; i++)
+		if (strlen(written[i]) == n && memcmp(written[i], k, n) == 0)
+			return vd->cf->peers != NULL ||
+			       strcmp(written[i], "peer_ratio") != 0;
+	return 0;
 }
 
 size_t
@@ -103,6 +133,11 @@ vd_add(struct verdict *vd, const rec_t *r, const struct cmp_win *w, int vt,
 	}
 	it->mem = vd->nmem;
 	it->nmem = r->obj.n;
+	it->plain = r->set.n == 0;
+	for (size_t i = 0; i < r->obj.n && it->plain; i++)
+		if (r->obj.f[i].kesc ||
+		    written_here(vd, r->obj.f[i].k, r->obj.f[i].klen))
+			it->plain = 0;
 	for (size_t i = 0; i < r->obj.n; i++) {
 		vd->mem[vd->nmem] = r->obj.f[i];
 		vd->moff[2 * vd->nmem] = (size_t)(r->obj.f[i].k - r->line);
@@ -155,34 +190,6 @@ vd_p(double k, double mu, int trials, double n, int has_var, double mean,
 	return up ? st_pois_ge(k, mu) : st_pois_le(k, mu);
 }
 
-/* Peer values compared by their bytes. */
-static int
-peer_cmp(const void *a, const void *b, void *ctx)
-{
-	const struct verdict *vd = ctx;
-	const struct vd_item *x = &vd->it[*(const size_t *)a];
-	const struct vd_item *y = &vd->it[*(const size_t *)b];
-	size_t m = x->peer_len < y->peer_len ? x->peer_len : y->peer_len;
-	int c = memcmp(vd->text.p + x->peer, vd->text.p + y->peer, m);
-
-	if (c != 0)
-		return c;
-	if (x->peer_len != y->peer_len)
-		return x->peer_len < y->peer_len ? -1 : 1;
-	return (*(const size_t *)a > *(const size_t *)b) -
-	       (*(const size_t *)a < *(const size_t *)b);
-}
-
-static int
-same_peer(const struct verdict *vd, size_t a, size_t b)
-{
-	const struct vd_item *x = &vd->it[a], *y = &vd->it[b];
-
-	return x->peer_len == y->peer_len &&
-	       memcmp(vd->text.p + x->peer, vd->text.p + y->peer,
-	              x->peer_len) == 0;
-}
-
 /* Whether item x counts in its peers' totals: an observed number and an
  * expectation. */
 static int
@@ -195,114 +202,130 @@ peer_usable(const struct vd_item *x)
  * Scale each expectation by its peers' ratio, leaving the item itself
  * out: sum of the others' observed over the sum of their expected, among
  * the items with the same --peers value.  An item with no usable peer,
- * or peers that expected nothing, keeps its own expectation.
+ * or peers that expected nothing, keeps its own expectation.  The sums
+ * are taken in item order, whatever the grouping.
  */
 static void
 scale_by_peers(struct verdict *vd)
 {
-	size_t i = 0;
+	size_t ng;
 
-	if (vd->n > vd->ocap) {
-		vd->ocap = vd->n;
-		vd->order = xrealloc(vd->order, vd->ocap * sizeof *vd->order);
+	if (vd->peer_ids == NULL)
+		vd->peer_ids = kmap_new();
+	kmap_clear(vd->peer_ids);
+	if (vd->n > vd->gcap) {
+		vd->gcap = vd->n;
+		vd->group = xrealloc(vd->group, vd->gcap * sizeof *vd->group);
 	}
-	for (size_t j = 0; j < vd->n; j++)
-		vd->order[j] = j;
-	qsort_r(vd->order, vd->n, sizeof *vd->order, peer_cmp, vd);
-	while (i < vd->n) {
-		size_t e = i + 1;
-		double so = 0, se = 0;
-		size_t nu = 0;
+	for (size_t j = 0; j < vd->n; j++) {
+		const struct vd_item *x = &vd->it[j];
+		const char *pv = vd->text.p + x->peer;
 
-		while (e < vd->n && same_peer(vd, vd->order[i], vd->order[e]))
-			e++;
-		for (size_t j = i; j < e; j++) {
-			const struct vd_item *x = &vd->it[vd->order[j]];
+		vd->group[j] = kmap_add(vd->peer_ids, pv, x->peer_len,
+		                        util_hash_bytes(pv, x->peer_len), NULL);
+	}
+	ng = kmap_ids(vd->peer_ids);
+	if (ng > vd->scap) {
+		vd->scap = ng;
+		vd->sum = xrealloc(vd->sum, vd->scap * sizeof *vd->sum);
+	}
+	memset(vd->sum, 0, ng * sizeof *vd->sum);
+	for (size_t j = 0; j < vd->n; j++) {
+		const struct vd_item *x = &vd->it[j];
+		struct peer_sum *g = &vd->sum[vd->group[j]];
 
-			if (peer_usable(x)) {
-				so += x->v;
-				se += x->exp;
-				nu++;
-			}
+		if (peer_usable(x)) {
+			g->o += x->v;
+			g->e += x->exp;
+			g->n++;
 		}
-		for (size_t j = i; j < e; j++) {
-			struct vd_item *x = &vd->it[vd->order[j]];
-			double o = so, ex = se;
-			size_t m = nu;
+	}
+	for (size_t j = 0; j < vd->n; j++) {
+		struct vd_item *x = &vd->it[j];
+		const struct peer_sum *g = &vd->sum[vd->group[j]];
+		double o = g->o, ex = g->e;
+		size_t m = g->n;
 
-			if (peer_usable(x)) {
-				o -= x->v;
-				ex -= x->exp;
-				m--;
-			}
-			if (m == 0 || !(ex > 0) || !isfinite(o / ex))
-				continue;
-			x->has_peer = 1;
-			x->peer_ratio = o / ex;
-			x->exp *= x->peer_ratio;
+		if (peer_usable(x)) {
+			o -= x->v;
+			ex -= x->exp;
+			m--;
 		}
-		i = e;
+		if (m == 0 || !(ex > 0) || !isfinite(o / ex))
+			continue;
+		x->has_peer = 1;
+		x->peer_ratio = o / ex;
+		x->exp *= x->peer_ratio;
 	}
 }
 
+/*
+ * Member name = the number d (has) or null.  A plain item's members go
+ * straight to the output after its text, as rec_write would put them;
+ * another's through its record, replacing the members it has.
+ */
 static void
-num_set(struct verdict *vd, const char *field, double d)
+put_num(struct verdict *vd, const struct vd_item *it, const char *name, int has,
+        double d)
 {
-	buf_reset(&vd->num);
-	jw_stat(&vd->num, d);
-	rec_set(&vd->rec, field, vd->num.p, vd->num.len);
-}
+	buf_t *b = it->plain ? &rio_out : &vd->num;
 
-static void
-null_set(struct verdict *vd, const char *field)
-{
-	rec_set(&vd->rec, field, "null", 4);
+	if (it->plain) {
+		if (!vd->first)
+			buf_addc(b, ',');
+		vd->first = 0;
+		buf_addc(b, '"');
+		buf_add(b, name, strlen(name));
+		buf_add(b, "\":", 2);
+	} else {
+		buf_reset(b);
+	}
+	if (has)
+		jw_stat(b, d);
+	else
+		buf_add(b, "null", 4);
+	if (!it->plain)
+		rec_set(&vd->rec, name, vd->num.p, vd->num.len);
 }
 
 static void
 write_item(struct verdict *vd, const struct vd_item *it)
 {
 	int obs = it->vt == CMP_NUM, has_exp = it->has_exp;
-	const char *msg;
-	size_t col;
+	const char *text = vd->text.p + it->off;
 
-	/* The text was scanned when it came. */
-	if (rec_scan(&vd->rec, vd->text.p + it->off, it->len, &col, &msg) < 0)
-		util_die(EX_SOFTWARE, "held record no longer scans: %s", msg);
-	if (has_exp)
-		num_set(vd, "expected", it->exp);
-	else
-		null_set(vd, "expected");
-	if (has_exp && obs && it->exp != 0)
-		num_set(vd, "ratio", it->v / it->exp);
-	else
-		null_set(vd, "ratio");
-	if (has_exp && obs)
-		num_set(vd, "delta", it->v - it->exp);
-	else
-		null_set(vd, "delta");
-	if (has_exp && obs && it->res.has_z)
-		num_set(vd, "z", it->res.z);
-	else
-		null_set(vd, "z");
-	if (!isnan(it->p))
-		num_set(vd, "p", it->p);
-	else
-		null_set(vd, "p");
-	if (!isnan(it->q))
-		num_set(vd, "q", it->q);
-	else
-		null_set(vd, "q");
-	if (vd->cf->peers != NULL) {
-		if (it->has_peer)
-			num_set(vd, "peer_ratio", it->peer_ratio);
-		else
-			null_set(vd, "peer_ratio");
+	if (it->plain) {
+		/* Up to the closing brace, the last non-blank byte. */
+		const char *end = text + it->len;
+
+		while (end > text && end[-1] != '}')
+			end--;
+		buf_add(&rio_out, text, (size_t)(end - 1 - text));
+		vd->first = it->nmem == 0;
+	} else {
+		/* The text was scanned when it came. */
+		rec_load(&vd->rec, text, it->len, vd->moff + 2 * it->mem,
+		         vd->mem + it->mem, it->nmem);
 	}
-	num_set(vd, "baseline_n", it->res.n);
-	rec_set(&vd->rec, "baseline", vd->cf->baseline,
-	        strlen(vd->cf->baseline));
-	rec_write(&vd->rec, &rio_out);
+	put_num(vd, it, "expected", has_exp, it->exp);
+	put_num(vd, it, "ratio", has_exp && obs && it->exp != 0,
+	        it->v / it->exp);
+	put_num(vd, it, "delta", has_exp && obs, it->v - it->exp);
+	put_num(vd, it, "z", has_exp && obs && it->res.has_z, it->res.z);
+	put_num(vd, it, "p", !isnan(it->p), it->p);
+	put_num(vd, it, "q", !isnan(it->q), it->q);
+	if (vd->cf->peers != NULL)
+		put_num(vd, it, "peer_ratio", it->has_peer, it->peer_ratio);
+	put_num(vd, it, "baseline_n", 1, it->res.n);
+	if (it->plain) {
+		buf_add(&rio_out, ",\"baseline\":", 12);
+		buf_add(&rio_out, vd->cf->baseline, strlen(vd->cf->baseline));
+		buf_add(&rio_out, "}\n", 2);
+	} else {
+		rec_set(&vd->rec, "baseline", vd->cf->baseline,
+		        strlen(vd->cf->baseline));
+		rec_write(&vd->rec, &rio_out);
+	}
 	rio_out_record();
 }
 
