@@ -17,15 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "csv.h"
 #include "fields.h"
 #include "fmt_common.h"
 #include "json.h"
 #include "optv.h"
-#include "re.h"
+#include "pattern.h"
 #include "rio.h"
 #include "ttime.h"
 #include "util.h"
@@ -75,29 +72,10 @@ struct typespec {
 	int type;
 };
 
-/* A named group of a pattern. */
-struct pgroup {
-	uint32_t num;
-	char *name;
-};
-
-/* A compiled -e pattern and its named groups in group-number order. */
-struct pattern {
-	const char *src;
-	pcre2_code *re;
-	pcre2_match_data *md;
-	struct pgroup *g;
-	size_t ng;
-};
-
-#define SUBJECT_PAD 64
-
 /* Settings. */
 static const struct format *fmt;
-static struct pattern *pats;
-static size_t npats;
-static struct pattern *mpats; /* --msg-regex */
-static size_t nmpats;
+static struct pat_set pats;  /* -e */
+static struct pat_set mpats; /* --msg-regex */
 static struct typespec *types;
 static size_t ntypes;
 static const char *time_format; /* --time-format, or NULL: autodetect */
@@ -109,7 +87,6 @@ static const char *split_path;  /* --split, or NULL */
 
 /* Working state, reused from line to line. */
 static fmt_ctx_t ctx;
-static struct re_ctx *rctx;
 static fields_t fa, fb;
 static fields_t *cur = &fa;  /* the line being parsed */
 static fields_t *held = &fb; /* the last record, until the next line */
@@ -119,7 +96,6 @@ static buf_t cont;      /* continuation lines for held's "msg" */
 static buf_t why;       /* reason a line is rejected */
 static buf_t tmp;       /* conversions */
 static buf_t linebuf;   /* a line with its CR removed */
-static buf_t clean;     /* a line made valid UTF-8 for the patterns */
 static buf_t text;      /* a JSON value's text, for --types */
 static buf_t lit;       /* a converted JSON value */
 static rec_t rec;
@@ -439,144 +415,13 @@ parse_year(const char *arg)
 
 /* ---- -e patterns --------------------------------------------------- */
 
-static int
-cmp_group(const void *a, const void *b)
-{
-	const struct pgroup *x = a, *y = b;
-
-	return x->num < y->num ? -1 : x->num > y->num;
-}
-
-static void
-compile_pattern(struct pattern *pt)
-{
-	PCRE2_SPTR table;
-	size_t off;
-	uint32_t count, size;
-	char msg[256];
-
-	pt->re = re_compile(pt->src, strlen(pt->src), PCRE2_DUPNAMES, msg,
-	                    sizeof msg, &off);
-	if (pt->re == NULL)
-		util_die(EX_USAGE, "bad pattern '%s': %s at offset %zu",
-		         pt->src, msg, off);
-	pt->md = pcre2_match_data_create_from_pattern(pt->re, NULL);
-
-	pcre2_pattern_info(pt->re, PCRE2_INFO_NAMECOUNT, &count);
-	pcre2_pattern_info(pt->re, PCRE2_INFO_NAMEENTRYSIZE, &size);
-	pcre2_pattern_info(pt->re, PCRE2_INFO_NAMETABLE, &table);
-	if (count == 0)
-		util_die(
-		    EX_USAGE,
-		    "pattern '%s' has no named groups: name each field with (?<name>...)",
-		    pt->src);
-	pt->g = xcalloc(count, sizeof *pt->g);
-	pt->ng = count;
-	for (uint32_t i = 0; i < count; i++) {
-		PCRE2_SPTR e = table + (size_t)i * size;
-		pt->g[i].num = (uint32_t)(e[0] << 8 | e[1]);
-		pt->g[i].name = xstrdup((const char *)e + 2);
-	}
-	/* The name table is sorted by name; fields follow the pattern. */
-	qsort(pt->g, pt->ng, sizeof *pt->g, cmp_group);
-}
-
 static void
 compile_patterns(void)
 {
-	if (npats == 0 && nmpats == 0)
-		return;
-	static const struct re_limits lim = RE_LIMITS_PARSE;
+	buf_t err = BUF_INIT;
 
-	rctx = re_ctx_new(&lim);
-	for (size_t i = 0; i < npats; i++)
-		compile_pattern(&pats[i]);
-	for (size_t i = 0; i < nmpats; i++)
-		compile_pattern(&mpats[i]);
-}
-
-static void
-free_pattern_set(struct pattern *set, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < set[i].ng; j++)
-			free(set[i].g[j].name);
-		free(set[i].g);
-		pcre2_match_data_free(set[i].md);
-		pcre2_code_free(set[i].re);
-	}
-	free(set);
-}
-
-static void
-free_patterns(void)
-{
-	free_pattern_set(pats, npats);
-	free_pattern_set(mpats, nmpats);
-	re_ctx_free(rctx);
-}
-
-/*
- * Try the patterns in order on p[0..n).  Returns FMT_OK with the first
- * match's named groups in fs, FMT_NOMATCH, or -1 with the reason in why
- * when matching failed (match limit, ...): the line is then rejected
- * rather than handed to a later pattern whose verdict would depend on it.
- */
-static int
-match_patterns(struct pattern *set, size_t nset, const char *p, size_t n,
-               fields_t *fs)
-{
-	size_t ok = utf8_valid_prefix(p, n);
-
-	/*
-	 * The subject is copied: it must be valid UTF-8, so each invalid byte
-	 * becomes U+FFFD, as it would in the output anyway
-	 * (PCRE2_MATCH_INVALID_UTF is not used: with JIT, PCRE2 up to 10.42
-	 * then fails to match multibyte characters with \S, \D and \W); and
-	 * JIT code may read a few bytes past its end, which are zeroed here.
-	 */
-	buf_reset(&clean);
-	while (ok < n) {
-		buf_add(&clean, p, ok);
-		buf_adds(&clean, "\xEF\xBF\xBD");
-		p += ok + 1;
-		n -= ok + 1;
-		ok = utf8_valid_prefix(p, n);
-	}
-	buf_add(&clean, p, n);
-	buf_grow(&clean, SUBJECT_PAD);
-	memset(clean.p + clean.len, 0, SUBJECT_PAD);
-	p = clean.p;
-	n = clean.len;
-	for (size_t i = 0; i < nset; i++) {
-		struct pattern *pt = &set[i];
-		int rc =
-		    re_match(pt->re, p, n, PCRE2_NO_UTF_CHECK, pt->md, rctx);
-		PCRE2_SIZE *ov;
-
-		if (rc == PCRE2_ERROR_NOMATCH)
-			continue;
-		if (rc < 0) {
-			char msg[256];
-			re_message(rc, msg, sizeof msg);
-			buf_reset(&why);
-			buf_printf(&why, "pattern %zu: %s", i + 1, msg);
-			return -1;
-		}
-		ov = pcre2_get_ovector_pointer(pt->md);
-		for (size_t j = 0; j < pt->ng; j++) {
-			uint32_t g = pt->g[j].num;
-			if (ov[2 * g] == PCRE2_UNSET)
-				continue;
-			/* Of groups sharing a name, the first set one. */
-			if (fields_find(fs, pt->g[j].name) >= 0)
-				continue;
-			fields_add(fs, pt->g[j].name, p + ov[2 * g],
-			           ov[2 * g + 1] - ov[2 * g], FK_STR);
-		}
-		return FMT_OK;
-	}
-	return FMT_NOMATCH;
+	if (pat_compile(&pats, &err) < 0 || pat_compile(&mpats, &err) < 0)
+		util_die(EX_USAGE, "%s", err.p);
 }
 
 /* ---- event time ---------------------------------------------------- */
@@ -910,7 +755,7 @@ nomatch_reason(void)
 		           fmt->name);
 		if (w->len > 0)
 			buf_printf(&why, ": %.*s", (int)w->len, w->p);
-		if (npats > 0)
+		if (pats.n > 0)
 			buf_adds(&why, ", and no -e pattern matches");
 	} else {
 		buf_adds(&why, "no -e pattern matches");
@@ -930,11 +775,11 @@ msg_patterns(fields_t *fs)
 	size_t n;
 	const char *v;
 
-	if (nmpats == 0 || (i = fields_find(fs, "msg")) < 0)
+	if (mpats.n == 0 || (i = fields_find(fs, "msg")) < 0)
 		return 0;
 	v = fields_val(fs, (size_t)i, &n);
-	/* match_patterns copies v before it adds a field */
-	return match_patterns(mpats, nmpats, v, n, fs) < 0 ? -1 : 0;
+	/* pat_match copies v before it adds a field */
+	return pat_match(&mpats, v, n, fs, &why) < 0 ? -1 : 0;
 }
 
 /* Time and types for a parsed line.  Returns 0 or -1 with why set. */
@@ -978,9 +823,9 @@ step_line(const line_t *l, const char *p, size_t n)
 	}
 	held_paused = 0;
 	emit_held();
-	if (rc == FMT_NOMATCH && npats > 0) {
+	if (rc == FMT_NOMATCH && pats.n > 0) {
 		fields_reset(cur);
-		rc = match_patterns(pats, npats, p, n, cur);
+		rc = pat_match(&pats, p, n, cur, &why);
 		if (rc < 0) {
 			reject(l->file, l->num, l->p, l->n, "%s", why.p);
 			return;
@@ -1137,9 +982,9 @@ step_json(const line_t *l, const char *p, size_t n)
 		int rc = FMT_NOMATCH;
 
 		/* Not a JSON object: the -e patterns get their chance. */
-		if (npats > 0) {
+		if (pats.n > 0) {
 			fields_reset(cur);
-			rc = match_patterns(pats, npats, p, n, cur);
+			rc = pat_match(&pats, p, n, cur, &why);
 			if (rc == FMT_OK && finish_fields(cur) == 0) {
 				write_fields(cur);
 				return;
@@ -1147,7 +992,7 @@ step_json(const line_t *l, const char *p, size_t n)
 		}
 		if (rc == FMT_NOMATCH) {
 			json_why(l, p, col, msg);
-			if (npats > 0)
+			if (pats.n > 0)
 				buf_adds(&why, ", and no -e pattern matches");
 		}
 		reject(l->file, l->num, l->p, l->n, "%s", why.p);
@@ -1610,7 +1455,8 @@ finish(void)
 static void
 cleanup(void)
 {
-	free_patterns();
+	pat_free(&pats);
+	pat_free(&mpats);
 	for (size_t i = 0; i < ntypes; i++)
 		free(types[i].field);
 	free(types);
@@ -1627,7 +1473,6 @@ cleanup(void)
 	buf_free(&why);
 	buf_free(&tmp);
 	buf_free(&linebuf);
-	buf_free(&clean);
 	buf_free(&text);
 	buf_free(&lit);
 	buf_free(&csv_file);
@@ -1663,9 +1508,7 @@ main(int argc, char **argv)
 	                        NULL)) != -1) {
 		switch (c) {
 		case 'e':
-			pats = xrealloc(pats, (npats + 1) * sizeof *pats);
-			memset(&pats[npats], 0, sizeof *pats);
-			pats[npats++].src = optarg;
+			pat_add(&pats, optarg);
 			break;
 		case 'f':
 			if ((fmt = find_format(optarg)) == NULL)
@@ -1693,9 +1536,7 @@ main(int argc, char **argv)
 			max_field_lines = parse_field_lines(optarg);
 			break;
 		case OPT_MSG_REGEX:
-			mpats = xrealloc(mpats, (nmpats + 1) * sizeof *mpats);
-			memset(&mpats[nmpats], 0, sizeof *mpats);
-			mpats[nmpats++].src = optarg;
+			pat_add(&mpats, optarg);
 			break;
 		case OPT_SPLIT:
 			if (optarg[0] == '\0')
@@ -1710,13 +1551,13 @@ main(int argc, char **argv)
 			rio_option(c, optarg, usage);
 		}
 	}
-	if (fmt == NULL && npats == 0)
+	if (fmt == NULL && pats.n == 0)
 		rio_usage_error("no format: give -f FORMAT or -e REGEX");
-	if (nmpats > 0 && (fmt == NULL || fmt->kind != IN_LINE))
+	if (mpats.n > 0 && (fmt == NULL || fmt->kind != IN_LINE))
 		rio_usage_error("--msg-regex needs -f with a log line format");
 	if (split_path != NULL && (fmt == NULL || fmt->kind != IN_JSON))
 		rio_usage_error("--split needs -f json");
-	if (fmt != NULL && fmt->kind == IN_CSV && npats > 0)
+	if (fmt != NULL && fmt->kind == IN_CSV && pats.n > 0)
 		rio_usage_error("-e cannot be combined with -f %s", fmt->name);
 	compile_patterns();
 	ctx.year = year;
