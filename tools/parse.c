@@ -17,10 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
+#include "csvin.h"
 #include "fields.h"
 #include "fmt_common.h"
 #include "json.h"
+#include "jsonin.h"
 #include "optv.h"
 #include "pattern.h"
 #include "rio.h"
@@ -83,7 +84,6 @@ static int time_field_given;    /* --time-field was on the command line */
 static int keep_unmatched;      /* --keep-unmatched */
 static int year;                /* --year, or 0 */
 static int64_t hold_ms = 1000;  /* --hold */
-static const char *split_path;  /* --split, or NULL */
 
 /* Working state, reused from line to line. */
 static fmt_ctx_t ctx;
@@ -98,9 +98,6 @@ static buf_t tmp;       /* conversions */
 static buf_t linebuf;   /* a line with its CR removed */
 static buf_t text;      /* a JSON value's text, for --types */
 static buf_t lit;       /* a converted JSON value */
-static rec_t rec;
-static rec_t srec;  /* a record made by --split */
-static buf_t sline; /* its text */
 
 /* What the run made of its input, for the summary of a run in which
  * every line was bad. */
@@ -110,22 +107,9 @@ static unsigned long nreject;  /* lines (or rows) rejected here */
 static buf_t first_bad;        /* "file:line: reason" of the first */
 static const char *first_hint; /* a guess at what the input is, or NULL */
 
-/* CSV state: the current file's header. */
-static csv_t csv;
-static char **hdr; /* names may hold NULs: see hdrlen */
-static size_t *hdrlen;
-static size_t nhdr;
-static int hdr_state;  /* 0 not read yet, 1 read, -1 unusable */
-static buf_t csv_file; /* name of the file the CSV state belongs to */
-static unsigned long csv_lastnum;
 static unsigned long max_field_lines = 1000; /* --max-field-lines */
-
-/* Lines to read again, joined by '\n', after a quote that ran away took
- * them in: again_n of them from again_pos on, the first numbered
- * again_num. */
-static buf_t again;
-static size_t again_pos;
-static unsigned long again_n, again_num;
+static struct csvin csv;
+static struct jsonin jin;
 
 static void
 usage(FILE *fp)
@@ -855,304 +839,7 @@ step_line(const line_t *l, const char *p, size_t n)
 	have_held = 1;
 }
 
-/* ---- JSON ---------------------------------------------------------- */
-
-static int
-json_fix(rec_t *r)
-{
-	if (json_time(r) < 0)
-		return -1;
-	return ntypes > 0 ? json_types(r) : 0;
-}
-
-/*
- * Why the JSON scanner refused a line, in the wording of every stage;
- * col counts from p, the line's text after any byte order mark.
- */
-static void
-json_why(const line_t *l, const char *p, size_t col, const char *msg)
-{
-	col += (size_t)(p - l->p);
-	buf_reset(&why);
-	if (strcmp(msg, "not a JSON object") == 0)
-		buf_adds(&why, msg);
-	else
-		buf_printf(&why, "invalid JSON at column %zu: %s", col, msg);
-}
-
-/*
- * Write r, whose text is p[0..n), with its time normalised: as one
- * record, or, with --split and an array at its path, as one record per
- * element: r's text with the array replaced by that element, as jq's
- * `.path[] as $e | .path = $e` has it, byte for byte otherwise.  A
- * record whose path is missing, null, an empty array or not an array is
- * written once, as it is.  Returns the number of records added to
- * rio_out, or -1 with the reason in why (the caller drops what was
- * added).
- */
-static long
-write_json(rec_t *r, const char *p, size_t n)
-{
-	jfield_t f;
-	size_t pos = 0, elen, col;
-	const char *e, *msg;
-	long k = 0;
-
-	if (split_path == NULL ||
-	    !rec_path(r, split_path, strlen(split_path), &f) ||
-	    f.type != JT_ARR || !jarr_next(f.v, f.vlen, &pos, &e, &elen)) {
-		if (json_fix(r) < 0)
-			return -1;
-		rec_write(r, &rio_out);
-		return 1;
-	}
-	pos = 0;
-	while (jarr_next(f.v, f.vlen, &pos, &e, &elen)) {
-		k++;
-		buf_reset(&sline);
-		buf_add(&sline, p, (size_t)(f.v - p));
-		buf_add(&sline, e, elen);
-		buf_add(&sline, f.v + f.vlen, (size_t)(p + n - (f.v + f.vlen)));
-		if (rec_scan(&srec, sline.p, sline.len, &col, &msg) < 0)
-			util_die(EX_SOFTWARE, "--split made invalid JSON: %s",
-			         msg);
-		if (json_fix(&srec) < 0) {
-			buf_printf(&why, " (element %ld of '%s')", k,
-			           split_path);
-			return -1;
-		}
-		rec_write(&srec, &rio_out);
-	}
-	return k;
-}
-
-/* A line holding an array: one record per element, all or nothing. */
-static void
-step_json_array(const line_t *l, const char *p, size_t n)
-{
-	size_t col, pos = 0, k = 0, mark = rio_out.len, elen, nw = 0;
-	const char *msg, *e;
-	char type;
-	long w;
-
-	if (jscan_value(p, n, &type, &col, &msg) < 0) {
-		json_why(l, p, col, msg);
-		reject(l->file, l->num, l->p, l->n, "%s", why.p);
-		return;
-	}
-	while (jarr_next(p, n, &pos, &e, &elen)) {
-		k++;
-		if (rec_scan(&rec, e, elen, &col, &msg) < 0) {
-			/* A valid value that is not an object. */
-			buf_reset(&why);
-			buf_printf(&why,
-			           "array element %zu is not a JSON object", k);
-			goto bad;
-		}
-		if ((w = write_json(&rec, e, elen)) < 0) {
-			buf_printf(&why, " (array element %zu)", k);
-			goto bad;
-		}
-		nw += (size_t)w;
-	}
-	for (size_t i = 0; i < nw; i++)
-		out_record();
-	return;
-bad:
-	rio_out.len = mark;
-	if (rio_out.p != NULL) /* nothing may have been written yet */
-		rio_out.p[mark] = '\0';
-	reject(l->file, l->num, l->p, l->n, "%s", why.p);
-}
-
-static void
-step_json(const line_t *l, const char *p, size_t n)
-{
-	size_t col, i = 0, mark;
-	const char *msg;
-	long w;
-
-	while (i < n && (p[i] == ' ' || p[i] == '\t'))
-		i++;
-	if (i < n && p[i] == '[') {
-		step_json_array(l, p, n);
-		return;
-	}
-	if (rec_scan(&rec, p, n, &col, &msg) < 0) {
-		int rc = FMT_NOMATCH;
-
-		/* Not a JSON object: the -e patterns get their chance. */
-		if (pats.n > 0) {
-			fields_reset(cur);
-			rc = pat_match(&pats, p, n, cur, &why);
-			if (rc == FMT_OK && finish_fields(cur) == 0) {
-				write_fields(cur);
-				return;
-			}
-		}
-		if (rc == FMT_NOMATCH) {
-			json_why(l, p, col, msg);
-			if (pats.n > 0)
-				buf_adds(&why, ", and no -e pattern matches");
-		}
-		reject(l->file, l->num, l->p, l->n, "%s", why.p);
-		return;
-	}
-	mark = rio_out.len;
-	if ((w = write_json(&rec, p, n)) < 0) {
-		rio_out.len = mark;
-		if (rio_out.p != NULL)
-			rio_out.p[mark] = '\0';
-		reject(l->file, l->num, l->p, l->n, "%s", why.p);
-		return;
-	}
-	while (w-- > 0)
-		out_record();
-}
-
-/* ---- CSV and TSV --------------------------------------------------- */
-
-static void
-free_header(void)
-{
-	for (size_t i = 0; i < nhdr; i++)
-		free(hdr[i]);
-	free(hdr);
-	free(hdrlen);
-	hdr = NULL;
-	hdrlen = NULL;
-	nhdr = 0;
-}
-
-/*
- * Is name used by a header field before column i, or by the raw name of
- * a field after it (which keeps that name)?
- */
-static int
-hdr_taken(const char *name, size_t len, size_t i, size_t nf)
-{
-	size_t n;
-
-	for (size_t j = 0; j < i; j++)
-		if (hdrlen[j] == len && memcmp(hdr[j], name, len) == 0)
-			return 1;
-	for (size_t j = i + 1; j < nf; j++) {
-		const char *v = csv_field(&csv, j, &n);
-		if (n == len && memcmp(v, name, n) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * The header row names the fields.  An empty name becomes "_N" (N the
- * 1-based column); a name used by an earlier column becomes NAME_2,
- * NAME_3, ... (the first one that no column uses), so every field keeps
- * its own key and a later column's own name is never taken from it.
- * A NUL in a name is kept, as in a value (written as \u0000), so that
- * "k\0x" is not taken for "k".
- */
-static void
-set_header(void)
-{
-	size_t nf = csv_nfields(&csv);
-
-	free_header();
-	hdr = xcalloc(nf, sizeof *hdr);
-	hdrlen = xcalloc(nf, sizeof *hdrlen);
-	for (size_t i = 0; i < nf; i++) {
-		size_t len;
-		const char *v = csv_field(&csv, i, &len);
-		int dup = 0;
-
-		buf_reset(&tmp);
-		if (len == 0)
-			buf_printf(&tmp, "_%zu", i + 1);
-		else
-			buf_add(&tmp, v, len);
-		for (size_t j = 0; j < i && !dup; j++)
-			dup = hdrlen[j] == tmp.len &&
-			      memcmp(hdr[j], tmp.p, tmp.len) == 0;
-		if (dup) {
-			size_t base = tmp.len;
-			for (unsigned long k = 2;; k++) {
-				tmp.len = base;
-				buf_printf(&tmp, "_%lu", k);
-				if (!hdr_taken(tmp.p, tmp.len, i, nf))
-					break;
-			}
-		}
-		hdr[i] = xmalloc(tmp.len + 1);
-		memcpy(hdr[i], tmp.p, tmp.len);
-		hdr[i][tmp.len] = '\0';
-		hdrlen[i] = tmp.len;
-	}
-	nhdr = nf;
-	hdr_state = 1;
-}
-
-/* Append name to b for a diagnostic, control characters as '?'. */
-static void
-add_name(buf_t *b, const char *name, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-		buf_addc(b, c < 0x20 || c == 0x7f ? '?' : c);
-	}
-}
-
-/* Does a field name look like it holds a time? */
-static int
-timelike(const char *name, size_t n)
-{
-	static const char *const words[] = {"date", "time", "stamp"};
-
-	for (size_t w = 0; w < 3; w++)
-		for (size_t i = 0; i + strlen(words[w]) <= n; i++)
-			if (strncasecmp(name + i, words[w], strlen(words[w])) ==
-			    0)
-				return 1;
-	return (n > 3 && memcmp(name + n - 3, "_at", 3) == 0) ||
-	       (n > 2 && memcmp(name + n - 2, "At", 2) == 0);
-}
-
-/*
- * Append "; did you mean 'A'?" to b, naming the names (up to three)
- * nearest want; between names equally near, one that looks like a time
- * goes first.  Nothing when no name is near.
- */
-static void
-add_near_names(buf_t *b, const char *want, char **names, const size_t *lens,
-               size_t n)
-{
-	int best = -1, rank[3];
-	size_t pick[3], np = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		int d =
-		    util_name_distance(want, strlen(want), names[i], lens[i]);
-		if (d < 0)
-			continue;
-		d = 2 * d + !timelike(names[i], lens[i]);
-		if (best >= 0 && d > best)
-			continue;
-		if (d < best || best < 0)
-			np = 0;
-		best = d;
-		if (np < 3)
-			rank[np] = d, pick[np++] = i;
-	}
-	(void)rank;
-	for (size_t k = 0; k < np; k++) {
-		buf_adds(b, k == 0        ? "; did you mean '"
-		            : k + 1 == np ? " or '"
-		                          : ", '");
-		add_name(b, names[pick[k]], lens[pick[k]]);
-		buf_addc(b, '\'');
-		if (k + 1 == np)
-			buf_addc(b, '?');
-	}
-}
+/* ---- CSV and JSON -------------------------------------------------- */
 
 /*
  * A CSV file whose header row has no column for --time-field would make
@@ -1160,201 +847,76 @@ add_near_names(buf_t *b, const char *want, char **names, const size_t *lens,
  * the columns that come close.
  */
 static void
-check_time_column(void)
+check_time_column(void *arg, const struct csvin *c)
 {
+	(void)arg;
 	if (!time_field_given)
 		return;
 	for (size_t k = 0; k < rio_ntime_fields; k++)
-		for (size_t i = 0; i < nhdr; i++)
-			if (hdrlen[i] == strlen(rio_time_fields[k]) &&
-			    memcmp(hdr[i], rio_time_fields[k], hdrlen[i]) == 0)
-				return;
+		if (csvin_has_column(c, rio_time_fields[k], NULL))
+			return;
 	buf_reset(&tmp);
 	for (size_t k = 0; k < rio_ntime_fields && tmp.len == 0; k++)
-		add_near_names(&tmp, rio_time_fields[k], hdr, hdrlen, nhdr);
-	util_die(
-	    EX_DATAERR, "%s:%lu: the header row has no column for the %s%s",
-	    csv_file.p, csv.first, rio_time_field_desc, tmp.p ? tmp.p : "");
-}
-
-/*
- * The open row's quoted field ran away (why says how: it spans too many
- * lines, grew past --max-line, or the file ended).  Only the row's lines
- * up to where that quote opened are rejected: a stray quote would
- * otherwise take every row after it with it.  The lines after it are
- * queued, before any still queued, to be read again as rows.
- */
-static void
-csv_runaway_split(const char *why_text)
-{
-	unsigned long first = csv.first, q = csv.qfirst;
-	size_t own = csv_runaway(&csv);
-	buf_t rest = BUF_INIT;
-	unsigned long nrest = 0;
-
-	if (own < csv.text.len) {
-		buf_add(&rest, csv.text.p + own + 1, csv.text.len - own - 1);
-		for (size_t i = 0; i < rest.len; i++)
-			nrest += rest.p[i] == '\n';
-		nrest++;
-	}
-	if (hdr_state == 0)
-		hdr_state = -1; /* the header itself */
-	if (nrest == 0)
-		reject(csv_file.p, first, csv.text.p, own, "%s", why_text);
-	else if (q == first)
-		reject(csv_file.p, first, csv.text.p, own,
-		       "%s; reading on from line %lu", why_text, q + 1);
-	else
-		reject(
-		    csv_file.p, first, csv.text.p, own,
-		    "%s (the quote opened at line %lu); reading on from line %lu",
-		    why_text, q, q + 1);
-	if (nrest == 0)
-		return;
-	if (again_n > 0) {
-		buf_addc(&rest, '\n');
-		buf_add(&rest, again.p + again_pos, again.len - again_pos);
-	}
-	buf_free(&again);
-	again = rest;
-	again_pos = 0;
-	again_n += nrest;
-	again_num = q + 1;
-}
-
-static void csv_line(const char *p, size_t n, unsigned long num);
-
-/* Read the queued lines; a runaway quote among them queues more. */
-static void
-csv_drain(void)
-{
-	while (again_n > 0) {
-		const char *p = again.p + again_pos;
-		size_t n = again.len - again_pos;
-		const char *nl = memchr(p, '\n', n);
-
-		if (nl != NULL)
-			n = (size_t)(nl - p);
-		again_pos += n + 1;
-		again_n--;
-		csv_line(p, n, again_num++);
-	}
-	buf_reset(&again);
-	again_pos = 0;
-}
-
-/* The open row can never complete (end of file, or a signal stopped the
- * run): report it, so that --rejects still has its lines. */
-static void
-csv_truncated(void)
-{
-	if (!csv.pending)
-		return;
-	if (rio_stop) {
-		csv_abandon(&csv);
-		reject(csv_file.p, csv.first, csv.text.p, csv.text.len,
-		       "quoted field still open when stopped");
-		return;
-	}
-	while (csv.pending) {
-		csv_runaway_split("quoted field not closed at end of file");
-		csv_drain();
-	}
+		csvin_has_column(c, rio_time_fields[k], &tmp);
+	util_die(EX_DATAERR,
+	         "%s:%lu: the header row has no column for the %s%s",
+	         csvin_file(c), csvin_rownum(c), rio_time_field_desc,
+	         tmp.p ? tmp.p : "");
 }
 
 static void
-csv_row(void)
+csv_row(void *arg, fields_t *fs, const char *file, unsigned long num,
+        const char *rowtext, size_t n)
 {
-	size_t nf = csv_nfields(&csv);
-	const char *row = csv.text.p;
-	size_t tlen = csv.text.len;
-
-	if (hdr_state == 0) {
-		set_header();
-		check_time_column();
+	(void)arg;
+	if (finish_fields(fs) < 0) {
+		reject(file, num, rowtext, n, "%s", why.p);
 		return;
 	}
-	if (hdr_state < 0) {
-		reject(csv_file.p, csv.first, row, tlen,
-		       "no usable header row");
-		return;
-	}
-	if (nf != nhdr) {
-		reject(csv_file.p, csv.first, row, tlen,
-		       "row has %zu fields, header has %zu", nf, nhdr);
-		return;
-	}
-	fields_reset(cur);
-	for (size_t i = 0; i < nf; i++) {
-		size_t len;
-		const char *v = csv_field(&csv, i, &len);
-		fields_addk(cur, hdr[i], hdrlen[i], v, len, FK_STR);
-	}
-	if (finish_fields(cur) < 0) {
-		reject(csv_file.p, csv.first, row, tlen, "%s", why.p);
-		return;
-	}
-	write_fields(cur);
+	write_fields(fs);
 }
 
-/*
- * Feed line num of the current file.  p may point into the queue of
- * lines to read again: it is not used once csv_feed() has copied it.
- */
 static void
-csv_line(const char *p, size_t n, unsigned long num)
+csv_reject(void *arg, const char *file, unsigned long num, const char *rowtext,
+           size_t n, const char *msg)
 {
-	char msg[128];
+	(void)arg;
+	reject(file, num, rowtext, n, "%s", msg);
+}
 
-	switch (csv_feed(&csv, p, n, num)) {
-	case CSV_BLANK:
-		break;
-	case CSV_MORE:
-		if (num - csv.qfirst + 1 >= max_field_lines) {
-			snprintf(
-			    msg, sizeof msg,
-			    "quoted field not closed within %lu lines (--max-field-lines)",
-			    max_field_lines);
-			csv_runaway_split(msg);
-		} else if (csv.text.len > rio_max_line) {
-			csv_runaway_split(
-			    "quoted field longer than --max-line");
+static int
+json_fix(void *arg, rec_t *r, buf_t *w)
+{
+	(void)arg;
+	(void)w; /* the same buffer as why */
+	if (json_time(r) < 0)
+		return -1;
+	return ntypes > 0 ? json_types(r) : 0;
+}
+
+static void
+step_json(const line_t *l, const char *p, size_t n)
+{
+	long w = jsonin_line(&jin, p, n, (size_t)(p - l->p), &rio_out, &why);
+	int rc = FMT_NOMATCH;
+
+	if (w == JSONIN_NOT_OBJECT && pats.n > 0) {
+		/* Not a JSON object: the -e patterns get their chance. */
+		fields_reset(cur);
+		rc = pat_match(&pats, p, n, cur, &why);
+		if (rc == FMT_OK && finish_fields(cur) == 0) {
+			write_fields(cur);
+			return;
 		}
-		break;
-	case CSV_ERR:
-		if (hdr_state == 0)
-			hdr_state = -1;
-		if (csv.nlines > 1)
-			reject(csv_file.p, csv.first, csv.text.p, csv.text.len,
-			       "%s at line %lu column %zu", csv.err, num,
-			       csv.errcol);
-		else
-			reject(csv_file.p, csv.first, csv.text.p, csv.text.len,
-			       "%s at column %zu", csv.err, csv.errcol);
-		break;
-	case CSV_ROW:
-		csv_row();
-		break;
+		if (rc == FMT_NOMATCH)
+			buf_adds(&why, ", and no -e pattern matches");
 	}
-}
-
-static void
-step_csv(const line_t *l)
-{
-	/* A new file: a row left open is truncated; a new header follows. */
-	if (csv_file.len == 0 || strcmp(csv_file.p, l->file) != 0 ||
-	    l->num <= csv_lastnum) {
-		csv_truncated();
-		csv_reset(&csv);
-		free_header();
-		hdr_state = 0;
-		buf_reset(&csv_file);
-		buf_adds(&csv_file, l->file);
+	if (w < 0) {
+		reject(l->file, l->num, l->p, l->n, "%s", why.p);
+		return;
 	}
-	csv_lastnum = l->num;
-	csv_line(l->p, l->n, l->num);
-	csv_drain();
+	while (w-- > 0)
+		out_record();
 }
 
 /* ---- the loop ------------------------------------------------------ */
@@ -1367,7 +929,7 @@ step(const line_t *l)
 
 	if (fmt != NULL && fmt->kind == IN_CSV) {
 		nlines++;
-		step_csv(l);
+		csvin_line(&csv, l->file, l->num, l->p, l->n);
 		return;
 	}
 	/* A BOM opening a file and a CR ending a line are not content. */
@@ -1415,7 +977,8 @@ run(reader_t *rd)
 		}
 	}
 	emit_held();
-	csv_truncated();
+	if (fmt != NULL && fmt->kind == IN_CSV)
+		csvin_end(&csv);
 }
 
 /*
@@ -1460,11 +1023,8 @@ cleanup(void)
 	for (size_t i = 0; i < ntypes; i++)
 		free(types[i].field);
 	free(types);
-	free_header();
-	csv_free(&csv);
-	rec_free(&rec);
-	rec_free(&srec);
-	buf_free(&sline);
+	csvin_free(&csv);
+	jsonin_free(&jin);
 	fields_free(&fa);
 	fields_free(&fb);
 	buf_free(&ctx.why);
@@ -1475,8 +1035,6 @@ cleanup(void)
 	buf_free(&linebuf);
 	buf_free(&text);
 	buf_free(&lit);
-	buf_free(&csv_file);
-	buf_free(&again);
 }
 
 /*
@@ -1541,7 +1099,7 @@ main(int argc, char **argv)
 		case OPT_SPLIT:
 			if (optarg[0] == '\0')
 				rio_usage_error("empty --split path");
-			split_path = optarg;
+			jin.split = optarg;
 			break;
 		case RIO_OPT_TIME_FIELD:
 			time_field_given = 1;
@@ -1555,15 +1113,21 @@ main(int argc, char **argv)
 		rio_usage_error("no format: give -f FORMAT or -e REGEX");
 	if (mpats.n > 0 && (fmt == NULL || fmt->kind != IN_LINE))
 		rio_usage_error("--msg-regex needs -f with a log line format");
-	if (split_path != NULL && (fmt == NULL || fmt->kind != IN_JSON))
+	if (jin.split != NULL && (fmt == NULL || fmt->kind != IN_JSON))
 		rio_usage_error("--split needs -f json");
 	if (fmt != NULL && fmt->kind == IN_CSV && pats.n > 0)
 		rio_usage_error("-e cannot be combined with -f %s", fmt->name);
 	compile_patterns();
 	ctx.year = year;
 	ctx.now_sec = rio_now_ms() / 1000;
-	if (fmt != NULL && fmt->kind == IN_CSV)
-		csv_init(&csv, fmt->sep);
+	if (fmt != NULL && fmt->kind == IN_CSV) {
+		static const struct csvin_ops ops = {csv_row, csv_reject,
+		                                     check_time_column};
+		csvin_init(&csv, fmt->sep, max_field_lines, rio_max_line, &ops,
+		           NULL);
+		csv.stop = &rio_stop;
+	}
+	jin.fix = json_fix;
 
 	atexit(emit_held_at_exit);
 	rd = rd_open(argc - optind, argv + optind);
