@@ -2,6 +2,7 @@
  * csvin.c - CSV and TSV files as records, keyed by their header rows.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,16 +139,6 @@ set_header(struct csvin *c)
 	c->hdr_state = 1;
 }
 
-/* Append name to b for a diagnostic, control characters as '?'. */
-static void
-add_name(buf_t *b, const char *name, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)name[i];
-		buf_addc(b, ch < 0x20 || ch == 0x7f ? '?' : ch);
-	}
-}
-
 /* Does a field name look like it holds a time? */
 static int
 timelike(const char *name, size_t n)
@@ -191,7 +182,8 @@ csvin_has_column(const struct csvin *c, const char *name, buf_t *hint)
 		buf_adds(hint, k == 0        ? "; did you mean '"
 		               : k + 1 == np ? " or '"
 		                             : ", '");
-		add_name(hint, c->hdr[pick[k]], c->hdrlen[pick[k]]);
+		buf_add_shown(hint, c->hdr[pick[k]], c->hdrlen[pick[k]],
+		              SIZE_MAX);
 		buf_addc(hint, '\'');
 		if (k + 1 == np)
 			buf_addc(hint, '?');

@@ -1097,3 +1097,39 @@ dur_format(int64_t ms, char *out, size_t outlen)
 	}
 	return out;
 }
+
+/*
+ * Is s[0..n) already RFC 3339 as tingle writes it: "YYYY-MM-DDTHH:MM:SS",
+ * an optional fraction, and "Z" or "+HH:MM"?  Such a stamp is left as it
+ * is written.  A leap second (":60") is not: tingle writes it as the next
+ * second, in --tz like any other time.
+ */
+int
+ts_is_rfc3339(const char *s, size_t n)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i;
+
+	if (n < 20)
+		return 0;
+	for (i = 0; i < 19; i++)
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i])
+		                    : s[i] != shape[i])
+			return 0;
+	if (s[17] > '5')
+		return 0;
+	if (s[i] == '.') {
+		size_t d = ++i;
+		while (i < n && isdigit((unsigned char)s[i]))
+			i++;
+		if (i == d)
+			return 0;
+	}
+	if (i + 1 == n && s[i] == 'Z')
+		return 1;
+	return i + 6 == n && (s[i] == '+' || s[i] == '-') &&
+	       isdigit((unsigned char)s[i + 1]) &&
+	       isdigit((unsigned char)s[i + 2]) && s[i + 3] == ':' &&
+	       isdigit((unsigned char)s[i + 4]) &&
+	       isdigit((unsigned char)s[i + 5]);
+}

@@ -108,6 +108,13 @@ int ts_parse_fmt(const char *s, size_t n, const char *fmt, int year,
 #define TS_MAXLEN 40
 size_t ts_format(const tstamp_t *t, char *out);
 
+/*
+ * Is s[0..n) already RFC 3339 as tingle writes it: "YYYY-MM-DDTHH:MM:SS",
+ * an optional fraction, and "Z" or "+HH:MM"?  A leap second (":60") is
+ * not: tingle writes it as the next second.
+ */
+int ts_is_rfc3339(const char *s, size_t n);
+
 /* Milliseconds since the epoch of t, rounded down. */
 static inline int64_t
 ts_to_ms(const tstamp_t *t)

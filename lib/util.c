@@ -149,6 +149,19 @@ buf_free(buf_t *b)
 	b->len = b->cap = 0;
 }
 
+void
+buf_add_shown(buf_t *b, const char *s, size_t n, size_t max)
+{
+	size_t m = n > max ? max : n;
+
+	for (size_t i = 0; i < m; i++) {
+		unsigned char c = (unsigned char)s[i];
+		buf_addc(b, c < 0x20 || c == 0x7f ? '?' : c);
+	}
+	if (m < n)
+		buf_adds(b, "...");
+}
+
 uint64_t
 util_hash_bytes(const void *p, size_t n)
 {

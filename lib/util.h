@@ -91,6 +91,10 @@ void buf_printf(buf_t *b, const char *fmt, ...)
 void buf_reset(buf_t *b);
 void buf_free(buf_t *b);
 
+/* Append s[0..n) to b for a diagnostic: at most max bytes, then "..." if
+ * there were more, with control characters shown as '?'. */
+void buf_add_shown(buf_t *b, const char *s, size_t n, size_t max);
+
 /* Value of hexadecimal digit c, or -1. */
 static inline int
 hexval(int c)

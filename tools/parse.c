@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "csvin.h"
+#include "evtime.h"
 #include "fields.h"
 #include "fmt_common.h"
 #include "json.h"
@@ -79,14 +80,12 @@ static struct pat_set pats;  /* -e */
 static struct pat_set mpats; /* --msg-regex */
 static struct typespec *types;
 static size_t ntypes;
-static const char *time_format; /* --time-format, or NULL: autodetect */
-static int time_field_given;    /* --time-field was on the command line */
-static int keep_unmatched;      /* --keep-unmatched */
-static int year;                /* --year, or 0 */
-static int64_t hold_ms = 1000;  /* --hold */
+static int keep_unmatched;     /* --keep-unmatched */
+static int64_t hold_ms = 1000; /* --hold */
 
 /* Working state, reused from line to line. */
 static fmt_ctx_t ctx;
+static struct evtime et; /* --time-field, --time-format, --year */
 static fields_t fa, fb;
 static fields_t *cur = &fa;  /* the line being parsed */
 static fields_t *held = &fb; /* the last record, until the next line */
@@ -150,21 +149,6 @@ usage(FILE *fp)
 }
 
 /* ---- small helpers ------------------------------------------------- */
-
-/* Append s[0..n) to b for a diagnostic: at most 40 bytes, control
- * characters shown as '?'. */
-static void
-add_snippet(buf_t *b, const char *s, size_t n)
-{
-	size_t m = n > 40 ? 40 : n;
-
-	for (size_t i = 0; i < m; i++) {
-		unsigned char c = (unsigned char)s[i];
-		buf_addc(b, c < 0x20 || c == 0x7f ? '?' : c);
-	}
-	if (m < n)
-		buf_adds(b, "...");
-}
 
 /* The end of a record in rio_out. */
 static void
@@ -408,168 +392,6 @@ compile_patterns(void)
 		util_die(EX_USAGE, "%s", err.p);
 }
 
-/* ---- event time ---------------------------------------------------- */
-
-/* Parse time text: --time-format if given, else RFC 3339/ISO 8601 or
- * an epoch number in seconds or milliseconds. */
-static int
-parse_time_text(const char *s, size_t n, tstamp_t *t)
-{
-	if (time_format)
-		return ts_parse_fmt(s, n, time_format, year, ctx.now_sec, t);
-	if (ts_parse_iso(s, n, t) == 0)
-		return 0;
-	return ts_parse_epoch(s, n, t);
-}
-
-/*
- * Is s[0..n) already RFC 3339 as tingle writes it: "YYYY-MM-DDTHH:MM:SS",
- * an optional fraction, and "Z" or "+HH:MM"?  Such a stamp is left as it
- * is written.  A leap second (":60") is not: tingle writes it as the next
- * second, in --tz like any other time.
- */
-static int
-is_rfc3339(const char *s, size_t n)
-{
-	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-	size_t i;
-
-	if (n < 20)
-		return 0;
-	for (i = 0; i < 19; i++)
-		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i])
-		                    : s[i] != shape[i])
-			return 0;
-	if (s[17] > '5')
-		return 0;
-	if (s[i] == '.') {
-		size_t d = ++i;
-		while (i < n && isdigit((unsigned char)s[i]))
-			i++;
-		if (i == d)
-			return 0;
-	}
-	if (i + 1 == n && s[i] == 'Z')
-		return 1;
-	return i + 6 == n && (s[i] == '+' || s[i] == '-') &&
-	       isdigit((unsigned char)s[i + 1]) &&
-	       isdigit((unsigned char)s[i + 2]) && s[i + 3] == ':' &&
-	       isdigit((unsigned char)s[i + 4]) &&
-	       isdigit((unsigned char)s[i + 5]);
-}
-
-static void
-bad_time(const char *s, size_t n, const char *field)
-{
-	buf_reset(&why);
-	buf_adds(&why, "unreadable time '");
-	add_snippet(&why, s, n);
-	buf_printf(&why, "' in field '%s'", field);
-}
-
-/*
- * Find the event time among the fields and write it as "ts": in place
- * when the time field is "ts", else added (or replacing an older "ts").
- * Returns 0, or -1 with the reason in why.
- */
-static int
-fields_time(fields_t *fs)
-{
-	long i = -1, j;
-	const char *tf = rio_time_field;
-	tstamp_t t;
-
-	/* the first of the --time-field names that the line has */
-	for (size_t k = 0; k < rio_ntime_fields && i < 0; k++)
-		i = fields_find(fs, tf = rio_time_fields[k]);
-	if (rio_ntime_fields == 0)
-		i = fields_find(fs, tf);
-	if (i < 0) {
-		if (!time_field_given)
-			return 0;
-		buf_reset(&why);
-		buf_printf(&why, "no %s", rio_time_field_desc);
-		return -1;
-	}
-	if (fs->f[i].kind == FK_TIME) {
-		t = fs->f[i].ts;
-	} else {
-		size_t n;
-		const char *v = fields_val(fs, (size_t)i, &n);
-		int rc = fs->f[i].kind == FK_NUM ? ts_parse_epoch(v, n, &t)
-		                                 : parse_time_text(v, n, &t);
-		if (rc < 0) {
-			bad_time(v, n, tf);
-			return -1;
-		}
-	}
-	j = strcmp(tf, "ts") == 0 ? i : fields_find(fs, "ts");
-	if (j < 0) {
-		fields_add_time(fs, "ts", &t);
-	} else {
-		fields_replace(fs, (size_t)j, "", 0, FK_TIME);
-		fs->f[j].ts = t;
-	}
-	return 0;
-}
-
-/*
- * The event time of a JSON record: a "ts" already in RFC 3339 is left as
- * written; otherwise the time field is parsed and "ts" set.  A missing
- * time field is fine unless --time-field named it.  Returns 0 or -1 with
- * the reason in why.
- */
-static int
-json_time(rec_t *r)
-{
-	const char *tf = rio_time_field_of(r, 1);
-	char out_ts[TS_MAXLEN + 3];
-	jfield_t f;
-	tstamp_t t;
-	size_t n;
-	int rc = -1;
-
-	if (tf == NULL || !rec_path(r, tf, strlen(tf), &f)) {
-		if (!time_field_given)
-			return 0;
-		buf_reset(&why);
-		buf_printf(&why, "no %s", rio_time_field_desc);
-		return -1;
-	}
-	if (f.type == JT_STR) {
-		const char *s = f.v + 1;
-		n = f.vlen - 2;
-		if (memchr(s, '\\', n) != NULL) {
-			buf_reset(&tmp);
-			jstr_decode(f.v, f.vlen, &tmp);
-			s = tmp.p;
-			n = tmp.len;
-		} else if (strcmp(tf, "ts") == 0 && !time_format &&
-		           is_rfc3339(s, n)) {
-			if (ts_parse_iso(s, n, &t) == 0)
-				return 0;
-			bad_time(s, n, tf);
-			return -1;
-		}
-		rc = parse_time_text(s, n, &t);
-		if (rc < 0)
-			bad_time(s, n, tf);
-	} else if (f.type == JT_NUM) {
-		rc = ts_parse_epoch(f.v, f.vlen, &t);
-		if (rc < 0)
-			bad_time(f.v, f.vlen, tf);
-	} else {
-		bad_time(f.v, f.vlen, tf);
-	}
-	if (rc < 0)
-		return -1;
-	out_ts[0] = '"';
-	n = ts_format(&t, out_ts + 1);
-	out_ts[n + 1] = '"';
-	rec_set(r, "ts", out_ts, n + 2);
-	return 0;
-}
-
 /* ---- --types ------------------------------------------------------- */
 
 static int
@@ -660,7 +482,7 @@ bad_type(const struct typespec *ts, const char *reason, const char *v, size_t n)
 {
 	buf_reset(&why);
 	buf_printf(&why, "field '%s': '", ts->field);
-	add_snippet(&why, v, n);
+	buf_add_shown(&why, v, n, 40);
 	buf_printf(&why, "' is %s", reason);
 }
 
@@ -770,7 +592,7 @@ msg_patterns(fields_t *fs)
 static int
 finish_fields(fields_t *fs)
 {
-	if (fields_time(fs) < 0)
+	if (evtime_fields(&et, fs, &why) < 0)
 		return -1;
 	return fields_types(fs);
 }
@@ -850,7 +672,7 @@ static void
 check_time_column(void *arg, const struct csvin *c)
 {
 	(void)arg;
-	if (!time_field_given)
+	if (!et.required)
 		return;
 	for (size_t k = 0; k < rio_ntime_fields; k++)
 		if (csvin_has_column(c, rio_time_fields[k], NULL))
@@ -889,7 +711,7 @@ json_fix(void *arg, rec_t *r, buf_t *w)
 {
 	(void)arg;
 	(void)w; /* the same buffer as why */
-	if (json_time(r) < 0)
+	if (evtime_json(&et, r, rio_time_field_of(r, 1), &why) < 0)
 		return -1;
 	return ntypes > 0 ? json_types(r) : 0;
 }
@@ -1024,6 +846,7 @@ cleanup(void)
 		free(types[i].field);
 	free(types);
 	csvin_free(&csv);
+	evtime_free(&et);
 	jsonin_free(&jin);
 	fields_free(&fa);
 	fields_free(&fb);
@@ -1076,13 +899,13 @@ main(int argc, char **argv)
 			keep_unmatched = 1;
 			break;
 		case OPT_TIME_FORMAT:
-			time_format = optarg;
+			et.format = optarg;
 			break;
 		case OPT_TYPES:
 			parse_types(optarg);
 			break;
 		case OPT_YEAR:
-			year = parse_year(optarg);
+			et.year = parse_year(optarg);
 			break;
 		case OPT_HOLD:
 			hold_ms = optv_duration("--hold", optarg, OPTV_ZERO_OK);
@@ -1102,7 +925,7 @@ main(int argc, char **argv)
 			jin.split = optarg;
 			break;
 		case RIO_OPT_TIME_FIELD:
-			time_field_given = 1;
+			et.required = 1;
 			rio_option(c, optarg, usage);
 			break;
 		default:
@@ -1118,8 +941,12 @@ main(int argc, char **argv)
 	if (fmt != NULL && fmt->kind == IN_CSV && pats.n > 0)
 		rio_usage_error("-e cannot be combined with -f %s", fmt->name);
 	compile_patterns();
-	ctx.year = year;
-	ctx.now_sec = rio_now_ms() / 1000;
+	ctx.year = et.year;
+	ctx.now_sec = et.now_sec = rio_now_ms() / 1000;
+	et.names = rio_time_fields;
+	et.nnames = rio_ntime_fields;
+	et.name = rio_time_field;
+	et.desc = rio_time_field_desc;
 	if (fmt != NULL && fmt->kind == IN_CSV) {
 		static const struct csvin_ops ops = {csv_row, csv_reject,
 		                                     check_time_column};
