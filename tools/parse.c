@@ -21,6 +21,7 @@
 #include "evtime.h"
 #include "fields.h"
 #include "fmt_common.h"
+#include "ftype.h"
 #include "json.h"
 #include "jsonin.h"
 #include "optv.h"
@@ -66,20 +67,11 @@ static const struct format {
     {"tsv", IN_CSV, NULL, '\t', 0},
 };
 
-/* --types conversions. */
-enum { TY_INT, TY_FLOAT, TY_BOOL, TY_STRING };
-
-struct typespec {
-	char *field;
-	int type;
-};
-
 /* Settings. */
 static const struct format *fmt;
-static struct pat_set pats;  /* -e */
-static struct pat_set mpats; /* --msg-regex */
-static struct typespec *types;
-static size_t ntypes;
+static struct pat_set pats;    /* -e */
+static struct pat_set mpats;   /* --msg-regex */
+static struct ftypes types;    /* --types */
 static int keep_unmatched;     /* --keep-unmatched */
 static int64_t hold_ms = 1000; /* --hold */
 
@@ -95,8 +87,6 @@ static buf_t cont;      /* continuation lines for held's "msg" */
 static buf_t why;       /* reason a line is rejected */
 static buf_t tmp;       /* conversions */
 static buf_t linebuf;   /* a line with its CR removed */
-static buf_t text;      /* a JSON value's text, for --types */
-static buf_t lit;       /* a converted JSON value */
 
 /* What the run made of its input, for the summary of a run in which
  * every line was bad. */
@@ -337,38 +327,6 @@ find_format(const char *name)
 	return NULL;
 }
 
-/* Parse one --types list, "FIELD:TYPE,FIELD:TYPE". */
-static void
-parse_types(const char *arg)
-{
-	static const char *names[] = {"int", "float", "bool", "string"};
-	char *list = xstrdup(arg), *save = NULL;
-
-	for (char *item = strtok_r(list, ",", &save); item;
-	     item = strtok_r(NULL, ",", &save)) {
-		char *colon = strrchr(item, ':');
-		int t = -1;
-
-		if (colon == NULL || colon == item)
-			rio_usage_error(
-			    "bad --types entry '%s': expected FIELD:TYPE",
-			    item);
-		*colon = '\0';
-		for (int i = 0; i < 4; i++)
-			if (strcmp(colon + 1, names[i]) == 0)
-				t = i;
-		if (t < 0)
-			rio_usage_error(
-			    "unknown type '%s' in --types: use int, float, bool or string",
-			    colon + 1);
-		types = xrealloc(types, (ntypes + 1) * sizeof *types);
-		types[ntypes].field = xstrdup(item);
-		types[ntypes].type = t;
-		ntypes++;
-	}
-	free(list);
-}
-
 static unsigned long
 parse_field_lines(const char *arg)
 {
@@ -390,161 +348,6 @@ compile_patterns(void)
 
 	if (pat_compile(&pats, &err) < 0 || pat_compile(&mpats, &err) < 0)
 		util_die(EX_USAGE, "%s", err.p);
-}
-
-/* ---- --types ------------------------------------------------------- */
-
-static int
-word_is(const char *s, size_t n, const char *w)
-{
-	return strlen(w) == n && strncasecmp(s, w, n) == 0;
-}
-
-/*
- * Convert text s[0..n) to type ty.  The result goes to out: a JSON
- * literal (*kind FK_NUM or FK_JSON) or, for string, the text itself
- * (FK_STR).  Blank text is null for int, float and bool.  Returns NULL,
- * or a short reason.
- */
-static const char *
-convert(int ty, const char *s, size_t n, buf_t *out, char *kind)
-{
-	buf_reset(out);
-	if (ty == TY_STRING) {
-		buf_add(out, s, n);
-		*kind = FK_STR;
-		return NULL;
-	}
-	while (n > 0 && (*s == ' ' || *s == '\t'))
-		s++, n--;
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	*kind = FK_JSON;
-	if (n == 0) {
-		buf_adds(out, "null");
-		return NULL;
-	}
-	switch (ty) {
-	case TY_INT: {
-		size_t i = 0;
-		int neg = 0;
-		if (s[0] == '-' || s[0] == '+')
-			neg = s[i++] == '-';
-		if (i == n)
-			return "not an integer";
-		for (size_t k = i; k < n; k++)
-			if (!isdigit((unsigned char)s[k]))
-				return "not an integer";
-		while (i + 1 < n && s[i] == '0')
-			i++;
-		if (neg && !(n - i == 1 && s[i] == '0'))
-			buf_addc(out, '-');
-		buf_add(out, s + i, n - i);
-		*kind = FK_NUM;
-		return NULL;
-	}
-	case TY_FLOAT: {
-		char *end;
-		double d;
-		if (json_number_ok(s, n)) {
-			buf_add(out, s, n);
-			*kind = FK_NUM;
-			return NULL;
-		}
-		buf_add(out, s, n); /* NUL-terminated copy for strtod */
-		d = strtod(out->p, &end);
-		if (end != out->p + n || !isfinite(d) ||
-		    (n > 1 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')))
-			return "not a number";
-		buf_reset(out);
-		jw_num(out, d);
-		*kind = FK_NUM;
-		return NULL;
-	}
-	case TY_BOOL:
-		if (word_is(s, n, "true") || word_is(s, n, "t") ||
-		    word_is(s, n, "yes") || word_is(s, n, "y") ||
-		    word_is(s, n, "on") || word_is(s, n, "1"))
-			buf_adds(out, "true");
-		else if (word_is(s, n, "false") || word_is(s, n, "f") ||
-		         word_is(s, n, "no") || word_is(s, n, "n") ||
-		         word_is(s, n, "off") || word_is(s, n, "0"))
-			buf_adds(out, "false");
-		else
-			return "not a boolean";
-		return NULL;
-	}
-	return "unknown type";
-}
-
-static void
-bad_type(const struct typespec *ts, const char *reason, const char *v, size_t n)
-{
-	buf_reset(&why);
-	buf_printf(&why, "field '%s': '", ts->field);
-	buf_add_shown(&why, v, n, 40);
-	buf_printf(&why, "' is %s", reason);
-}
-
-/* Apply --types to parsed fields.  Returns 0 or -1 with why set. */
-static int
-fields_types(fields_t *fs)
-{
-	for (size_t k = 0; k < ntypes; k++) {
-		long i = fields_find(fs, types[k].field);
-		const char *v, *err;
-		size_t n;
-		char kind;
-
-		if (i < 0 || fs->f[i].kind == FK_TIME)
-			continue;
-		v = fields_val(fs, (size_t)i, &n);
-		if ((err = convert(types[k].type, v, n, &tmp, &kind)) != NULL) {
-			bad_type(&types[k], err, v, n);
-			return -1;
-		}
-		fields_replace(fs, (size_t)i, tmp.p, tmp.len, kind);
-	}
-	return 0;
-}
-
-/* Apply --types to a JSON record's top-level members.  Returns 0 or -1. */
-static int
-json_types(rec_t *r)
-{
-	for (size_t k = 0; k < ntypes; k++) {
-		const char *name = types[k].field, *err;
-		const jfield_t *f = rec_get(r, name, strlen(name));
-		char kind;
-
-		if (f == NULL || f->type == JT_NULL)
-			continue;
-		if (f->type == JT_OBJ || f->type == JT_ARR) {
-			bad_type(&types[k],
-			         f->type == JT_OBJ ? "an object" : "an array",
-			         f->v, f->vlen);
-			return -1;
-		}
-		buf_reset(&text);
-		if (f->type == JT_STR)
-			jstr_decode(f->v, f->vlen, &text);
-		else
-			buf_add(&text, f->v, f->vlen);
-		if ((err = convert(types[k].type, text.p, text.len, &tmp,
-		                   &kind)) != NULL) {
-			bad_type(&types[k], err, text.p, text.len);
-			return -1;
-		}
-		buf_reset(&lit);
-		if (kind == FK_STR)
-			jw_str(&lit, tmp.p, tmp.len);
-		else
-			buf_add(&lit, tmp.p, tmp.len);
-		/* Leave an unchanged value as its original bytes. */
-		if (lit.len != f->vlen || memcmp(lit.p, f->v, lit.len) != 0)
-			rec_set(r, name, lit.p, lit.len);
-	}
-	return 0;
 }
 
 /* ---- line formats and -e ------------------------------------------- */
@@ -594,7 +397,7 @@ finish_fields(fields_t *fs)
 {
 	if (evtime_fields(&et, fs, &why) < 0)
 		return -1;
-	return fields_types(fs);
+	return ftypes_fields(&types, fs, &why);
 }
 
 static void
@@ -713,7 +516,7 @@ json_fix(void *arg, rec_t *r, buf_t *w)
 	(void)w; /* the same buffer as why */
 	if (evtime_json(&et, r, rio_time_field_of(r, 1), &why) < 0)
 		return -1;
-	return ntypes > 0 ? json_types(r) : 0;
+	return types.n > 0 ? ftypes_json(&types, r, &why) : 0;
 }
 
 static void
@@ -842,9 +645,7 @@ cleanup(void)
 {
 	pat_free(&pats);
 	pat_free(&mpats);
-	for (size_t i = 0; i < ntypes; i++)
-		free(types[i].field);
-	free(types);
+	ftypes_free(&types);
 	csvin_free(&csv);
 	evtime_free(&et);
 	jsonin_free(&jin);
@@ -856,8 +657,6 @@ cleanup(void)
 	buf_free(&why);
 	buf_free(&tmp);
 	buf_free(&linebuf);
-	buf_free(&text);
-	buf_free(&lit);
 }
 
 /*
@@ -902,7 +701,8 @@ main(int argc, char **argv)
 			et.format = optarg;
 			break;
 		case OPT_TYPES:
-			parse_types(optarg);
+			if (ftypes_parse(&types, optarg, &tmp) < 0)
+				rio_usage_error("%s", tmp.p);
 			break;
 		case OPT_YEAR:
 			et.year = parse_year(optarg);
