@@ -3,15 +3,14 @@
  *
  * Reads lines from files or stdin and writes one JSON object per event.
  * Line formats (syslog, postfix, exim, clf, combined, logfmt) come from
- * lib/fmt_*.c; CSV/TSV rows come from lib/csv.c and are keyed by the
- * header row; JSON lines pass through as their original bytes (rec_t),
- * with only the event time normalised; -e patterns turn PCRE2 named
- * groups into fields.  Every record gets its event time as "ts" in
- * RFC 3339 when it has one.  Lines that fit nothing are bad input.
+ * lib/fmt_*.c and are read by lib/lines.c, with -e and --msg-regex
+ * patterns from lib/pattern.c; CSV/TSV rows are keyed by their header
+ * row in lib/csvin.c; JSON lines pass through as their original bytes
+ * (lib/jsonin.c).  Every record gets its event time as "ts" in RFC 3339
+ * when it has one (lib/evtime.c) and its --types (lib/ftype.c).  Lines
+ * that fit nothing are bad input; this file holds the options, the loop
+ * and the messages.
  */
-#include <ctype.h>
-#include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,15 +19,14 @@
 #include "csvin.h"
 #include "evtime.h"
 #include "fields.h"
-#include "fmt_common.h"
 #include "ftype.h"
 #include "json.h"
 #include "jsonin.h"
+#include "lines.h"
 #include "optv.h"
 #include "pattern.h"
 #include "rio.h"
 #include "sniff.h"
-#include "ttime.h"
 #include "util.h"
 
 enum {
@@ -77,17 +75,12 @@ static int keep_unmatched;     /* --keep-unmatched */
 static int64_t hold_ms = 1000; /* --hold */
 
 /* Working state, reused from line to line. */
-static fmt_ctx_t ctx;
 static struct evtime et; /* --time-field, --time-format, --year */
-static fields_t fa, fb;
-static fields_t *cur = &fa;  /* the line being parsed */
-static fields_t *held = &fb; /* the last record, until the next line */
-static int have_held;
-static int held_paused; /* the last record went out when the input paused */
-static buf_t cont;      /* continuation lines for held's "msg" */
-static buf_t why;       /* reason a line is rejected */
-static buf_t tmp;       /* conversions */
-static buf_t linebuf;   /* a line with its CR removed */
+static struct lines lns; /* line formats and -e */
+static fields_t pf;      /* -e fields of a line -f json cannot read */
+static buf_t why;        /* reason a line is rejected */
+static buf_t tmp;        /* conversions */
+static buf_t linebuf;    /* a line with its CR removed */
 
 /* What the run made of its input, for the summary of a run in which
  * every line was bad. */
@@ -157,31 +150,6 @@ write_fields(const fields_t *fs)
 	out_record();
 }
 
-/* Write the held record, joining any continuation lines to its "msg". */
-static void
-emit_held(void)
-{
-	if (!have_held)
-		return;
-	if (cont.len > 0) {
-		long i = fields_find(held, "msg");
-		if (i >= 0) {
-			size_t n;
-			const char *v = fields_val(held, (size_t)i, &n);
-			buf_reset(&tmp);
-			buf_add(&tmp, v, n);
-			buf_addc(&tmp, '\n');
-			buf_add(&tmp, cont.p, cont.len);
-			fields_replace(held, (size_t)i, tmp.p, tmp.len, FK_STR);
-		} else {
-			fields_add(held, "msg", cont.p, cont.len, FK_STR);
-		}
-		buf_reset(&cont);
-	}
-	write_fields(held);
-	have_held = 0;
-}
-
 /*
  * An exit from inside the reader (--strict meeting a line longer than
  * --max-line, a read error) must not lose the held record: it came
@@ -190,8 +158,8 @@ emit_held(void)
 static void
 emit_held_at_exit(void)
 {
-	if (have_held) {
-		emit_held();
+	if (lines_held(&lns)) {
+		lines_flush(&lns);
 		rio_out_flush();
 	}
 }
@@ -212,7 +180,7 @@ reject(const char *file, unsigned long num, const char *line, size_t n,
 	va_list ap;
 
 	if (keep_unmatched) {
-		emit_held();
+		lines_flush(&lns);
 		buf_adds(&rio_out, "{\"_raw\":");
 		jw_str(&rio_out, line, n);
 		buf_adds(&rio_out, "}\n");
@@ -226,7 +194,7 @@ reject(const char *file, unsigned long num, const char *line, size_t n,
 		buf_printf(&first_bad, "%s:%lu: %s", file, num, msg);
 		first_hint = sniff_line(num, line, n, fmt ? fmt->name : NULL,
 		                        fmt != NULL && fmt->kind == IN_CSV,
-		                        ctx.now_sec, ctx.year);
+		                        lns.ctx.now_sec, lns.ctx.year);
 	}
 	rio_bad_input_text(file, num, line, n, "%s", msg);
 }
@@ -265,118 +233,31 @@ compile_patterns(void)
 		util_die(EX_USAGE, "%s", err.p);
 }
 
-/* ---- line formats and -e ------------------------------------------- */
+/* ---- records -------------------------------------------------------- */
 
-static void
-nomatch_reason(void)
-{
-	buf_t *w = &ctx.why;
-
-	buf_reset(&why);
-	if (fmt != NULL) {
-		buf_printf(&why, "not %s %s line",
-		           strchr("aeiou", fmt->name[0]) != NULL ? "an" : "a",
-		           fmt->name);
-		if (w->len > 0)
-			buf_printf(&why, ": %.*s", (int)w->len, w->p);
-		if (pats.n > 0)
-			buf_adds(&why, ", and no -e pattern matches");
-	} else {
-		buf_adds(&why, "no -e pattern matches");
-	}
-}
-
-/*
- * --msg-regex: the first pattern that matches the message of a line the
- * format parsed adds its named groups as fields (a name the record
- * already has is left alone).  Returns 0, or -1 with why set when
- * matching failed (match limit): the line is then bad input.
- */
+/* Time and types of a record's fields.  Returns 0 or -1 with w set. */
 static int
-msg_patterns(fields_t *fs)
+finish_fields(void *arg, fields_t *fs, buf_t *w)
 {
-	long i;
-	size_t n;
-	const char *v;
-
-	if (mpats.n == 0 || (i = fields_find(fs, "msg")) < 0)
-		return 0;
-	v = fields_val(fs, (size_t)i, &n);
-	/* pat_match copies v before it adds a field */
-	return pat_match(&mpats, v, n, fs, &why) < 0 ? -1 : 0;
-}
-
-/* Time and types for a parsed line.  Returns 0 or -1 with why set. */
-static int
-finish_fields(fields_t *fs)
-{
-	if (evtime_fields(&et, fs, &why) < 0)
+	(void)arg;
+	if (evtime_fields(&et, fs, w) < 0)
 		return -1;
-	return ftypes_fields(&types, fs, &why);
+	return ftypes_fields(&types, fs, w);
 }
 
 static void
-step_line(const line_t *l, const char *p, size_t n)
+on_write(void *arg, const fields_t *fs)
 {
-	int rc = FMT_NOMATCH;
-	fields_t *t;
+	(void)arg;
+	write_fields(fs);
+}
 
-	fields_reset(cur);
-	if (fmt != NULL) {
-		buf_reset(&ctx.why);
-		rc = fmt->fn(&ctx, p, n, cur);
-	}
-	if (rc == FMT_CONT) {
-		if (have_held && cont.len + n < rio_max_line) {
-			if (cont.len > 0)
-				buf_addc(&cont, '\n');
-			buf_add(&cont, p, n);
-		} else if (have_held) {
-			emit_held();
-			reject(l->file, l->num, l->p, l->n,
-			       "continued record longer than --max-line");
-		} else if (held_paused) {
-			reject(
-			    l->file, l->num, l->p, l->n,
-			    "continuation line more than --hold after its record, which was already written");
-		} else {
-			reject(l->file, l->num, l->p, l->n,
-			       "continuation line with no record before it");
-		}
-		return;
-	}
-	held_paused = 0;
-	emit_held();
-	if (rc == FMT_NOMATCH && pats.n > 0) {
-		fields_reset(cur);
-		rc = pat_match(&pats, p, n, cur, &why);
-		if (rc < 0) {
-			reject(l->file, l->num, l->p, l->n, "%s", why.p);
-			return;
-		}
-	}
-	if (rc != FMT_OK) {
-		nomatch_reason();
-		reject(l->file, l->num, l->p, l->n, "%s", why.p);
-		return;
-	}
-	if (msg_patterns(cur) < 0) {
-		reject(l->file, l->num, l->p, l->n, "--msg-regex %s", why.p);
-		return;
-	}
-	if (finish_fields(cur) < 0) {
-		reject(l->file, l->num, l->p, l->n, "%s", why.p);
-		return;
-	}
-	if (fmt == NULL) {
-		write_fields(cur);
-		return;
-	}
-	/* Hold the record: the next line may continue it. */
-	t = held;
-	held = cur;
-	cur = t;
-	have_held = 1;
+static void
+on_reject(void *arg, const char *file, unsigned long num, const char *text,
+          size_t n, const char *msg)
+{
+	(void)arg;
+	reject(file, num, text, n, "%s", msg);
 }
 
 /* ---- CSV and JSON -------------------------------------------------- */
@@ -409,19 +290,11 @@ csv_row(void *arg, fields_t *fs, const char *file, unsigned long num,
         const char *rowtext, size_t n)
 {
 	(void)arg;
-	if (finish_fields(fs) < 0) {
+	if (finish_fields(NULL, fs, &why) < 0) {
 		reject(file, num, rowtext, n, "%s", why.p);
 		return;
 	}
 	write_fields(fs);
-}
-
-static void
-csv_reject(void *arg, const char *file, unsigned long num, const char *rowtext,
-           size_t n, const char *msg)
-{
-	(void)arg;
-	reject(file, num, rowtext, n, "%s", msg);
 }
 
 static int
@@ -442,10 +315,10 @@ step_json(const line_t *l, const char *p, size_t n)
 
 	if (w == JSONIN_NOT_OBJECT && pats.n > 0) {
 		/* Not a JSON object: the -e patterns get their chance. */
-		fields_reset(cur);
-		rc = pat_match(&pats, p, n, cur, &why);
-		if (rc == FMT_OK && finish_fields(cur) == 0) {
-			write_fields(cur);
+		fields_reset(&pf);
+		rc = pat_match(&pats, p, n, &pf, &why);
+		if (rc == FMT_OK && finish_fields(NULL, &pf, &why) == 0) {
+			write_fields(&pf);
 			return;
 		}
 		if (rc == FMT_NOMATCH)
@@ -490,7 +363,7 @@ step(const line_t *l)
 		buf_add(&linebuf, p, n);
 		p = linebuf.p;
 	}
-	step_line(l, p, n);
+	lines_step(&lns, l->file, l->num, l->p, l->n, p, n);
 }
 
 /*
@@ -508,15 +381,13 @@ run(reader_t *rd)
 	line_t l;
 	int r;
 
-	while ((r = rd_next(rd, &l, have_held ? wait : -1)) != RD_EOF) {
-		if (r == RD_TIMEOUT) {
-			emit_held();
-			held_paused = 1;
-		} else {
+	while ((r = rd_next(rd, &l, lines_held(&lns) ? wait : -1)) != RD_EOF) {
+		if (r == RD_TIMEOUT)
+			lines_pause(&lns);
+		else
 			step(&l);
-		}
 	}
-	emit_held();
+	lines_flush(&lns);
 	if (fmt != NULL && fmt->kind == IN_CSV)
 		csvin_end(&csv);
 }
@@ -564,11 +435,8 @@ cleanup(void)
 	csvin_free(&csv);
 	evtime_free(&et);
 	jsonin_free(&jin);
-	fields_free(&fa);
-	fields_free(&fb);
-	buf_free(&ctx.why);
-	buf_free(&ctx.scratch);
-	buf_free(&cont);
+	lines_free(&lns);
+	fields_free(&pf);
 	buf_free(&why);
 	buf_free(&tmp);
 	buf_free(&linebuf);
@@ -656,14 +524,20 @@ main(int argc, char **argv)
 	if (fmt != NULL && fmt->kind == IN_CSV && pats.n > 0)
 		rio_usage_error("-e cannot be combined with -f %s", fmt->name);
 	compile_patterns();
-	ctx.year = et.year;
-	ctx.now_sec = et.now_sec = rio_now_ms() / 1000;
+	{
+		static const struct lines_ops ops = {finish_fields, on_write,
+		                                     on_reject};
+		lines_init(&lns, fmt ? fmt->name : NULL, fmt ? fmt->fn : NULL,
+		           &pats, &mpats, rio_max_line, &ops, NULL);
+	}
+	lns.ctx.year = et.year;
+	lns.ctx.now_sec = et.now_sec = rio_now_ms() / 1000;
 	et.names = rio_time_fields;
 	et.nnames = rio_ntime_fields;
 	et.name = rio_time_field;
 	et.desc = rio_time_field_desc;
 	if (fmt != NULL && fmt->kind == IN_CSV) {
-		static const struct csvin_ops ops = {csv_row, csv_reject,
+		static const struct csvin_ops ops = {csv_row, on_reject,
 		                                     check_time_column};
 		csvin_init(&csv, fmt->sep, max_field_lines, rio_max_line, &ops,
 		           NULL);
