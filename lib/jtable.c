@@ -446,21 +446,24 @@ kind_name(char type)
 	}
 }
 
+/*
+ * The one NDJSON row loop: hands every line that is not blank to row as
+ * a record, with its line number; warns about and skips invalid JSON.
+ */
 static void
-load_ndjson(jtable_t *t, struct src *sr, const char *key)
+ndjson_rows(jtable_t *t, struct src *sr,
+            void (*row)(jtable_t *t, const rec_t *r, unsigned long line,
+                        void *arg),
+            void *arg)
 {
 	rec_t r;
-	buf_t scratch = BUF_INIT, kbuf = BUF_INIT;
-	size_t klen = strlen(key), n;
 	unsigned long line = 0;
 	char *p;
+	size_t n, errcol;
+	const char *errmsg;
 
 	memset(&r, 0, sizeof r);
 	while (src_line(sr, &p, &n)) {
-		size_t errcol, kn;
-		const char *errmsg, *k;
-		jfield_t f;
-
 		line++;
 		if (blank(p, n))
 			continue;
@@ -469,52 +472,74 @@ load_ndjson(jtable_t *t, struct src *sr, const char *key)
 			      errmsg, errcol);
 			continue;
 		}
-		if (!rec_path(&r, key, klen, &f)) {
-			twarn(t, line, 1, "no '%s' field; row skipped", key);
-			continue;
-		}
-		if (jtable_key(f.v, f.vlen, f.type, &kbuf, &k, &kn) < 0) {
-			twarn(t, line, 1, "'%s' is %s; row skipped", key,
-			      kind_name(f.type));
-			continue;
-		}
-		for (size_t i = 0; i < r.obj.n; i++) {
-			const jfield_t *m = &r.obj.f[i];
-			if (key_named(m, key, klen, &scratch))
-				continue;
-			uint32_t id;
-			if (m->kesc) {
-				buf_reset(&scratch);
-				buf_addc(&scratch, '"');
-				buf_add(&scratch, m->k, m->klen);
-				buf_addc(&scratch, '"');
-				buf_t d = BUF_INIT;
-				jstr_decode(scratch.p, scratch.len, &d);
-				if (memchr(d.p, '\0', d.len) != NULL) {
-					/* Field names are C strings from here
-					 * on. */
-					twarn(
-					    t, line, 0,
-					    "a field name holds \\u0000; field not merged");
-					buf_free(&d);
-					continue;
-				}
-				id = intern(t, d.p ? d.p : "", d.len);
-				buf_free(&d);
-			} else {
-				id = intern(t, m->k, m->klen);
-			}
-			add_cell(t, id, m->v, m->vlen);
-		}
-		add_row(t, k, kn, line);
+		row(t, &r, line, arg);
 	}
 	rec_free(&r);
-	buf_free(&scratch);
-	buf_free(&kbuf);
 }
 
-/* The id of a column that is not merged. */
-#define NO_NAME UINT32_MAX
+/* load_ndjson's state: the key, and buffers reused from row to row. */
+struct load_ndjson {
+	const char *key;
+	size_t klen;
+	buf_t scratch, kbuf;
+};
+
+static void
+load_nrow(jtable_t *t, const rec_t *r, unsigned long line, void *arg)
+{
+	struct load_ndjson *st = arg;
+	const char *key = st->key, *k;
+	size_t klen = st->klen, kn;
+	jfield_t f;
+
+	if (!rec_path(r, key, klen, &f)) {
+		twarn(t, line, 1, "no '%s' field; row skipped", key);
+		return;
+	}
+	if (jtable_key(f.v, f.vlen, f.type, &st->kbuf, &k, &kn) < 0) {
+		twarn(t, line, 1, "'%s' is %s; row skipped", key,
+		      kind_name(f.type));
+		return;
+	}
+	for (size_t i = 0; i < r->obj.n; i++) {
+		const jfield_t *m = &r->obj.f[i];
+		if (key_named(m, key, klen, &st->scratch))
+			continue;
+		uint32_t id;
+		if (m->kesc) {
+			buf_reset(&st->scratch);
+			buf_addc(&st->scratch, '"');
+			buf_add(&st->scratch, m->k, m->klen);
+			buf_addc(&st->scratch, '"');
+			buf_t d = BUF_INIT;
+			jstr_decode(st->scratch.p, st->scratch.len, &d);
+			if (memchr(d.p, '\0', d.len) != NULL) {
+				/* Field names are C strings from here on. */
+				twarn(
+				    t, line, 0,
+				    "a field name holds \\u0000; field not merged");
+				buf_free(&d);
+				continue;
+			}
+			id = intern(t, d.p ? d.p : "", d.len);
+			buf_free(&d);
+		} else {
+			id = intern(t, m->k, m->klen);
+		}
+		add_cell(t, id, m->v, m->vlen);
+	}
+	add_row(t, k, kn, line);
+}
+
+static void
+load_ndjson(jtable_t *t, struct src *sr, const char *key)
+{
+	struct load_ndjson st = {.key = key, .klen = strlen(key)};
+
+	ndjson_rows(t, sr, load_nrow, &st);
+	buf_free(&st.scratch);
+	buf_free(&st.kbuf);
+}
 
 /*
  * The one CSV row loop: hands the first record to head (with the number
@@ -724,31 +749,29 @@ sniff_format(const char *file, struct src *sr)
 	}
 }
 
+/* What jtable_each calls for each row. */
+struct each_fn {
+	void (*fn)(const rec_t *r, void *arg);
+	void *arg;
+};
+
+static void
+each_nrow(jtable_t *t, const rec_t *r, unsigned long line, void *arg)
+{
+	const struct each_fn *e = arg;
+
+	(void)t;
+	(void)line;
+	e->fn(r, e->arg);
+}
+
 static void
 each_ndjson(jtable_t *t, struct src *sr, void (*fn)(const rec_t *r, void *arg),
             void *arg)
 {
-	rec_t r;
-	unsigned long line = 0;
-	char *p;
-	size_t n;
+	struct each_fn e = {fn, arg};
 
-	memset(&r, 0, sizeof r);
-	while (src_line(sr, &p, &n)) {
-		size_t errcol;
-		const char *errmsg;
-
-		line++;
-		if (blank(p, n))
-			continue;
-		if (rec_scan(&r, p, n, &errcol, &errmsg) < 0) {
-			twarn(t, line, 1, "%s at column %zu; row skipped",
-			      errmsg, errcol);
-			continue;
-		}
-		fn(&r, arg);
-	}
-	rec_free(&r);
+	ndjson_rows(t, sr, each_nrow, &e);
 }
 
 /* each_csv's state: the header's names as JSON strings, each ended by a
