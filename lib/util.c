@@ -3,9 +3,11 @@
  */
 #include "util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *util_progname = "tingle";
 void (*util_die_hook)(void);
@@ -147,6 +149,24 @@ buf_free(buf_t *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+}
+
+int
+buf_read_fd(buf_t *b, int fd)
+{
+	ssize_t n;
+
+	for (;;) {
+		buf_grow(b, 65536);
+		n = read(fd, b->p + b->len, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		b->len += (size_t)n;
+	}
+	b->p[b->len] = '\0';
+	return n < 0 ? -1 : 0;
 }
 
 uint64_t

@@ -91,6 +91,14 @@ void buf_printf(buf_t *b, const char *fmt, ...)
 void buf_reset(buf_t *b);
 void buf_free(buf_t *b);
 
+/*
+ * Append all that descriptor fd has left to read to b, reading again
+ * after EINTR, until the end of the file.  Returns 0, or -1 with errno set
+ * on a read error (b then holds what was read before it).  The caller
+ * opens and closes fd, and checks what it may be.
+ */
+int buf_read_fd(buf_t *b, int fd);
+
 /* Value of hexadecimal digit c, or -1. */
 static inline int
 hexval(int c)
