@@ -135,7 +135,6 @@ int
 afile_read(const char *path, buf_t *b, const char **why)
 {
 	struct stat st;
-	ssize_t n;
 	int fd, saved;
 
 	*why = NULL;
@@ -158,20 +157,9 @@ afile_read(const char *path, buf_t *b, const char **why)
 		errno = EINVAL;
 		goto fail;
 	}
-	for (;;) {
-		buf_grow(b, 65536);
-		n = read(fd, b->p + b->len, 65536);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto fail;
-		if (n == 0)
-			break;
-		b->len += (size_t)n;
-	}
+	if (buf_read_fd(b, fd) < 0)
+		goto fail;
 	close(fd);
-	buf_grow(b, 1);
-	b->p[b->len] = '\0';
 	return 0;
 fail:
 	saved = errno;

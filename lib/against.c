@@ -482,43 +482,71 @@ take_line(struct against *ag, int side, rec_t *r, const char *field,
 	return vt;
 }
 
+/* A line taken into its window: where it went. */
+struct took {
+	struct cmp_win w;
+	double v;
+	int vt;          /* the value's CMP_ type */
+	struct pwin *pw; /* its window; NULL when that is already compared */
+	struct pent *e;  /* the group's entry in pw */
+	uint32_t id;     /* the group's id */
+};
+
+/*
+ * Read line l of side (take_line) and find its window, opening it when
+ * new, and the group's entry there.  Returns -1 when the line was bad
+ * input; 0 with t->pw NULL when its window was already compared (noted
+ * with late_note); else 0.
+ */
+static int
+take_entry(struct against *ag, int side, rec_t *r, const char *field,
+           const line_t *l, const char *late_note, struct took *t)
+{
+	t->v = 0;
+	t->vt = take_line(ag, side, r, field, l, &t->w, &t->v);
+	if (t->vt < 0)
+		return -1;
+	t->pw = find_window(ag, &t->w);
+	if (t->pw == NULL && is_late(ag, &t->w)) {
+		rio_note_input(l->file, l->num, "%s", late_note);
+		return 0;
+	}
+	if (t->pw == NULL)
+		t->pw = add_window(ag, &t->w);
+	t->e = entry(ag, t->pw, &ag->key, &t->id);
+	return 0;
+}
+
 static void
 take_observed(struct against *ag, const line_t *l)
 {
 	struct bl_result res = {0};
+	struct took t;
 	struct pwin *pw;
 	struct pent *e;
-	struct cmp_win w;
-	uint32_t id;
-	double v = 0;
-	int vt =
-	    take_line(ag, AG_OBS, &ag->rec, ag->cf->value_field, l, &w, &v);
 
-	if (vt < 0)
+	if (take_entry(ag, AG_OBS, &ag->rec, ag->cf->value_field, l,
+	               "window already compared, compared with nothing",
+	               &t) < 0)
 		return;
-	pw = find_window(ag, &w);
-	if (pw == NULL && is_late(ag, &w)) {
-		rio_note_input(
-		    l->file, l->num,
-		    "window already compared, compared with nothing");
-		ag->emit(ag->ctx, &ag->rec, &w, vt, v, &res);
+	if (t.pw == NULL) {
+		ag->emit(ag->ctx, &ag->rec, &t.w, t.vt, t.v, &res);
 		return;
 	}
-	if (pw == NULL)
-		pw = add_window(ag, &w);
-	e = entry(ag, pw, &ag->key, &id);
+	pw = t.pw;
+	e = t.e;
 	if (e->has_obs) {
 		if (pw->ndup == pw->dupcap) {
 			pw->dupcap = pw->dupcap ? pw->dupcap * 2 : 8;
 			pw->dup =
 			    xrealloc(pw->dup, pw->dupcap * sizeof *pw->dup);
 		}
-		pw->dup[pw->ndup++] = (struct pdup){id, pw->text.len, l->n};
+		pw->dup[pw->ndup++] = (struct pdup){t.id, pw->text.len, l->n};
 	} else {
 		e->has_obs = 1;
 		e->obs = pw->text.len;
 		e->obslen = l->n;
-		pw->order[pw->norder++] = id;
+		pw->order[pw->norder++] = t.id;
 	}
 	buf_add(&pw->text, l->p, l->n);
 	if (!ag->ref.settled && ag->ref.have_keys && ag->ref.len != 0)
@@ -528,30 +556,21 @@ take_observed(struct against *ag, const line_t *l)
 static void
 take_other(struct against *ag, const line_t *l)
 {
+	struct took t;
 	struct pwin *pw;
 	struct pent *e;
-	struct cmp_win w;
-	uint32_t id;
-	double v = 0;
-	int vt =
-	    take_line(ag, AG_OTH, &ag->orec, ag->cf->against_value, l, &w, &v);
 
-	if (vt < 0)
+	if (take_entry(ag, AG_OTH, &ag->orec, ag->cf->against_value, l,
+	               "window already compared without this record, ignored",
+	               &t) < 0 ||
+	    t.pw == NULL)
 		return;
-	pw = find_window(ag, &w);
-	if (pw == NULL && is_late(ag, &w)) {
-		rio_note_input(
-		    l->file, l->num,
-		    "window already compared without this record, ignored");
-		return;
-	}
-	if (pw == NULL)
-		pw = add_window(ag, &w);
-	e = entry(ag, pw, &ag->key, &id);
-	e->other = vt == CMP_NUM ? OTHER_NUM : OTHER_NULL;
-	e->ov = v;
+	pw = t.pw;
+	e = t.e;
+	e->other = t.vt == CMP_NUM ? OTHER_NUM : OTHER_NULL;
+	e->ov = t.v;
 	if (!ag->ref.settled)
-		defer_line(ag, pw, id, l);
+		defer_line(ag, pw, t.id, l);
 	if (e->has_syn)
 		return;
 	/* Keep what a record for a missing observed count needs. */

@@ -24,6 +24,7 @@
 #include "afile.h"
 #include "json.h"
 #include "key.h"
+#include "optv.h"
 #include "ttime.h"
 
 /* One group's history.  t[] and v[] hold (window start, value) pairs:
@@ -57,34 +58,31 @@ struct bl_hist {
 
 /* ---- parsing specs --------------------------------------------------- */
 
-static int
-parse_count(const char *s, long max, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > max)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
+/*
+ * The numbers of a spec are read as every option value is (lib/optv.h),
+ * and err says what was expected, worded as optv says it, for the caller's
+ * "invalid --baseline 'SPEC' (ERR)".
+ */
+#define BL_PREV_MAX 100000
+#define BL_SEASON_MAX 10000
+#define BL_SEASON_DAYS_MAX 3660
 
 int
 bl_parse(const char *s, struct bl_spec *sp, char *err, size_t errlen)
 {
+	long long n;
+
 	memset(sp, 0, sizeof *sp);
 	sp->stat = BL_MEAN;
 	if (!strncmp(s, "prev:", 5)) {
 		sp->kind = BL_PREV;
-		if (parse_count(s + 5, 100000, &sp->n) < 0) {
-			snprintf(
-			    err, errlen,
-			    "'%s': N must be a whole number from 1 to 100000",
-			    s);
+		if (optv_parse_int(s + 5, 1, BL_PREV_MAX, &n) < 0) {
+			snprintf(err, errlen,
+			         "prev:N, N a whole number from 1 to %d",
+			         BL_PREV_MAX);
 			return -1;
 		}
+		sp->n = (int)n;
 		return 0;
 	}
 	if (!strncmp(s, "season:", 7)) {
@@ -93,53 +91,44 @@ bl_parse(const char *s, struct bl_spec *sp, char *err, size_t errlen)
 
 		sp->kind = BL_SEASON;
 		if (colon == NULL || (size_t)(colon - p) >= sizeof per) {
-			snprintf(err, errlen, "'%s': expected season:PERIOD:N",
-			         s);
+			snprintf(err, errlen, "season:PERIOD:N");
 			return -1;
 		}
 		memcpy(per, p, (size_t)(colon - p));
 		per[colon - p] = '\0';
-		if (dur_parse(per, &sp->period_ms) < 0 || sp->period_ms <= 0) {
-			snprintf(err, errlen, "'%s': bad period '%s'", s, per);
-			return -1;
-		}
-		if (parse_count(colon + 1, 10000, &sp->n) < 0) {
+		if (dur_parse(per, &sp->period_ms) < 0 || sp->period_ms <= 0 ||
+		    (sp->period_ms % MS_PER_DAY == 0 &&
+		     sp->period_ms / MS_PER_DAY > BL_SEASON_DAYS_MAX)) {
 			snprintf(
 			    err, errlen,
-			    "'%s': N must be a whole number from 1 to 10000",
-			    s);
+			    "season:PERIOD:N, PERIOD a duration such as 1d or 1w, at most %dd",
+			    BL_SEASON_DAYS_MAX);
 			return -1;
 		}
-		if (sp->period_ms % MS_PER_DAY == 0) {
-			if (sp->period_ms / MS_PER_DAY > 3660) {
-				snprintf(err, errlen, "'%s': period too long",
-				         s);
-				return -1;
-			}
-			sp->period_days = (int)(sp->period_ms / MS_PER_DAY);
+		if (optv_parse_int(colon + 1, 1, BL_SEASON_MAX, &n) < 0) {
+			snprintf(
+			    err, errlen,
+			    "season:PERIOD:N, N a whole number from 1 to %d",
+			    BL_SEASON_MAX);
+			return -1;
 		}
+		sp->n = (int)n;
+		if (sp->period_ms % MS_PER_DAY == 0)
+			sp->period_days = (int)(sp->period_ms / MS_PER_DAY);
 		return 0;
 	}
 	if (!strncmp(s, "ewma:", 5)) {
-		char *end;
-
 		sp->kind = BL_EWMA;
-		errno = 0;
-		sp->alpha = strtod(s + 5, &end);
-		if (errno || end == s + 5 || *end || !(sp->alpha > 0) ||
-		    sp->alpha > 1) {
+		if (optv_parse_real(s + 5, 0, 1, &sp->alpha) < 0 ||
+		    sp->alpha == 0) {
 			snprintf(
 			    err, errlen,
-			    "'%s': ALPHA must be a number above 0 and at most 1",
-			    s);
+			    "ewma:ALPHA, ALPHA a number above 0 and at most 1");
 			return -1;
 		}
 		return 0;
 	}
-	snprintf(
-	    err, errlen,
-	    "unknown baseline '%s' (expected prev:N, season:PERIOD:N or ewma:ALPHA)",
-	    s);
+	snprintf(err, errlen, "prev:N, season:PERIOD:N or ewma:ALPHA");
 	return -1;
 }
 

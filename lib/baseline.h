@@ -52,7 +52,11 @@ struct bl_spec {
 
 /*
  * Parse "prev:N", "season:PERIOD:N" or "ewma:ALPHA" into sp (stat is
- * left as BL_MEAN).  Returns 0, or -1 with a message in err.
+ * left as BL_MEAN).  N and ALPHA are read as every option value is
+ * (lib/optv.h): N a whole number from 1 (to 100000 for prev, 10000 for
+ * season), ALPHA a number above 0 and at most 1.  Returns 0, or -1 with
+ * what was expected in err, for the caller's message
+ * "invalid --baseline 'SPEC' (ERR)".
  */
 int bl_parse(const char *s, struct bl_spec *sp, char *err, size_t errlen);
 

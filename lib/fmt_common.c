@@ -8,6 +8,22 @@
 
 #include "json.h"
 
+int
+fmt_syslog_mail(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs,
+                fmt_prog_fn is_mine, fmt_body_fn body)
+{
+	syslog_head_t h;
+	int r = fmt_syslog_head(ctx, p, n, &h);
+
+	if (r != FMT_OK)
+		return r;
+	fmt_syslog_fields(fs, &h, 0);
+	if (h.msg.p != NULL && is_mine(h.program))
+		body(ctx, fs, h.msg.p, h.msg.p + h.msg.n);
+	fmt_add_span(fs, "msg", h.msg);
+	return FMT_OK;
+}
+
 void
 fmt_add_num(fields_t *fs, const char *key, const char *p, size_t n)
 {

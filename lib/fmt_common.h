@@ -59,7 +59,6 @@ int fmt_syslog_head(fmt_ctx_t *ctx, const char *p, size_t n, syslog_head_t *h);
  */
 void fmt_syslog_fields(fields_t *fs, const syslog_head_t *h, int with_msg);
 
-
 /* Add p[0..n) as a number when it is a valid JSON number, else as a
  * string: format-defined numeric fields that hold placeholders such as
  * Exim's "S=sss" stay strings. */
@@ -94,6 +93,24 @@ const char *fmt_hostaddr(const char *s, const char *e, hostaddr_t *a);
  * each when present; with_text 0 leaves out PREFIX itself. */
 void fmt_add_hostaddr(fields_t *fs, const char *prefix, const hostaddr_t *a,
                       int with_text);
+
+/*
+ * A mail server's lines as syslog carries them (postfix, sendmail, exim):
+ * is_mine tells the server's program names from others, body adds the
+ * fields the server's message s[0..e) holds.
+ */
+typedef int (*fmt_prog_fn)(fspan_t program);
+typedef void (*fmt_body_fn)(fmt_ctx_t *ctx, fields_t *fs, const char *s,
+                            const char *e);
+
+/*
+ * Read syslog line p[0..n) of a mail format: the syslog fields (as
+ * fmt_syslog_fields), then, when the program is the server's, body's
+ * fields, then msg.  Returns what fmt_syslog_head returns; a line from
+ * another program becomes a plain syslog record.
+ */
+int fmt_syslog_mail(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs,
+                    fmt_prog_fn is_mine, fmt_body_fn body);
 
 /* Record why a line did not match; returns FMT_NOMATCH. */
 int fmt_nomatch(fmt_ctx_t *ctx, const char *why);

@@ -555,10 +555,8 @@ int
 fmt_exim(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs)
 {
 	const char *s, *e, *q;
-	syslog_head_t h;
 	tstamp_t t;
 	size_t k;
-	int r;
 
 	fmt_trim_line(&p, &n);
 	if (n > 0 && (p[0] == ' ' || p[0] == '\t'))
@@ -587,11 +585,5 @@ fmt_exim(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs)
 		fields_add(fs, "msg", s, (size_t)(e - s), FK_STR);
 		return FMT_OK;
 	}
-	if ((r = fmt_syslog_head(ctx, p, n, &h)) != FMT_OK)
-		return r;
-	fmt_syslog_fields(fs, &h, 0);
-	if (h.msg.p != NULL && is_exim(h.program))
-		exim_body(ctx, fs, h.msg.p, h.msg.p + h.msg.n);
-	fmt_add_span(fs, "msg", h.msg);
-	return FMT_OK;
+	return fmt_syslog_mail(ctx, p, n, fs, is_exim, exim_body);
 }

@@ -621,10 +621,11 @@ upper_event(fields_t *fs, const char *s, const char *e)
 
 /* Take apart the message of a Postfix program. */
 static void
-postfix_msg(fields_t *fs, const char *s, const char *e)
+postfix_msg(fmt_ctx_t *ctx, fields_t *fs, const char *s, const char *e)
 {
 	const char *q, *w;
 
+	(void)ctx;
 	for (q = s; q < e && IS_ALNUM(*q); q++)
 		;
 	if (q < e && *q == ':' && (q + 1 == e || q[1] == ' ') &&
@@ -682,14 +683,5 @@ postfix_msg(fields_t *fs, const char *s, const char *e)
 int
 fmt_postfix(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs)
 {
-	syslog_head_t h;
-	int r = fmt_syslog_head(ctx, p, n, &h);
-
-	if (r != FMT_OK)
-		return r;
-	fmt_syslog_fields(fs, &h, 0);
-	if (h.msg.p != NULL && is_postfix(h.program))
-		postfix_msg(fs, h.msg.p, h.msg.p + h.msg.n);
-	fmt_add_span(fs, "msg", h.msg);
-	return FMT_OK;
+	return fmt_syslog_mail(ctx, p, n, fs, is_postfix, postfix_msg);
 }

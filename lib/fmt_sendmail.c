@@ -114,10 +114,11 @@ kv_list(fields_t *fs, const char *s, const char *e)
 }
 
 static void
-sendmail_msg(fields_t *fs, const char *s, const char *e)
+sendmail_msg(fmt_ctx_t *ctx, fields_t *fs, const char *s, const char *e)
 {
 	const char *q = s;
 
+	(void)ctx;
 	while (q < e && ((*q >= '0' && *q <= '9') || (*q >= 'A' && *q <= 'Z') ||
 	                 (*q >= 'a' && *q <= 'z')))
 		q++;
@@ -132,14 +133,5 @@ sendmail_msg(fields_t *fs, const char *s, const char *e)
 int
 fmt_sendmail(fmt_ctx_t *ctx, const char *p, size_t n, fields_t *fs)
 {
-	syslog_head_t h;
-	int r = fmt_syslog_head(ctx, p, n, &h);
-
-	if (r != FMT_OK)
-		return r;
-	fmt_syslog_fields(fs, &h, 0);
-	if (h.msg.p != NULL && is_sendmail(h.program))
-		sendmail_msg(fs, h.msg.p, h.msg.p + h.msg.n);
-	fmt_add_span(fs, "msg", h.msg);
-	return FMT_OK;
+	return fmt_syslog_mail(ctx, p, n, fs, is_sendmail, sendmail_msg);
 }

@@ -1003,9 +1003,9 @@ jw_stat(buf_t *b, double d)
 	                             1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
 	                             1e12, 1e13, 1e14, 1e15, 1e16};
 	double a = fabs(d), scaled;
-	char digits[12];
-	uint64_t m;
-	int e, nd;
+	char digits[12], out[32]; /* at most "-0.0000" and 12 digits */
+	uint64_t m, bits;
+	int e, nd, o = 0;
 
 	if (!isfinite(d)) {
 		buf_add(b, "null", 4);
@@ -1022,10 +1022,11 @@ jw_stat(buf_t *b, double d)
 		return;
 	}
 	/* a = m * 10^(e - 11) with m of 12 digits, e the exponent of the
-	 * leading digit: estimated from the binary exponent (log10(2) =
-	 * 0.30103), then set by comparing with the powers of ten. */
-	(void)frexp(a, &e);
-	e = (int)floor((e - 1) * 0.30102999566398120);
+	 * leading digit: estimated from the binary exponent (floor of
+	 * k log10(2) is (k * 78913) >> 18 for |k| < 1700), then set by
+	 * comparing with the powers of ten.  a is normal here. */
+	memcpy(&bits, &a, sizeof bits);
+	e = ((int)((bits >> 52) & 0x7ff) - 1023) * 78913 >> 18;
 	if (e >= -5 && e <= 15) {
 		if (a >= pow10_of(e + 1))
 			e++;
@@ -1040,7 +1041,9 @@ jw_stat(buf_t *b, double d)
 		return;
 	}
 	scaled = e <= 11 ? a * p10[11 - e] : a / p10[e - 11];
-	m = (uint64_t)llround(scaled);
+	/* Rounded half away from zero, as llround; scaled is below 2^40,
+	 * so adding 0.5 is exact. */
+	m = (uint64_t)(scaled + 0.5);
 	if (m >= 1000000000000ULL) {
 		m = (m + 5) / 10;
 		e++;
@@ -1050,11 +1053,13 @@ jw_stat(buf_t *b, double d)
 	}
 	stat_digits(digits, m);
 	if (d < 0)
-		buf_addc(b, '-');
+		out[o++] = '-';
 	if (e >= 11) {
-		buf_add(b, digits, 12);
+		memcpy(out + o, digits, 12);
+		o += 12;
 		for (int i = 11; i < e; i++)
-			buf_addc(b, '0');
+			out[o++] = '0';
+		buf_add(b, out, (size_t)o);
 		return;
 	}
 	/* Digits after the point, without trailing zeros. */
@@ -1062,17 +1067,22 @@ jw_stat(buf_t *b, double d)
 	while (nd > 0 && digits[nd - 1] == '0' && nd > e + 1)
 		nd--;
 	if (e >= 0) {
-		buf_add(b, digits, (size_t)e + 1);
+		memcpy(out + o, digits, (size_t)e + 1);
+		o += e + 1;
 		if (nd > e + 1) {
-			buf_addc(b, '.');
-			buf_add(b, digits + e + 1, (size_t)(nd - e - 1));
+			out[o++] = '.';
+			memcpy(out + o, digits + e + 1, (size_t)(nd - e - 1));
+			o += nd - e - 1;
 		}
 	} else {
-		buf_add(b, "0.", 2);
+		out[o++] = '0';
+		out[o++] = '.';
 		for (int i = -1; i > e; i--)
-			buf_addc(b, '0');
-		buf_add(b, digits, (size_t)nd);
+			out[o++] = '0';
+		memcpy(out + o, digits, (size_t)nd);
+		o += nd;
 	}
+	buf_add(b, out, (size_t)o);
 }
 
 void

@@ -446,21 +446,24 @@ kind_name(char type)
 	}
 }
 
+/*
+ * The one NDJSON row loop: hands every line that is not blank to row as
+ * a record, with its line number; warns about and skips invalid JSON.
+ */
 static void
-load_ndjson(jtable_t *t, struct src *sr, const char *key)
+ndjson_rows(jtable_t *t, struct src *sr,
+            void (*row)(jtable_t *t, const rec_t *r, unsigned long line,
+                        void *arg),
+            void *arg)
 {
 	rec_t r;
-	buf_t scratch = BUF_INIT, kbuf = BUF_INIT;
-	size_t klen = strlen(key), n;
 	unsigned long line = 0;
 	char *p;
+	size_t n, errcol;
+	const char *errmsg;
 
 	memset(&r, 0, sizeof r);
 	while (src_line(sr, &p, &n)) {
-		size_t errcol, kn;
-		const char *errmsg, *k;
-		jfield_t f;
-
 		line++;
 		if (blank(p, n))
 			continue;
@@ -469,61 +472,90 @@ load_ndjson(jtable_t *t, struct src *sr, const char *key)
 			      errmsg, errcol);
 			continue;
 		}
-		if (!rec_path(&r, key, klen, &f)) {
-			twarn(t, line, 1, "no '%s' field; row skipped", key);
-			continue;
-		}
-		if (jtable_key(f.v, f.vlen, f.type, &kbuf, &k, &kn) < 0) {
-			twarn(t, line, 1, "'%s' is %s; row skipped", key,
-			      kind_name(f.type));
-			continue;
-		}
-		for (size_t i = 0; i < r.obj.n; i++) {
-			const jfield_t *m = &r.obj.f[i];
-			if (key_named(m, key, klen, &scratch))
-				continue;
-			uint32_t id;
-			if (m->kesc) {
-				buf_reset(&scratch);
-				buf_addc(&scratch, '"');
-				buf_add(&scratch, m->k, m->klen);
-				buf_addc(&scratch, '"');
-				buf_t d = BUF_INIT;
-				jstr_decode(scratch.p, scratch.len, &d);
-				if (memchr(d.p, '\0', d.len) != NULL) {
-					/* Field names are C strings from here
-					 * on. */
-					twarn(
-					    t, line, 0,
-					    "a field name holds \\u0000; field not merged");
-					buf_free(&d);
-					continue;
-				}
-				id = intern(t, d.p ? d.p : "", d.len);
-				buf_free(&d);
-			} else {
-				id = intern(t, m->k, m->klen);
-			}
-			add_cell(t, id, m->v, m->vlen);
-		}
-		add_row(t, k, kn, line);
+		row(t, &r, line, arg);
 	}
 	rec_free(&r);
-	buf_free(&scratch);
-	buf_free(&kbuf);
 }
 
-/* The id of a column that is not merged. */
-#define NO_NAME UINT32_MAX
+/* load_ndjson's state: the key, and buffers reused from row to row. */
+struct load_ndjson {
+	const char *key;
+	size_t klen;
+	buf_t scratch, kbuf;
+};
 
 static void
-load_csv(jtable_t *t, struct src *sr, const char *key, char sep)
+load_nrow(jtable_t *t, const rec_t *r, unsigned long line, void *arg)
+{
+	struct load_ndjson *st = arg;
+	const char *key = st->key, *k;
+	size_t klen = st->klen, kn;
+	jfield_t f;
+
+	if (!rec_path(r, key, klen, &f)) {
+		twarn(t, line, 1, "no '%s' field; row skipped", key);
+		return;
+	}
+	if (jtable_key(f.v, f.vlen, f.type, &st->kbuf, &k, &kn) < 0) {
+		twarn(t, line, 1, "'%s' is %s; row skipped", key,
+		      kind_name(f.type));
+		return;
+	}
+	for (size_t i = 0; i < r->obj.n; i++) {
+		const jfield_t *m = &r->obj.f[i];
+		if (key_named(m, key, klen, &st->scratch))
+			continue;
+		uint32_t id;
+		if (m->kesc) {
+			buf_reset(&st->scratch);
+			buf_addc(&st->scratch, '"');
+			buf_add(&st->scratch, m->k, m->klen);
+			buf_addc(&st->scratch, '"');
+			buf_t d = BUF_INIT;
+			jstr_decode(st->scratch.p, st->scratch.len, &d);
+			if (memchr(d.p, '\0', d.len) != NULL) {
+				/* Field names are C strings from here on. */
+				twarn(
+				    t, line, 0,
+				    "a field name holds \\u0000; field not merged");
+				buf_free(&d);
+				continue;
+			}
+			id = intern(t, d.p ? d.p : "", d.len);
+			buf_free(&d);
+		} else {
+			id = intern(t, m->k, m->klen);
+		}
+		add_cell(t, id, m->v, m->vlen);
+	}
+	add_row(t, k, kn, line);
+}
+
+static void
+load_ndjson(jtable_t *t, struct src *sr, const char *key)
+{
+	struct load_ndjson st = {.key = key, .klen = strlen(key)};
+
+	ndjson_rows(t, sr, load_nrow, &st);
+	buf_free(&st.scratch);
+	buf_free(&st.kbuf);
+}
+
+/*
+ * The one CSV row loop: hands the first record to head (with the number
+ * of its last line) and every later record with as many fields to row;
+ * warns about and skips the others.  Returns 0 when there was no header.
+ */
+static int
+csv_rows(jtable_t *t, struct src *sr, char sep,
+         void (*head)(jtable_t *t, const csv_t *c, unsigned long line,
+                      void *arg),
+         void (*row)(jtable_t *t, const csv_t *c, void *arg), void *arg)
 {
 	csv_t c;
-	buf_t json = BUF_INIT;
 	unsigned long line = 0;
-	uint32_t *ids = NULL;
-	size_t ncols = 0, keycol = SIZE_MAX, klen = strlen(key);
+	size_t ncols = 0;
+	int have_head = 0;
 	char *p;
 	size_t n;
 
@@ -540,32 +572,11 @@ load_csv(jtable_t *t, struct src *sr, const char *key, char sep)
 		default:
 			break;
 		}
-		size_t nf = csv_nfields(&c), len;
-		const char *f;
-		if (ids == NULL) {
-			/* The header. */
+		size_t nf = csv_nfields(&c);
+		if (!have_head) {
+			have_head = 1;
 			ncols = nf;
-			ids = xcalloc(ncols, sizeof *ids);
-			for (size_t i = 0; i < ncols; i++) {
-				f = csv_field(&c, i, &len);
-				if (keycol == SIZE_MAX && len == klen &&
-				    !memcmp(f, key, len)) {
-					keycol = i;
-				} else if (memchr(f, '\0', len) != NULL) {
-					/* Merged names are C strings. */
-					twarn(
-					    t, line, 0,
-					    "column %zu's name holds a NUL byte; column not merged",
-					    i + 1);
-					ids[i] = NO_NAME;
-				} else {
-					ids[i] = intern(t, f, len);
-				}
-			}
-			if (keycol == SIZE_MAX)
-				util_die(EX_USAGE,
-				         "%s: no column '%s' in the header",
-				         t->file, key);
+			head(t, &c, line, arg);
 			continue;
 		}
 		if (nf != ncols) {
@@ -574,31 +585,90 @@ load_csv(jtable_t *t, struct src *sr, const char *key, char sep)
 			      ncols);
 			continue;
 		}
-		const char *k = csv_field(&c, keycol, &len);
-		size_t kn = len;
-		if (kn == 0) {
-			twarn(t, c.first, 1, "empty key; row skipped");
-			continue;
-		}
-		for (size_t i = 0; i < ncols; i++) {
-			if (i == keycol || ids[i] == NO_NAME)
-				continue;
-			f = csv_field(&c, i, &len);
-			buf_reset(&json);
-			jw_str(&json, f, len);
-			add_cell(t, ids[i], json.p, json.len);
-		}
-		add_row(t, k, kn, c.first);
+		row(t, &c, arg);
 	}
 	if (c.pending) {
 		csv_abandon(&c);
 		twarn(t, c.first, 1, "unterminated quoted field; row skipped");
 	}
-	if (ids == NULL)
-		util_die(EX_USAGE, "%s: no header row", t->file);
-	free(ids);
 	csv_free(&c);
-	buf_free(&json);
+	return have_head;
+}
+
+/* The id of a column that is not merged. */
+#define NO_NAME UINT32_MAX
+
+/* load_csv's state: the key column, and the merged columns' name ids. */
+struct load_csv {
+	const char *key;
+	size_t klen, keycol, ncols;
+	uint32_t *ids;
+	buf_t json;
+};
+
+static void
+load_head(jtable_t *t, const csv_t *c, unsigned long line, void *arg)
+{
+	struct load_csv *st = arg;
+	const char *f;
+	size_t len;
+
+	st->ncols = csv_nfields(c);
+	st->ids = xcalloc(st->ncols, sizeof *st->ids);
+	for (size_t i = 0; i < st->ncols; i++) {
+		f = csv_field(c, i, &len);
+		if (st->keycol == SIZE_MAX && len == st->klen &&
+		    !memcmp(f, st->key, len)) {
+			st->keycol = i;
+		} else if (memchr(f, '\0', len) != NULL) {
+			/* Merged names are C strings. */
+			twarn(
+			    t, line, 0,
+			    "column %zu's name holds a NUL byte; column not merged",
+			    i + 1);
+			st->ids[i] = NO_NAME;
+		} else {
+			st->ids[i] = intern(t, f, len);
+		}
+	}
+	if (st->keycol == SIZE_MAX)
+		util_die(EX_USAGE, "%s: no column '%s' in the header", t->file,
+		         st->key);
+}
+
+static void
+load_row(jtable_t *t, const csv_t *c, void *arg)
+{
+	struct load_csv *st = arg;
+	const char *f, *k;
+	size_t len, kn;
+
+	k = csv_field(c, st->keycol, &kn);
+	if (kn == 0) {
+		twarn(t, c->first, 1, "empty key; row skipped");
+		return;
+	}
+	for (size_t i = 0; i < st->ncols; i++) {
+		if (i == st->keycol || st->ids[i] == NO_NAME)
+			continue;
+		f = csv_field(c, i, &len);
+		buf_reset(&st->json);
+		jw_str(&st->json, f, len);
+		add_cell(t, st->ids[i], st->json.p, st->json.len);
+	}
+	add_row(t, k, kn, c->first);
+}
+
+static void
+load_csv(jtable_t *t, struct src *sr, const char *key, char sep)
+{
+	struct load_csv st = {
+	    .key = key, .klen = strlen(key), .keycol = SIZE_MAX};
+
+	if (!csv_rows(t, sr, sep, load_head, load_row, &st))
+		util_die(EX_USAGE, "%s: no header row", t->file);
+	free(st.ids);
+	buf_free(&st.json);
 }
 
 int
@@ -679,121 +749,106 @@ sniff_format(const char *file, struct src *sr)
 	}
 }
 
+/* What jtable_each calls for each row. */
+struct each_fn {
+	void (*fn)(const rec_t *r, void *arg);
+	void *arg;
+};
+
+static void
+each_nrow(jtable_t *t, const rec_t *r, unsigned long line, void *arg)
+{
+	const struct each_fn *e = arg;
+
+	(void)t;
+	(void)line;
+	e->fn(r, e->arg);
+}
+
 static void
 each_ndjson(jtable_t *t, struct src *sr, void (*fn)(const rec_t *r, void *arg),
             void *arg)
 {
+	struct each_fn e = {fn, arg};
+
+	ndjson_rows(t, sr, each_nrow, &e);
+}
+
+/* each_csv's state: the header's names as JSON strings, each ended by a
+ * NUL, and the record a row becomes. */
+struct each_csv {
+	const char *const *need;
+	size_t nneed, ncols;
+	buf_t head, json;
 	rec_t r;
-	unsigned long line = 0;
-	char *p;
-	size_t n;
+	void (*fn)(const rec_t *r, void *arg);
+	void *arg;
+};
 
-	memset(&r, 0, sizeof r);
-	while (src_line(sr, &p, &n)) {
-		size_t errcol;
-		const char *errmsg;
+static void
+each_head(jtable_t *t, const csv_t *c, unsigned long line, void *arg)
+{
+	struct each_csv *st = arg;
+	const char *f;
+	size_t len;
 
-		line++;
-		if (blank(p, n))
-			continue;
-		if (rec_scan(&r, p, n, &errcol, &errmsg) < 0) {
-			twarn(t, line, 1, "%s at column %zu; row skipped",
-			      errmsg, errcol);
-			continue;
-		}
-		fn(&r, arg);
+	(void)line;
+	st->ncols = csv_nfields(c);
+	for (size_t i = 0; i < st->ncols; i++) {
+		f = csv_field(c, i, &len);
+		jw_str(&st->head, f, len);
+		buf_addc(&st->head, '\0');
 	}
-	rec_free(&r);
+	for (size_t k = 0; k < st->nneed; k++) {
+		size_t i = 0;
+		for (; i < st->ncols; i++) {
+			f = csv_field(c, i, &len);
+			if (len == strlen(st->need[k]) &&
+			    memcmp(f, st->need[k], len) == 0)
+				break;
+		}
+		if (i == st->ncols)
+			util_die(EX_USAGE, "%s: no column '%s' in the header",
+			         t->file, st->need[k]);
+	}
+}
+
+static void
+each_row(jtable_t *t, const csv_t *c, void *arg)
+{
+	struct each_csv *st = arg;
+	const char *name = st->head.p, *f, *errmsg;
+	size_t len, errcol;
+
+	buf_reset(&st->json);
+	buf_addc(&st->json, '{');
+	for (size_t i = 0; i < st->ncols; i++) {
+		if (i > 0)
+			buf_addc(&st->json, ',');
+		buf_adds(&st->json, name);
+		buf_addc(&st->json, ':');
+		name += strlen(name) + 1;
+		f = csv_field(c, i, &len);
+		jw_str(&st->json, f, len);
+	}
+	buf_addc(&st->json, '}');
+	if (rec_scan(&st->r, st->json.p, st->json.len, &errcol, &errmsg) < 0)
+		util_die(EX_SOFTWARE, "%s:%lu: row made invalid JSON", t->file,
+		         c->first);
+	st->fn(&st->r, st->arg);
 }
 
 static void
 each_csv(jtable_t *t, struct src *sr, const char *const *need, size_t nneed,
          char sep, void (*fn)(const rec_t *r, void *arg), void *arg)
 {
-	csv_t c;
-	buf_t head = BUF_INIT, json = BUF_INIT;
-	size_t ncols = 0;
-	unsigned long line = 0;
-	int have_head = 0;
-	rec_t r;
-	char *p;
-	size_t n;
+	struct each_csv st = {
+	    .need = need, .nneed = nneed, .fn = fn, .arg = arg};
 
-	memset(&r, 0, sizeof r);
-	csv_init(&c, sep);
-	while (src_line(sr, &p, &n)) {
-		switch (csv_feed(&c, p, n, ++line)) {
-		case CSV_MORE:
-		case CSV_BLANK:
-			continue;
-		case CSV_ERR:
-			twarn(t, line, 1, "%s at column %zu; row skipped",
-			      c.err, c.errcol);
-			continue;
-		default:
-			break;
-		}
-		size_t nf = csv_nfields(&c), len;
-		const char *f;
-		if (!have_head) {
-			/* The header: keep the names as JSON strings. */
-			have_head = 1;
-			ncols = nf;
-			for (size_t i = 0; i < ncols; i++) {
-				f = csv_field(&c, i, &len);
-				jw_str(&head, f, len);
-				buf_addc(&head, '\0');
-			}
-			for (size_t k = 0; k < nneed; k++) {
-				size_t i = 0;
-				for (; i < ncols; i++) {
-					f = csv_field(&c, i, &len);
-					if (len == strlen(need[k]) &&
-					    memcmp(f, need[k], len) == 0)
-						break;
-				}
-				if (i == ncols)
-					util_die(
-					    EX_USAGE,
-					    "%s: no column '%s' in the header",
-					    t->file, need[k]);
-			}
-			continue;
-		}
-		if (nf != ncols) {
-			twarn(t, c.first, 1,
-			      "%zu fields, the header has %zu; row skipped", nf,
-			      ncols);
-			continue;
-		}
-		const char *name = head.p;
-		buf_reset(&json);
-		buf_addc(&json, '{');
-		for (size_t i = 0; i < ncols; i++) {
-			if (i > 0)
-				buf_addc(&json, ',');
-			buf_adds(&json, name);
-			buf_addc(&json, ':');
-			name += strlen(name) + 1;
-			f = csv_field(&c, i, &len);
-			jw_str(&json, f, len);
-		}
-		buf_addc(&json, '}');
-		size_t errcol;
-		const char *errmsg;
-		if (rec_scan(&r, json.p, json.len, &errcol, &errmsg) < 0)
-			util_die(EX_SOFTWARE, "%s:%lu: row made invalid JSON",
-			         t->file, c.first);
-		fn(&r, arg);
-	}
-	if (c.pending) {
-		csv_abandon(&c);
-		twarn(t, c.first, 1, "unterminated quoted field; row skipped");
-	}
-	csv_free(&c);
-	rec_free(&r);
-	buf_free(&head);
-	buf_free(&json);
+	(void)csv_rows(t, sr, sep, each_head, each_row, &st);
+	rec_free(&st.r);
+	buf_free(&st.head);
+	buf_free(&st.json);
 }
 
 void

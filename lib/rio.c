@@ -635,25 +635,17 @@ rd_check_file(const char *path)
 int
 rd_slurp(const char *path, buf_t *b, int missing_ok)
 {
-	FILE *fp;
-	size_t n;
+	int fd;
 
 	if (missing_ok && access(path, F_OK) != 0 && errno == ENOENT)
 		return -1;
 	rd_check_file(path);
-	if ((fp = fopen(path, "rb")) == NULL)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		util_die(EX_NOINPUT, "%s: %s", path, strerror(errno));
-	do {
-		buf_grow(b, 65536);
-		n = fread(b->p + b->len, 1, 65536, fp);
-		b->len += n;
-	} while (n > 0);
-	if (ferror(fp))
+	if (buf_read_fd(b, fd) < 0)
 		util_die(EX_IOERR, "read error on %s: %s", path,
 		         strerror(errno));
-	fclose(fp);
-	buf_grow(b, 1);
-	b->p[b->len] = '\0';
+	close(fd);
 	return 0;
 }
 

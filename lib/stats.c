@@ -4,6 +4,8 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
 
 #include "stats.h"
 #include "util.h"
@@ -501,12 +503,65 @@ bh_sort(struct bh_ent *e, size_t n)
 	}
 }
 
+/* The bits of p, which order as p does for p >= +0. */
+static uint64_t
+p_bits(double p)
+{
+	uint64_t u;
+
+	memcpy(&u, &p, sizeof u);
+	return u;
+}
+
+/*
+ * Sort e[0..n), in index order and with every p >= +0, by p then index:
+ * a least-significant-byte-first radix sort of the bits, stable, so
+ * equal p values keep their index order.  A byte that every entry
+ * shares (most of the exponent, for p values of one window) takes no
+ * pass.  Faster than the quicksort for the thousands of groups of a
+ * window.
+ */
+static void
+bh_radix(struct bh_ent *e, size_t n)
+{
+	struct bh_ent *tmp = xmalloc(n * sizeof *tmp), *src = e, *dst = tmp;
+	size_t cnt[256];
+
+	for (int shift = 0; shift < 64; shift += 8) {
+		size_t pos = 0;
+
+		memset(cnt, 0, sizeof cnt);
+		for (size_t i = 0; i < n; i++)
+			cnt[(p_bits(src[i].p) >> shift) & 255]++;
+		if (cnt[(p_bits(src[0].p) >> shift) & 255] == n)
+			continue;
+		for (size_t b = 0; b < 256; b++) {
+			size_t c = cnt[b];
+
+			cnt[b] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[(p_bits(src[i].p) >> shift) & 255]++] = src[i];
+		{
+			struct bh_ent *t = src;
+
+			src = dst;
+			dst = t;
+		}
+	}
+	if (src != e)
+		memcpy(e, src, n * sizeof *e);
+	free(tmp);
+}
+
 void
 st_bh(const double *p, double *q, size_t n)
 {
 	struct bh_ent *e;
 	size_t m = 0;
 	double run = 1;
+	int radix_ok = 1;
 
 	if (n == 0)
 		return;
@@ -519,8 +574,13 @@ st_bh(const double *p, double *q, size_t n)
 		e[m].p = p[i];
 		e[m].i = i;
 		m++;
+		if (signbit(p[i]))
+			radix_ok = 0;
 	}
-	bh_sort(e, m);
+	if (m > 256 && radix_ok)
+		bh_radix(e, m);
+	else
+		bh_sort(e, m);
 	for (size_t k = m; k-- > 0;) {
 		double v = e[k].p * (double)m / (double)(k + 1);
 

@@ -3,9 +3,11 @@
  */
 #include "util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *util_progname = "tingle";
 void (*util_die_hook)(void);
@@ -160,6 +162,24 @@ buf_add_shown(buf_t *b, const char *s, size_t n, size_t max)
 	}
 	if (m < n)
 		buf_adds(b, "...");
+}
+
+int
+buf_read_fd(buf_t *b, int fd)
+{
+	ssize_t n;
+
+	for (;;) {
+		buf_grow(b, 65536);
+		n = read(fd, b->p + b->len, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		b->len += (size_t)n;
+	}
+	b->p[b->len] = '\0';
+	return n < 0 ? -1 : 0;
 }
 
 uint64_t

@@ -95,6 +95,14 @@ void buf_free(buf_t *b);
  * there were more, with control characters shown as '?'. */
 void buf_add_shown(buf_t *b, const char *s, size_t n, size_t max);
 
+/*
+ * Append all that descriptor fd has left to read to b, reading again
+ * after EINTR, until the end of the file.  Returns 0, or -1 with errno set
+ * on a read error (b then holds what was read before it).  The caller
+ * opens and closes fd, and checks what it may be.
+ */
+int buf_read_fd(buf_t *b, int fd);
+
 /* Value of hexadecimal digit c, or -1. */
 static inline int
 hexval(int c)

@@ -46,6 +46,7 @@ struct verdict {
 	rec_t rec;
 	buf_t num;
 	int first; /* no member written yet after a plain item's text */
+	size_t peers_len;
 	double *pv, *qv;
 	size_t pcap;
 	struct kmap *peer_ids; /* --peers values of the window held */
@@ -61,6 +62,8 @@ vd_new(const struct vd_conf *cf)
 	struct verdict *vd = xcalloc(1, sizeof *vd);
 
 	vd->cf = cf;
+	if (cf->peers != NULL)
+		vd->peers_len = strlen(cf->peers);
 	return vd;
 }
 
@@ -84,18 +87,26 @@ vd_free(struct verdict *vd)
 }
 
 /* The members write_item gives a record. */
-static const char *const written[] = {"expected",   "ratio",      "delta",
-                                      "z",          "p",          "q",
-                                      "peer_ratio", "baseline_n", "baseline"};
+#define NAME(s)                                                                \
+	{                                                                      \
+		s, sizeof s - 1                                                \
+	}
+static const struct {
+	const char *s;
+	size_t n;
+} written[] = {NAME("expected"),   NAME("ratio"),      NAME("delta"),
+               NAME("z"),          NAME("p"),          NAME("q"),
+               NAME("peer_ratio"), NAME("baseline_n"), NAME("baseline")};
+#undef NAME
 
 /* Whether write_item gives a record the member named k[0..n). */
 static int
 written_here(const struct verdict *vd, const char *k, size_t n)
 {
 	for (size_t i = 0; i < sizeof written / sizeof *written; i++)
-		if (strlen(written[i]) == n && memcmp(written[i], k, n) == 0)
+		if (written[i].n == n && memcmp(written[i].s, k, n) == 0)
 			return vd->cf->peers != NULL ||
-			       strcmp(written[i], "peer_ratio") != 0;
+			       strcmp(written[i].s, "peer_ratio") != 0;
 	return 0;
 }
 
@@ -150,8 +161,7 @@ vd_add(struct verdict *vd, const rec_t *r, const struct cmp_win *w, int vt,
 	it->has_exp = res->has_exp && res->n >= vd->cf->min_baseline;
 	it->exp = res->exp;
 	if (vd->cf->peers != NULL) {
-		const jfield_t *f =
-		    rec_get(r, vd->cf->peers, strlen(vd->cf->peers));
+		const jfield_t *f = rec_get(r, vd->cf->peers, vd->peers_len);
 
 		/* 0x01 first: an absent field is a value of its own. */
 		it->peer = vd->text.len;
@@ -221,6 +231,12 @@ scale_by_peers(struct verdict *vd)
 		const struct vd_item *x = &vd->it[j];
 		const char *pv = vd->text.p + x->peer;
 
+		/* Records of one peer value tend to come together. */
+		if (j > 0 && x->peer_len == x[-1].peer_len &&
+		    memcmp(pv, vd->text.p + x[-1].peer, x->peer_len) == 0) {
+			vd->group[j] = vd->group[j - 1];
+			continue;
+		}
 		vd->group[j] = kmap_add(vd->peer_ids, pv, x->peer_len,
 		                        util_hash_bytes(pv, x->peer_len), NULL);
 	}
@@ -264,19 +280,22 @@ scale_by_peers(struct verdict *vd)
  * straight to the output after its text, as rec_write would put them;
  * another's through its record, replacing the members it has.
  */
+#define put_num(vd, it, name, has, d)                                          \
+	put_member(vd, it, ",\"" name "\":", sizeof name + 3, has, d)
+
+/* member is ,"name": (n bytes), so name is member + 2. */
 static void
-put_num(struct verdict *vd, const struct vd_item *it, const char *name, int has,
-        double d)
+put_member(struct verdict *vd, const struct vd_item *it, const char *member,
+           size_t n, int has, double d)
 {
 	buf_t *b = it->plain ? &rio_out : &vd->num;
 
 	if (it->plain) {
-		if (!vd->first)
-			buf_addc(b, ',');
+		if (vd->first)
+			buf_add(b, member + 1, n - 1);
+		else
+			buf_add(b, member, n);
 		vd->first = 0;
-		buf_addc(b, '"');
-		buf_add(b, name, strlen(name));
-		buf_add(b, "\":", 2);
 	} else {
 		buf_reset(b);
 	}
@@ -284,8 +303,13 @@ put_num(struct verdict *vd, const struct vd_item *it, const char *name, int has,
 		jw_stat(b, d);
 	else
 		buf_add(b, "null", 4);
-	if (!it->plain)
+	if (!it->plain) {
+		char name[16];
+
+		memcpy(name, member + 2, n - 4);
+		name[n - 4] = '\0';
 		rec_set(&vd->rec, name, vd->num.p, vd->num.len);
+	}
 }
 
 static void

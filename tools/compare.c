@@ -196,7 +196,8 @@ check_options(void)
 		rio_usage_error("give --baseline or --against, not both");
 	if (baseline_arg != NULL) {
 		if (bl_parse(baseline_arg, &spec, err, sizeof err) < 0)
-			rio_usage_error("--baseline %s", err);
+			rio_usage_error("invalid --baseline '%s' (%s)",
+			                baseline_arg, err);
 		if (stat_median && spec.kind == BL_EWMA)
 			rio_usage_error(
 			    "--stat applies to prev and season baselines, not ewma");

@@ -23,30 +23,12 @@
 #include "afile.h"
 #include "util.h"
 
-static char dir[4096];
-
-static const char *
-path(const char *name)
-{
-	return scratch_path(dir, name);
-}
-
-static void
-put(const char *name, const char *s)
-{
-	FILE *fp = fopen(path(name), "w");
-
-	assert_non_null(fp);
-	fputs(s, fp);
-	assert_int_equal(fclose(fp), 0);
-}
-
 /* The content of file name, or "(none)". */
 static const char *
 content(const char *name)
 {
 	static char b[256];
-	FILE *fp = fopen(path(name), "r");
+	FILE *fp = fopen(scratch_file(name), "r");
 	size_t n;
 
 	if (fp == NULL)
@@ -62,7 +44,7 @@ mode_of(const char *name)
 {
 	struct stat st;
 
-	assert_int_equal(lstat(path(name), &st), 0);
+	assert_int_equal(lstat(scratch_file(name), &st), 0);
 	return st.st_mode & 07777;
 }
 
@@ -75,7 +57,7 @@ entries(void)
 	FILE *p;
 	int n = -1;
 
-	snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", dir);
+	snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", scratch_dir());
 	assert_non_null(p = popen(cmd, "r"));
 	assert_int_equal(fscanf(p, "%d", &n), 1);
 	pclose(p);
@@ -88,11 +70,11 @@ save(const char *name, const char *s)
 	afile_t af;
 	const char *what = "unset";
 
-	assert_int_equal(afile_open(&af, path(name)), 0);
+	assert_int_equal(afile_open(&af, scratch_file(name)), 0);
 	assert_true(af.fd >= 0);
 	assert_non_null(af.tmp);
 	assert_int_equal(write(af.fd, s, strlen(s)), (ssize_t)strlen(s));
-	assert_int_equal(afile_commit(&af, path(name), &what), 0);
+	assert_int_equal(afile_commit(&af, scratch_file(name), &what), 0);
 }
 
 static void
@@ -121,12 +103,14 @@ test_write_whole(void **state)
 	int n0 = entries();
 
 	(void)state;
-	assert_int_equal(afile_write(path("w1"), "abc\0def", 7, &what), 0);
+	assert_int_equal(afile_write(scratch_file("w1"), "abc\0def", 7, &what),
+	                 0);
 	assert_int_equal(mode_of("w1") & 0600, 0600);
 	assert_memory_equal(content("w1"), "abc", 4);
-	assert_int_equal(afile_write(path("w1"), "x", 1, &what), 0);
+	assert_int_equal(afile_write(scratch_file("w1"), "x", 1, &what), 0);
 	assert_string_equal(content("w1"), "x");
-	assert_int_equal(afile_write(path("none/w2"), "x", 1, &what), -1);
+	assert_int_equal(afile_write(scratch_file("none/w2"), "x", 1, &what),
+	                 -1);
 	assert_int_equal(errno, ENOENT);
 	assert_string_equal(what, "create");
 	assert_int_equal(entries(), n0 + 1);
@@ -142,11 +126,11 @@ test_old_file_stays_until_commit(void **state)
 	int n0;
 
 	(void)state;
-	put("s2", "old");
+	scratch_put("s2", "old");
 	n0 = entries();
-	assert_int_equal(afile_open(&af, path("s2")), 0);
+	assert_int_equal(afile_open(&af, scratch_file("s2")), 0);
 	snprintf(tmp, sizeof tmp, "%s", af.tmp);
-	assert_int_equal(strncmp(tmp, dir, strlen(dir)), 0);
+	assert_int_equal(strncmp(tmp, scratch_dir(), strlen(scratch_dir())), 0);
 	assert_int_equal(write(af.fd, "new", 3), 3);
 	assert_string_equal(content("s2"), "old");
 	assert_int_equal(entries(), n0 + 1);
@@ -163,16 +147,16 @@ test_save_keeps_permissions(void **state)
 {
 	(void)state;
 	umask(022);
-	put("p1", "x");
-	assert_int_equal(chmod(path("p1"), 0600), 0);
+	scratch_put("p1", "x");
+	assert_int_equal(chmod(scratch_file("p1"), 0600), 0);
 	save("p1", "y");
 	assert_int_equal(mode_of("p1"), 0600);
-	put("p2", "x");
-	assert_int_equal(chmod(path("p2"), 0664), 0);
+	scratch_put("p2", "x");
+	assert_int_equal(chmod(scratch_file("p2"), 0664), 0);
 	save("p2", "y");
 	assert_int_equal(mode_of("p2"), 0664);
-	put("p3", "x");
-	assert_int_equal(chmod(path("p3"), 06755), 0);
+	scratch_put("p3", "x");
+	assert_int_equal(chmod(scratch_file("p3"), 06755), 0);
 	save("p3", "y");
 	assert_int_equal(mode_of("p3"), 0644);
 	umask(077);
@@ -189,10 +173,11 @@ test_save_replaces_link_not_target(void **state)
 	struct stat st;
 
 	(void)state;
-	put("victim", "keep me");
-	assert_int_equal(symlink(path("victim"), path("link")), 0);
+	scratch_put("victim", "keep me");
+	assert_int_equal(symlink(scratch_file("victim"), scratch_file("link")),
+	                 0);
 	save("link", "state");
-	assert_int_equal(lstat(path("link"), &st), 0);
+	assert_int_equal(lstat(scratch_file("link"), &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 	assert_string_equal(content("link"), "state");
 	assert_string_equal(content("victim"), "keep me");
@@ -208,15 +193,15 @@ test_commit_failure_cleans_up(void **state)
 	int n0;
 
 	(void)state;
-	assert_int_equal(mkdir(path("adir"), 0755), 0);
-	put("adir/x", "");
+	assert_int_equal(mkdir(scratch_file("adir"), 0755), 0);
+	scratch_put("adir/x", "");
 	n0 = entries();
-	assert_int_equal(afile_open(&af, path("adir")), 0);
+	assert_int_equal(afile_open(&af, scratch_file("adir")), 0);
 	assert_int_equal(write(af.fd, "s", 1), 1);
-	assert_int_equal(afile_commit(&af, path("adir"), &what), -1);
+	assert_int_equal(afile_commit(&af, scratch_file("adir"), &what), -1);
 	assert_non_null(what);
 	assert_int_equal(entries(), n0);
-	assert_int_equal(afile_open(&af, path("no/such/dir/s")), -1);
+	assert_int_equal(afile_open(&af, scratch_file("no/such/dir/s")), -1);
 	assert_int_equal(errno, ENOENT);
 }
 
@@ -227,26 +212,27 @@ test_read_state(void **state)
 	const char *why = NULL;
 
 	(void)state;
-	put("r1", "{\"version\":1}");
-	assert_int_equal(afile_read(path("r1"), &b, &why), 0);
+	scratch_put("r1", "{\"version\":1}");
+	assert_int_equal(afile_read(scratch_file("r1"), &b, &why), 0);
 	assert_string_equal(b.p, "{\"version\":1}");
 	assert_int_equal(b.len, 13);
-	assert_int_equal(afile_read(path("missing"), &b, &why), 1);
+	assert_int_equal(afile_read(scratch_file("missing"), &b, &why), 1);
 	assert_int_equal(b.len, 13);
 
-	assert_int_equal(symlink(path("r1"), path("r1link")), 0);
+	assert_int_equal(symlink(scratch_file("r1"), scratch_file("r1link")),
+	                 0);
 	why = NULL;
-	assert_int_equal(afile_read(path("r1link"), &b, &why), -1);
+	assert_int_equal(afile_read(scratch_file("r1link"), &b, &why), -1);
 	assert_non_null(why);
 	assert_int_equal(b.len, 13);
-	assert_int_equal(mkdir(path("rdir"), 0755), 0);
+	assert_int_equal(mkdir(scratch_file("rdir"), 0755), 0);
 	why = "unset";
-	assert_int_equal(afile_read(path("rdir"), &b, &why), -1);
+	assert_int_equal(afile_read(scratch_file("rdir"), &b, &why), -1);
 	assert_null(why);
 	assert_int_equal(errno, EISDIR);
-	assert_int_equal(mkfifo(path("rfifo"), 0600), 0);
+	assert_int_equal(mkfifo(scratch_file("rfifo"), 0600), 0);
 	why = NULL;
-	assert_int_equal(afile_read(path("rfifo"), &b, &why), -1);
+	assert_int_equal(afile_read(scratch_file("rfifo"), &b, &why), -1);
 	assert_non_null(why);
 	assert_int_equal(b.len, 13);
 	buf_free(&b);
@@ -264,19 +250,20 @@ test_lock(void **state)
 	char lockname[4200];
 
 	(void)state;
-	snprintf(lockname, sizeof lockname, "%s.lock", path("st"));
-	assert_int_equal(afile_lock(&a, path("st"), 0, NULL, &holder, &why), 0);
+	snprintf(lockname, sizeof lockname, "%s.lock", scratch_file("st"));
+	assert_int_equal(
+	    afile_lock(&a, scratch_file("st"), 0, NULL, &holder, &why), 0);
 	assert_true(a.fd >= 0);
 	assert_string_equal(a.name, lockname);
 	assert_int_equal(access(lockname, F_OK), 0);
 	assert_int_equal(atol(content("st.lock")), (long)getpid());
 
-	assert_int_equal(afile_lock(&b, path("st"), 0, NULL, &holder, &why),
-	                 -1);
+	assert_int_equal(
+	    afile_lock(&b, scratch_file("st"), 0, NULL, &holder, &why), -1);
 	assert_int_equal(errno, EWOULDBLOCK);
 	assert_int_equal(holder, (long)getpid());
-	assert_int_equal(afile_lock(&b, path("st"), 50, NULL, &holder, &why),
-	                 -1);
+	assert_int_equal(
+	    afile_lock(&b, scratch_file("st"), 50, NULL, &holder, &why), -1);
 	assert_int_equal(errno, EWOULDBLOCK);
 
 	afile_unlock(&a);
@@ -284,16 +271,19 @@ test_lock(void **state)
 	assert_int_equal(access(lockname, F_OK), -1);
 	afile_unlock(&a);
 
-	assert_int_equal(afile_lock(&b, path("st"), 0, NULL, &holder, &why), 0);
+	assert_int_equal(
+	    afile_lock(&b, scratch_file("st"), 0, NULL, &holder, &why), 0);
 	afile_unlock(&b);
 
 	assert_int_equal(
-	    afile_lock(&b, path("nodir/st"), 0, NULL, &holder, &why), 1);
+	    afile_lock(&b, scratch_file("nodir/st"), 0, NULL, &holder, &why),
+	    1);
 
-	assert_int_equal(symlink(path("r1"), path("ln.lock")), 0);
+	assert_int_equal(symlink(scratch_file("r1"), scratch_file("ln.lock")),
+	                 0);
 	why = NULL;
-	assert_int_equal(afile_lock(&b, path("ln"), 0, NULL, &holder, &why),
-	                 -1);
+	assert_int_equal(
+	    afile_lock(&b, scratch_file("ln"), 0, NULL, &holder, &why), -1);
 	assert_non_null(why);
 }
 
@@ -305,42 +295,46 @@ test_output_files(void **state)
 
 	(void)state;
 	why = NULL;
-	fd = afile_output(path("o1"), &why);
+	fd = afile_output(scratch_file("o1"), &why);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "abc", 3), 3);
 	close(fd);
 	assert_string_equal(content("o1"), "abc");
-	assert_true(fcntl(fd = afile_output(path("o1"), &why), F_GETFD) &
-	            FD_CLOEXEC);
+	assert_true(
+	    fcntl(fd = afile_output(scratch_file("o1"), &why), F_GETFD) &
+	    FD_CLOEXEC);
 	close(fd);
 	assert_string_equal(content("o1"), "");
 
-	put("o2", "precious");
-	assert_int_equal(symlink(path("o2"), path("o2link")), 0);
+	scratch_put("o2", "precious");
+	assert_int_equal(symlink(scratch_file("o2"), scratch_file("o2link")),
+	                 0);
 	why = NULL;
-	assert_int_equal(afile_output(path("o2link"), &why), -1);
+	assert_int_equal(afile_output(scratch_file("o2link"), &why), -1);
 	assert_non_null(why);
 	assert_string_equal(content("o2"), "precious");
 
-	assert_int_equal(symlink(path("o3-not-yet"), path("o3link")), 0);
+	assert_int_equal(
+	    symlink(scratch_file("o3-not-yet"), scratch_file("o3link")), 0);
 	why = NULL;
-	assert_int_equal(afile_output(path("o3link"), &why), -1);
+	assert_int_equal(afile_output(scratch_file("o3link"), &why), -1);
 	assert_string_equal(content("o3-not-yet"), "(none)");
 
-	assert_int_equal(link(path("o2"), path("o2hard")), 0);
+	assert_int_equal(link(scratch_file("o2"), scratch_file("o2hard")), 0);
 	why = NULL;
-	assert_int_equal(afile_output(path("o2hard"), &why), -1);
+	assert_int_equal(afile_output(scratch_file("o2hard"), &why), -1);
 	assert_non_null(why);
 	assert_string_equal(content("o2"), "precious");
 
 	why = NULL;
-	assert_int_equal(afile_output(path("rdir"), &why), -1);
+	assert_int_equal(afile_output(scratch_file("rdir"), &why), -1);
 
-	assert_int_equal(mkfifo(path("fifo"), 0600), 0);
-	assert_int_equal(symlink(path("fifo"), path("fifolink")), 0);
-	int rfd = open(path("fifo"), O_RDONLY | O_NONBLOCK);
+	assert_int_equal(mkfifo(scratch_file("fifo"), 0600), 0);
+	assert_int_equal(
+	    symlink(scratch_file("fifo"), scratch_file("fifolink")), 0);
+	int rfd = open(scratch_file("fifo"), O_RDONLY | O_NONBLOCK);
 	assert_true(rfd >= 0);
-	fd = afile_output(path("fifolink"), &why);
+	fd = afile_output(scratch_file("fifolink"), &why);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "p", 1), 1);
 	char c = 0;
@@ -348,20 +342,6 @@ test_output_files(void **state)
 	assert_int_equal(c, 'p');
 	close(fd);
 	close(rfd);
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return scratch_make(dir, sizeof dir, "test_afile");
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	return scratch_remove(dir);
 }
 
 int
@@ -378,5 +358,5 @@ main(void)
 	    cmocka_unit_test(test_lock),
 	    cmocka_unit_test(test_output_files),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }

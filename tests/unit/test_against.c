@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "seen.h"
+
 #include "against.h"
 #include "cmp.h"
 #include "json.h"
@@ -28,19 +30,9 @@ static void
 on_record(void *ctx, rec_t *r, const struct cmp_win *w, int vt, double v,
           const struct bl_result *res)
 {
-	const jfield_t *k = rec_get(r, "segment", 7);
-
 	(void)ctx;
 	(void)w;
-	assert_int_equal(vt, CMP_NUM);
-	if (seen.len > 0)
-		buf_addc(&seen, ';');
-	buf_add(&seen, k->v, k->vlen);
-	buf_printf(&seen, ":%g:", v);
-	if (res->has_exp)
-		buf_printf(&seen, "%g", res->exp);
-	else
-		buf_adds(&seen, "-");
+	seen_add(&seen, r, "segment", vt, v, res);
 }
 
 static void

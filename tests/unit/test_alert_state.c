@@ -25,7 +25,6 @@
 #include "rule.h"
 #include "util.h"
 
-static char dir[4096];
 static buf_t alerts; /* "STATE SEGMENT:DAY" per alert, SEGMENT as written */
 
 static void
@@ -45,25 +44,6 @@ on_alert(void *ctx, const struct alert_event *ev)
 }
 
 /* A path in the scratch directory (static: one at a time). */
-static const char *
-path(const char *name)
-{
-	static char p[4200];
-
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	return p;
-}
-
-static void
-put(const char *file, const char *text)
-{
-	FILE *fp = fopen(path(file), "w");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	assert_int_equal(fclose(fp), 0);
-}
-
 /* A ruleset with "low: ratio < 0.2" (cooldown ms) and "high: ratio > 5"
  * keyed by segment. */
 static ruleset_t *
@@ -138,14 +118,14 @@ test_round_trip(void **state)
 	                    "firing \"Mon\":03 firing 1.50:03 "
 	                    "firing \"T\\u0075e\":03 firing \"Wed\":05 "
 	                    "resolved \"Wed\":06");
-	assert_int_equal(alert_state_save(rs, path("s.json")), 0);
+	assert_int_equal(alert_state_save(rs, scratch_file("s.json")), 0);
 	format(rs, &a);
 	assert_non_null(strstr(a.p, "\"quiet\":true"));
 	assert_non_null(strstr(a.p, "\"key\":{\"segment\":1.50}"));
 	assert_non_null(strstr(a.p, "\"seen\":["));
 
 	rs2 = rules(3LL * 86400 * 1000, NULL);
-	alert_state_load(rs2, path("s.json"));
+	alert_state_load(rs2, scratch_file("s.json"));
 	assert_string_equal(format(rs2, &b), a.p);
 	/* The state goes on where it was: Sun (quiet) is announced once
 	 * the cooldown has passed; a window read before is not read. */
@@ -173,12 +153,12 @@ test_changed_rules_start_afresh(void **state)
 	(void)state;
 	feed(rs, "\"Sun\"", 1, "0.1");
 	feed(rs, "\"Mon\"", 1, "9");
-	assert_int_equal(alert_state_save(rs, path("c.json")), 0);
+	assert_int_equal(alert_state_save(rs, scratch_file("c.json")), 0);
 	rules_free(rs);
 
 	buf_reset(&alerts);
 	rs2 = rules(0, "low: ratio < 0.3");
-	alert_state_load(rs2, path("c.json"));
+	alert_state_load(rs2, scratch_file("c.json"));
 	format(rs2, &a);
 	assert_null(strstr(a.p, "\"Sun\"},\"state\""));
 	assert_non_null(strstr(a.p, "{\"key\":{\"segment\":\"Mon\"},"
@@ -199,7 +179,7 @@ load_status(const char *file)
 	int st;
 	char err[4200];
 
-	snprintf(err, sizeof err, "%s", path("err"));
+	snprintf(err, sizeof err, "%s", scratch_file("err"));
 	fflush(NULL);
 	pid = fork();
 	assert_true(pid >= 0);
@@ -207,7 +187,7 @@ load_status(const char *file)
 		if (freopen(err, "w", stderr) == NULL)
 			_exit(99);
 		ruleset_t *rs = rules(0, NULL);
-		alert_state_load(rs, path(file));
+		alert_state_load(rs, scratch_file(file));
 		rules_free(rs);
 		_exit(0);
 	}
@@ -221,7 +201,7 @@ static int
 err_has(const char *s)
 {
 	char text[4096];
-	FILE *fp = fopen(path("err"), "r");
+	FILE *fp = fopen(scratch_file("err"), "r");
 	size_t n;
 
 	assert_non_null(fp);
@@ -261,7 +241,7 @@ test_invalid_files(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		put("bad.json", bad[i][0]);
+		scratch_put("bad.json", bad[i][0]);
 		assert_int_equal(load_status("bad.json"), 65);
 		assert_true(err_has("bad.json"));
 		assert_true(err_has(bad[i][1]));
@@ -271,24 +251,15 @@ test_invalid_files(void **state)
 	assert_int_equal(load_status("none.json"), 0);
 	/* A directory cannot be read. */
 	assert_int_equal(load_status(""), 66);
-	put("ok.json", "{\"version\":1,\"rules\":[]}");
+	scratch_put("ok.json", "{\"version\":1,\"rules\":[]}");
 	assert_int_equal(load_status("ok.json"), 0);
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	rio_init("test_alert_state", 0, NULL);
-	return scratch_make(dir, sizeof dir, "test_alert_state");
 }
 
 static int
 teardown(void **state)
 {
-	(void)state;
 	buf_free(&alerts);
-	return scratch_remove(dir);
+	return scratch_teardown(state);
 }
 
 int
@@ -299,5 +270,6 @@ main(void)
 	    cmocka_unit_test(test_changed_rules_start_afresh),
 	    cmocka_unit_test(test_invalid_files),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	rio_init("test_alert_state", 0, NULL);
+	return cmocka_run_group_tests(tests, scratch_setup, teardown);
 }

@@ -67,17 +67,61 @@ test_parse(void **state)
 	bl_text(&sp, &b);
 	assert_string_equal(b.p, "ewma:0.25");
 
-	const char *bad[] = {
-	    "prev:0",    "prev:x",        "prev:",       "prev:4x",
-	    "season:1w", "season:0s:3",   "season:1w:0", "season:bad:2",
-	    "ewma:0",    "ewma:1.5",      "ewma:",       "mean:3",
-	    "",          "season:1w:4:2", "prev:-1"};
+	const char *bad[] = {"prev:0", "prev:x", "prev:", "prev:4x",
+	                     "season:1w", "season:0s:3", "season:1w:0",
+	                     "season:bad:2", "ewma:0", "ewma:1.5",
+	                     "ewma:", "mean:3", "", "season:1w:4:2", "prev:-1",
+	                     /* read as every option value is (lib/optv.h): no
+	                      * spaces, no hex, no inf or nan */
+	                     "prev: 3", "season:1w: 2", "prev:100001",
+	                     "season:1w:10001", "season:3661d:1", "ewma: 0.5",
+	                     "ewma:0x0.8", "ewma:inf", "ewma:nan", "ewma:-0.5"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		err[0] = '\0';
 		assert_int_equal(bl_parse(bad[i], &sp, err, sizeof err), -1);
 		assert_true(err[0] != '\0');
 	}
 	buf_free(&b);
+}
+
+/* What a bad spec says, for "invalid --baseline 'SPEC' (ERR)": the words
+ * and limits of every other option value. */
+static void
+test_parse_wording(void **state)
+{
+	static const struct {
+		const char *spec, *err;
+	} rows[] = {
+	    {"prev:0", "prev:N, N a whole number from 1 to 100000"},
+	    {"prev:+x", "prev:N, N a whole number from 1 to 100000"},
+	    {"season:1w", "season:PERIOD:N"},
+	    {"season:1w:0",
+	     "season:PERIOD:N, N a whole number from 1 to 10000"},
+	    {"season:0s:2",
+	     "season:PERIOD:N, PERIOD a duration such as 1d or 1w, at most 3660d"},
+	    {"ewma:0", "ewma:ALPHA, ALPHA a number above 0 and at most 1"},
+	    {"ewma:1.01", "ewma:ALPHA, ALPHA a number above 0 and at most 1"},
+	    {"mean:3", "prev:N, season:PERIOD:N or ewma:ALPHA"},
+	};
+	struct bl_spec sp;
+	char err[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		assert_int_equal(bl_parse(rows[i].spec, &sp, err, sizeof err),
+		                 -1);
+		assert_string_equal(err, rows[i].err);
+	}
+	/* The bounds themselves are values. */
+	assert_int_equal(bl_parse("prev:100000", &sp, err, sizeof err), 0);
+	assert_int_equal(sp.n, 100000);
+	assert_int_equal(bl_parse("season:3660d:10000", &sp, err, sizeof err),
+	                 0);
+	assert_int_equal(sp.period_days, 3660);
+	assert_int_equal(bl_parse("ewma:1", &sp, err, sizeof err), 0);
+	assert_true(sp.alpha == 1);
+	assert_int_equal(bl_parse("ewma:1e-3", &sp, err, sizeof err), 0);
+	assert_true(sp.alpha == 1e-3);
 }
 
 static void
@@ -620,6 +664,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse),
+	    cmocka_unit_test(test_parse_wording),
 	    cmocka_unit_test(test_prev_mean_and_z),
 	    cmocka_unit_test(test_zero_variance),
 	    cmocka_unit_test(test_median_resists_one_bad_week),

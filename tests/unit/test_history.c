@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "scratch.h"
+#include "seen.h"
 
 #include "baseline.h"
 #include "cmp.h"
@@ -27,8 +28,6 @@
 #define T0 1780272000000LL /* 2026-06-01T00:00:00Z */
 #define H (3600 * 1000LL)
 
-static char dir[4096];
-
 /* One "KEYVALUE:OBSERVED:EXPECTED:N" per record handed on, ';'-joined. */
 static buf_t seen;
 
@@ -36,19 +35,9 @@ static void
 on_record(void *ctx, rec_t *r, const struct cmp_win *w, int vt, double v,
           const struct bl_result *res)
 {
-	const jfield_t *k = rec_get(r, "k", 1);
-
 	(void)ctx;
 	(void)w;
-	assert_int_equal(vt, CMP_NUM);
-	if (seen.len > 0)
-		buf_addc(&seen, ';');
-	buf_add(&seen, k->v, k->vlen);
-	buf_printf(&seen, ":%g:", v);
-	if (res->has_exp)
-		buf_printf(&seen, "%g", res->exp);
-	else
-		buf_adds(&seen, "-");
+	seen_add(&seen, r, "k", vt, v, res);
 	buf_printf(&seen, ":%d", res->n);
 }
 
@@ -165,7 +154,7 @@ test_state_carries_over(void **state)
 	struct history *h;
 
 	(void)state;
-	snprintf(path, sizeof path, "%s/state", dir);
+	snprintf(path, sizeof path, "%s/state", scratch_dir());
 	h = prev(2, &cf, path);
 	history_load(h);
 	buf_reset(&seen);
@@ -183,19 +172,10 @@ test_state_carries_over(void **state)
 }
 
 static int
-setup(void **state)
-{
-	(void)state;
-	rio_init("test_history", 0, NULL);
-	return scratch_make(dir, sizeof dir, "test_history");
-}
-
-static int
 teardown(void **state)
 {
-	(void)state;
 	buf_free(&seen);
-	return scratch_remove(dir);
+	return scratch_teardown(state);
 }
 
 int
@@ -207,5 +187,6 @@ main(void)
 	    cmocka_unit_test(test_prev_per_group),
 	    cmocka_unit_test(test_state_carries_over),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	rio_init("test_history", 0, NULL);
+	return cmocka_run_group_tests(tests, scratch_setup, teardown);
 }

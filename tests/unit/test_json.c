@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -387,6 +389,78 @@ test_decode_literal(void **state)
 	buf_free(&b);
 }
 
+/* jw_stat(d) as text. */
+static const char *
+stat_text(buf_t *b, double d)
+{
+	buf_reset(b);
+	jw_stat(b, d);
+	return b->p;
+}
+
+/*
+ * jw_stat writes 12 significant digits as "%.12g" does (in fixed
+ * notation up to 10^14 where printf would switch to an exponent): the
+ * same number, or, where the 13th digit is a hair from 5 and the scaling
+ * by a power of ten rounds the other way, one unit of the 12th digit
+ * away.  Whole numbers up to 2^53 in full.
+ */
+static void
+test_stat_numbers(void **state)
+{
+	static const struct {
+		double d;
+		const char *want;
+	} fixed[] = {
+	    {0.5, "0.5"},
+	    {-0.8000000000000007, "-0.8"},
+	    {1e-4, "0.0001"},
+	    {9.99999999999e-5, "9.99999999999e-05"},
+	    {1.5e-7, "1.5e-07"},
+	    {0.1, "0.1"},
+	    {0.999999999999, "0.999999999999"},
+	    {0.9999999999996, "1"},
+	    {9.9999999999996, "10"},
+	    {123456.7890123456, "123456.789012"},
+	    {1234567890123.5, "1234567890120"},
+	    {42, "42"},
+	    {-3, "-3"},
+	    {9007199254740992.0, "9007199254740992"},
+	    {1e300 * 10, "1e+301"},
+	    {NAN, "null"},
+	    {INFINITY, "null"},
+	};
+	buf_t b = BUF_INIT;
+	uint64_t x = 88172645463325252ULL;
+	char want[64];
+	int off = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+		assert_string_equal(stat_text(&b, fixed[i].d), fixed[i].want);
+	/* Random doubles over the magnitudes the fast paths take. */
+	for (int i = 0; i < 200000; i++) {
+		double d, got, ref;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		d = ldexp((double)(x >> 11), -53) *
+		    pow(10, (double)(int)(x % 19) - 9);
+		if (x & 1)
+			d = -d;
+		snprintf(want, sizeof want, "%.12g", d);
+		got = strtod(stat_text(&b, d), NULL);
+		ref = strtod(want, NULL);
+		if (got != ref) {
+			off++;
+			assert_true(fabs(got - ref) <=
+			            fabs(ref) * 1.0000001e-11);
+		}
+	}
+	/* A few in a hundred thousand at most. */
+	assert_true(off < 100);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -403,6 +477,7 @@ main(void)
 	    cmocka_unit_test(test_number_ok),
 	    cmocka_unit_test(test_escape_modes),
 	    cmocka_unit_test(test_decode_literal),
+	    cmocka_unit_test(test_stat_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,20 +22,6 @@
 #include "rio.h"
 #include "util.h"
 
-static char dir[4096];
-
-static const char *
-put(const char *name, const char *s)
-{
-	const char *path = scratch_path(dir, name);
-	FILE *fp;
-
-	assert_non_null(fp = fopen(path, "w"));
-	fputs(s, fp);
-	assert_int_equal(fclose(fp), 0);
-	return path;
-}
-
 /* The record line with the row of key k merged in, or "-" when the table
  * has no such row. */
 static const char *
@@ -93,9 +79,10 @@ test_format_names(void **state)
 static void
 test_csv_by_name(void **state)
 {
-	const char *f = put("users.csv", "email,plan,note\n"
-	                                 "a@x,pro,\"one, two\"\n"
-	                                 "b@x,free,\"say \"\"hi\"\"\"\n");
+	const char *f =
+	    scratch_put("users.csv", "email,plan,note\n"
+	                             "a@x,pro,\"one, two\"\n"
+	                             "b@x,free,\"say \"\"hi\"\"\"\n");
 	jtable_t *t;
 
 	(void)state;
@@ -118,9 +105,9 @@ test_csv_by_name(void **state)
 static void
 test_tsv_by_name(void **state)
 {
-	const char *f = put("plans.tsv", "plan\tprice\tlabel\n"
-	                                 "pro\t10\tPro, yearly\n"
-	                                 "free\t0\tFree\n");
+	const char *f = scratch_put("plans.tsv", "plan\tprice\tlabel\n"
+	                                         "pro\t10\tPro, yearly\n"
+	                                         "free\t0\tFree\n");
 	jtable_t *t;
 
 	(void)state;
@@ -137,7 +124,7 @@ test_tsv_by_name(void **state)
 static void
 test_ndjson_values_and_path_key(void **state)
 {
-	const char *f = put(
+	const char *f = scratch_put(
 	    "t.ndjson", "{\"user\":{\"id\":42},\"tags\":[1, 2],\"n\":1.50}\n"
 	                "{\"user\":{\"id\":\"7\"},\"ok\":true}\n");
 	jtable_t *t;
@@ -176,19 +163,19 @@ test_ndjson_values_and_path_key(void **state)
 static void
 test_bad_and_repeated_rows(void **state)
 {
-	const char *nd = put("bad.ndjson", "{\"k\":\"a\",\"v\":1}\n"
-	                                   "not json\n"
-	                                   "{\"v\":2}\n"
-	                                   "{\"k\":null,\"v\":3}\n"
-	                                   "[1]\n"
-	                                   "{\"k\":\"a\",\"v\":4}\n"
-	                                   "{\"k\":\"b\",\"v\":5}\n");
-	const char *csv = put("bad.csv", "k,v\n"
-	                                 "a,1\n"
-	                                 "b,2,extra\n"
-	                                 "c\n"
-	                                 ",4\n"
-	                                 "a,5\n");
+	const char *nd = scratch_put("bad.ndjson", "{\"k\":\"a\",\"v\":1}\n"
+	                                           "not json\n"
+	                                           "{\"v\":2}\n"
+	                                           "{\"k\":null,\"v\":3}\n"
+	                                           "[1]\n"
+	                                           "{\"k\":\"a\",\"v\":4}\n"
+	                                           "{\"k\":\"b\",\"v\":5}\n");
+	const char *csv = scratch_put("bad.csv", "k,v\n"
+	                                         "a,1\n"
+	                                         "b,2,extra\n"
+	                                         "c\n"
+	                                         ",4\n"
+	                                         "a,5\n");
 	jtable_t *t;
 
 	(void)state;
@@ -212,7 +199,7 @@ test_bad_and_repeated_rows(void **state)
 static void
 test_format_given_and_refusals(void **state)
 {
-	const char *txt = put("table.txt", "k,v\nx,1\n");
+	const char *txt = scratch_put("table.txt", "k,v\nx,1\n");
 	jtable_t *t;
 
 	(void)state;
@@ -220,38 +207,24 @@ test_format_given_and_refusals(void **state)
 	assert_int_equal(jtable_size(t), 1);
 	assert_string_equal(merged(t, "x", "{}"), "{\"v\":\"1\"}");
 	jtable_free(t);
-	t = jtable_load(put("really-ndjson.csv", "{\"k\":\"x\"}\n"),
+	t = jtable_load(scratch_put("really-ndjson.csv", "{\"k\":\"x\"}\n"),
 	                JTABLE_NDJSON, "k", "");
 	assert_int_equal(jtable_size(t), 1);
 	jtable_free(t);
 
 	assert_int_equal(load_status(txt, JTABLE_AUTO, "k"), 64);
-	assert_int_equal(
-	    load_status(put("nokey.csv", "a,b\n1,2\n"), JTABLE_AUTO, "k"), 64);
+	assert_int_equal(load_status(scratch_put("nokey.csv", "a,b\n1,2\n"),
+	                             JTABLE_AUTO, "k"),
+	                 64);
 	char missing[4200];
-	snprintf(missing, sizeof missing, "%s/missing.csv", dir);
+	snprintf(missing, sizeof missing, "%s/missing.csv", scratch_dir());
 	assert_int_equal(load_status(missing, JTABLE_AUTO, "k"), 66);
 
-	const char *bad = put("strict.csv", "k,v\na,1\nb,2,3\n");
+	const char *bad = scratch_put("strict.csv", "k,v\na,1\nb,2,3\n");
 	assert_int_equal(load_status(bad, JTABLE_AUTO, "k"), 0);
 	rio_strict = 1;
 	assert_int_equal(load_status(bad, JTABLE_AUTO, "k"), 65);
 	rio_strict = 0;
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	rio_init("test_jtable", 0, NULL);
-	return scratch_make(dir, sizeof dir, "test_jtable");
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	return scratch_remove(dir);
 }
 
 int
@@ -265,5 +238,6 @@ main(void)
 	    cmocka_unit_test(test_bad_and_repeated_rows),
 	    cmocka_unit_test(test_format_given_and_refusals),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	rio_init("test_jtable", 0, NULL);
+	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }

@@ -198,6 +198,33 @@ test_churn_keeps_keys(void **state)
 	kmap_free(m);
 }
 
+static void
+test_clear_starts_again(void **state)
+{
+	struct kmap *m = kmap_new();
+	char k[16];
+	int added;
+
+	(void)state;
+	for (int i = 0; i < 1000; i++) {
+		snprintf(k, sizeof k, "key%d", i);
+		add(m, k, strlen(k), NULL);
+	}
+	assert_int_equal(kmap_del(m, "key5", 4, util_hash_bytes("key5", 4)), 5);
+	kmap_clear(m);
+	assert_int_equal(kmap_len(m), 0);
+	assert_int_equal(kmap_ids(m), 0);
+	assert_int_equal(kmap_find(m, "key7", 4, util_hash_bytes("key7", 4)),
+	                 -1);
+	/* Ids from 0 again, the freed one not handed out twice. */
+	assert_int_equal(add(m, "key7", 4, &added), 0);
+	assert_int_equal(added, 1);
+	assert_int_equal(add(m, "x", 1, &added), 1);
+	assert_int_equal(add(m, "key7", 4, &added), 0);
+	assert_int_equal(added, 0);
+	kmap_free(m);
+}
+
 int
 main(void)
 {
@@ -208,6 +235,7 @@ main(void)
 	    cmocka_unit_test(test_growth_keeps_everything),
 	    cmocka_unit_test(test_delete_frees_the_id),
 	    cmocka_unit_test(test_delete_shifts_back_across_the_end),
+	    cmocka_unit_test(test_clear_starts_again),
 	    cmocka_unit_test(test_churn_keeps_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

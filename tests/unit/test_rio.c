@@ -19,30 +19,12 @@
 #include "rio.h"
 #include "util.h"
 
-static char dir[4096];
-
-static char *
-path_of(const char *name)
-{
-	return scratch_path(dir, name);
-}
-
-static void
-put(const char *name, const char *s, size_t n)
-{
-	FILE *fp = fopen(path_of(name), "w");
-
-	assert_non_null(fp);
-	assert_int_equal(fwrite(s, 1, n, fp), n);
-	assert_int_equal(fclose(fp), 0);
-}
-
 static char *
 slurp(const char *name, size_t *n)
 {
 	buf_t b = {0};
 
-	assert_int_equal(rd_slurp(path_of(name), &b, 0), 0);
+	assert_int_equal(rd_slurp(scratch_file(name), &b, 0), 0);
 	*n = b.len;
 	return b.p;
 }
@@ -78,8 +60,8 @@ test_lines_empty_and_last_without_newline(void **state)
 	reader_t *rd;
 
 	(void)state;
-	put("a", "one\n\nthree\r\nlast", 16);
-	files[0] = path_of("a");
+	scratch_write("a", "one\n\nthree\r\nlast", 16);
+	files[0] = scratch_file("a");
 	rd = rd_open(1, files);
 	expect_line(rd, "one", 1, files[0]);
 	expect_line(rd, "", 2, files[0]);
@@ -98,12 +80,12 @@ test_files_in_turn_number_their_own_lines(void **state)
 	reader_t *rd;
 
 	(void)state;
-	put("f1", "x\ny\n", 4);
-	put("f2", "", 0);
-	put("f3", "z", 1);
-	snprintf(a, sizeof a, "%s", path_of("f1"));
-	snprintf(b, sizeof b, "%s", path_of("f2"));
-	snprintf(c, sizeof c, "%s", path_of("f3"));
+	scratch_write("f1", "x\ny\n", 4);
+	scratch_write("f2", "", 0);
+	scratch_write("f3", "z", 1);
+	snprintf(a, sizeof a, "%s", scratch_file("f1"));
+	snprintf(b, sizeof b, "%s", scratch_file("f2"));
+	snprintf(c, sizeof c, "%s", scratch_file("f3"));
 	files[0] = a, files[1] = b, files[2] = c;
 	rd = rd_open(3, files);
 	expect_line(rd, "x", 1, a);
@@ -126,8 +108,8 @@ test_lines_longer_than_a_read(void **state)
 	big[n] = '\n';
 	memset(big + n + 1, 'b', n);
 	big[2 * n + 1] = '\n';
-	put("big", big, 2 * n + 2);
-	files[0] = path_of("big");
+	scratch_write("big", big, 2 * n + 2);
+	files[0] = scratch_file("big");
 	rd = rd_open(1, files);
 	big[n] = '\0';
 	expect_line(rd, big, 1, NULL);
@@ -154,13 +136,13 @@ test_max_line_skips_and_rejects(void **state)
 
 	(void)state;
 	rio_max_line = 8;
-	rio_option(RIO_OPT_REJECTS, path_of("rejects"), NULL);
+	rio_option(RIO_OPT_REJECTS, scratch_file("rejects"), NULL);
 	buf_adds(&in, "12345678\n123456789\nok\n");
 	for (size_t i = 0; i < huge; i++)
 		buf_addc(&in, 'x');
 	buf_adds(&in, "\nafter\nlast-too-long");
-	put("long", in.p, in.len);
-	files[0] = path_of("long");
+	scratch_write("long", in.p, in.len);
+	files[0] = scratch_file("long");
 	rd = rd_open(1, files);
 	expect_line(rd, "12345678", 1, NULL);
 	expect_line(rd, "ok", 3, NULL);
@@ -195,7 +177,7 @@ test_bad_input_goes_to_rejects(void **state)
 	size_t n;
 
 	(void)state;
-	rio_option(RIO_OPT_REJECTS, path_of("rej2"), NULL);
+	rio_option(RIO_OPT_REJECTS, scratch_file("rej2"), NULL);
 	rio_bad_input(&l, "broken %d", 1);
 	rio_bad_json(&l, 5, "unexpected end");
 	rio_note_input("in", 9, "only a note");
@@ -270,29 +252,14 @@ test_slurp(void **state)
 	buf_t b = {0};
 
 	(void)state;
-	put("s", "abc\0def", 7);
+	scratch_write("s", "abc\0def", 7);
 	buf_adds(&b, ">");
-	assert_int_equal(rd_slurp(path_of("s"), &b, 0), 0);
+	assert_int_equal(rd_slurp(scratch_file("s"), &b, 0), 0);
 	assert_int_equal(b.len, 8);
 	assert_memory_equal(b.p, ">abc\0def", 9);
-	assert_int_equal(rd_slurp(path_of("missing"), &b, 1), -1);
+	assert_int_equal(rd_slurp(scratch_file("missing"), &b, 1), -1);
 	assert_int_equal(b.len, 8);
 	buf_free(&b);
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	rio_init("test_rio", 0, NULL);
-	return scratch_make(dir, sizeof dir, "test_rio");
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	return scratch_remove(dir);
 }
 
 int
@@ -308,5 +275,6 @@ main(void)
 	    cmocka_unit_test(test_parse_size),
 	    cmocka_unit_test(test_slurp),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	rio_init("test_rio", 0, NULL);
+	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }

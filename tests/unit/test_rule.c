@@ -23,8 +23,6 @@
 #include "rule.h"
 #include "util.h"
 
-static char dir[4096];
-
 /* The alerts emitted, one "STATE WINDOW_START" per alert (the window's
  * day of June 2026), and the last alert record whole. */
 static buf_t seen;
@@ -345,7 +343,7 @@ test_state_carries_over(void **state)
 	ruleset_t *rs;
 
 	(void)state;
-	snprintf(st, sizeof st, "%s/state.json", dir);
+	snprintf(st, sizeof st, "%s/state.json", scratch_dir());
 	buf_reset(&seen);
 	rs = rules_new(on_alert, NULL);
 	rules_add_arg(rs, "low: ratio < 0.2", &d);
@@ -371,20 +369,11 @@ test_state_carries_over(void **state)
 }
 
 static int
-setup(void **state)
-{
-	(void)state;
-	rio_init("test_rule", 0, NULL);
-	return scratch_make(dir, sizeof dir, "test_rule");
-}
-
-static int
 teardown(void **state)
 {
-	(void)state;
 	buf_free(&seen);
 	buf_free(&last);
-	return scratch_remove(dir);
+	return scratch_teardown(state);
 }
 
 int
@@ -400,5 +389,6 @@ main(void)
 	    cmocka_unit_test(test_record_shapes),
 	    cmocka_unit_test(test_state_carries_over),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	rio_init("test_rule", 0, NULL);
+	return cmocka_run_group_tests(tests, scratch_setup, teardown);
 }
