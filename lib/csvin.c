@@ -1,7 +1,6 @@
 /*
  * csvin.c - CSV and TSV files as records, keyed by their header rows.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,21 +12,13 @@
 static void csvin_feed(struct csvin *c, const char *p, size_t n,
                        unsigned long num);
 
-static void reject(struct csvin *c, unsigned long num, const char *text,
-                   size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
+/* Hand lines text[0..n), from line num on, to the caller as bad input:
+ * why, or the message in c->msg when why is NULL. */
 static void
 reject(struct csvin *c, unsigned long num, const char *text, size_t n,
-       const char *fmt, ...)
+       const char *why)
 {
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	c->ops->reject(c->arg, c->file.p, num, text, n, msg);
+	c->ops->reject(c->arg, c->file.p, num, text, n, why ? why : c->msg.p);
 }
 
 void
@@ -61,6 +52,7 @@ csvin_free(struct csvin *c)
 	csv_free(&c->csv);
 	fields_free(&c->fs);
 	buf_free(&c->tmp);
+	buf_free(&c->msg);
 	buf_free(&c->file);
 	buf_free(&c->again);
 }
@@ -214,15 +206,19 @@ runaway_split(struct csvin *c, const char *why)
 	if (c->hdr_state == 0)
 		c->hdr_state = -1; /* the header itself */
 	if (nrest == 0)
-		reject(c, first, csv->text.p, own, "%s", why);
-	else if (q == first)
-		reject(c, first, csv->text.p, own,
-		       "%s; reading on from line %lu", why, q + 1);
-	else
-		reject(
-		    c, first, csv->text.p, own,
-		    "%s (the quote opened at line %lu); reading on from line %lu",
-		    why, q, q + 1);
+		reject(c, first, csv->text.p, own, why);
+	else {
+		buf_reset(&c->msg);
+		if (q == first)
+			buf_printf(&c->msg, "%s; reading on from line %lu", why,
+			           q + 1);
+		else
+			buf_printf(
+			    &c->msg,
+			    "%s (the quote opened at line %lu); reading on from line %lu",
+			    why, q, q + 1);
+		reject(c, first, csv->text.p, own, NULL);
+	}
 	if (nrest == 0)
 		return;
 	if (c->again_n > 0) {
@@ -291,8 +287,10 @@ row(struct csvin *c)
 		return;
 	}
 	if (nf != c->nhdr) {
-		reject(c, csv->first, csv->text.p, csv->text.len,
-		       "row has %zu fields, header has %zu", nf, c->nhdr);
+		buf_reset(&c->msg);
+		buf_printf(&c->msg, "row has %zu fields, header has %zu", nf,
+		           c->nhdr);
+		reject(c, csv->first, csv->text.p, csv->text.len, NULL);
 		return;
 	}
 	fields_reset(&c->fs);
@@ -313,13 +311,12 @@ static void
 csvin_feed(struct csvin *c, const char *p, size_t n, unsigned long num)
 {
 	csv_t *csv = &c->csv;
-	char msg[128];
-
 	switch (csv_feed(csv, p, n, num)) {
 	case CSV_BLANK:
 		break;
 	case CSV_MORE:
 		if (num - csv->qfirst + 1 >= c->max_field_lines) {
+			char msg[128];
 			snprintf(
 			    msg, sizeof msg,
 			    "quoted field not closed within %lu lines (--max-field-lines)",
@@ -332,13 +329,14 @@ csvin_feed(struct csvin *c, const char *p, size_t n, unsigned long num)
 	case CSV_ERR:
 		if (c->hdr_state == 0)
 			c->hdr_state = -1;
+		buf_reset(&c->msg);
 		if (csv->nlines > 1)
-			reject(c, csv->first, csv->text.p, csv->text.len,
-			       "%s at line %lu column %zu", csv->err, num,
-			       csv->errcol);
+			buf_printf(&c->msg, "%s at line %lu column %zu",
+			           csv->err, num, csv->errcol);
 		else
-			reject(c, csv->first, csv->text.p, csv->text.len,
-			       "%s at column %zu", csv->err, csv->errcol);
+			buf_printf(&c->msg, "%s at column %zu", csv->err,
+			           csv->errcol);
+		reject(c, csv->first, csv->text.p, csv->text.len, NULL);
 		break;
 	case CSV_ROW:
 		row(c);

@@ -62,6 +62,7 @@ struct csvin {
 	unsigned long lastnum;
 	fields_t fs;
 	buf_t tmp;
+	buf_t msg; /* a reason for reject() */
 	/* Lines to read again, joined by '\n', after a quote that ran away
 	 * took them in: again_n of them from again_pos on, the first
 	 * numbered again_num. */

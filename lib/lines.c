@@ -1,27 +1,16 @@
 /*
  * lines.c - log lines as records, with continuation lines held.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "lines.h"
 
-static void reject(struct lines *l, const char *file, unsigned long num,
-                   const char *text, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-
+/* Hand line num of file, raw[0..n), to the caller as bad input. */
 static void
-reject(struct lines *l, const char *file, unsigned long num, const char *text,
-       size_t n, const char *fmt, ...)
+reject(struct lines *l, const char *file, unsigned long num, const char *raw,
+       size_t n, const char *why)
 {
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	l->ops->reject(l->arg, file, num, text, n, msg);
+	l->ops->reject(l->arg, file, num, raw, n, why);
 }
 
 void
@@ -29,14 +18,13 @@ lines_init(struct lines *l, const char *name, fmt_fn fn, struct pat_set *pats,
            struct pat_set *mpats, size_t max_len, const struct lines_ops *ops,
            void *arg)
 {
-	memset(l, 0, sizeof *l);
-	l->name = name;
-	l->fn = fn;
-	l->pats = pats;
-	l->mpats = mpats;
-	l->max_len = max_len;
-	l->ops = ops;
-	l->arg = arg;
+	*l = (struct lines){.name = name,
+	                    .fn = fn,
+	                    .pats = pats,
+	                    .mpats = mpats,
+	                    .max_len = max_len,
+	                    .ops = ops,
+	                    .arg = arg};
 	l->cur = &l->fa;
 	l->held = &l->fb;
 }
@@ -165,21 +153,23 @@ lines_step(struct lines *l, const char *file, unsigned long num,
 		fields_reset(cur);
 		rc = pat_match(l->pats, p, n, cur, &l->why);
 		if (rc < 0) {
-			reject(l, file, num, raw, rawn, "%s", l->why.p);
+			reject(l, file, num, raw, rawn, l->why.p);
 			return;
 		}
 	}
 	if (rc != FMT_OK) {
 		nomatch_reason(l);
-		reject(l, file, num, raw, rawn, "%s", l->why.p);
+		reject(l, file, num, raw, rawn, l->why.p);
 		return;
 	}
 	if (msg_patterns(l, cur) < 0) {
-		reject(l, file, num, raw, rawn, "--msg-regex %s", l->why.p);
+		buf_reset(&l->tmp);
+		buf_printf(&l->tmp, "--msg-regex %s", l->why.p);
+		reject(l, file, num, raw, rawn, l->tmp.p);
 		return;
 	}
 	if (l->ops->finish(l->arg, cur, &l->why) < 0) {
-		reject(l, file, num, raw, rawn, "%s", l->why.p);
+		reject(l, file, num, raw, rawn, l->why.p);
 		return;
 	}
 	if (l->fn == NULL) {

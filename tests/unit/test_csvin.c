@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "csvin.h"
+#include "parsed.h"
 
 /* What the callbacks saw, one line each: "row FILE:NUM JSON",
  * "bad FILE:NUM: WHY", "header". */
@@ -28,22 +29,13 @@ on_row(void *arg, fields_t *fs, const char *file, unsigned long num,
 }
 
 static void
-on_reject(void *arg, const char *file, unsigned long num, const char *text,
-          size_t n, const char *why)
-{
-	(void)arg;
-	buf_printf(&seen, "bad %s:%lu: %s [%.*s]\n", file, num, why, (int)n,
-	           text);
-}
-
-static void
 on_header(void *arg, const struct csvin *c)
 {
 	(void)arg, (void)c;
 	buf_adds(&seen, "header\n");
 }
 
-static const struct csvin_ops ops = {on_row, on_reject, on_header};
+static const struct csvin_ops ops = {on_row, seen_reject, on_header};
 
 /* Feed the lines of text (split at '\n') as lines 1, 2, ... of file. */
 static void
@@ -66,7 +58,7 @@ rows_are_keyed_by_the_header(void **state)
 
 	(void)state;
 	buf_reset(&seen);
-	csvin_init(&c, ',', 1000, 1 << 20, &ops, NULL);
+	csvin_init(&c, ',', 1000, 1 << 20, &ops, &seen);
 	feed(&c, "f", "a,,a,a_2\n1,2,3,4\n\n\"x\ny\",,,\n");
 	csvin_end(&c);
 	assert_string_equal(
@@ -84,7 +76,7 @@ bad_rows_are_rejected(void **state)
 
 	(void)state;
 	buf_reset(&seen);
-	csvin_init(&c, '\t', 1000, 1 << 20, &ops, NULL);
+	csvin_init(&c, '\t', 1000, 1 << 20, &ops, &seen);
 	feed(&c, "t", "a\tb\n1\n\"x\"y\tz\n1\t2\n");
 	csvin_end(&c);
 	assert_string_equal(
@@ -103,7 +95,7 @@ a_runaway_quote_rejects_only_its_row(void **state)
 
 	(void)state;
 	buf_reset(&seen);
-	csvin_init(&c, ',', 3, 1 << 20, &ops, NULL);
+	csvin_init(&c, ',', 3, 1 << 20, &ops, &seen);
 	feed(&c, "f", "a,b\n1,\"x\n2,y\n3,z\n");
 	csvin_end(&c);
 	assert_string_equal(
@@ -130,7 +122,7 @@ each_file_has_its_header(void **state)
 
 	(void)state;
 	buf_reset(&seen);
-	csvin_init(&c, ',', 1000, 1 << 20, &ops, NULL);
+	csvin_init(&c, ',', 1000, 1 << 20, &ops, &seen);
 	feed(&c, "f", "a\n1\n");
 	feed(&c, "f", "b\n2\n"); /* the line numbers start again */
 	feed(&c, "g", "c\n3\n");
@@ -149,7 +141,7 @@ a_missing_column_names_the_near_ones(void **state)
 
 	(void)state;
 	buf_reset(&seen);
-	csvin_init(&c, ',', 1000, 1 << 20, &ops, NULL);
+	csvin_init(&c, ',', 1000, 1 << 20, &ops, &seen);
 	feed(&c, "f", "tz,id,tx\n");
 	assert_true(csvin_has_column(&c, "id", NULL));
 	assert_false(csvin_has_column(&c, "ts", &hint));

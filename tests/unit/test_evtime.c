@@ -12,29 +12,10 @@
 #include <cmocka.h>
 
 #include "evtime.h"
+#include "parsed.h"
 
 /* 2026-06-15T12:00:00Z */
 #define NOW 1781524800
-
-static void
-assert_fields(const fields_t *fs, const char *want)
-{
-	buf_t out = BUF_INIT;
-
-	fields_write(fs, &out);
-	assert_string_equal(out.p, want);
-	buf_free(&out);
-}
-
-static void
-assert_rec(const rec_t *r, const char *want)
-{
-	buf_t out = BUF_INIT;
-
-	rec_write(r, &out);
-	assert_string_equal(out.p, want);
-	buf_free(&out);
-}
 
 static int
 scan(rec_t *r, const char *s)

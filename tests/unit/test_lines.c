@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "lines.h"
+#include "parsed.h"
 
 /* What the callbacks saw, one line each. */
 static buf_t seen;
@@ -36,16 +37,7 @@ on_write(void *arg, const fields_t *fs)
 	buf_addc(&seen, '\n');
 }
 
-static void
-on_reject(void *arg, const char *file, unsigned long num, const char *text,
-          size_t n, const char *why)
-{
-	(void)arg;
-	buf_printf(&seen, "bad %s:%lu: %s [%.*s]\n", file, num, why, (int)n,
-	           text);
-}
-
-static const struct lines_ops ops = {on_finish, on_write, on_reject};
+static const struct lines_ops ops = {on_finish, on_write, seen_reject};
 
 static void
 step(struct lines *l, unsigned long num, const char *s)
@@ -61,7 +53,8 @@ continuation_lines_join_the_held_record(void **state)
 
 	(void)state;
 	buf_reset(&seen);
-	lines_init(&l, "syslog", fmt_syslog, &none, &none, 1 << 20, &ops, NULL);
+	lines_init(&l, "syslog", fmt_syslog, &none, &none, 1 << 20, &ops,
+	           &seen);
 	l.ctx.now_sec = 1781524800;
 	step(&l, 1, "\tlost");
 	step(&l, 2, "Jun 15 11:00:00 h app[1]: first");
@@ -100,7 +93,7 @@ patterns_after_the_format(void **state)
 	assert_int_equal(pat_compile(&pats, &err), 0);
 	assert_int_equal(pat_compile(&mpats, &err), 0);
 	lines_init(&l, "logfmt", fmt_logfmt, &pats, &mpats, 1 << 20, &ops,
-	           NULL);
+	           &seen);
 	step(&l, 1, "msg=\"login user=bob\" a=1");
 	step(&l, 2, "=hello");
 	step(&l, 3, "=two words");
@@ -118,7 +111,7 @@ patterns_after_the_format(void **state)
 	lines_free(&l);
 	/* -e alone: written at once */
 	buf_reset(&seen);
-	lines_init(&l, NULL, NULL, &pats, &mpats, 1 << 20, &ops, NULL);
+	lines_init(&l, NULL, NULL, &pats, &mpats, 1 << 20, &ops, &seen);
 	step(&l, 1, "one");
 	assert_false(lines_held(&l));
 	step(&l, 2, "one two");

@@ -12,17 +12,7 @@
 #include <cmocka.h>
 
 #include "pattern.h"
-
-/* fs written as a record, for comparing with one string. */
-static void
-assert_fields(const fields_t *fs, const char *want)
-{
-	buf_t out = BUF_INIT;
-
-	fields_write(fs, &out);
-	assert_string_equal(out.p, want);
-	buf_free(&out);
-}
+#include "parsed.h"
 
 static int
 match(struct pat_set *s, const char *line, fields_t *fs, buf_t *why)
