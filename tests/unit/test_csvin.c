@@ -66,6 +66,11 @@ rows_are_keyed_by_the_header(void **state)
 	    "header\n"
 	    "row f:2 {\"a\":\"1\",\"_2\":\"2\",\"a_3\":\"3\",\"a_2\":\"4\"}\n"
 	    "row f:4 {\"a\":\"x\\ny\",\"_2\":\"\",\"a_3\":\"\",\"a_2\":\"\"}\n");
+	/* a second name takes _2 when no column has it */
+	buf_reset(&seen);
+	feed(&c, "g", "x,x\n1,2\n");
+	assert_string_equal(seen.p,
+	                    "header\nrow g:2 {\"x\":\"1\",\"x_2\":\"2\"}\n");
 	csvin_free(&c);
 }
 
@@ -112,6 +117,26 @@ a_runaway_quote_rejects_only_its_row(void **state)
 	                    "header\n"
 	                    "bad g:2: quoted field not closed at end of file "
 	                    "[\"1,2]\n");
+	/* stopped by a signal: the open row is reported as it is */
+	{
+		static volatile int stop;
+		c.stop = &stop;
+		buf_reset(&seen);
+		feed(&c, "h", "a,b\n\"1,2\n3,4\n");
+		csvin_end(&c);
+		assert_int_equal(
+		    strstr(seen.p,
+		           "bad h:2: quoted field not closed at end of file") !=
+		        NULL,
+		    1);
+		buf_reset(&seen);
+		feed(&c, "k", "a,b\n\"1,2\n3,4\n");
+		stop = 1;
+		csvin_end(&c);
+		assert_string_equal(
+		    seen.p,
+		    "header\nbad k:2: quoted field still open when stopped [\"1,2\n3,4]\n");
+	}
 	csvin_free(&c);
 }
 
