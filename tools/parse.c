@@ -79,7 +79,7 @@ static struct evtime et; /* --time-field, --time-format, --year */
 static struct lines lns; /* line formats and -e */
 static fields_t pf;      /* -e fields of a line -f json cannot read */
 static buf_t why;        /* reason a line is rejected */
-static buf_t tmp;        /* conversions */
+static buf_t tmp;        /* messages */
 static buf_t linebuf;    /* a line with its CR removed */
 
 /* What the run made of its input, for the summary of a run in which
@@ -301,10 +301,9 @@ static int
 json_fix(void *arg, rec_t *r, buf_t *w)
 {
 	(void)arg;
-	(void)w; /* the same buffer as why */
-	if (evtime_json(&et, r, rio_time_field_of(r, 1), &why) < 0)
+	if (evtime_json(&et, r, rio_time_field_of(r, 1), w) < 0)
 		return -1;
-	return types.n > 0 ? ftypes_json(&types, r, &why) : 0;
+	return types.n > 0 ? ftypes_json(&types, r, w) : 0;
 }
 
 static void
