@@ -448,6 +448,73 @@ test_conf_errors(void **state)
 	count_conf_free(&cf);
 }
 
+/* Many distinct values, some written with escapes, in hopping windows
+ * (each window the union of two slots' sets), and the same through
+ * partial records merged back. */
+static void
+test_distinct_many_values(void **state)
+{
+	buf_t in = BUF_INIT, shard[2] = {BUF_INIT, BUF_INIT}, all = BUF_INIT;
+	struct count_conf cf;
+	struct count *cn;
+	char *merged;
+	static const char want[] =
+	    "{\"window_start\":\"2026-03-01T09:59:00Z\",\"window_end\":\"2026-03-01T10:01:00Z\",\"count\":200,\"distinct_u\":100}\n"
+	    "{\"window_start\":\"2026-03-01T10:00:00Z\",\"window_end\":\"2026-03-01T10:02:00Z\",\"count\":300,\"distinct_u\":150}\n"
+	    "{\"window_start\":\"2026-03-01T10:01:00Z\",\"window_end\":\"2026-03-01T10:03:00Z\",\"count\":200,\"distinct_u\":150}\n"
+	    "{\"window_start\":\"2026-03-01T10:02:00Z\",\"window_end\":\"2026-03-01T10:04:00Z\",\"count\":100,\"distinct_u\":100}\n";
+
+	(void)state;
+	/* minute 0: u0 .. u99, each also as "\u0075..."; minute 1: u50 ..
+	 * u149; minute 2: u100 .. u199 */
+	for (int i = 0; i < 400; i++) {
+		buf_t *b = &shard[i % 2];
+		size_t from = b->len;
+		int min = i < 200 ? 0 : i / 100 - 1;
+		int u = i < 200 ? i / 2 : i - 150 - 50 * (min - 1);
+		const char *pre = i < 200 && i % 2 ? "\\u0075" : "u";
+
+		buf_printf(
+		    b, "{\"ts\":\"2026-03-01T10:%02d:%02dZ\",\"u\":\"%s%d\"}\n",
+		    min, i % 60, pre, u);
+		buf_add(&in, b->p + from, b->len - from);
+	}
+	conf(&cf, 120000, NULL);
+	cf.every = 60000;
+	assert_null(count_conf_agg(&cf, COUNT_AGG_DISTINCT, "u"));
+	run(&cf, in.p, want);
+
+	for (int i = 0; i < 2; i++) {
+		conf(&cf, 120000, NULL);
+		cf.every = 60000;
+		cf.partial = 1;
+		assert_null(count_conf_agg(&cf, COUNT_AGG_DISTINCT, "u"));
+		cn = engine(&cf);
+		feed(cn, shard[i].p, 0);
+		count_finish(cn);
+		merged = output();
+		buf_adds(&all, merged);
+		free(merged);
+		count_free(cn);
+		count_conf_free(&cf);
+	}
+	conf(&cf, 120000, NULL);
+	cf.every = 60000;
+	assert_null(count_conf_agg(&cf, COUNT_AGG_DISTINCT, "u"));
+	cn = engine(&cf);
+	feed(cn, all.p, 1);
+	count_finish(cn);
+	merged = output();
+	count_free(cn);
+	count_conf_free(&cf);
+	assert_string_equal(merged, want);
+	free(merged);
+	buf_free(&all);
+	buf_free(&in);
+	buf_free(&shard[0]);
+	buf_free(&shard[1]);
+}
+
 int
 main(void)
 {
@@ -461,6 +528,7 @@ main(void)
 	    cmocka_unit_test(test_aggregates),
 	    cmocka_unit_test(test_hopping_windows),
 	    cmocka_unit_test(test_partial_and_merge),
+	    cmocka_unit_test(test_distinct_many_values),
 	    cmocka_unit_test(test_each),
 	    cmocka_unit_test(test_conf_errors),
 	};
