@@ -49,6 +49,19 @@ feed(stitch_t *s, const char *line)
 	return rc;
 }
 
+/* Feed the record printf would write. */
+static void
+feedf(stitch_t *s, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	feed(s, line);
+}
+
 static void
 reset(void)
 {
@@ -92,7 +105,6 @@ test_many_keys_come_and_go(void **state)
 	buf_t e = BUF_INIT;
 	struct stitch_conf c = {.mode = STITCH_MERGE, .keys = keys, .nkeys = 1};
 	stitch_t *s;
-	char line[128];
 
 	(void)state;
 	reset();
@@ -101,15 +113,12 @@ test_many_keys_come_and_go(void **state)
 	feed(s, "{\"ts\":\"2026-01-01T00:00:00Z\",\"id\":\"keep\",\"v\":1}");
 	for (int round = 0; round < 3; round++)
 		for (int i = 0; i < 20000; i++) {
-			snprintf(line, sizeof line,
-			         "{\"ts\":\"2026-01-01T00:00:01Z\",\"id\":%d}",
-			         i);
-			feed(s, line);
-			snprintf(line, sizeof line,
-			         "{\"ts\":\"2026-01-01T00:00:02Z\",\"id\":%d,"
-			         "\"end\":true}",
-			         i);
-			feed(s, line);
+			feedf(s, "{\"ts\":\"2026-01-01T00:00:01Z\",\"id\":%d}",
+			      i);
+			feedf(s,
+			      "{\"ts\":\"2026-01-01T00:00:02Z\",\"id\":%d,"
+			      "\"end\":true}",
+			      i);
 		}
 	assert_int_equal(nwritten, 60000);
 	assert_int_equal(stitch_nopen(s), 1);
@@ -199,7 +208,6 @@ test_reopened_keys_keep_their_own_records(void **state)
 	buf_t e = BUF_INIT;
 	struct stitch_conf c = {.mode = STITCH_MERGE, .keys = keys, .nkeys = 1};
 	stitch_t *s;
-	char line[128];
 	const int n = 5000;
 
 	(void)state;
@@ -207,17 +215,14 @@ test_reopened_keys_keep_their_own_records(void **state)
 	c.end = expr_compile("end", &e);
 	s = stitch_new(&c, &out, written);
 	for (int i = 0; i < n; i++) {
-		snprintf(line, sizeof line,
-		         "{\"ts\":\"2026-01-01T00:00:01Z\",\"id\":%d,\"v\":%d}",
-		         i, i);
-		feed(s, line);
+		feedf(s, "{\"ts\":\"2026-01-01T00:00:01Z\",\"id\":%d,\"v\":%d}",
+		      i, i);
 	}
 	for (int i = 1; i < n; i += 2) {
-		snprintf(line, sizeof line,
-		         "{\"ts\":\"2026-01-01T00:00:02Z\",\"id\":%d,\"w\":1,"
-		         "\"end\":true}",
-		         i);
-		feed(s, line);
+		feedf(s,
+		      "{\"ts\":\"2026-01-01T00:00:02Z\",\"id\":%d,\"w\":1,"
+		      "\"end\":true}",
+		      i);
 	}
 	assert_int_equal(check_records(2, 0), n / 2);
 	assert_int_equal(stitch_nopen(s), n - n / 2);
@@ -226,10 +231,8 @@ test_reopened_keys_keep_their_own_records(void **state)
 	 * keys still open */
 	for (int i = 0; i < n; i++) {
 		int id = i % 2 ? n + i : i;
-		snprintf(line, sizeof line,
-		         "{\"ts\":\"2026-01-01T00:00:03Z\",\"id\":%d,\"v\":%d}",
-		         id, id);
-		feed(s, line);
+		feedf(s, "{\"ts\":\"2026-01-01T00:00:03Z\",\"id\":%d,\"v\":%d}",
+		      id, id);
 	}
 	assert_int_equal(nwritten, 0);
 	assert_int_equal(stitch_nopen(s), n);
@@ -259,7 +262,6 @@ test_expect_reopened_keys(void **state)
 	struct stitch_conf c = {
 	    .mode = STITCH_EXPECT, .keys = keys, .nkeys = 1, .within = 3600000};
 	stitch_t *s;
-	char line[128];
 	const int n = 3000;
 
 	(void)state;
@@ -268,18 +270,16 @@ test_expect_reopened_keys(void **state)
 	c.expect = expr_compile("ev == \"ok\"", &e);
 	s = stitch_new(&c, &out, written);
 	for (int i = 0; i < n; i++) {
-		snprintf(line, sizeof line,
-		         "{\"ts\":\"2026-01-01T00:00:01Z\",\"id\":%d,\"v\":%d,"
-		         "\"ev\":\"try\"}",
-		         i, i);
-		feed(s, line);
+		feedf(s,
+		      "{\"ts\":\"2026-01-01T00:00:01Z\",\"id\":%d,\"v\":%d,"
+		      "\"ev\":\"try\"}",
+		      i, i);
 	}
 	for (int i = 1; i < n; i += 2) {
-		snprintf(line, sizeof line,
-		         "{\"ts\":\"2026-01-01T00:00:02Z\",\"id\":%d,\"v\":%d,"
-		         "\"ev\":\"ok\"}",
-		         i, i);
-		feed(s, line);
+		feedf(s,
+		      "{\"ts\":\"2026-01-01T00:00:02Z\",\"id\":%d,\"v\":%d,"
+		      "\"ev\":\"ok\"}",
+		      i, i);
 	}
 	assert_int_equal(check_records(0, 0), n / 2);
 	assert_int_equal(stitch_nopen(s), n - n / 2);
@@ -287,11 +287,10 @@ test_expect_reopened_keys(void **state)
 	reset();
 	for (int i = 0; i < n; i++) {
 		int id = i % 2 ? n + i : i;
-		snprintf(line, sizeof line,
-		         "{\"ts\":\"2026-01-01T00:00:03Z\",\"id\":%d,\"v\":%d,"
-		         "\"ev\":\"try\"}",
-		         id, id);
-		feed(s, line);
+		feedf(s,
+		      "{\"ts\":\"2026-01-01T00:00:03Z\",\"id\":%d,\"v\":%d,"
+		      "\"ev\":\"try\"}",
+		      id, id);
 	}
 	assert_int_equal(stitch_nopen(s), n + n / 2);
 	/* an old key has nothing pending any more */
@@ -299,11 +298,10 @@ test_expect_reopened_keys(void **state)
 	assert_int_equal(nwritten, 0);
 	for (int i = 0; i < n; i++) {
 		int id = i % 2 ? n + i : i;
-		snprintf(line, sizeof line,
-		         "{\"ts\":\"2026-01-01T00:00:05Z\",\"id\":%d,\"v\":%d,"
-		         "\"ev\":\"ok\"}",
-		         id, id);
-		feed(s, line);
+		feedf(s,
+		      "{\"ts\":\"2026-01-01T00:00:05Z\",\"id\":%d,\"v\":%d,"
+		      "\"ev\":\"ok\"}",
+		      id, id);
 	}
 	assert_int_equal(check_records(0, 0), n + n / 2);
 	assert_int_equal(stitch_nopen(s), 0);
