@@ -77,8 +77,9 @@ struct count {
 	int64_t memo_s, memo_f, memo_c; /* slot_windows' last answer */
 
 	/* ---- revisions (--late emit) ---- */
-	struct rev *revs;
-	size_t nrevs, revcap;
+	struct kmap *revs; /* window start and group id -> rev id */
+	uint32_t *rev_n;   /* by rev id: revisions written, 0 once freed */
+	size_t rev_cap;
 
 	/* ---- emission ---- */
 	int have_wm;
@@ -1175,60 +1176,52 @@ write_partial(struct count *cn, const group_t *g, int64_t ss, int64_t se,
 
 /* How often each written window and group was revised (--late emit). */
 
-typedef struct rev {
-	int64_t ws;
-	uint32_t id;
-	uint32_t n; /* 0: empty */
-} rev_t;
-
-static size_t
-rev_home(struct count *cn, int64_t ws, uint32_t id)
+/* The key of window ws and group id in revs. */
+static void
+rev_key(char k[12], int64_t ws, uint32_t id)
 {
-	uint64_t h = (uint64_t)ws * 0x9E3779B97F4A7C15ULL ^ id;
-
-	return (size_t)(h ^ h >> 29) & (cn->revcap - 1);
+	memcpy(k, &ws, 8);
+	memcpy(k + 8, &id, 4);
 }
 
+/* Forget the windows starting before from. */
 static void
-rev_insert(struct count *cn, rev_t r)
+rev_prune(struct count *cn, int64_t from)
 {
-	size_t j = rev_home(cn, r.ws, r.id);
+	for (size_t i = 0; i < kmap_ids(cn->revs); i++) {
+		size_t n;
+		int64_t ws;
+		const char *k;
 
-	while (cn->revs[j].n != 0)
-		j = (j + 1) & (cn->revcap - 1);
-	cn->revs[j] = r;
-	cn->nrevs++;
-}
-
-/* Rebuild the table keeping entries of windows starting at or after
- * from, in a table of cap entries. */
-static void
-rev_rebuild(struct count *cn, int64_t from, size_t cap)
-{
-	rev_t *old = cn->revs;
-	size_t ocap = cn->revcap;
-
-	cn->revcap = cap;
-	cn->revs = xcalloc(cn->revcap, sizeof *cn->revs);
-	cn->nrevs = 0;
-	for (size_t i = 0; i < ocap; i++)
-		if (old[i].n != 0 && old[i].ws >= from)
-			rev_insert(cn, old[i]);
-	free(old);
+		if (cn->rev_n[i] == 0)
+			continue;
+		k = kmap_key(cn->revs, (uint32_t)i, &n);
+		memcpy(&ws, k, 8);
+		if (ws >= from)
+			continue;
+		kmap_del(cn->revs, k, n, util_hash_bytes(k, n));
+		cn->rev_n[i] = 0;
+	}
 }
 
 static unsigned
 rev_bump(struct count *cn, int64_t ws, uint32_t id)
 {
-	if ((cn->nrevs + 1) * 2 > cn->revcap)
-		rev_rebuild(cn, NONE, cn->revcap ? cn->revcap * 2 : 64);
-	size_t j = rev_home(cn, ws, id);
-	for (; cn->revs[j].n != 0; j = (j + 1) & (cn->revcap - 1))
-		if (cn->revs[j].ws == ws && cn->revs[j].id == id)
-			return ++cn->revs[j].n;
-	rev_t r = {ws, id, 1};
-	rev_insert(cn, r);
-	return 1;
+	char k[12];
+	int added;
+	uint32_t i;
+
+	rev_key(k, ws, id);
+	i = kmap_add(cn->revs, k, sizeof k, util_hash_bytes(k, sizeof k),
+	             &added);
+	if (i >= cn->rev_cap) {
+		cn->rev_cap = cn->rev_cap ? cn->rev_cap * 2 : 64;
+		cn->rev_n =
+		    xrealloc(cn->rev_n, cn->rev_cap * sizeof *cn->rev_n);
+	}
+	if (added)
+		cn->rev_n[i] = 0;
+	return ++cn->rev_n[i];
 }
 
 /* ==== emission ============================================================ */
@@ -1357,10 +1350,8 @@ prune_slots(struct count *cn)
 	cn->pruned_to = gone[n - 1]->end;
 	memmove(cn->slots, cn->slots + n, (cn->nslots - n) * sizeof *cn->slots);
 	cn->nslots -= n;
-	if (cn->nrevs > 0)
-		rev_rebuild(cn,
-		            cn->nslots > 0 ? cn->slots[0]->start : INT64_MAX,
-		            cn->revcap);
+	if (kmap_len(cn->revs) > 0)
+		rev_prune(cn, cn->nslots > 0 ? cn->slots[0]->start : INT64_MAX);
 	for (size_t i = 0; i < n; i++) {
 		/* With --partial, groups whose events are all written go:
 		 * the merge keeps track of them. */
@@ -2416,6 +2407,7 @@ count_new(struct count_conf *cf, const char **err)
 	buf_grow(&cn->showbuf, 256);
 	make_signature(cn, cf->tz ? cf->tz : "UTC", cf->week_start);
 	cn->ids = kmap_new();
+	cn->revs = kmap_new();
 	cn->max_slot = NONE;
 	cn->memo_s = NONE;
 	cn->max_t = NONE;
@@ -2444,7 +2436,8 @@ count_free(struct count *cn)
 	kmap_free(cn->ids);
 	free(cn->order);
 	free(cn->pending);
-	free(cn->revs);
+	kmap_free(cn->revs);
+	free(cn->rev_n);
 	if (cn->scratch != NULL)
 		for (size_t i = 0; i < cn->naggs; i++)
 			if (cn->aggs[i].kind == AG_DISTINCT)
