@@ -2,9 +2,9 @@
  * uniq.c - a set of keys that forgets each one a fixed span of event
  * time after it was first seen.
  *
- * The keys live in a kmap; the watermark at which each was added is in
- * an array by its id.  A ring holds the ids in the order they were
- * added; since each is stamped with the watermark at that moment, which
+ * The keys live in a kmap; the watermark at which each was added, and
+ * its hash, are in an array by its id.  A ring holds the ids in the order they
+ * were added; since each is stamped with the watermark at that moment, which
  * never goes back, the ring is in time order and forgetting is deleting
  * the key at its head (whose id the kmap hands out again).
  */
@@ -23,8 +23,10 @@ struct uniq {
 	int has_wm;
 
 	struct kmap *keys;
-	int64_t *seen; /* by id: the watermark when the key was added (not
-	                  kept when within is 0) */
+	struct ukey {
+		int64_t seen; /* the watermark when the key was added */
+		uint64_t h;
+	} * key; /* by id; not kept when within is 0 */
 	size_t cap;
 
 	uint32_t *ring; /* ids in the order they were added */
@@ -48,7 +50,7 @@ uniq_free(struct uniq *u)
 	if (u == NULL)
 		return;
 	kmap_free(u->keys);
-	free(u->seen);
+	free(u->key);
 	free(u->ring);
 	free(u);
 }
@@ -63,10 +65,11 @@ uniq_len(const struct uniq *u)
 static void
 forget_oldest(struct uniq *u)
 {
+	uint32_t id = u->ring[u->rhead];
 	size_t n;
-	const char *k = kmap_key(u->keys, u->ring[u->rhead], &n);
+	const char *k = kmap_key(u->keys, id, &n);
 
-	kmap_del(u->keys, k, n, util_hash_bytes(k, n));
+	kmap_del(u->keys, k, n, u->key[id].h);
 	u->rhead = (u->rhead + 1) % u->rcap;
 	u->rlen--;
 }
@@ -92,6 +95,7 @@ uniq_see(struct uniq *u, const char *k, size_t n, int has_time, int64_t t_ms)
 {
 	uint64_t h = util_hash_bytes(k, n);
 	uint32_t id;
+	int added;
 
 	if (has_time && (!u->has_wm || t_ms > u->wm)) {
 		u->wm = t_ms;
@@ -99,20 +103,22 @@ uniq_see(struct uniq *u, const char *k, size_t n, int has_time, int64_t t_ms)
 	}
 	if (u->within > 0)
 		while (u->rlen > 0 &&
-		       u->seen[u->ring[u->rhead]] <= u->wm - u->within)
+		       u->key[u->ring[u->rhead]].seen <= u->wm - u->within)
 			forget_oldest(u);
-	if (kmap_find(u->keys, k, n, h) >= 0)
-		return UNIQ_REPEAT;
 	if (kmap_len(u->keys) >= u->max)
-		return UNIQ_FULL;
-	id = kmap_add(u->keys, k, n, h, NULL);
+		return kmap_find(u->keys, k, n, h) >= 0 ? UNIQ_REPEAT
+		                                        : UNIQ_FULL;
+	id = kmap_add(u->keys, k, n, h, &added);
+	if (!added)
+		return UNIQ_REPEAT;
 	if (u->within == 0)
 		return UNIQ_FIRST; /* kept for the whole run: no time needed */
 	if (id >= u->cap) {
 		u->cap = u->cap ? u->cap * 2 : 64;
-		u->seen = xrealloc(u->seen, u->cap * sizeof *u->seen);
+		u->key = xrealloc(u->key, u->cap * sizeof *u->key);
 	}
-	u->seen[id] = u->wm;
+	u->key[id].seen = u->wm;
+	u->key[id].h = h;
 	ring_push(u, id);
 	return UNIQ_FIRST;
 }
