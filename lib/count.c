@@ -77,8 +77,9 @@ struct count {
 	int64_t memo_s, memo_f, memo_c; /* slot_windows' last answer */
 
 	/* ---- revisions (--late emit) ---- */
-	struct rev *revs;
-	size_t nrevs, revcap;
+	struct kmap *revs; /* window start and group id -> rev id */
+	uint32_t *rev_n;   /* by rev id: revisions written, 0 once freed */
+	size_t rev_cap;
 
 	/* ---- emission ---- */
 	int have_wm;
@@ -253,18 +254,6 @@ put_count(buf_t *b, uint64_t c)
 		buf_printf(b, "%llu", (unsigned long long)c);
 }
 
-/* An exact set of distinct values (canonical JSON text). */
-typedef struct dent {
-	uint64_t h;
-	const char *v; /* owned, unless the set borrows */
-	size_t len;
-} dent_t;
-
-typedef struct dset {
-	dent_t *tab; /* open addressing, cap a power of two */
-	size_t n, cap;
-} dset_t;
-
 typedef struct mm {
 	double v;
 	int64_t has;
@@ -427,7 +416,7 @@ layout_cells(struct count *cn)
 				cn->aggs[i].speaks = 0;
 		switch (cn->aggs[i].kind) {
 		case AG_DISTINCT:
-			sz = al = sizeof(dset_t *);
+			sz = al = sizeof(struct kmap *);
 			break;
 		case AG_SUM:
 			sz = sizeof(dec_t);
@@ -474,84 +463,31 @@ canon_value(struct count *cn, buf_t *dst, const char *v, size_t n)
 
 /* ==== distinct sets ======================================================= */
 
-static dset_t *
-dset_new(void)
-{
-	dset_t *s = xcalloc(1, sizeof *s);
+/*
+ * An exact set of distinct values (canonical JSON text) is a kmap, made
+ * when its first value comes; values are never deleted, so the ids of a
+ * set are 0 .. kmap_len() - 1.
+ */
 
-	s->cap = 8;
-	s->tab = xcalloc(s->cap, sizeof *s->tab);
-	return s;
-}
-
+/* Add v (canonical text) to set *s unless present. */
 static void
-dset_free(dset_t *s, int owned)
+dset_add(struct kmap **s, const char *v, size_t len)
 {
-	if (s == NULL)
-		return;
-	if (owned)
-		for (size_t i = 0; i < s->cap; i++)
-			free((char *)s->tab[i].v);
-	free(s->tab);
-	free(s);
+	if (*s == NULL)
+		*s = kmap_new();
+	kmap_add(*s, v, len, util_hash_bytes(v, len), NULL);
 }
 
-/* Empty a set that borrows its values (for combining windows). */
-static void
-dset_clear(dset_t *s)
-{
-	memset(s->tab, 0, s->cap * sizeof *s->tab);
-	s->n = 0;
-}
-
-static void
-dset_grow(dset_t *s)
-{
-	dent_t *old = s->tab;
-	size_t ocap = s->cap;
-
-	s->cap *= 2;
-	s->tab = xcalloc(s->cap, sizeof *s->tab);
-	for (size_t i = 0; i < ocap; i++) {
-		if (old[i].v == NULL)
-			continue;
-		size_t j = old[i].h & (s->cap - 1);
-		while (s->tab[j].v != NULL)
-			j = (j + 1) & (s->cap - 1);
-		s->tab[j] = old[i];
-	}
-	free(old);
-}
-
-/* Add v (canonical text) unless present; copy it if copy is set. */
-static void
-dset_add(dset_t *s, const char *v, size_t len, uint64_t h, int copy)
-{
-	size_t j = h & (s->cap - 1);
-
-	while (s->tab[j].v != NULL) {
-		if (s->tab[j].h == h && s->tab[j].len == len &&
-		    memcmp(s->tab[j].v, v, len) == 0)
-			return;
-		j = (j + 1) & (s->cap - 1);
-	}
-	if (copy) {
-		char *p = xmalloc(len + 1);
-		memcpy(p, v, len);
-		p[len] = '\0';
-		v = p;
-	}
-	s->tab[j].h = h;
-	s->tab[j].v = v;
-	s->tab[j].len = len;
-	if (++s->n * 2 > s->cap)
-		dset_grow(s);
-}
+/* A value of a set, for sorting. */
+typedef struct dent {
+	const char *v;
+	size_t len;
+} dent_t;
 
 static int
 dent_cmp(const void *a, const void *b)
 {
-	const dent_t *x = *(dent_t *const *)a, *y = *(dent_t *const *)b;
+	const dent_t *x = a, *y = b;
 	size_t n = x->len < y->len ? x->len : y->len;
 	int c = memcmp(x->v, y->v, n);
 
@@ -710,7 +646,7 @@ cell_free(struct count *cn, unsigned char *c)
 {
 	for (size_t i = 0; i < cn->naggs; i++)
 		if (cn->aggs[i].kind == AG_DISTINCT)
-			dset_free(*(dset_t **)(c + cn->aggs[i].off), 1);
+			kmap_free(*(struct kmap **)(c + cn->aggs[i].off));
 }
 
 static void
@@ -853,16 +789,13 @@ agg_value(struct count *cn, const line_t *l, agg_t *a, unsigned char *c,
 	if (a->kind == AG_DISTINCT) {
 		if (type == JT_NULL)
 			return;
-		dset_t **s = (dset_t **)st;
-		if (*s == NULL)
-			*s = dset_new();
 		if (type == JT_STR && memchr(v, '\\', n) != NULL) {
 			buf_reset(&cn->valbuf);
 			canon_value(cn, &cn->valbuf, v, n);
 			v = cn->valbuf.p;
 			n = cn->valbuf.len;
 		}
-		dset_add(*s, v, n, util_hash_bytes(v, n), 1);
+		dset_add((struct kmap **)st, v, n);
 		return;
 	}
 	r = num_value(v, n, &d,
@@ -900,11 +833,9 @@ agg_value(struct count *cn, const line_t *l, agg_t *a, unsigned char *c,
 	}
 }
 
-/* Add cell src into dst.  A distinct set in dst borrows the values of
- * src when borrow is set (dst is a scratch cell), else copies them. */
+/* Add cell src into dst. */
 static void
-cell_combine(struct count *cn, unsigned char *dst, const unsigned char *src,
-             int borrow)
+cell_combine(struct count *cn, unsigned char *dst, const unsigned char *src)
 {
 	*(uint64_t *)dst =
 	    count_add(*(const uint64_t *)dst, *(const uint64_t *)src);
@@ -914,17 +845,13 @@ cell_combine(struct count *cn, unsigned char *dst, const unsigned char *src,
 		const unsigned char *s = src + a->off;
 		switch (a->kind) {
 		case AG_DISTINCT: {
-			const dset_t *ss = *(dset_t *const *)s;
-			dset_t **ds = (dset_t **)d;
-			if (ss == NULL)
-				break;
-			if (*ds == NULL)
-				*ds = dset_new();
-			for (size_t j = 0; j < ss->cap; j++)
-				if (ss->tab[j].v != NULL)
-					dset_add(*ds, ss->tab[j].v,
-					         ss->tab[j].len, ss->tab[j].h,
-					         !borrow);
+			const struct kmap *ss = *(struct kmap *const *)s;
+			for (size_t j = 0; ss != NULL && j < kmap_len(ss);
+			     j++) {
+				size_t n;
+				const char *v = kmap_key(ss, (uint32_t)j, &n);
+				dset_add((struct kmap **)d, v, n);
+			}
 			break;
 		}
 		case AG_SUM:
@@ -956,8 +883,8 @@ scratch_clear(struct count *cn, unsigned char *c)
 	for (size_t i = 0; i < cn->naggs; i++) {
 		unsigned char *st = c + cn->aggs[i].off;
 		if (cn->aggs[i].kind == AG_DISTINCT) {
-			if (*(dset_t **)st != NULL)
-				dset_clear(*(dset_t **)st);
+			if (*(struct kmap **)st != NULL)
+				kmap_clear(*(struct kmap **)st);
 		} else if (cn->aggs[i].kind == AG_SUM) {
 			memset(st, 0, sizeof(dec_t));
 		} else if (cn->aggs[i].kind == AG_AVG) {
@@ -1077,8 +1004,9 @@ write_record(struct count *cn, const group_t *g, const unsigned char *c,
 		jw_key(&rio_out, a->name);
 		switch (a->kind) {
 		case AG_DISTINCT: {
-			const dset_t *s = st ? *(dset_t *const *)st : NULL;
-			buf_printf(&rio_out, "%zu", s ? s->n : 0);
+			const struct kmap *s =
+			    st ? *(struct kmap *const *)st : NULL;
+			buf_printf(&rio_out, "%zu", s ? kmap_len(s) : 0);
 			break;
 		}
 		case AG_SUM:
@@ -1197,19 +1125,19 @@ write_partial(struct count *cn, const group_t *g, int64_t ss, int64_t se,
 		jw_key(&rio_out, a->name);
 		switch (a->kind) {
 		case AG_DISTINCT: {
-			const dset_t *s = *(dset_t *const *)st;
+			const struct kmap *s = *(struct kmap *const *)st;
 			buf_addc(&rio_out, '[');
 			if (s != NULL) {
-				const dent_t **v = xmalloc(s->n * sizeof *v);
-				size_t n = 0;
-				for (size_t j = 0; j < s->cap; j++)
-					if (s->tab[j].v != NULL)
-						v[n++] = &s->tab[j];
+				size_t n = kmap_len(s);
+				dent_t *v = xmalloc((n + 1) * sizeof *v);
+				for (size_t j = 0; j < n; j++)
+					v[j].v =
+					    kmap_key(s, (uint32_t)j, &v[j].len);
 				qsort(v, n, sizeof *v, dent_cmp);
 				for (size_t j = 0; j < n; j++) {
 					if (j > 0)
 						buf_addc(&rio_out, ',');
-					buf_add(&rio_out, v[j]->v, v[j]->len);
+					buf_add(&rio_out, v[j].v, v[j].len);
 				}
 				free(v);
 			}
@@ -1248,60 +1176,52 @@ write_partial(struct count *cn, const group_t *g, int64_t ss, int64_t se,
 
 /* How often each written window and group was revised (--late emit). */
 
-typedef struct rev {
-	int64_t ws;
-	uint32_t id;
-	uint32_t n; /* 0: empty */
-} rev_t;
-
-static size_t
-rev_home(struct count *cn, int64_t ws, uint32_t id)
+/* The key of window ws and group id in revs. */
+static void
+rev_key(char k[12], int64_t ws, uint32_t id)
 {
-	uint64_t h = (uint64_t)ws * 0x9E3779B97F4A7C15ULL ^ id;
-
-	return (size_t)(h ^ h >> 29) & (cn->revcap - 1);
+	memcpy(k, &ws, 8);
+	memcpy(k + 8, &id, 4);
 }
 
+/* Forget the windows starting before from. */
 static void
-rev_insert(struct count *cn, rev_t r)
+rev_prune(struct count *cn, int64_t from)
 {
-	size_t j = rev_home(cn, r.ws, r.id);
+	for (size_t i = 0; i < kmap_ids(cn->revs); i++) {
+		size_t n;
+		int64_t ws;
+		const char *k;
 
-	while (cn->revs[j].n != 0)
-		j = (j + 1) & (cn->revcap - 1);
-	cn->revs[j] = r;
-	cn->nrevs++;
-}
-
-/* Rebuild the table keeping entries of windows starting at or after
- * from, in a table of cap entries. */
-static void
-rev_rebuild(struct count *cn, int64_t from, size_t cap)
-{
-	rev_t *old = cn->revs;
-	size_t ocap = cn->revcap;
-
-	cn->revcap = cap;
-	cn->revs = xcalloc(cn->revcap, sizeof *cn->revs);
-	cn->nrevs = 0;
-	for (size_t i = 0; i < ocap; i++)
-		if (old[i].n != 0 && old[i].ws >= from)
-			rev_insert(cn, old[i]);
-	free(old);
+		if (cn->rev_n[i] == 0)
+			continue;
+		k = kmap_key(cn->revs, (uint32_t)i, &n);
+		memcpy(&ws, k, 8);
+		if (ws >= from)
+			continue;
+		kmap_del(cn->revs, k, n, util_hash_bytes(k, n));
+		cn->rev_n[i] = 0;
+	}
 }
 
 static unsigned
 rev_bump(struct count *cn, int64_t ws, uint32_t id)
 {
-	if ((cn->nrevs + 1) * 2 > cn->revcap)
-		rev_rebuild(cn, NONE, cn->revcap ? cn->revcap * 2 : 64);
-	size_t j = rev_home(cn, ws, id);
-	for (; cn->revs[j].n != 0; j = (j + 1) & (cn->revcap - 1))
-		if (cn->revs[j].ws == ws && cn->revs[j].id == id)
-			return ++cn->revs[j].n;
-	rev_t r = {ws, id, 1};
-	rev_insert(cn, r);
-	return 1;
+	char k[12];
+	int added;
+	uint32_t i;
+
+	rev_key(k, ws, id);
+	i = kmap_add(cn->revs, k, sizeof k, util_hash_bytes(k, sizeof k),
+	             &added);
+	if (i >= cn->rev_cap) {
+		cn->rev_cap = cn->rev_cap ? cn->rev_cap * 2 : 64;
+		cn->rev_n =
+		    xrealloc(cn->rev_n, cn->rev_cap * sizeof *cn->rev_n);
+	}
+	if (added)
+		cn->rev_n[i] = 0;
+	return ++cn->rev_n[i];
 }
 
 /* ==== emission ============================================================ */
@@ -1352,8 +1272,7 @@ window_cell(struct count *cn, uint32_t id, size_t i0, size_t i1)
 			scratch_clear(cn, cn->scratch);
 		any = 1;
 		cell_combine(cn, cn->scratch,
-		             cn->slots[i]->cells + (size_t)id * cn->cellsize,
-		             1);
+		             cn->slots[i]->cells + (size_t)id * cn->cellsize);
 	}
 	return any ? cn->scratch : NULL;
 }
@@ -1431,10 +1350,8 @@ prune_slots(struct count *cn)
 	cn->pruned_to = gone[n - 1]->end;
 	memmove(cn->slots, cn->slots + n, (cn->nslots - n) * sizeof *cn->slots);
 	cn->nslots -= n;
-	if (cn->nrevs > 0)
-		rev_rebuild(cn,
-		            cn->nslots > 0 ? cn->slots[0]->start : INT64_MAX,
-		            cn->revcap);
+	if (kmap_len(cn->revs) > 0)
+		rev_prune(cn, cn->nslots > 0 ? cn->slots[0]->start : INT64_MAX);
 	for (size_t i = 0; i < n; i++) {
 		/* With --partial, groups whose events are all written go:
 		 * the merge keeps track of them. */
@@ -2115,16 +2032,11 @@ read_partial(struct count *cn, const rec_t *r, unsigned char *mc)
 			const char *ev;
 			if (f->type != JT_ARR)
 				return "a distinct set is not an array";
-			dset_t **s = (dset_t **)st;
-			if (*s == NULL)
-				*s = dset_new();
 			while (jarr_next(f->v, f->vlen, &pos, &ev, &evlen)) {
 				buf_reset(&cn->valbuf);
 				canon_value(cn, &cn->valbuf, ev, evlen);
-				dset_add(*s, cn->valbuf.p, cn->valbuf.len,
-				         util_hash_bytes(cn->valbuf.p,
-				                         cn->valbuf.len),
-				         1);
+				dset_add((struct kmap **)st, cn->valbuf.p,
+				         cn->valbuf.len);
 			}
 			break;
 		}
@@ -2249,7 +2161,7 @@ count_merge_line(struct count *cn, const line_t *l)
 		}
 		slot_t *s = slot_at(cn, t);
 		uint32_t id = group_of(cn);
-		cell_combine(cn, cell_at(cn, s, id), mc, 0);
+		cell_combine(cn, cell_at(cn, s, id), mc);
 		if (cn->groups[id].last_end == NONE ||
 		    s->end > cn->groups[id].last_end)
 			cn->groups[id].last_end = s->end;
@@ -2495,6 +2407,7 @@ count_new(struct count_conf *cf, const char **err)
 	buf_grow(&cn->showbuf, 256);
 	make_signature(cn, cf->tz ? cf->tz : "UTC", cf->week_start);
 	cn->ids = kmap_new();
+	cn->revs = kmap_new();
 	cn->max_slot = NONE;
 	cn->memo_s = NONE;
 	cn->max_t = NONE;
@@ -2523,15 +2436,13 @@ count_free(struct count *cn)
 	kmap_free(cn->ids);
 	free(cn->order);
 	free(cn->pending);
-	free(cn->revs);
+	kmap_free(cn->revs);
+	free(cn->rev_n);
 	if (cn->scratch != NULL)
 		for (size_t i = 0; i < cn->naggs; i++)
 			if (cn->aggs[i].kind == AG_DISTINCT)
-				/* The scratch cell's sets borrow their values.
-				 */
-				dset_free(
-				    *(dset_t **)(cn->scratch + cn->aggs[i].off),
-				    0);
+				kmap_free(*(struct kmap **)(cn->scratch +
+				                            cn->aggs[i].off));
 	free(cn->scratch);
 	free(cn->delta);
 	free(cn->mc);

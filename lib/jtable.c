@@ -21,6 +21,7 @@
 
 #include "csv.h"
 #include "key.h"
+#include "kmap.h"
 #include "rio.h"
 
 #define WARN_MAX 10
@@ -60,8 +61,7 @@ struct jtable {
 
 	char **names; /* merged field names, prefix included */
 	size_t nnames, capnames;
-	uint32_t *namemap; /* open addressing over names, index + 1 */
-	size_t capmap;
+	struct kmap *namemap; /* merged name -> its index in names */
 
 	const char *prefix;
 	unsigned long nwarn;
@@ -90,23 +90,6 @@ twarn(jtable_t *t, unsigned long line, int fatal_when_strict, const char *fmt,
 
 /* ---- storage ------------------------------------------------------------- */
 
-static uint32_t
-name_hash(const char *s, size_t n)
-{
-	return (uint32_t)util_hash_bytes(s, n);
-}
-
-static void
-namemap_put(jtable_t *t, uint32_t id)
-{
-	const char *s = t->names[id];
-	size_t i = name_hash(s, strlen(s)) & (t->capmap - 1);
-
-	while (t->namemap[i] != 0)
-		i = (i + 1) & (t->capmap - 1);
-	t->namemap[i] = id + 1;
-}
-
 /* The id of merged field name (prefix + name[0..n)), added if new. */
 static uint32_t
 intern(jtable_t *t, const char *name, size_t n)
@@ -115,38 +98,28 @@ intern(jtable_t *t, const char *name, size_t n)
 	char stack[256],
 	    *full = plen + n < sizeof stack ? stack : xmalloc(plen + n + 1);
 	uint32_t id;
+	uint64_t h;
+	long found;
 
 	memcpy(full, t->prefix, plen);
 	memcpy(full + plen, name, n);
 	full[plen + n] = '\0';
 	n += plen;
-	if (t->capmap == 0) {
-		t->capmap = 64;
-		t->namemap = xcalloc(t->capmap, sizeof *t->namemap);
+	if (t->namemap == NULL)
+		t->namemap = kmap_new();
+	h = util_hash_bytes(full, n);
+	found = kmap_find(t->namemap, full, n, h);
+	id = found >= 0 ? (uint32_t)found
+	                : kmap_add(t->namemap, full, n, h, NULL);
+	if (found < 0) {
+		/* names are never deleted: the ids are 0, 1, 2, ... */
+		if (t->nnames == t->capnames) {
+			t->capnames = t->capnames ? t->capnames * 2 : 16;
+			t->names =
+			    xrealloc(t->names, t->capnames * sizeof *t->names);
+		}
+		t->names[t->nnames++] = xstrndup(full, n);
 	}
-	size_t i = name_hash(full, n) & (t->capmap - 1);
-	while (t->namemap[i] != 0) {
-		id = t->namemap[i] - 1;
-		if (strlen(t->names[id]) == n && !memcmp(t->names[id], full, n))
-			goto done;
-		i = (i + 1) & (t->capmap - 1);
-	}
-	if (t->nnames == t->capnames) {
-		t->capnames = t->capnames ? t->capnames * 2 : 16;
-		t->names = xrealloc(t->names, t->capnames * sizeof *t->names);
-	}
-	id = (uint32_t)t->nnames++;
-	t->names[id] = xstrndup(full, n);
-	if (t->nnames * 2 > t->capmap) {
-		free(t->namemap);
-		t->capmap *= 2;
-		t->namemap = xcalloc(t->capmap, sizeof *t->namemap);
-		for (uint32_t j = 0; j < t->nnames; j++)
-			namemap_put(t, j);
-	} else {
-		t->namemap[i] = id + 1;
-	}
-done:
 	if (full != stack)
 		free(full);
 	return id;
@@ -914,6 +887,6 @@ jtable_free(jtable_t *t)
 	for (size_t i = 0; i < t->nnames; i++)
 		free(t->names[i]);
 	free(t->names);
-	free(t->namemap);
+	kmap_free(t->namemap);
 	free(t);
 }

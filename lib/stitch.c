@@ -2,10 +2,9 @@
  * stitch.c - the engine of tingle-stitch (see stitch.h).
  *
  * Keys live in a kmap (key.h canonical text of the key fields, or the
- * raw queue id) that maps them to slots.  A kmap cannot forget a key, so
- * a key that is done is marked dead in slot_of[], and once dead keys
- * outnumber live ones the map is rebuilt from the live ones: memory
- * follows the keys open now, not every key ever seen.
+ * raw queue id), and a key's id is its slot (its ekey in expect mode).
+ * A key that is done is deleted and its id reused, so memory follows
+ * the keys open now, not every key ever seen.
  *
  * A slot holds what its record will say, as JSON text ready to write:
  * the members kept (first value wins) and the lists gathered.  Open
@@ -23,80 +22,14 @@
 
 #define NIL UINT32_MAX
 
-/* ==== keys that can be forgotten ======================================= */
-
-struct ktab {
-	struct kmap *m;
-	uint32_t *slot_of; /* by kmap id: the slot, or NIL once forgotten */
-	size_t cap;
-	size_t dead;
-};
-
-static long
-ktab_find(const struct ktab *t, const char *k, size_t n, uint64_t h)
-{
-	long id = kmap_find(t->m, k, n, h);
-
-	if (id < 0 || t->slot_of[id] == NIL)
-		return -1;
-	return t->slot_of[id];
-}
-
-static uint32_t
-ktab_add(struct ktab *t, const char *k, size_t n, uint64_t h, uint32_t slot)
-{
-	int added;
-	uint32_t id = kmap_add(t->m, k, n, h, &added);
-
-	if (id >= t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 1024;
-		t->slot_of = xrealloc(t->slot_of, nc * sizeof *t->slot_of);
-		for (size_t i = t->cap; i < nc; i++)
-			t->slot_of[i] = NIL;
-		t->cap = nc;
-	}
-	if (!added)
-		t->dead--; /* a forgotten key comes back under its old id */
-	t->slot_of[id] = slot;
-	return id;
-}
-
-/*
- * Forget key id; when the dead keys outnumber the live ones, rebuild
- * the map and tell the slots their new ids through kid[].
- */
+/* Forget key id: the kmap hands the id out again. */
 static void
-ktab_del(struct ktab *t, uint32_t id, uint32_t *kid, size_t kid_stride)
+key_del(struct kmap *m, uint32_t id)
 {
-	size_t n = kmap_len(t->m);
-	struct kmap *m;
-	uint32_t *so;
+	size_t n;
+	const char *k = kmap_key(m, id, &n);
 
-	t->slot_of[id] = NIL;
-	t->dead++;
-	if (t->dead < 4096 || t->dead * 2 < n)
-		return;
-	m = kmap_new();
-	so = xmalloc(t->cap * sizeof *so);
-	for (size_t i = 0; i < t->cap; i++)
-		so[i] = NIL;
-	for (size_t i = 0; i < n; i++) {
-		const char *k;
-		size_t kn;
-		uint32_t slot = t->slot_of[i], ni;
-
-		if (slot == NIL)
-			continue;
-		k = kmap_key(t->m, (uint32_t)i, &kn);
-		ni = kmap_add(m, k, kn, util_hash_bytes(k, kn), NULL);
-		so[ni] = slot;
-		*(uint32_t *)((char *)kid + slot * kid_stride) = ni;
-	}
-	kmap_free(t->m);
-	free(t->slot_of);
-	t->m = m;
-	t->slot_of = so;
-	t->dead = 0;
+	kmap_del(m, k, n, util_hash_bytes(k, n));
 }
 
 /* ==== merge slots ======================================================== */
@@ -173,9 +106,8 @@ struct member {
 };
 
 struct slot {
-	uint32_t kid;        /* id in the key table (first: see ktab_del) */
 	uint32_t root;       /* the slot whose record this key goes into */
-	uint32_t prev, next; /* age list (roots), or the free list */
+	uint32_t prev, next; /* age list (roots) */
 	uint32_t live;       /* root: keys of the message not yet removed */
 	uint32_t nrec;       /* records taken */
 	uint32_t *alias;     /* root: slots of keys linked into it */
@@ -202,23 +134,21 @@ struct start {
 };
 
 struct ekey {
-	uint32_t kid;
-	uint32_t head, tail; /* starts pending, oldest first; head: free list */
+	uint32_t head, tail; /* starts pending, oldest first */
 };
 
 struct stitch {
 	struct stitch_conf c;
 	buf_t *out;
 	void (*written)(void);
-	struct ktab keys;
-	buf_t kb; /* key text */
+	struct kmap *keys; /* id: the slot (the ekey in expect mode) */
+	buf_t kb;          /* key text */
 	buf_t tmp;
 	size_t *klen; /* lengths of the key paths */
 	size_t tflen;
 
-	struct slot *s; /* merge slots */
-	size_t ns, caps;
-	uint32_t free_s;
+	struct slot *s; /* merge slots, by key id */
+	size_t caps;
 	uint32_t head, tail; /* age list */
 	size_t nopen;
 	unsigned long evicted;
@@ -230,9 +160,8 @@ struct stitch {
 	struct start *st; /* expect mode */
 	size_t nst, capst;
 	uint32_t free_st;
-	struct ekey *ek;
-	size_t nek, capek;
-	uint32_t free_ek;
+	struct ekey *ek; /* by key id */
+	size_t capek;
 };
 
 stitch_t *
@@ -246,13 +175,13 @@ stitch_new(const struct stitch_conf *c, buf_t *out, void (*written)(void))
 	s->tflen = strlen(s->c.time_field);
 	s->out = out;
 	s->written = written;
-	s->keys.m = kmap_new();
+	s->keys = kmap_new();
 	s->klen = xcalloc(c->nkeys + 1, sizeof *s->klen);
 	for (size_t i = 0; i < c->nkeys; i++)
 		s->klen[i] = strlen(c->keys[i]);
 	for (int i = 0; i < NM; i++)
 		s->mlen[i] = i == PF_TS ? s->tflen : strlen(m_name[i]);
-	s->free_s = s->free_st = s->free_ek = NIL;
+	s->free_st = NIL;
 	s->head = s->tail = NIL;
 	return s;
 }
@@ -350,22 +279,30 @@ age_append(stitch_t *s, uint32_t i)
 	s->tail = i;
 }
 
-static uint32_t
-slot_new(stitch_t *s)
+/* Make room in *a (of *cap elements of size sz) for index i.  The new
+ * elements are not set (nor their pages touched): each is set when its
+ * id is handed out. */
+static void
+room(void *a, size_t *cap, size_t sz, size_t i)
 {
-	uint32_t i;
+	size_t nc = *cap ? *cap : 256;
+
+	if (i < *cap)
+		return;
+	while (nc <= i)
+		nc *= 2;
+	*(void **)a = xrealloc(*(void **)a, nc * sz);
+	*cap = nc;
+}
+
+/* Add the key in s->kb (hash h) with a new slot. */
+static uint32_t
+slot_new(stitch_t *s, uint64_t h)
+{
+	uint32_t i = kmap_add(s->keys, s->kb.p, s->kb.len, h, NULL);
 	struct slot *e;
 
-	if (s->free_s != NIL) {
-		i = s->free_s;
-		s->free_s = s->s[i].next;
-	} else {
-		if (s->ns == s->caps) {
-			s->caps = s->caps ? s->caps * 2 : 256;
-			s->s = xrealloc(s->s, s->caps * sizeof *s->s);
-		}
-		i = (uint32_t)s->ns++;
-	}
+	room(&s->s, &s->caps, sizeof *s->s, i);
 	e = &s->s[i];
 	memset(e, 0, sizeof *e);
 	e->root = i;
@@ -391,15 +328,14 @@ slot_free(stitch_t *s, uint32_t i)
 	free(e->span);
 	free(e->alias);
 	memset(e, 0, sizeof *e);
-	e->next = s->free_s;
-	s->free_s = i;
 }
 
+/* Release slot i and its key, whose id i is then free. */
 static void
 forget(stitch_t *s, uint32_t i)
 {
-	ktab_del(&s->keys, s->s[i].kid, &s->s[0].kid, sizeof *s->s);
 	slot_free(s, i);
+	key_del(s->keys, i);
 }
 
 /* ---- writing a merged record ---- */
@@ -433,9 +369,8 @@ put_preset(stitch_t *s, const struct slot *e)
 		buf_addc(out, '[');
 		buf_add(out, e->body.p + e->span[0], e->span[1]);
 		for (uint32_t j = 0; j < e->nalias; j++) {
-			const struct slot *a = &s->s[e->alias[j]];
 			size_t kn;
-			const char *k = kmap_key(s->keys.m, a->kid, &kn);
+			const char *k = kmap_key(s->keys, e->alias[j], &kn);
 			buf_addc(out, ',');
 			buf_add(out, k, kn);
 		}
@@ -701,7 +636,7 @@ take_mail(stitch_t *s, uint32_t i)
 			long b = -1;
 			if (qa != NULL && qa->type == JT_STR &&
 			    str_is(st, "sent"))
-				b = ktab_find(&s->keys, qa->v, qa->vlen,
+				b = kmap_find(s->keys, qa->v, qa->vlen,
 				              util_hash_bytes(qa->v, qa->vlen));
 			if (b >= 0 && s->s[b].root != root)
 				link_into(s, root, s->s[b].root);
@@ -772,10 +707,7 @@ st_emit(stitch_t *s, uint32_t i, int matched, int64_t latency, int complete)
 
 	k->head = p->knext;
 	if (k->head == NIL) {
-		uint32_t ki = p->key;
-		ktab_del(&s->keys, k->kid, &s->ek[0].kid, sizeof *s->ek);
-		s->ek[ki].head = s->free_ek;
-		s->free_ek = ki;
+		key_del(s->keys, p->key);
 	}
 	st_unlink(s, i);
 	free(p->line);
@@ -789,7 +721,7 @@ static void
 expect_add(stitch_t *s, const rec_t *r, int64_t t, int is_start, int is_exp)
 {
 	uint64_t h = util_hash_bytes(s->kb.p, s->kb.len);
-	long ki = ktab_find(&s->keys, s->kb.p, s->kb.len, h);
+	long ki = kmap_find(s->keys, s->kb.p, s->kb.len, h);
 	uint32_t i;
 
 	while (is_exp && ki >= 0) {
@@ -812,23 +744,12 @@ expect_add(stitch_t *s, const rec_t *r, int64_t t, int is_start, int is_exp)
 		/* the oldest start must be first of its key: it is */
 		s->evicted++;
 		st_emit(s, old, 0, 0, 0);
-		ki = ktab_find(&s->keys, s->kb.p, s->kb.len, h);
+		ki = kmap_find(s->keys, s->kb.p, s->kb.len, h);
 	}
 	if (ki < 0) {
-		if (s->free_ek != NIL) {
-			ki = s->free_ek;
-			s->free_ek = s->ek[ki].head;
-		} else {
-			if (s->nek == s->capek) {
-				s->capek = s->capek ? s->capek * 2 : 256;
-				s->ek =
-				    xrealloc(s->ek, s->capek * sizeof *s->ek);
-			}
-			ki = (long)s->nek++;
-		}
+		ki = kmap_add(s->keys, s->kb.p, s->kb.len, h, NULL);
+		room(&s->ek, &s->capek, sizeof *s->ek, (size_t)ki);
 		s->ek[ki].head = s->ek[ki].tail = NIL;
-		s->ek[ki].kid =
-		    ktab_add(&s->keys, s->kb.p, s->kb.len, h, (uint32_t)ki);
 	}
 	if (s->free_st != NIL) {
 		i = s->free_st;
@@ -914,7 +835,7 @@ stitch_add(stitch_t *s, const rec_t *r, const tstamp_t *t, buf_t *err)
 		return 0;
 	}
 	h = util_hash_bytes(s->kb.p, s->kb.len);
-	i = ktab_find(&s->keys, s->kb.p, s->kb.len, h);
+	i = kmap_find(s->keys, s->kb.p, s->kb.len, h);
 	if (i >= 0 && s->c.mode != STITCH_MERGE && s->s[i].arrived &&
 	    s->s[i].root == (uint32_t)i && arrival(s)) {
 		emit(s, (uint32_t)i, 0); /* its end was not logged */
@@ -925,9 +846,7 @@ stitch_add(stitch_t *s, const rec_t *r, const tstamp_t *t, buf_t *err)
 			s->evicted++;
 			emit(s, s->head, 0);
 		}
-		i = slot_new(s);
-		s->s[i].kid =
-		    ktab_add(&s->keys, s->kb.p, s->kb.len, h, (uint32_t)i);
+		i = slot_new(s, h);
 		age_append(s, (uint32_t)i);
 		s->nopen++;
 	}
@@ -1003,7 +922,7 @@ stitch_free(stitch_t *s)
 {
 	if (s == NULL)
 		return;
-	for (size_t i = 0; i < s->ns; i++)
+	for (size_t i = 0; s->s != NULL && i < kmap_ids(s->keys); i++)
 		if (s->s[i].used)
 			slot_free(s, (uint32_t)i);
 	for (size_t i = 0; i < s->nst; i++)
@@ -1011,8 +930,7 @@ stitch_free(stitch_t *s)
 	free(s->s);
 	free(s->st);
 	free(s->ek);
-	free(s->keys.slot_of);
-	kmap_free(s->keys.m);
+	kmap_free(s->keys);
 	free(s->klen);
 	buf_free(&s->kb);
 	buf_free(&s->tmp);

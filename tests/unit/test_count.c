@@ -89,21 +89,31 @@ output(void)
 	return s;
 }
 
+/* The whole output of input (partial lines when merge is set) through
+ * a fresh engine made from cf, which is freed. */
+static char *
+output_of(struct count_conf *cf, const char *input, int merge)
+{
+	struct count *cn = engine(cf);
+	char *got;
+
+	feed(cn, input, merge);
+	count_finish(cn);
+	got = output();
+	count_free(cn);
+	count_conf_free(cf);
+	return got;
+}
+
 /* Run input through a fresh engine made from cf and compare the whole
  * output to want. */
 static void
 run(struct count_conf *cf, const char *input, const char *want)
 {
-	struct count *cn = engine(cf);
-	char *got;
+	char *got = output_of(cf, input, 0);
 
-	feed(cn, input, 0);
-	count_finish(cn);
-	got = output();
 	assert_string_equal(got, want);
 	free(got);
-	count_free(cn);
-	count_conf_free(cf);
 }
 
 static int
@@ -341,7 +351,6 @@ test_partial_and_merge(void **state)
 	    "{\"ts\":\"2026-03-01T10:01:01Z\",\"k\":\"b\",\"v\":2}\n"
 	    "{\"ts\":\"2026-03-01T10:02:01Z\",\"k\":\"a\",\"v\":4}\n";
 	struct count_conf cf;
-	struct count *cn;
 	char *parts, *merged, *single;
 	buf_t all = BUF_INIT;
 
@@ -350,37 +359,21 @@ test_partial_and_merge(void **state)
 		conf(&cf, 60000, "k");
 		assert_null(count_conf_agg(&cf, COUNT_AGG_SUM, "v"));
 		cf.partial = 1;
-		cn = engine(&cf);
-		feed(cn, i == 0 ? shard1 : shard2, 0);
-		count_finish(cn);
-		parts = output();
+		parts = output_of(&cf, i == 0 ? shard1 : shard2, 0);
 		assert_non_null(strstr(parts, "\"tingle_partial\""));
 		buf_adds(&all, parts);
 		free(parts);
-		count_free(cn);
-		count_conf_free(&cf);
 	}
 	conf(&cf, 60000, "k");
 	assert_null(count_conf_agg(&cf, COUNT_AGG_SUM, "v"));
-	cn = engine(&cf);
-	feed(cn, all.p, 1);
-	count_finish(cn);
-	merged = output();
-	count_free(cn);
-	count_conf_free(&cf);
-
+	merged = output_of(&cf, all.p, 1);
 	conf(&cf, 60000, "k");
 	assert_null(count_conf_agg(&cf, COUNT_AGG_SUM, "v"));
-	cn = engine(&cf);
-	feed(cn, whole, 0);
-	count_finish(cn);
-	single = output();
+	single = output_of(&cf, whole, 0);
 	assert_string_equal(merged, single);
 	free(merged);
 	free(single);
 	buf_free(&all);
-	count_free(cn);
-	count_conf_free(&cf);
 }
 
 /* --each: one group per field and value, null for a missing field, -k
@@ -448,6 +441,64 @@ test_conf_errors(void **state)
 	count_conf_free(&cf);
 }
 
+/* -w 2m --every 1m --distinct u, with --partial when partial is set. */
+static void
+distinct_conf(struct count_conf *cf, int partial)
+{
+	conf(cf, 120000, NULL);
+	cf->every = 60000;
+	cf->partial = partial;
+	assert_null(count_conf_agg(cf, COUNT_AGG_DISTINCT, "u"));
+}
+
+/* Many distinct values, some written with escapes, in hopping windows
+ * (each window the union of two slots' sets), and the same through
+ * partial records merged back. */
+static void
+test_distinct_many_values(void **state)
+{
+	buf_t in = BUF_INIT, shard[2] = {BUF_INIT, BUF_INIT}, all = BUF_INIT;
+	struct count_conf cf;
+	char *merged;
+	static const char want[] =
+	    "{\"window_start\":\"2026-03-01T09:59:00Z\",\"window_end\":\"2026-03-01T10:01:00Z\",\"count\":200,\"distinct_u\":100}\n"
+	    "{\"window_start\":\"2026-03-01T10:00:00Z\",\"window_end\":\"2026-03-01T10:02:00Z\",\"count\":300,\"distinct_u\":150}\n"
+	    "{\"window_start\":\"2026-03-01T10:01:00Z\",\"window_end\":\"2026-03-01T10:03:00Z\",\"count\":200,\"distinct_u\":150}\n"
+	    "{\"window_start\":\"2026-03-01T10:02:00Z\",\"window_end\":\"2026-03-01T10:04:00Z\",\"count\":100,\"distinct_u\":100}\n";
+
+	(void)state;
+	/* minute 0: u0 .. u99, each also as "\u0075..."; minute 1: u50 ..
+	 * u149; minute 2: u100 .. u199 */
+	for (int i = 0; i < 400; i++) {
+		buf_t *b = &shard[i % 2];
+		size_t from = b->len;
+		int min = i < 200 ? 0 : i / 100 - 1;
+		int u = i < 200 ? i / 2 : i - 150 - 50 * (min - 1);
+		const char *pre = i < 200 && i % 2 ? "\\u0075" : "u";
+
+		buf_printf(
+		    b, "{\"ts\":\"2026-03-01T10:%02d:%02dZ\",\"u\":\"%s%d\"}\n",
+		    min, i % 60, pre, u);
+		buf_add(&in, b->p + from, b->len - from);
+	}
+	distinct_conf(&cf, 0);
+	run(&cf, in.p, want);
+	for (int i = 0; i < 2; i++) {
+		distinct_conf(&cf, 1);
+		merged = output_of(&cf, shard[i].p, 0);
+		buf_adds(&all, merged);
+		free(merged);
+	}
+	distinct_conf(&cf, 0);
+	merged = output_of(&cf, all.p, 1);
+	assert_string_equal(merged, want);
+	free(merged);
+	buf_free(&all);
+	buf_free(&in);
+	buf_free(&shard[0]);
+	buf_free(&shard[1]);
+}
+
 int
 main(void)
 {
@@ -461,6 +512,7 @@ main(void)
 	    cmocka_unit_test(test_aggregates),
 	    cmocka_unit_test(test_hopping_windows),
 	    cmocka_unit_test(test_partial_and_merge),
+	    cmocka_unit_test(test_distinct_many_values),
 	    cmocka_unit_test(test_each),
 	    cmocka_unit_test(test_conf_errors),
 	};

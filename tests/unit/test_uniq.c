@@ -111,6 +111,42 @@ many_keys_come_and_go(void **state)
 	uniq_free(u);
 }
 
+/* Keys added in the place of forgotten ones (taking their ids) keep
+ * their own time: each is forgotten within ms after it was added. */
+static void
+new_keys_on_freed_ids_keep_their_time(void **state)
+{
+	struct uniq *u = uniq_new(100, 1000000);
+	char k[32];
+
+	(void)state;
+	for (int64_t t = 0; t <= 100; t += 50)
+		for (int i = 0; i < 1000; i++) {
+			snprintf(k, sizeof k, "%c%d", (int)('a' + t / 50), i);
+			assert_int_equal(SEE(u, k, t), UNIQ_FIRST);
+		}
+	/* a* were forgotten at 100 */
+	assert_int_equal(uniq_len(u), 2000);
+	for (int i = 0; i < 1000; i++) {
+		snprintf(k, sizeof k, "c%d", i);
+		assert_int_equal(SEE(u, k, 150), UNIQ_REPEAT);
+	}
+	assert_int_equal(uniq_len(u), 1000);
+	for (int i = 0; i < 1000; i++) {
+		snprintf(k, sizeof k, "b%d", i);
+		assert_int_equal(SEE(u, k, 150), UNIQ_FIRST);
+		snprintf(k, sizeof k, "c%d", i);
+		assert_int_equal(SEE(u, k, 199), UNIQ_REPEAT);
+	}
+	for (int i = 0; i < 1000; i++) {
+		snprintf(k, sizeof k, "c%d", i);
+		assert_int_equal(SEE(u, k, 200), UNIQ_FIRST);
+		snprintf(k, sizeof k, "b%d", i);
+		assert_int_equal(SEE(u, k, 200), UNIQ_REPEAT);
+	}
+	uniq_free(u);
+}
+
 int
 main(void)
 {
@@ -120,6 +156,7 @@ main(void)
 	    cmocka_unit_test(late_records_do_not_bring_keys_back),
 	    cmocka_unit_test(the_limit_refuses_new_keys),
 	    cmocka_unit_test(many_keys_come_and_go),
+	    cmocka_unit_test(new_keys_on_freed_ids_keep_their_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
