@@ -206,14 +206,24 @@ st_gamma(double a, double x, double *p, double *q)
 	if (x < a + 1) {
 		int n;
 
+		if (k == 0) { /* underflowed: so is P */
+			*p = 0;
+			*q = 1;
+			return;
+		}
+		/* Two terms a step, with one division: the chain of
+		 * products is half as long. */
 		sum = term = 1;
-		for (n = 1; n < MAX_ITER; n++) {
-			term *= x / (a + n);
-			sum += term;
+		for (n = 1; n < MAX_ITER; n += 2) {
+			double d1 = a + n, d2 = d1 + 1, inv = 1 / (d1 * d2);
+			double t1 = term * x * d2 * inv;
+
+			term *= x * x * inv;
+			sum += t1 + term;
 			if (term < sum * EPS)
 				break;
 		}
-		if (n == MAX_ITER && k > 0) {
+		if (n >= MAX_ITER && k > 0) {
 			*p = *q = NAN; /* no convergence */
 			return;
 		}
@@ -522,9 +532,9 @@ p_bits(double p)
  * window.
  */
 static void
-bh_radix(struct bh_ent *e, size_t n)
+bh_radix(struct bh_ent *e, struct bh_ent *tmp, size_t n)
 {
-	struct bh_ent *tmp = xmalloc(n * sizeof *tmp), *src = e, *dst = tmp;
+	struct bh_ent *src = e, *dst = tmp;
 	size_t cnt[256];
 
 	for (int shift = 0; shift < 64; shift += 8) {
@@ -552,11 +562,27 @@ bh_radix(struct bh_ent *e, size_t n)
 	}
 	if (src != e)
 		memcpy(e, src, n * sizeof *e);
-	free(tmp);
 }
 
 void
 st_bh(const double *p, double *q, size_t n)
+{
+	struct st_work w = {NULL, 0};
+
+	st_bh_work(p, q, n, &w);
+	st_work_free(&w);
+}
+
+void
+st_work_free(struct st_work *w)
+{
+	free(w->p);
+	w->p = NULL;
+	w->cap = 0;
+}
+
+void
+st_bh_work(const double *p, double *q, size_t n, struct st_work *w)
 {
 	struct bh_ent *e;
 	size_t m = 0;
@@ -565,7 +591,13 @@ st_bh(const double *p, double *q, size_t n)
 
 	if (n == 0)
 		return;
-	e = xmalloc(n * sizeof *e);
+	/* The entries, and as many again for the radix sort. */
+	if (w->cap < 2 * n * sizeof *e) {
+		free(w->p);
+		w->cap = 2 * n * sizeof *e;
+		w->p = xmalloc(w->cap);
+	}
+	e = w->p;
 	for (size_t i = 0; i < n; i++) {
 		if (isnan(p[i])) {
 			q[i] = NAN;
@@ -578,7 +610,7 @@ st_bh(const double *p, double *q, size_t n)
 			radix_ok = 0;
 	}
 	if (m > 256 && radix_ok)
-		bh_radix(e, m);
+		bh_radix(e, e + n, m);
 	else
 		bh_sort(e, m);
 	for (size_t k = m; k-- > 0;) {
@@ -588,5 +620,4 @@ st_bh(const double *p, double *q, size_t n)
 			run = v;
 		q[e[k].i] = run;
 	}
-	free(e);
 }

@@ -12,7 +12,7 @@
  * probability terms in long double to better than 1e-10 relative for
  * counts up to 10^6 (tests/unit/test_stats.c).  Above 10^12 a tail is
  * NaN unless it is below the smallest double (0).  Pure functions: no state, no
- * allocation except in st_bh.
+ * allocation except in st_bh and st_bh_work.
  */
 #ifndef TINGLE_STATS_H
 #define TINGLE_STATS_H
@@ -55,5 +55,17 @@ double st_nbinom_le(double k, double r, double mu);
  * same array.  A NaN p (no p value) is left out of n and gets a NaN q.
  */
 void st_bh(const double *p, double *q, size_t n);
+
+/* Scratch memory st_bh_work keeps between calls: {NULL, 0} at first,
+ * st_work_free after the last. */
+struct st_work {
+	void *p;
+	size_t cap;
+};
+
+/* st_bh with its scratch memory in *w, for a caller that adjusts window
+ * after window. */
+void st_bh_work(const double *p, double *q, size_t n, struct st_work *w);
+void st_work_free(struct st_work *w);
 
 #endif

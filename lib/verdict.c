@@ -47,6 +47,7 @@ struct verdict {
 	buf_t num;
 	int first; /* no member written yet after a plain item's text */
 	size_t peers_len;
+	struct st_work bh; /* st_bh_work's scratch */
 	double *pv, *qv;
 	size_t pcap;
 	struct kmap *peer_ids; /* --peers values of the window held */
@@ -81,6 +82,7 @@ vd_free(struct verdict *vd)
 	free(vd->pv);
 	free(vd->qv);
 	kmap_free(vd->peer_ids);
+	st_work_free(&vd->bh);
 	free(vd->group);
 	free(vd->sum);
 	free(vd);
@@ -376,7 +378,7 @@ vd_flush(struct verdict *vd)
 			             r->has_var, r->mean, r->var);
 		vd->pv[i] = it->p;
 	}
-	st_bh(vd->pv, vd->qv, vd->n);
+	st_bh_work(vd->pv, vd->qv, vd->n, &vd->bh);
 	for (size_t i = 0; i < vd->n; i++) {
 		vd->it[i].q = vd->qv[i];
 		write_item(vd, &vd->it[i]);
