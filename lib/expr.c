@@ -2478,12 +2478,31 @@ round_to(double x, long long digits)
 	return isfinite(r) ? r : x;
 }
 
+/* Keep in *out the smaller (want -1) or larger (want 1) of *out and *x;
+ * a null x is skipped, a null *out taken over. */
+static int
+keep_extreme(expr_t *e, const val_t *x, val_t *out, int want)
+{
+	int c;
+
+	if (x->t == V_NULL)
+		return 0;
+	if (out->t != V_NULL) {
+		if (order(e, x, out, &c) < 0)
+			return -1;
+		if (c * want <= 0)
+			return 0;
+	}
+	*out = *x;
+	return 0;
+}
+
 /* min() and max(): of the arguments, or of the items of one list; nulls
  * are skipped. */
 static int
 fn_minmax(expr_t *e, const struct node *n, val_t *out)
 {
-	int want = n->fn->id == F_MIN ? -1 : 1, c;
+	int want = n->fn->id == F_MIN ? -1 : 1;
 	val_t a, x;
 
 	*out = null_val;
@@ -2495,32 +2514,15 @@ fn_minmax(expr_t *e, const struct node *n, val_t *out)
 			return 0;
 		}
 		struct iter it = {&a, 0};
-		while (iter_next(e, &it, &x)) {
-			if (x.t == V_NULL)
-				continue;
-			if (out->t != V_NULL) {
-				if (order(e, &x, out, &c) < 0)
-					return -1;
-				if (c * want <= 0)
-					continue;
-			}
-			*out = x;
-		}
+		while (iter_next(e, &it, &x))
+			if (keep_extreme(e, &x, out, want) < 0)
+				return -1;
 		return 0;
 	}
-	for (size_t i = 0; i < n->nargs; i++) {
-		if (ev(e, n->args[i], &x) < 0)
+	for (size_t i = 0; i < n->nargs; i++)
+		if (ev(e, n->args[i], &x) < 0 ||
+		    keep_extreme(e, &x, out, want) < 0)
 			return -1;
-		if (x.t == V_NULL)
-			continue;
-		if (out->t != V_NULL) {
-			if (order(e, &x, out, &c) < 0)
-				return -1;
-			if (c * want <= 0)
-				continue;
-		}
-		*out = x;
-	}
 	return 0;
 }
 
