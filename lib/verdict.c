@@ -88,28 +88,15 @@ vd_free(struct verdict *vd)
 	free(vd);
 }
 
-/* The members write_item gives a record. */
-#define NAME(s)                                                                \
-	{                                                                      \
-		s, sizeof s - 1                                                \
-	}
-static const struct {
-	const char *s;
-	size_t n;
-} written[] = {NAME("expected"),   NAME("ratio"),      NAME("delta"),
-               NAME("z"),          NAME("p"),          NAME("q"),
-               NAME("peer_ratio"), NAME("baseline_n"), NAME("baseline")};
-#undef NAME
-
-/* Whether write_item gives a record the member named k[0..n). */
+/* Whether write_item gives a record the member named k[0..n): a field
+ * compare writes (lib/key's table), peer_ratio only with --peers. */
 static int
 written_here(const struct verdict *vd, const char *k, size_t n)
 {
-	for (size_t i = 0; i < sizeof written / sizeof *written; i++)
-		if (written[i].n == n && memcmp(written[i].s, k, n) == 0)
-			return vd->cf->peers != NULL ||
-			       strcmp(written[i].s, "peer_ratio") != 0;
-	return 0;
+	const struct key_field *f = key_written_by(k, n, KEY_BY_COMPARE);
+
+	return f != NULL &&
+	       (vd->cf->peers != NULL || strcmp(f->name, "peer_ratio") != 0);
 }
 
 size_t
@@ -137,25 +124,32 @@ vd_add(struct verdict *vd, const rec_t *r, const struct cmp_win *w, int vt,
 	it->off = vd->text.len;
 	it->len = r->len;
 	buf_add(&vd->text, r->line, r->len);
-	if (vd->nmem + r->obj.n > vd->memcap) {
-		while (vd->nmem + r->obj.n > vd->memcap)
-			vd->memcap = vd->memcap ? vd->memcap * 2 : 256;
-		vd->mem = xrealloc(vd->mem, vd->memcap * sizeof *vd->mem);
-		vd->moff =
-		    xrealloc(vd->moff, 2 * vd->memcap * sizeof *vd->moff);
-	}
-	it->mem = vd->nmem;
-	it->nmem = r->obj.n;
 	it->plain = r->set.n == 0;
 	for (size_t i = 0; i < r->obj.n && it->plain; i++)
 		if (r->obj.f[i].kesc ||
 		    written_here(vd, r->obj.f[i].k, r->obj.f[i].klen))
 			it->plain = 0;
-	for (size_t i = 0; i < r->obj.n; i++) {
-		vd->mem[vd->nmem] = r->obj.f[i];
-		vd->moff[2 * vd->nmem] = (size_t)(r->obj.f[i].k - r->line);
-		vd->moff[2 * vd->nmem + 1] = (size_t)(r->obj.f[i].v - r->line);
-		vd->nmem++;
+	it->mem = vd->nmem;
+	it->nmem = r->obj.n;
+	/* A plain item is written from its text alone: only the others
+	 * keep their members, to be loaded again. */
+	if (!it->plain) {
+		if (vd->nmem + r->obj.n > vd->memcap) {
+			while (vd->nmem + r->obj.n > vd->memcap)
+				vd->memcap = vd->memcap ? vd->memcap * 2 : 256;
+			vd->mem =
+			    xrealloc(vd->mem, vd->memcap * sizeof *vd->mem);
+			vd->moff = xrealloc(vd->moff,
+			                    2 * vd->memcap * sizeof *vd->moff);
+		}
+		for (size_t i = 0; i < r->obj.n; i++) {
+			vd->mem[vd->nmem] = r->obj.f[i];
+			vd->moff[2 * vd->nmem] =
+			    (size_t)(r->obj.f[i].k - r->line);
+			vd->moff[2 * vd->nmem + 1] =
+			    (size_t)(r->obj.f[i].v - r->line);
+			vd->nmem++;
+		}
 	}
 	it->vt = vt;
 	it->v = v;
