@@ -999,9 +999,6 @@ pow10_of(int e)
 void
 jw_stat(buf_t *b, double d)
 {
-	static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
-	                             1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-	                             1e12, 1e13, 1e14, 1e15, 1e16};
 	double a = fabs(d), scaled;
 	char digits[12], out[32]; /* at most "-0.0000" and 12 digits */
 	uint64_t m, bits;
@@ -1040,7 +1037,7 @@ jw_stat(buf_t *b, double d)
 		stat_exp(b, d, e);
 		return;
 	}
-	scaled = e <= 11 ? a * p10[11 - e] : a / p10[e - 11];
+	scaled = e <= 11 ? a * pow10_of(11 - e) : a / pow10_of(e - 11);
 	/* Rounded half away from zero, as llround; scaled is below 2^40,
 	 * so adding 0.5 is exact. */
 	m = (uint64_t)(scaled + 0.5);

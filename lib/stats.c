@@ -223,7 +223,7 @@ st_gamma(double a, double x, double *p, double *q)
 			if (term < sum * EPS)
 				break;
 		}
-		if (n >= MAX_ITER && k > 0) {
+		if (n >= MAX_ITER) {
 			*p = *q = NAN; /* no convergence */
 			return;
 		}
