@@ -7,17 +7,7 @@
 # Assertions are about structure, never about the machine's date.
 set -euo pipefail
 
-fail() { echo "FAIL: $*"; echo "--- output"; cat out.ndjson 2>/dev/null; echo "--- stderr"; cat err 2>/dev/null; exit 1; }
-
-# Wait up to 15 s until grep -c PATTERN out.ndjson reaches N.
-wait_for() {
-	local pattern=$1 n=$2
-	for _ in $(seq 150); do
-		[ "$(grep -c -- "$pattern" out.ndjson || true)" -ge "$n" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
+. "$TINGLE_TOP/tests/sh/live.bash"
 
 # Every window_start is the window_end of the window before, and each
 # group appears once per window.
