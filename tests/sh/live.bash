@@ -22,3 +22,13 @@ wait_for() {
 	done
 	return 1
 }
+
+# wait_lines FILE N: wait up to 10 s for FILE to hold N lines, else fail
+# showing what it holds.
+wait_lines() {
+	for _ in $(seq 1 100); do
+		[ "$(wc -l <"$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	fail "waited for $2 lines in $1, have: $(cat "$1")"
+}

@@ -2,16 +2,7 @@
 # does, even though line formats hold each record back for possible
 # continuation lines; SIGTERM ends the run with what is complete.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
-
-# Wait up to 10 s for file $1 to have $2 lines.
-wait_lines() {
-	for _ in $(seq 1 100); do
-		[ "$(wc -l <"$1")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	fail "waited for $2 lines in $1, have: $(cat "$1")"
-}
+. "$TINGLE_TOP/tests/sh/live.bash"
 
 mkfifo in
 tingle-parse -f logfmt --types n:int <in >out 2>err &

@@ -5,14 +5,7 @@
 # whose --within has passed by the wall clock while both inputs are quiet
 # is written "matched": false without more input.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
-wait_lines() {
-	for _ in $(seq 1 100); do
-		[ "$(wc -l <"$1")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	fail "waited for $2 lines in $1, have: $(cat "$1")"
-}
+. "$TINGLE_TOP/tests/sh/live.bash"
 
 mkfifo starts.fifo emails.fifo
 tingle-stitch -k u --within 2s --idle 1s --start 'ev == "try"' --expect 'ev == "ok"' \
