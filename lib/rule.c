@@ -1258,6 +1258,32 @@ announce(ruleset_t *rs, struct rule *ru, struct rule_group *g, const rec_t *r,
 	emit(rs, ru, g, r, 1);
 }
 
+/* g starts firing: announced now, or quietly while its cooldown runs. */
+static void
+start_firing(ruleset_t *rs, struct rule *ru, struct rule_group *g,
+             const rec_t *r, const struct rtime *t)
+{
+	set_state(ru, g, RULE_FIRING);
+	g->miss = 0;
+	g->repeat = 0;
+	if (cooled(ru, g, t))
+		announce(rs, ru, g, r, t);
+	else
+		g->quiet = 1;
+}
+
+/* The condition is seen to hold since the end of t's window (not its
+ * start: with 24-hour windows every hour, the start is a day before what
+ * made it hold); no time when the record has no window end. */
+static void
+since_window_end(struct rule_group *g, const struct rtime *t)
+{
+	g->has_since = 0;
+	if (t->has_end)
+		set_time(&g->since, &g->has_since, &g->since_ms, &t->endf,
+		         t->end);
+}
+
 /*
  * Move the state of the group held by *gp for the record r of a window
  * still open, in which the condition holds (or not), gap set when a
@@ -1275,21 +1301,11 @@ step_open(ruleset_t *rs, struct rule *ru, struct rule_group **gp,
 	int run = g->state == RULE_PENDING && !gap ? g->hold + 1 : 1;
 
 	if (holds && g->state != RULE_FIRING && run >= ru->for_n) {
-		if (run == 1) {
-			g->has_since = 0;
-			if (t->has_end)
-				set_time(&g->since, &g->has_since, &g->since_ms,
-				         &t->endf, t->end);
-		}
+		if (run == 1)
+			since_window_end(g, t);
 		g->hold = run;
 		g->has_until = 0;
-		set_state(ru, g, RULE_FIRING);
-		g->miss = 0;
-		g->repeat = 0;
-		if (cooled(ru, g, t))
-			announce(rs, ru, g, r, t);
-		else
-			g->quiet = 1;
+		start_firing(rs, ru, g, r, t);
 	}
 	if (g->state == RULE_INACTIVE && !g->has_last)
 		group_delete(rs, ru, gp);
@@ -1393,25 +1409,12 @@ step(ruleset_t *rs, struct rule *ru, const rec_t *r, struct rtime *t, int holds)
 		/* FALLTHROUGH */
 	default:
 		g->hold = 1;
-		g->has_since = 0;
-		/* The condition is seen to hold at the end of the window,
-		 * not at its start: with 24-hour windows every hour, the
-		 * start is a day before what made it hold. */
-		if (t->has_end)
-			set_time(&g->since, &g->has_since, &g->since_ms,
-			         &t->endf, t->end);
+		since_window_end(g, t);
 		set_state(ru, g, RULE_PENDING);
 	}
 	g->has_until = 0;
-	if (g->hold >= ru->for_n) {
-		set_state(ru, g, RULE_FIRING);
-		g->miss = 0;
-		g->repeat = 0;
-		if (cooled(ru, g, t))
-			announce(rs, ru, g, r, t);
-		else
-			g->quiet = 1;
-	}
+	if (g->hold >= ru->for_n)
+		start_firing(rs, ru, g, r, t);
 }
 
 void
